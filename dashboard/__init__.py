@@ -1,0 +1,1 @@
+"""Dashboard: the Streamlit app and the ``brandpulse`` command line."""

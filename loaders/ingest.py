@@ -1,0 +1,232 @@
+"""Ingest one export file into the store: read, map, normalise, quarantine, dedup, write.
+
+The file is staged in an in-memory DuckDB without touching the database; the database
+file is attached (and locked) only for the final write, which is one transaction per
+file: a file either lands whole, with its run record, or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from loaders import queries, store
+from loaders.errors import InputFileError, explain
+from loaders.formats import (
+    TEXT_FORMATS,
+    Progress,
+    RawInput,
+    detect_format,
+    digest_and_encoding,
+    stage_raw,
+)
+from loaders.mapping import ColumnMapping, resolve_mapping
+from loaders.normalize import build_staged
+from loaders.settings import Settings, load_settings
+
+# Above this share of unusable ratings an auto-detected rating column is not one
+# (e.g. upvote "score" in a social export) and is kept in `extra` instead.
+MAX_BAD_RATING_SHARE = 0.5
+
+
+@dataclass
+class IngestResult:
+    """What one file ingest did; rows_read = inserted + duplicates + rejected."""
+
+    file: Path
+    run_id: int
+    format: str
+    encoding: str | None
+    kind: str
+    preset: str | None
+    rows_read: int
+    inserted: int
+    duplicates: int
+    rejected: int
+    seconds: float
+    mapping: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _report(progress: Progress | None, stage: str, fraction: float) -> None:
+    if progress is not None:
+        progress(stage, fraction)
+
+
+def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    # Naive timestamps in the file are read in this zone; instants are stored as UTC.
+    con.execute("SET TimeZone = ?", [settings.naive_timezone])
+    con.execute("SET memory_limit = ?", [settings.ingest_memory_limit])
+    if settings.threads:
+        con.execute("SET threads = ?", [settings.threads])
+    try:
+        con.execute("SELECT CAST('2020-01-01 00:00' AS TIMESTAMPTZ)")
+    except duckdb.Error:
+        raise InputFileError(
+            explain(
+                f"Unknown time zone '{settings.naive_timezone}'",
+                expected="an IANA name such as UTC or Europe/Berlin",
+                fix="correct BRANDPULSE_NAIVE_TIMEZONE.",
+            )
+        ) from None
+    return con
+
+
+def _misdetected_fields(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> dict[str, str]:
+    """Auto-detected fields that the data shows are not what they seem -> the warning to give."""
+    found = {}
+    if "external_id" in mapping.columns and "external_id" not in mapping.explicit:
+        if con.execute(queries.AMBIGUOUS_EXTERNAL_IDS).fetchall()[0][0]:
+            found["external_id"] = (
+                f"column '{mapping.columns['external_id']}' repeats with different texts, so it is not a post id; "
+                "duplicates are recognised by text, source and time instead (name one with --map external_id=COLUMN)"
+            )
+    if "rating" in mapping.columns and "rating" not in mapping.explicit:
+        if con.execute(queries.BAD_RATING_SHARE).fetchall()[0][0] > MAX_BAD_RATING_SHARE:
+            found["rating"] = (
+                f"column '{mapping.columns['rating']}' is mostly not a 1-5 rating, so it was kept in extra (name one with --map rating=COLUMN)"
+            )
+    return found
+
+
+def ingest_file(
+    path: Path | str,
+    *,
+    db: Path | str | None = None,
+    settings: Settings | None = None,
+    kind: str | None = None,
+    preset: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    source: str | None = None,
+    brand: str | None = None,
+    file_format: str | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest one file; raise InputFileError or MappingError (database unchanged) when it cannot be read."""
+    settings = settings or load_settings()
+    db_path = Path(db or settings.db)
+    path = Path(path)
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    if not path.is_file():
+        raise InputFileError(f"{path} does not exist or is not a file.")
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{path.name} is empty (0 bytes).")
+    fmt = detect_format(path, file_format)
+    sha256, encoding = digest_and_encoding(path, fmt in TEXT_FORMATS)
+
+    con = _staging_connection(settings)
+    try:
+        _report(progress, "reading", 0.0)
+        raw: RawInput = stage_raw(con, path, fmt, encoding, progress)
+        options = {
+            "preset": preset,
+            "kind": kind,
+            "source": source,
+            "brand": brand,
+            "file_label": path.name,
+        }
+        overrides = dict(columns or {})
+        mapping = resolve_mapping(raw.columns, overrides=overrides, **options)
+        warnings = list(raw.notes)
+
+        def stage(current: ColumnMapping) -> None:
+            _report(progress, "checking", 0.0)
+            build_staged(con, current, raw.columns, max_text_chars=settings.max_text_chars)
+
+        stage(mapping)
+        misdetected = _misdetected_fields(con, mapping)
+        if misdetected:
+            warnings += misdetected.values()
+            mapping = resolve_mapping(
+                raw.columns, overrides={**overrides, **dict.fromkeys(misdetected, "")}, **options
+            )
+            stage(mapping)
+
+        staged_rows, staged_rejects = con.execute(queries.STAGED_COUNTS).fetchall()[0]
+        parse_rejects = raw.parse_rejects
+        rows_read = staged_rows + len(parse_rejects)
+        rejected = staged_rejects + len(parse_rejects)
+
+        _report(progress, "writing", 0.0)
+        store.attach_for_write(con, db_path, settings)
+        try:
+            con.execute("BEGIN TRANSACTION")
+            run_id = con.execute(queries.NEXT_RUN_ID).fetchall()[0][0]
+            inserted = con.execute(queries.INSERT_NEW_DOCUMENTS, [run_id]).fetchall()[0][0]
+            con.execute(queries.INSERT_STAGED_REJECTS, [run_id])
+            if parse_rejects:
+                _insert_parse_rejects(con, run_id, parse_rejects)
+            duplicates = rows_read - inserted - rejected
+            con.execute(
+                queries.INSERT_RUN,
+                [
+                    run_id,
+                    str(path.resolve()),
+                    sha256,
+                    fmt,
+                    encoding,
+                    mapping.kind,
+                    mapping.preset,
+                    started,
+                    rows_read,
+                    inserted,
+                    duplicates,
+                    rejected,
+                    json.dumps(mapping.as_json()),
+                    json.dumps(warnings),
+                ],
+            )
+            con.execute("COMMIT")
+            _report(progress, "done", 1.0)
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            store.detach(con)
+    finally:
+        con.close()
+    return IngestResult(
+        file=path,
+        run_id=run_id,
+        format=fmt,
+        encoding=encoding,
+        kind=mapping.kind,
+        preset=mapping.preset,
+        rows_read=rows_read,
+        inserted=inserted,
+        duplicates=duplicates,
+        rejected=rejected,
+        seconds=time.perf_counter() - clock,
+        mapping=mapping.as_json(),
+        warnings=warnings,
+    )
+
+
+def _insert_parse_rejects(
+    con: duckdb.DuckDBPyConnection, run_id: int, rejects: Sequence[Any]
+) -> None:
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "row_number": pa.array([r.row_number for r in rejects], pa.int64()),
+            "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "raw": pa.array(
+                [json.dumps(r.raw, ensure_ascii=False, default=str) for r in rejects], pa.string()
+            ),
+        }
+    )
+    con.register("parse_rejects_arrow", table)
+    try:
+        con.execute(queries.INSERT_PARSE_REJECTS, [run_id])
+    finally:
+        con.unregister("parse_rejects_arrow")

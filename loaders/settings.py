@@ -1,0 +1,142 @@
+"""One settings object: defaults, then an optional TOML file, then ``BRANDPULSE_*`` variables.
+
+Precedence, lowest first: the defaults below; ``brandpulse.toml`` in the working
+directory (or the file named by ``BRANDPULSE_CONFIG``); environment variables
+``BRANDPULSE_<FIELD>`` (e.g. ``BRANDPULSE_DB``); explicit overrides such as CLI flags.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loaders.errors import ConfigError, explain
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_ENV = "BRANDPULSE_CONFIG"
+DEFAULT_CONFIG_FILE = "brandpulse.toml"
+
+
+def _doc(text: str) -> dict[str, str]:
+    return {"doc": text}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of Brandpulse. Each field's ``metadata['doc']`` documents it."""
+
+    db: Path = field(
+        default=Path("brandpulse.duckdb"),
+        metadata=_doc("The DuckDB database file (env BRANDPULSE_DB, CLI --db)."),
+    )
+    lock_timeout_s: float = field(
+        default=60.0,
+        metadata=_doc(
+            "Seconds to keep retrying, with backoff, while another process holds the "
+            "database lock (DuckDB allows one writing process at a time)."
+        ),
+    )
+    naive_timezone: str = field(
+        default="UTC",
+        metadata=_doc(
+            "IANA time zone assumed for timestamps that carry no offset, e.g. "
+            "'Europe/Berlin'. Everything is stored in UTC."
+        ),
+    )
+    max_text_chars: int = field(
+        default=100_000,
+        metadata=_doc("Rows whose text is longer than this are quarantined, not stored."),
+    )
+    ingest_memory_limit: str = field(
+        default="2GB",
+        metadata=_doc("DuckDB memory limit while a file is staged; larger files spill to disk."),
+    )
+    threads: int = field(
+        default=0,
+        metadata=_doc("Worker threads for DuckDB; 0 uses all cores."),
+    )
+    sample_dir: Path = field(
+        default=REPO_ROOT / "sample_data",
+        metadata=_doc("Folder of the bundled sample data, written by `brandpulse sample`."),
+    )
+    dashboard_port: int = field(
+        default=8501,
+        metadata=_doc("Port of the dashboard on localhost (CLI --port)."),
+    )
+
+    @classmethod
+    def field_docs(cls) -> dict[str, str]:
+        """Field name -> documentation, for `brandpulse config` and the README."""
+        return {f.name: f.metadata["doc"] for f in dataclasses.fields(cls)}
+
+
+def _coerce(name: str, kind: type, raw: Any, origin: str) -> Any:
+    try:
+        return kind(str(raw)).expanduser() if kind is Path else kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            explain(
+                f"Setting '{name}' from {origin} has an invalid value",
+                expected=f"a {kind.__name__}",
+                found=repr(raw),
+                fix=f"correct {origin}.",
+            )
+        ) from None
+
+
+def _field_types() -> dict[str, type]:
+    return {
+        f.name: Path if isinstance(f.default, Path) else type(f.default)
+        for f in dataclasses.fields(Settings)
+    }
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    config_file: Path | None = None,
+) -> Settings:
+    """Build the settings from defaults, TOML, environment and ``overrides`` (None values ignored)."""
+    environ = os.environ if environ is None else environ
+    types = _field_types()
+    values: dict[str, Any] = {}
+
+    path = config_file or (Path(environ[CONFIG_ENV]) if environ.get(CONFIG_ENV) else None)
+    if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
+        path = Path(DEFAULT_CONFIG_FILE)
+    if path is not None:
+        try:
+            table = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(
+                f"Config file {path} does not exist. Fix: create it or unset {CONFIG_ENV}."
+            ) from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"Config file {path} is not valid TOML: {error}.") from None
+        table = table.get("brandpulse", table)
+        for key, raw in table.items():
+            if key not in types:
+                raise ConfigError(
+                    explain(
+                        f"Unknown setting '{key}' in {path}",
+                        expected="one of " + ", ".join(sorted(types)),
+                        fix="remove or rename it.",
+                    )
+                )
+            values[key] = _coerce(key, types[key], raw, str(path))
+
+    for key, kind in types.items():
+        env_name = f"BRANDPULSE_{key.upper()}"
+        if environ.get(env_name):
+            values[key] = _coerce(key, kind, environ[env_name], f"environment variable {env_name}")
+
+    for key, raw in (overrides or {}).items():
+        if raw is not None:
+            values[key] = _coerce(key, types[key], raw, f"option {key}")
+    return Settings(**values)

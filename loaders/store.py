@@ -1,0 +1,198 @@
+"""The DuckDB store: connections with lock retry, and numbered schema migrations.
+
+DuckDB lets one process write a database file at a time and locks the file while any
+connection is open. Brandpulse therefore uses short-lived connections: readers open
+read-only, run their queries and close; writers hold the lock only for the write
+transaction. Both retry with backoff while the other side holds the lock.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from loaders.errors import DatabaseBusyError, SchemaError
+from loaders.settings import Settings, load_settings
+
+T = TypeVar("T")
+ATTACHED_NAME = "store"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
+# Messages DuckDB gives while another process (or another configuration) holds the file.
+_LOCK_MARKERS = ("lock", "different configuration", "already attached")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """All migrations shipped with the package as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files("loaders.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+LATEST_VERSION = migrations()[-1][0]
+
+
+def _is_lock_error(error: Exception) -> bool:
+    return isinstance(error, duckdb.Error) and any(m in str(error).lower() for m in _LOCK_MARKERS)
+
+
+def with_lock_retry(action: Callable[[], T], db: Path, timeout_s: float) -> T:
+    """Run ``action`` (which opens ``db``), retrying with jittered backoff while the file is locked."""
+    deadline = time.monotonic() + timeout_s
+    delay = 0.02
+    while True:
+        try:
+            return action()
+        except duckdb.Error as error:
+            if not _is_lock_error(error):
+                if (
+                    "not a valid duckdb" in str(error).lower()
+                    or "unable to open" in str(error).lower()
+                ):
+                    raise SchemaError(
+                        f"{db} is not a DuckDB database: {str(error).splitlines()[0]}"
+                    ) from None
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusyError(
+                    f"The database {db} stayed locked by another process for {timeout_s:.0f} s. "
+                    "Fix: wait for the running ingest or analysis to finish, or raise "
+                    "BRANDPULSE_LOCK_TIMEOUT_S."
+                ) from None
+        time.sleep(delay * (0.5 + random.random()))
+        delay = min(delay * 2, 0.5)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -> int:
+    """The highest applied migration of the (attached) database; 0 for an empty file."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version' "
+        "AND database_name = coalesce(?, current_database())",
+        [catalog],
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    table = f"{catalog}.main.schema_version" if catalog else "schema_version"
+    return con.execute(f"SELECT coalesce(max(version), 0) FROM {table}").fetchall()[0][0]  # noqa: S608 - catalog is our constant
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply pending migrations to the current database, each in its own transaction."""
+    current = schema_version(con, con.execute("SELECT current_database()").fetchall()[0][0])
+    if current > LATEST_VERSION:
+        raise SchemaError(
+            f"This database has schema version {current}, newer than this Brandpulse "
+            f"understands ({LATEST_VERSION}). Fix: upgrade Brandpulse."
+        )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute("INSERT INTO schema_version VALUES (?, ?, now())", [version, name])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+    return max(current, LATEST_VERSION)
+
+
+def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    # Stored instants are UTC; showing them in UTC keeps SQL results and exports unambiguous.
+    con.execute("SET TimeZone = 'UTC'")
+    if settings.threads:
+        con.execute("SET threads = ?", [settings.threads])
+
+
+def connect(
+    db: Path | str | None = None,
+    *,
+    read_only: bool = False,
+    settings: Settings | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the database (creating and migrating it when needed); retries while locked.
+
+    Read-only connections never write; when the file is missing or has an older schema
+    a short read-write connection migrates it first.
+    """
+    settings = settings or load_settings()
+    path = Path(db or settings.db)
+
+    def open_once(ro: bool) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(str(path), read_only=ro)
+
+    if read_only:
+        if path.exists():
+            con = with_lock_retry(lambda: open_once(True), path, settings.lock_timeout_s)
+            version = schema_version(con)
+            if version == LATEST_VERSION:
+                _configure(con, settings)
+                return con
+            con.close()
+            if version > LATEST_VERSION:
+                raise SchemaError(
+                    f"{path} has schema version {version}, newer than this Brandpulse "
+                    f"understands ({LATEST_VERSION}). Fix: upgrade Brandpulse."
+                )
+        # A missing file or an older schema: a short read-write connection creates or migrates it.
+        connect(path, settings=settings).close()
+        con = with_lock_retry(lambda: open_once(True), path, settings.lock_timeout_s)
+        _configure(con, settings)
+        return con
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = with_lock_retry(lambda: open_once(False), path, settings.lock_timeout_s)
+    try:
+        migrate(con)
+    except Exception:
+        con.close()
+        raise
+    _configure(con, settings)
+    return con
+
+
+@contextmanager
+def session(
+    db: Path | str | None = None, *, read_only: bool = False, settings: Settings | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived connection that is closed (and the lock released) on exit."""
+    con = connect(db, read_only=read_only, settings=settings)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def attach_for_write(con: duckdb.DuckDBPyConnection, db: Path, settings: Settings) -> None:
+    """Attach ``db`` read-write to a staging connection, migrate it and make it current.
+
+    Staging work (parsing, normalising) runs on the in-memory database before this call,
+    so the file lock is held only for the write itself.
+    """
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with_lock_retry(
+        lambda: con.execute("ATTACH ? AS store", [str(db)]), db, settings.lock_timeout_s
+    )
+    con.execute(f"USE {ATTACHED_NAME}")
+    migrate(con)
+
+
+def detach(con: duckdb.DuckDBPyConnection) -> None:
+    """Release the file attached by :func:`attach_for_write`."""
+    con.execute("USE memory")
+    con.execute(f"DETACH {ATTACHED_NAME}")

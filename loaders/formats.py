@@ -204,7 +204,7 @@ def _register_columns(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> 
         arrays[f"c{index}"] = pa.array(values, pa.string())
     table = pa.table(arrays)
     con.register("raw_arrow", table)
-    con.execute("CREATE OR REPLACE TEMP TABLE raw_input AS SELECT * FROM raw_arrow")
+    con.execute("CREATE OR REPLACE TEMP TABLE raw_input AS SELECT * FROM raw_arrow").fetchall()
     con.unregister("raw_arrow")
 
 
@@ -477,7 +477,9 @@ def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], 
         if len(book.sheet_names) > 1
         else []
     )
-    frame = book.parse(book.sheet_names[0], dtype=str, keep_default_na=False, na_values=[])
+    frame = pd.read_excel(
+        book, sheet_name=book.sheet_names[0], dtype=str, keep_default_na=False, na_values=[]
+    )
     header = [str(c) for c in frame.columns]
     columns: list[list[Any]] = [list(range(1, len(frame) + 1))]
     for name in frame.columns:

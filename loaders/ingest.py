@@ -68,7 +68,7 @@ def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     if settings.threads:
         con.execute("SET threads = ?", [settings.threads])
     try:
-        con.execute("SELECT CAST('2020-01-01 00:00' AS TIMESTAMPTZ)")
+        con.execute("SELECT CAST('2020-01-01 00:00' AS TIMESTAMPTZ)").fetchall()
     except duckdb.Error:
         raise InputFileError(
             explain(
@@ -227,6 +227,6 @@ def _insert_parse_rejects(
     )
     con.register("parse_rejects_arrow", table)
     try:
-        con.execute(queries.INSERT_PARSE_REJECTS, [run_id])
+        con.execute(queries.INSERT_PARSE_REJECTS, [run_id]).fetchall()
     finally:
         con.unregister("parse_rejects_arrow")

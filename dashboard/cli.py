@@ -1,0 +1,376 @@
+"""The ``brandpulse`` command line: ingest, db info, campaigns, sample, demo, dashboard."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from loaders.errors import BrandpulseError
+from loaders.settings import Settings, load_settings
+
+SUPPORTED_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".tab",
+    ".txt",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".parquet",
+    ".pq",
+    ".xlsx",
+)
+STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
+
+
+class _Group(click.Group):
+    """Shows expected errors as one line (``Error: ...``) and exit code 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrandpulseError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def _settings(db: Path | None) -> Settings:
+    return load_settings({"db": db})
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A plain aligned text table (numbers right-aligned, with thousands separators)."""
+
+    def cell(value: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, int):
+            return f"{value:,}"
+        if hasattr(value, "strftime"):
+            return value.strftime("%Y-%m-%d %H:%M")
+        return str(value)
+
+    text_rows = [[cell(v) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(header)]
+    numeric = [all(isinstance(row[i], int) for row in rows) and rows for i in range(len(header))]
+    lines = [
+        "  ".join(
+            h.rjust(w) if numeric[i] else h.ljust(w)
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    ]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in text_rows:
+        lines.append(
+            "  ".join(
+                v.rjust(w) if numeric[i] else v.ljust(w)
+                for i, (v, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+    return "\n".join(lines)
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def ingest_paths(
+    paths: Sequence[Path], settings: Settings, **options: Any
+) -> tuple[list[Any], list[str]]:
+    """Ingest each file with a progress bar; returns the results and the one-line errors."""
+    from tqdm import tqdm
+
+    from loaders.ingest import ingest_file
+
+    results, errors = [], []
+    for path in _expand(paths):
+        with tqdm(
+            total=100, desc=path.name[:30], unit="%", leave=False, disable=None, file=sys.stderr
+        ) as bar:
+
+            def progress(stage: str, fraction: float, bar: Any = bar) -> None:
+                low, high = STAGE_SPAN.get(stage, (0, 100))
+                bar.set_postfix_str(stage)
+                bar.update(max(0, int(low + (high - low) * fraction) - bar.n))
+
+            try:
+                results.append(ingest_file(path, settings=settings, progress=progress, **options))
+            except BrandpulseError as error:
+                errors.append(
+                    f"{path}: {error}"
+                    if str(path) not in str(error) and path.name not in str(error)
+                    else str(error)
+                )
+    return results, errors
+
+
+def _print_results(results: Sequence[Any]) -> None:
+    rows = [
+        (
+            r.file.name,
+            r.kind,
+            r.preset or "-",
+            r.rows_read,
+            r.inserted,
+            r.duplicates,
+            r.rejected,
+            f"{r.seconds:.1f}s",
+        )
+        for r in results
+    ]
+    if len(results) > 1:
+        rows.append(
+            (
+                "total",
+                "",
+                "",
+                *(
+                    sum(getattr(r, k) for r in results)
+                    for k in ("rows_read", "inserted", "duplicates", "rejected")
+                ),
+                "",
+            )
+        )
+    click.echo(
+        format_table(
+            ("file", "kind", "preset", "read", "inserted", "duplicates", "rejected", "time"), rows
+        )
+    )
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"note: {result.file.name}: {warning}")
+        if result.rejected:
+            click.echo(
+                f"note: {result.file.name}: {result.rejected:,} rows quarantined; see `brandpulse db rejected {result.run_id}`"
+            )
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="brandpulse")
+def cli() -> None:
+    """Brandpulse: sentiment and campaign insight from reviews and social posts."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["review", "social"]),
+    help="Kind of the documents (default: from preset or columns).",
+)
+@click.option(
+    "--preset",
+    help="Export preset, e.g. twitter, reddit, trustpilot, google_reviews, app_store, google_play, amazon.",
+)
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Map a field to a column; repeatable. Empty COLUMN unmaps.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Mapping TOML (preset, kind, source, brand, [columns]).",
+)
+@click.option("--brand", help="Brand for rows without a brand column value.")
+@click.option("--source", help="Source name for rows without a source column value.")
+@click.option(
+    "--db",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Database file (default ./brandpulse.duckdb or BRANDPULSE_DB).",
+)
+def ingest(
+    paths: tuple[Path, ...],
+    kind: str | None,
+    preset: str | None,
+    maps: tuple[str, ...],
+    mapping_file: Path | None,
+    brand: str | None,
+    source: str | None,
+    db: Path | None,
+) -> None:
+    """Load export files (CSV, TSV, JSON, JSON Lines, Parquet, Excel) or folders of them."""
+    from loaders.mapping import load_mapping_file, parse_map_options
+
+    options: dict[str, Any] = load_mapping_file(mapping_file) if mapping_file else {}
+    columns = {**options.pop("columns", {}), **parse_map_options(maps)}
+    explicit = {"kind": kind, "preset": preset, "brand": brand, "source": source}
+    options.update({k: v for k, v in explicit.items() if v is not None})
+    results, errors = ingest_paths(paths, _settings(db), columns=columns, **options)
+    if results:
+        _print_results(results)
+    for error in errors:
+        click.echo(f"Error: {error}", err=True)
+    if errors or not results:
+        sys.exit(1)
+
+
+@cli.group()
+def db() -> None:
+    """Inspect the database."""
+
+
+@db.command("info")
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--runs", default=10, show_default=True, help="How many recent ingest runs to list.")
+def db_info(db_path: Path | None, runs: int) -> None:
+    """Counts by kind, source and brand, the date range, and recent ingest runs."""
+    from loaders import store
+    from loaders.info import RUN_COLUMNS, store_info
+
+    settings = _settings(db_path)
+    with store.session(settings=settings, read_only=True) as con:
+        info = store_info(con, runs)
+    click.echo(f"Database {settings.db} (schema version {info.schema_version})")
+    span = f"{info.first:%Y-%m-%d} to {info.last:%Y-%m-%d}" if info.first else "no documents yet"
+    click.echo(f"{info.documents:,} documents, {span}; {info.campaigns} campaigns\n")
+    for name, rows in info.counts.items():
+        click.echo(format_table((name, "documents"), rows) + "\n")
+    click.echo("Recent ingest runs:")
+    click.echo(format_table(RUN_COLUMNS, info.runs) if info.runs else "(none)")
+
+
+@db.command("rejected")
+@click.argument("run_id", type=int)
+@click.option("--db", "db_path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--limit", default=50, show_default=True)
+def db_rejected(run_id: int, db_path: Path | None, limit: int) -> None:
+    """Show the quarantined rows of one ingest run, with their reasons."""
+    from loaders import queries, store
+
+    with store.session(settings=_settings(db_path), read_only=True) as con:
+        rows = con.execute(queries.REJECTED_FOR_RUN, [run_id, limit]).fetchall()
+    click.echo(
+        format_table(("row", "reason", "raw"), [(r, reason, raw[:80]) for r, reason, raw in rows])
+        if rows
+        else f"No rejected rows for run {run_id}."
+    )
+
+
+@cli.group()
+def campaigns() -> None:
+    """Manage campaign definitions."""
+
+
+@campaigns.command("import")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def campaigns_import(path: Path, db: Path | None) -> None:
+    """Import campaigns from a CSV (name, start, end, channels, hashtags, utm_campaign, keywords, budget)."""
+    from loaders.campaigns import import_campaigns
+
+    click.echo(
+        f"{import_campaigns(path, settings=_settings(db))} campaigns stored from {path.name}"
+    )
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder (default: the bundled sample_data/).",
+)
+@click.option(
+    "--seed",
+    default=None,
+    type=int,
+    help="Random seed (default: the one the bundled files were made with).",
+)
+def sample(out: Path | None, seed: int | None) -> None:
+    """Regenerate the sample data files (deterministic for a given seed)."""
+    from loaders import sample as sample_data
+
+    target = out or load_settings().sample_dir
+    written = sample_data.write_sample(
+        target, seed=sample_data.DEFAULT_SEED if seed is None else seed
+    )
+    for path, rows in written.items():
+        click.echo(f"{path}: {rows:,} rows")
+
+
+def _serve(settings: Settings, port: int | None) -> None:
+    app = Path(__file__).with_name("app.py")
+    env = {**os.environ, "BRANDPULSE_DB": str(Path(settings.db).resolve())}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(port or settings.dashboard_port),
+        "--server.address",
+        "localhost",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    click.echo(f"Dashboard on http://localhost:{port or settings.dashboard_port} (Ctrl+C stops it)")
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how users stop it
+        subprocess.run(command, env=env, check=False)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--port", type=int, help="Port on localhost (default 8501).")
+def dashboard(db: Path | None, port: int | None) -> None:
+    """Start the dashboard in the browser."""
+    _serve(_settings(db), port)
+
+
+@cli.command()
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--no-serve", is_flag=True, help="Load and analyze, but do not start the dashboard.")
+@click.option("--port", type=int)
+def demo(db: Path | None, no_serve: bool, port: int | None) -> None:
+    """Load the bundled sample data (campaigns included), analyze it and open the dashboard."""
+    from loaders import sample as sample_data
+    from loaders.campaigns import import_campaigns
+
+    settings = _settings(db)
+    folder = settings.sample_dir
+    results, errors = ingest_paths(
+        [folder / name for name in sample_data.DOCUMENT_FILES], settings, brand=None
+    )
+    if errors:
+        raise click.ClickException("; ".join(errors))
+    _print_results(results)
+    click.echo(
+        f"{import_campaigns(folder / sample_data.CAMPAIGNS_FILE, settings=settings)} campaigns stored"
+    )
+    if not no_serve:
+        _serve(settings, port)
+
+
+@cli.command("config")
+def show_config() -> None:
+    """Show the effective settings and what each one does."""
+    settings = load_settings()
+    for name, doc in Settings.field_docs().items():
+        click.echo(f"{name} = {getattr(settings, name)}\n    {doc} (env BRANDPULSE_{name.upper()})")
+
+
+def main() -> None:
+    cli(prog_name="brandpulse")
+
+
+if __name__ == "__main__":
+    main()

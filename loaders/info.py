@@ -1,0 +1,50 @@
+"""Summaries of what the store holds (``brandpulse db info``, the dashboard's data page)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from loaders import queries, store
+
+
+@dataclass
+class StoreInfo:
+    schema_version: int
+    documents: int
+    first: datetime | None
+    last: datetime | None
+    counts: dict[
+        str, list[tuple[Any, ...]]
+    ]  # "kind" | "source" | "brand" -> rows (value, documents)
+    runs: list[tuple[Any, ...]]
+    campaigns: int
+
+
+RUN_COLUMNS = (
+    "run",
+    "file",
+    "kind",
+    "preset",
+    "read",
+    "inserted",
+    "duplicates",
+    "rejected",
+    "finished (UTC)",
+)
+
+
+def store_info(con: duckdb.DuckDBPyConnection, recent_runs: int = 10) -> StoreInfo:
+    total, first, last = con.execute(queries.DATE_RANGE).fetchall()[0]
+    return StoreInfo(
+        schema_version=store.schema_version(con),
+        documents=total,
+        first=first,
+        last=last,
+        counts={name: con.execute(sql).fetchall() for name, sql in queries.COUNTS_BY.items()},
+        runs=con.execute(queries.RECENT_RUNS, [recent_runs]).fetchall(),
+        campaigns=con.execute("SELECT count(*) FROM campaigns").fetchall()[0][0],
+    )

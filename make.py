@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Set-up and tasks for a fresh machine that has only python3.
+
+    python3 make.py demo   # venv, install, ingest the sample data, analyze, open the dashboard
+    python3 make.py test   # venv, install (with dev tools), run the whole test suite
+
+Anything after the task name is passed on (to `brandpulse demo` or to pytest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".install-stamp"
+
+
+def run(*command: str | Path) -> None:
+    result = subprocess.run([str(c) for c in command], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def ensure_installed() -> None:
+    """Create .venv and install the project with its dev extra, again only when pyproject changes."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("Creating .venv ...", flush=True)
+        venv.create(VENV, with_pip=True)
+    print("Installing Brandpulse and its dependencies (first time: a few minutes) ...", flush=True)
+    # torch is pinned to the CPU build in pyproject.toml; pip (not uv) finds the local wheel.
+    run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-e",
+        ".[dev]",
+    )
+    STAMP.write_text(wanted)
+
+
+def main() -> None:
+    task, extra = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
+    if task not in {"demo", "test"}:
+        sys.exit(__doc__)
+    ensure_installed()
+    if task == "demo":
+        run(BIN / "brandpulse", "demo", *extra)
+    else:
+        run(BIN / "python", "-m", "pytest", *extra)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.cli import cli
+from tests.conftest import REPO
+
+APP = str(REPO / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def sample_db(tmp_path_factory):
+    from click.testing import CliRunner
+
+    db = tmp_path_factory.mktemp("app") / "sample.duckdb"
+    assert CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"]).exit_code == 0
+    return db
+
+
+def run_app(monkeypatch, db) -> AppTest:
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_overview_on_sample_data(monkeypatch, sample_db):
+    app = run_app(monkeypatch, sample_db)
+    assert app.metric[0].value == "9,076"
+    assert [m.value for m in app.metric[1:]] == ["2025-08-25", "2025-12-14"]
+
+
+def test_overview_on_empty_database(monkeypatch, tmp_path):
+    app = run_app(monkeypatch, tmp_path / "empty.duckdb")
+    assert "No data yet" in app.info[0].value

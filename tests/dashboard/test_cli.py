@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from tests.conftest import REPO, SAMPLE, scalar
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_ingest_prints_summary_and_reconciles(tmp_path, db):
+    path = tmp_path / "posts.csv"
+    path.write_text(
+        "text,date,stars\nGreat,2024-01-01,5\n,2024-01-02,4\nGreat,2024-01-01,5\n", encoding="utf-8"
+    )
+    result = invoke("ingest", str(path), "--db", str(db), "--brand", "Tidewell")
+    assert result.exit_code == 0, result.output
+    summary = result.output.splitlines()[2].split()
+    assert summary[:1] == ["posts.csv"] and summary[3:7] == ["3", "1", "1", "1"]
+    assert "1 rows quarantined" in result.output
+    rejected = invoke("db", "rejected", "1", "--db", str(db))
+    assert "empty text" in rejected.output
+
+
+def test_map_option_and_mapping_file(tmp_path, db):
+    path = tmp_path / "odd.csv"
+    path.write_text("words,when,extra\nhello,2024-01-01,x\n", encoding="utf-8")
+    assert (
+        invoke(
+            "ingest", str(path), "--db", str(db), "--map", "text=words", "--map", "created_at=when"
+        ).exit_code
+        == 0
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text(
+        'kind = "social"\nsource = "forum"\n[columns]\ntext = "words"\ncreated_at = "when"\n',
+        encoding="utf-8",
+    )
+    path2 = tmp_path / "odd2.csv"
+    path2.write_text("words,when\nother,2024-01-02\n", encoding="utf-8")
+    assert invoke("ingest", str(path2), "--db", str(db), "--mapping", str(mapping)).exit_code == 0
+    assert scalar(db, "SELECT source FROM documents WHERE text = 'other'") == "forum"
+
+
+def test_errors_are_one_line_with_nonzero_exit(tmp_path, db):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(bad), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "bad.json is not valid JSON" in result.output
+    assert "Traceback" not in result.output
+    missing = CliRunner().invoke(cli, ["ingest", str(tmp_path / "nope.csv"), "--db", str(db)])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_unmappable_file_suggests_fix(tmp_path, db):
+    path = tmp_path / "x.csv"
+    path.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "columns foo, bar" in result.output and "--map text=COLUMN" in result.output
+
+
+def test_demo_no_serve_and_db_info(tmp_path, db):
+    result = invoke("demo", "--db", str(db), "--no-serve")
+    assert result.exit_code == 0, result.output
+    assert "3 campaigns stored" in result.output
+    assert scalar(db, "SELECT count(*) FROM documents WHERE brand = 'Tidewell'") > 5000
+    info = invoke("db", "info", "--db", str(db))
+    assert "schema version 2" in info.output and "2025-08-25 to 2025-12-14" in info.output
+    assert "reviews.csv" in info.output and "social_posts.csv" in info.output
+    runs = scalar(
+        db,
+        "SELECT sum(rows_read) - sum(rows_inserted + rows_duplicate + rows_rejected) FROM ingest_runs",
+    )
+    assert runs == 0
+
+
+def test_campaigns_import(tmp_path, db):
+    assert (
+        invoke("campaigns", "import", str(SAMPLE / "campaigns.csv"), "--db", str(db)).exit_code == 0
+    )
+    assert scalar(db, "SELECT hashtags FROM campaigns WHERE name = 'Refill Rewards'") == [
+        "refillrewards"
+    ]
+    bad = tmp_path / "c.csv"
+    bad.write_text("name,start,end\nX,2025-13-01,2025-01-01\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["campaigns", "import", str(bad), "--db", str(db)])
+    assert result.exit_code == 1 and "line 2" in result.output
+
+
+def test_console_script_entry_point(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "--help"], cwd=REPO, capture_output=True, text=True
+    )
+    assert result.returncode == 0 and "ingest" in result.stdout

@@ -1,0 +1,38 @@
+"""Layering: loaders and analysis never import streamlit; importing any package never loads torch."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def modules(package: str) -> list[str]:
+    path = REPO / package
+    return [package] + [
+        f"{package}.{m.name}"
+        for m in pkgutil.walk_packages([str(path)])
+        if "pages" not in m.name and m.name != "app"
+    ]
+
+
+def imported_after(names: list[str]) -> set[str]:
+    code = (
+        "import sys\n" + "".join(f"import {n}\n" for n in names) + "print('\\n'.join(sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    return set(out.split())
+
+
+def test_loaders_and_analysis_do_not_import_streamlit_or_torch():
+    loaded = imported_after(modules("loaders") + modules("analysis"))
+    assert "streamlit" not in loaded
+    assert "torch" not in loaded
+
+
+def test_dashboard_cli_does_not_load_torch():
+    assert "torch" not in imported_after(["dashboard.cli"])

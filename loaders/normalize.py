@@ -166,7 +166,10 @@ def build_staged(
         SELECT *,
             {timestamp_sql("created_raw", day_first)} AS created_at,
             {rating_sql("rating_raw")} AS rating,
-            lower(regexp_replace(bp_text, '\\s+', ' ', 'g')) AS norm_text
+            -- Collapsing whitespace by regex is slow; most texts need none, and contains() is cheap.
+            lower(CASE WHEN contains(bp_text, '  ') OR contains(bp_text, chr(10)) OR contains(bp_text, chr(9))
+                            OR contains(bp_text, chr(13))
+                       THEN regexp_replace(bp_text, '\\s+', ' ', 'g') ELSE bp_text END) AS norm_text
         FROM src
     ), checked AS (
         SELECT *, nullif(concat_ws('; ',

@@ -13,8 +13,8 @@ INSERT_NEW_DOCUMENTS = f"""
 INSERT INTO documents ({_COLUMNS}, ingest_run_id)
 SELECT {_COLUMNS}, ? FROM temp.staged s
 WHERE s.reason IS NULL
+  AND s.__row IN (SELECT min(__row) FROM temp.staged WHERE reason IS NULL GROUP BY doc_id)
   AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.doc_id = s.doc_id)
-QUALIFY row_number() OVER (PARTITION BY s.doc_id ORDER BY s.__row) = 1
 """  # noqa: S608 - constant column list
 
 INSERT_STAGED_REJECTS = """

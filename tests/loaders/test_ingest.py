@@ -59,6 +59,7 @@ def test_reingest_is_idempotent(tmp_path, settings, db):
     again = ingest_file(path, settings=settings)
     assert (again.rows_read, again.inserted, again.duplicates) == (3, 0, 3)
     assert scalar(db, "SELECT count(*) FROM documents") == 3
+    assert scalar(db, "SELECT count(DISTINCT doc_id) FROM documents") == 3
     assert scalar(db, "SELECT count(*) FROM ingest_runs") == 2
 
 

@@ -8,6 +8,7 @@ file: a file either lands whole, with its run record, or not at all.
 from __future__ import annotations
 
 import json
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     # Naive timestamps in the file are read in this zone; instants are stored as UTC.
     con.execute("SET TimeZone = ?", [settings.naive_timezone])
     con.execute("SET memory_limit = ?", [settings.ingest_memory_limit])
+    # Spill to the system temp folder, not a ".tmp" folder in the user's working directory.
+    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "brandpulse-spill")])
     if settings.threads:
         con.execute("SET threads = ?", [settings.threads])
     try:

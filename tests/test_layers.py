@@ -36,3 +36,15 @@ def test_loaders_and_analysis_do_not_import_streamlit_or_torch():
 
 def test_dashboard_cli_does_not_load_torch():
     assert "torch" not in imported_after(["dashboard.cli"])
+
+
+def test_readme_documents_every_setting():
+    from loaders.settings import Settings
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in Settings.field_docs()
+        if f"`{name}`" not in readme or f"BRANDPULSE_{name.upper()}" not in readme
+    ]
+    assert not missing

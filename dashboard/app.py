@@ -5,5 +5,5 @@ from __future__ import annotations
 import streamlit as st
 
 st.set_page_config(page_title="Brandpulse", page_icon="📈", layout="wide")
-page = st.navigation([st.Page("pages/overview.py", title="Overview", icon="📊", default=True)])
+page = st.navigation([st.Page("views/overview.py", title="Overview", icon="📊", default=True)])
 page.run()

@@ -343,27 +343,33 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
         out[prefix] = str(value)
 
 
+@dataclass
+class _InvalidJson:
+    message: str
+
+
 def _records_from_json(
     path: Path, fmt: str, progress: Progress | None
 ) -> tuple[list[dict[str, Any] | None], list[ParseReject], list[str]]:
     """Records (None for rejected positions) and rejects, from a JSON array/object or JSON Lines."""
     text = path.read_text(encoding="utf-8-sig")
     notes: list[str] = []
+    # (where, parsed item or _InvalidJson, raw to keep if rejected)
+    items: list[tuple[str, Any, dict[str, Any]]] = []
     if fmt == "json":
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
             lines = [line for line in text.splitlines() if line.strip()]
-            if len(lines) > 1 and lines[0].lstrip().startswith("{"):
-                fmt = "jsonl"  # JSON Lines saved as .json
-                notes.append("read as JSON Lines (one object per line)")
-            else:
+            if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
                 raise InputFileError(
                     explain(
                         f"{path.name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
                         expected="a JSON array of objects, or one object per line",
                     )
                 ) from None
+            fmt = "jsonl"  # JSON Lines saved as .json
+            notes.append("read as JSON Lines (one object per line)")
         else:
             if isinstance(document, dict):
                 nested = [
@@ -383,53 +389,34 @@ def _records_from_json(
                         expected="a JSON array of objects",
                     )
                 )
-            records: list[dict[str, Any] | None] = []
-            rejects: list[ParseReject] = []
-            for index, item in enumerate(document, start=1):
-                if isinstance(item, dict):
-                    records.append(item)
-                else:
-                    records.append(None)
-                    rejects.append(
-                        ParseReject(
-                            index,
-                            f"element {index} is a JSON {type(item).__name__}, not an object",
-                            {"value": item},
-                        )
-                    )
-            return records, rejects, notes
-    records, rejects = [], []
-    lines = text.splitlines()
-    record = 0
-    for line_number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        record += 1
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            records.append(None)
-            rejects.append(
-                ParseReject(
-                    record,
-                    f"line {line_number} is not valid JSON: {error.msg}",
-                    {"line": line_number, "text": line},
-                )
-            )
-            continue
+            items = [
+                (f"element {i}", item, {"value": item}) for i, item in enumerate(document, start=1)
+            ]
+    if fmt == "jsonl":
+        lines = text.splitlines()
+        for line_number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                item: Any = json.loads(line)
+            except json.JSONDecodeError as error:
+                item = _InvalidJson(error.msg)
+            items.append((f"line {line_number}", item, {"line": line_number, "text": line}))
+            if progress and line_number % 50_000 == 0:
+                progress("reading", line_number / len(lines))
+
+    records: list[dict[str, Any] | None] = []
+    rejects: list[ParseReject] = []
+    for record, (where, item, raw) in enumerate(items, start=1):
         if isinstance(item, dict):
             records.append(item)
+            continue
+        records.append(None)
+        if isinstance(item, _InvalidJson):
+            reason = f"{where} is not valid JSON: {item.message}"
         else:
-            records.append(None)
-            rejects.append(
-                ParseReject(
-                    record,
-                    f"line {line_number} is a JSON {type(item).__name__}, not an object",
-                    {"line": line_number, "text": line},
-                )
-            )
-        if progress and record % 50_000 == 0:
-            progress("reading", line_number / len(lines))
+            reason = f"{where} is a JSON {type(item).__name__}, not an object"
+        rejects.append(ParseReject(record, reason, raw))
     return records, rejects, notes
 
 

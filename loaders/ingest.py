@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 
 from loaders import queries, store
-from loaders.errors import InputFileError, explain
+from loaders.errors import ConfigError, InputFileError, explain
 from loaders.formats import (
     TEXT_FORMATS,
     Progress,
@@ -63,23 +63,23 @@ def _report(progress: Progress | None, stage: str, fraction: float) -> None:
 
 def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
-    # Naive timestamps in the file are read in this zone; instants are stored as UTC.
-    con.execute("SET TimeZone = ?", [settings.naive_timezone])
+    try:
+        # Naive timestamps in the file are read in this zone; instants are stored as UTC.
+        con.execute("SET TimeZone = ?", [settings.naive_timezone])
+    except duckdb.Error:
+        con.close()
+        raise ConfigError(
+            explain(
+                f"Unknown time zone '{settings.naive_timezone}'",
+                expected="an IANA name such as UTC or Europe/Berlin",
+                fix="correct BRANDPULSE_NAIVE_TIMEZONE (or naive_timezone in brandpulse.toml).",
+            )
+        ) from None
     con.execute("SET memory_limit = ?", [settings.ingest_memory_limit])
     # Spill to the system temp folder, not a ".tmp" folder in the user's working directory.
     con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "brandpulse-spill")])
     if settings.threads:
         con.execute("SET threads = ?", [settings.threads])
-    try:
-        con.execute("SELECT CAST('2020-01-01 00:00' AS TIMESTAMPTZ)").fetchall()
-    except duckdb.Error:
-        raise InputFileError(
-            explain(
-                f"Unknown time zone '{settings.naive_timezone}'",
-                expected="an IANA name such as UTC or Europe/Berlin",
-                fix="correct BRANDPULSE_NAIVE_TIMEZONE.",
-            )
-        ) from None
     return con
 
 

@@ -14,7 +14,7 @@ def modules(package: str) -> list[str]:
     return [package] + [
         f"{package}.{m.name}"
         for m in pkgutil.walk_packages([str(path)])
-        if "pages" not in m.name and m.name != "app"
+        if "views" not in m.name and m.name != "app"
     ]
 
 

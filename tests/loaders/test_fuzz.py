@@ -92,7 +92,10 @@ def test_malformed_csv(body, breakage):
 )
 def test_well_formed_csv_counts_every_record(body):
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows([["text", "date", "rating"], *body])
+    # QUOTE_ALL: an unquoted bare "\r" is a line break to most readers, so quote every field.
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(
+        [["text", "date", "rating"], *body]
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ok.csv"
         path.write_text(buffer.getvalue(), encoding="utf-8")

@@ -284,3 +284,14 @@ def test_real_datafiniti_export_reconciles(settings, db):
     first, last = rows(db, "SELECT min(created_at), max(created_at) FROM documents")[0]
     assert (first.year, last.year) == (2014, 2018)
     assert scalar(db, "SELECT count(*) FROM documents WHERE product IS NULL OR brand IS NULL") == 0
+
+
+def test_unknown_time_zone_is_a_config_error(tmp_path):
+    from loaders.errors import ConfigError
+    from loaders.settings import Settings
+
+    path = write(tmp_path / "r.csv", HEADER + GOOD[0])
+    with pytest.raises(ConfigError, match="Unknown time zone 'Mars/Olympus'"):
+        ingest_file(
+            path, settings=Settings(db=tmp_path / "z.duckdb", naive_timezone="Mars/Olympus")
+        )

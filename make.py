@@ -43,7 +43,7 @@ def ensure_installed() -> None:
         "-m",
         "pip",
         "install",
-        "--quiet",
+        "-qq",  # -qq: errors only; the first install takes minutes
         "--disable-pip-version-check",
         "-e",
         ".[dev]",

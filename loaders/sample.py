@@ -211,6 +211,142 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
+# More everyday phrasings, many with negation ("never leaked", "not bad at all").
+MORE_SENTENCES: dict[str, dict[str, list[str]]] = {
+    "insulation": {
+        "positive": [
+            "Not a single lukewarm sip all day.",
+            "Never had my coffee go cold on the {place} commute.",
+            "Iced tea stayed icy through a {d} road trip.",
+            "Can't believe the ice lasted {d}.",
+            "No more warm water at the gym, finally.",
+            "It's not bad at all at keeping things cold, better than I expected.",
+            "Keeps soup piping hot for my kid's lunch.",
+            "Cold brew stays cold till the evening, wild.",
+            "Summer heatwave and my water was still freezing.",
+            "I don't think I've ever had a bottle keep ice this long.",
+        ],
+        "negative": [
+            "Coffee was cold by 10am, not what the box promised.",
+            "Ice melted in {d}, my cheap one did better.",
+            "It can't keep anything hot past lunch.",
+            "Never stays cold, I don't get the hype.",
+            "Water tastes warm and metallic after a few hours.",
+            "Insulation seems to have stopped working after {d}.",
+            "The outside gets hot when I pour tea in, so much for double wall.",
+        ],
+    },
+    "design": {
+        "positive": [
+            "Didn't expect it to look this good on my desk.",
+            "The lid loop is perfect for clipping to my backpack.",
+            "Finally a bottle that isn't ugly.",
+            "Wide mouth fits ice cubes no problem.",
+            "Love the little measurement marks on the side.",
+            "The grip texture means I never drop it.",
+            "Fits in the side pocket of every bag I own.",
+            "Colors match my whole gym setup lol.",
+            "The straw lid is genius for the car.",
+        ],
+        "negative": [
+            "Can't drink from it without spilling down my chin.",
+            "The mouth is too narrow for ice cubes.",
+            "Not a fan of the new shape, it tips over easily.",
+            "Way too bulky for a kid's hand.",
+            "The carry loop digs into my fingers.",
+            "Looks cheap in person, not like the ads.",
+            "The lid is awkward to open with one hand.",
+            "Nothing fits in my bike cage since the redesign.",
+        ],
+    },
+    "price_value": {
+        "positive": [
+            "For what it costs I'm not complaining.",
+            "Cheaper than a month of disposable bottles.",
+            "Would pay double honestly.",
+            "Bundle deal was great value, got two for ${n}.",
+            "Not cheap, but it's the last bottle I'll need.",
+        ],
+        "negative": [
+            "Not worth ${n}, no way.",
+            "Paid premium price for a bottle that feels budget.",
+            "Shipping cost more than the mug, ridiculous.",
+            "Can't justify the price when it doesn't do anything special.",
+            "The sale price is the real price, full price is a rip off.",
+        ],
+    },
+    "customer_service": {
+        "positive": [
+            "The rep on the phone was lovely and sorted it in minutes.",
+            "Got a reply from support on a Sunday, impressed.",
+            "They didn't even ask for photos, just shipped a new one.",
+            "Support remembered my last order, nice touch.",
+            "Quick refund, no hassle at all.",
+        ],
+        "negative": [
+            "Three emails and not one reply.",
+            "Support keeps sending me to the FAQ page.",
+            "The chatbot is useless and there's no human to talk to.",
+            "Still no refund after {d}.",
+            "They said they'd call back and never did.",
+            "Support told me dents aren't covered, so what is?",
+        ],
+    },
+    "cleaning": {
+        "positive": [
+            "Rinses out in seconds.",
+            "No coffee stains inside even after months.",
+            "The cap comes apart completely so cleaning is easy.",
+            "Never smells funky, unlike my old one.",
+            "Went through the dishwasher {n} times and still looks brand new.",
+        ],
+        "negative": [
+            "Can't get a brush into the bottom.",
+            "Gunk builds up under the silicone ring.",
+            "The straw is impossible to clean properly.",
+            "Coffee smell won't come out no matter what.",
+            "Not dishwasher safe, which nobody mentions until you read the tiny print.",
+        ],
+    },
+    "durability": {
+        "positive": [
+            "Never chipped once in {n} years of daily use.",
+            "Fell off my bike at full speed, not even a dent.",
+            "My dog chewed the handle and it still works lol.",
+            "Not a scratch after a month in my work truck.",
+            "Built like a tank.",
+        ],
+        "negative": [
+            "The bottom popped off after {d}.",
+            "Cracked when it fell off the counter.",
+            "The coating scratches if you look at it wrong.",
+            "Lost the vacuum seal after {d}, now it rattles.",
+            "Didn't survive a single camping trip.",
+            "The strap ripped off on day two.",
+        ],
+    },
+}
+MORE_QUESTIONS = [
+    "Is the {p} BPA free?",
+    "Anyone tried the {p} with hot soup?",
+    "How do you get the coffee smell out of a {b} bottle?",
+    "Do they still make the {p} in black?",
+    "Is the {b} warranty lifetime or just one year?",
+    "Will the {p} fit in a car cup holder?",
+    "Where do people buy {b} in Europe?",
+    "Is the {p} leakproof enough to toss in a backpack?",
+    "Should I get the {p} or a {b} tumbler for the office?",
+    "How long does {b} take to ship usually?",
+]
+MORE_ANNOUNCEMENTS = [
+    "{b} is sponsoring the city marathon this year.",
+    "The {p} is {n}% off this weekend.",
+    "{b} just launched a kids line.",
+    "Spotted the {p} in my local grocery store.",
+    "{b} posted a behind the scenes video of their factory.",
+    "The {p} got a new lid option, same bottle.",
+    "{b} will be at the outdoor gear fair next week.",
+]
 NEUTRAL_QUESTIONS = [
     "Does the {p} lid fit the older models?",
     "Is the {p} dishwasher safe or hand wash only?",
@@ -223,37 +359,29 @@ NEUTRAL_QUESTIONS = [
 ]
 NEUTRAL_ANNOUNCEMENTS = [
     "New colors of the {p} drop Friday.",
-    "{b} is opening a pop-up store in {place} next month.",
+    "{b} is opening a pop-up store in Denver next month.",
     "Restock alert: the {p} is back on the website.",
     "{b} just posted their fall catalog.",
     "Picked up the {p} today, will report back.",
     "{b} announced a partnership with a hiking club.",
     "The {p} is now available in a 1L size.",
 ]
-OPENERS = [
-    "",
-    "",
-    "",
-    "Okay so ",
-    "Honestly, ",
-    "Update: ",
-    "Ngl ",
-    "Tbh ",
-    "Quick review: ",
-    "Been using it for {d}. ",
-    "Bought this as a gift. ",
-    "Third one I've bought. ",
-]
-FILLERS = [
-    "",
-    "",
-    "",
-    " Ordered the blue one.",
+for _theme, _by_sentiment in MORE_SENTENCES.items():
+    for _sentiment, _sentences in _by_sentiment.items():
+        SENTENCES[_theme][_sentiment] += _sentences
+NEUTRAL_QUESTIONS += MORE_QUESTIONS
+NEUTRAL_ANNOUNCEMENTS += MORE_ANNOUNCEMENTS
+
+OPENERS = ["", "", "", "Okay so ", "Honestly, ", "Update: ", "Ngl ", "Tbh ", "Quick review: "]
+# Openers and fillers that only an owner of the product would write.
+OWNER_OPENERS = ["Been using it for {d}. ", "Bought this as a gift. ", "Third one I've bought. "]
+FILLERS = ["", "", "", " My partner has one too.", " Ordered the blue one."]
+OWNER_FILLERS = [
     " Using it mostly at the {place}.",
-    " My partner has one too.",
     " Bought it last month.",
     " Got it as a birthday present.",
 ]
+NOT_YET_OWNED = {"shipping_delay", "question", "announcement", "glacio_outage", "grind_backlash"}
 CLOSERS = {
     "positive": [
         "",
@@ -324,8 +452,6 @@ PLACES = [
     "train",
     "farmers market",
     "soccer field",
-    "Denver",
-    "Leeds",
 ]
 DURATIONS = [
     "6 hours",
@@ -460,18 +586,23 @@ class _Writer:
                 if second != core:
                     core = f"{core} {second}"
         if sentiment == "negative" and theme in EVERYDAY and r.random() < 0.08:
-            core = self.fill(
-                r.choice(SARCASM).replace("{core_lower}", "{{core}}"), brand, product
-            ).replace("{core}", core[0].lower() + core[1:])
-        opener = self.fill(r.choice(OPENERS), brand, product)
-        if opener and not opener.endswith(". "):
+            template = (
+                r.choice(SARCASM)
+                .replace("{core_lower}", "{{core_lower}}")
+                .replace("{core}", "{{core}}")
+            )
+            lowered = core[0].lower() + core[1:]
+            core = (
+                self.fill(template, brand, product)
+                .replace("{core_lower}", lowered)
+                .replace("{core}", core)
+            )
+        owned = theme not in NOT_YET_OWNED
+        opener = self.fill(r.choice(OPENERS + OWNER_OPENERS if owned else OPENERS), brand, product)
+        if opener and not opener.endswith(". ") and not core.startswith((brand, product)):
             core = core[0].lower() + core[1:]
-        text = (
-            opener
-            + core
-            + self.fill(r.choice(FILLERS), brand, product)
-            + r.choice(CLOSERS[sentiment])
-        )
+        filler = self.fill(r.choice(FILLERS + OWNER_FILLERS if owned else FILLERS), brand, product)
+        text = opener + core + filler + r.choice(CLOSERS[sentiment])
         if social:
             if r.random() < 0.3:
                 text = (

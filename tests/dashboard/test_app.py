@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.cli import cli
-from tests.conftest import REPO
+from tests.conftest import REPO, scalar
 
 APP = str(REPO / "dashboard" / "app.py")
 
@@ -28,7 +28,7 @@ def run_app(monkeypatch, db) -> AppTest:
 
 def test_overview_on_sample_data(monkeypatch, sample_db):
     app = run_app(monkeypatch, sample_db)
-    assert app.metric[0].value == "9,076"
+    assert app.metric[0].value == f"{scalar(sample_db, 'SELECT count(*) FROM documents'):,}"
     assert [m.value for m in app.metric[1:]] == ["2025-08-25", "2025-12-14"]
 
 

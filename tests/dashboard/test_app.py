@@ -28,7 +28,8 @@ def run_app(monkeypatch, db) -> AppTest:
 
 def test_overview_on_sample_data(monkeypatch, sample_db):
     app = run_app(monkeypatch, sample_db)
-    assert app.metric[0].value == f"{scalar(sample_db, 'SELECT count(*) FROM documents'):,}"
+    stored = scalar(sample_db, "SELECT count(*) FROM documents")
+    assert app.metric[0].value == f"{stored:,}"
     assert [m.value for m in app.metric[1:]] == ["2025-08-25", "2025-12-14"]
 
 

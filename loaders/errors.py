@@ -41,5 +41,9 @@ class DatabaseBusyError(BrandpulseError):
     """The database file stayed locked by another process for longer than the lock timeout."""
 
 
+class StoreError(BrandpulseError):
+    """The database file cannot be opened (missing folder, no permission, disk full)."""
+
+
 class SchemaError(BrandpulseError):
     """The database file was written by a newer Brandpulse or is not a Brandpulse database."""

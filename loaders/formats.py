@@ -15,6 +15,7 @@ import io
 import json
 import sys
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,17 @@ _CHUNK = 1 << 22
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
+# What the parsers raise for a file they cannot read (pyarrow's errors are ValueErrors).
+READ_ERRORS = (
+    duckdb.Error,
+    ValueError,
+    OSError,
+    KeyError,
+    csv.Error,
+    UnicodeError,
+    MemoryError,
+    zipfile.BadZipFile,
+)
 
 
 @dataclass
@@ -535,27 +547,17 @@ def stage_raw(
                 (names, notes), rejects = _stage_xlsx(con, source), []
         except InputFileError:
             raise
-        except (
-            duckdb.Error,
-            ValueError,
-            OSError,
-            KeyError,
-            csv.Error,
-            UnicodeError,
-            MemoryError,
-        ) as error:
-            first_line = (
+        except Exception as error:
+            # Errors of the parsers mean "this file is not what its name says"; anything else is a bug.
+            if (
+                not isinstance(error, READ_ERRORS)
+                and type(error).__module__.split(".")[0] != "openpyxl"
+            ):
+                raise
+            detail = (
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
-            raise InputFileError(
-                f"{path.name} cannot be read as {fmt.upper()}: {first_line}"
-            ) from None
-        except Exception as error:  # e.g. zipfile.BadZipFile from a corrupt .xlsx
-            if type(error).__module__.split(".")[0] in {"zipfile", "openpyxl", "pyarrow"}:
-                raise InputFileError(
-                    f"{path.name} cannot be read as {fmt.upper()}: {error}"
-                ) from None
-            raise
+            raise InputFileError(f"{path.name} cannot be read as {fmt.upper()}: {detail}") from None
     if not names:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_input (__row BIGINT)")
     return RawInput(fmt, encoding, names, rejects, notes)

@@ -7,6 +7,7 @@ file: a file either lands whole, with its run record, or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 import time
@@ -191,7 +192,8 @@ def ingest_file(
             con.execute("COMMIT")
             _report(progress, "done", 1.0)
         except BaseException:
-            con.execute("ROLLBACK")
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already rolled back
+                con.execute("ROLLBACK")
             raise
         finally:
             store.detach(con)

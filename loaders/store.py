@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import duckdb
 
-from loaders.errors import DatabaseBusyError, SchemaError
+from loaders.errors import DatabaseBusyError, SchemaError, StoreError
 from loaders.settings import Settings, load_settings
 
 T = TypeVar("T")
@@ -55,13 +55,13 @@ def with_lock_retry(action: Callable[[], T], db: Path, timeout_s: float) -> T:
             return action()
         except duckdb.Error as error:
             if not _is_lock_error(error):
-                if (
-                    "not a valid duckdb" in str(error).lower()
-                    or "unable to open" in str(error).lower()
-                ):
+                detail = str(error).splitlines()[0]
+                if "not a valid duckdb" in detail.lower():
                     raise SchemaError(
-                        f"{db} is not a DuckDB database: {str(error).splitlines()[0]}"
+                        f"{db} is not a DuckDB database. Fix: point --db or BRANDPULSE_DB at a Brandpulse database."
                     ) from None
+                if isinstance(error, duckdb.IOException):
+                    raise StoreError(f"Cannot open the database {db}: {detail}") from None
                 raise
             if time.monotonic() >= deadline:
                 raise DatabaseBusyError(
@@ -112,6 +112,15 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return max(current, LATEST_VERSION)
 
 
+def _ensure_folder(db: Path) -> None:
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"Cannot open the database {db}: cannot create its folder ({error.strerror})."
+        ) from None
+
+
 def _configure(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     # Stored instants are UTC; showing them in UTC keeps SQL results and exports unambiguous.
     con.execute("SET TimeZone = 'UTC'")
@@ -155,7 +164,7 @@ def connect(
         _configure(con, settings)
         return con
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _ensure_folder(path)
     con = with_lock_retry(lambda: open_once(False), path, settings.lock_timeout_s)
     try:
         migrate(con)
@@ -184,7 +193,7 @@ def attach_for_write(con: duckdb.DuckDBPyConnection, db: Path, settings: Setting
     Staging work (parsing, normalising) runs on the in-memory database before this call,
     so the file lock is held only for the write itself.
     """
-    db.parent.mkdir(parents=True, exist_ok=True)
+    _ensure_folder(db)
     with_lock_retry(
         lambda: con.execute("ATTACH ? AS store", [str(db)]), db, settings.lock_timeout_s
     )

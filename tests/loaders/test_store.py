@@ -52,6 +52,17 @@ def test_not_a_database(tmp_path):
         store.connect(path, settings=Settings(db=path))
 
 
+def test_unopenable_file_is_a_one_line_error(tmp_path):
+    from loaders.errors import StoreError
+
+    folder = tmp_path / "a_file_not_a_folder"
+    folder.write_text("x")
+    with pytest.raises(StoreError, match="Cannot open the database"):
+        store.connect(
+            folder / "db.duckdb", read_only=True, settings=Settings(db=folder / "db.duckdb")
+        )
+
+
 def test_settings_precedence(tmp_path, monkeypatch):
     config = tmp_path / "brandpulse.toml"
     config.write_text('db = "from_toml.duckdb"\nlock_timeout_s = 5\n')

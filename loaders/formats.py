@@ -99,48 +99,67 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     return fmt
 
 
-def digest_and_encoding(path: Path, text: bool) -> tuple[str, str | None]:
-    """One pass over the file: its sha256 and, for text formats, its encoding.
+class _EncodingSniffer:
+    """Classifies bytes as UTF-8 (with or without BOM), UTF-16 (with BOM), Windows-1252 or Latin-1.
 
-    UTF-8 (with or without BOM) and UTF-16 with BOM are recognised; anything that is
-    not valid UTF-8 is read as Windows-1252, or Latin-1 where 1252 leaves bytes undefined.
+    Anything that is not valid UTF-8 is read as Windows-1252, or as Latin-1 where 1252
+    leaves bytes undefined.
     """
+
+    def __init__(self) -> None:
+        self.head = b""
+        self.utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.cp1252 = codecs.getincrementaldecoder("cp1252")()
+        self.utf8_ok = self.cp1252_ok = True
+
+    def feed(self, chunk: bytes) -> None:
+        if len(self.head) < 4:
+            self.head += chunk[:4]
+        if self.head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return
+        if self.utf8_ok:
+            try:
+                self.utf8.decode(chunk)
+            except UnicodeDecodeError:
+                self.utf8_ok = False
+        if not self.utf8_ok and self.cp1252_ok:
+            try:
+                self.cp1252.decode(chunk)
+            except UnicodeDecodeError:
+                self.cp1252_ok = False
+
+    def encoding(self, complete: bool) -> str:
+        """The encoding; with ``complete=False`` a multi-byte character cut at the end is allowed."""
+        if self.head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        if self.utf8_ok and complete:
+            try:
+                self.utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self.utf8_ok = False
+        if self.utf8_ok:
+            return "utf-8-sig" if self.head.startswith(codecs.BOM_UTF8) else "utf-8"
+        return "cp1252" if self.cp1252_ok else "latin-1"
+
+
+def guess_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
+    """The encoding judged from the first megabyte; :func:`digest_and_encoding` confirms it."""
+    sniffer = _EncodingSniffer()
+    with path.open("rb") as handle:
+        sniffer.feed(handle.read(sample_bytes))
+    return sniffer.encoding(complete=path.stat().st_size <= sample_bytes)
+
+
+def digest_and_encoding(path: Path, text: bool) -> tuple[str, str | None]:
+    """One pass over the whole file: its sha256 and, for text formats, its encoding."""
     digest = hashlib.sha256()
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    cp1252 = codecs.getincrementaldecoder("cp1252")()
-    utf8_ok = cp1252_ok = True
-    head = b""
+    sniffer = _EncodingSniffer() if text else None
     with path.open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
-            if not text:
-                continue
-            if len(head) < 4:
-                head += chunk[:4]
-            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                continue
-            if utf8_ok:
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8_ok = False
-            if not utf8_ok and cp1252_ok:
-                try:
-                    cp1252.decode(chunk)
-                except UnicodeDecodeError:
-                    cp1252_ok = False
-    if not text:
-        return digest.hexdigest(), None
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return digest.hexdigest(), "utf-16"
-    if utf8_ok:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8_ok = False
-    if utf8_ok:
-        return digest.hexdigest(), "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    return digest.hexdigest(), "cp1252" if cp1252_ok else "latin-1"
+            if sniffer:
+                sniffer.feed(chunk)
+    return digest.hexdigest(), sniffer.encoding(complete=True) if sniffer else None
 
 
 def _utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
@@ -503,6 +522,9 @@ def _stage_csv(
         return [], [], []
     names = _unique_names(header)
     notes = [] if delimiter == "," else [f"delimiter {delimiter!r}"]
+    # DuckDB appends to its rejects tables on every scan; a second staging must start clean.
+    con.execute("DROP TABLE IF EXISTS reject_errors")
+    con.execute("DROP TABLE IF EXISTS reject_scans")
     # Fast path: DuckDB's parallel reader in strict mode, with the dialect pinned so that
     # its sniffer can never fall back to a silent one-column read.
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(names))) + "}"

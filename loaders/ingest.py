@@ -12,6 +12,7 @@ import json
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from loaders.formats import (
     RawInput,
     detect_format,
     digest_and_encoding,
+    guess_encoding,
     stage_raw,
 )
 from loaders.mapping import ColumnMapping, resolve_mapping
@@ -125,12 +127,26 @@ def ingest_file(
     if path.stat().st_size == 0:
         raise InputFileError(f"{path.name} is empty (0 bytes).")
     fmt = detect_format(path, file_format)
-    sha256, encoding = digest_and_encoding(path, fmt in TEXT_FORMATS)
+    text = fmt in TEXT_FORMATS
 
     con = _staging_connection(settings)
     try:
         _report(progress, "reading", 0.0)
-        raw: RawInput = stage_raw(con, path, fmt, encoding, progress)
+        # Hashing and checking every byte's encoding overlaps with staging, which starts
+        # on the encoding guessed from the first megabyte (both release the GIL).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            full_pass = pool.submit(digest_and_encoding, path, text)
+            guess = guess_encoding(path) if text else None
+            try:
+                raw: RawInput | None = stage_raw(con, path, fmt, guess, progress)
+                failure: InputFileError | None = None
+            except InputFileError as error:
+                raw, failure = None, error
+            sha256, encoding = full_pass.result()
+        if encoding != guess:  # a byte past the first megabyte showed another encoding
+            raw = stage_raw(con, path, fmt, encoding, progress)
+        elif raw is None:
+            raise failure
         options = {
             "preset": preset,
             "kind": kind,

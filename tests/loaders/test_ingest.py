@@ -295,3 +295,17 @@ def test_unknown_time_zone_is_a_config_error(tmp_path):
         ingest_file(
             path, settings=Settings(db=tmp_path / "z.duckdb", naive_timezone="Mars/Olympus")
         )
+
+
+def test_encoding_is_confirmed_past_the_first_megabyte(tmp_path, settings, db):
+    # Plain ASCII for over a megabyte, then Windows-1252: the guess from the start is wrong.
+    filler = "".join(f"plain text number {i},2024-01-01\n" for i in range(40_000))
+    path = write(
+        tmp_path / "late.csv", "text,date\n" + filler + "Café “quoted”,2024-01-02\n", "cp1252"
+    )
+    assert path.stat().st_size > 1 << 20
+    result = ingest_file(path, settings=settings)
+    assert (result.encoding, result.inserted, result.rejected) == ("cp1252", 40_001, 0)
+    assert (
+        scalar(db, "SELECT text FROM documents WHERE created_at = '2024-01-02'") == "Café “quoted”"
+    )

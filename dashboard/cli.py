@@ -15,18 +15,6 @@ import click
 from loaders.errors import BrandpulseError
 from loaders.settings import Settings, load_settings
 
-SUPPORTED_SUFFIXES = (
-    ".csv",
-    ".tsv",
-    ".tab",
-    ".txt",
-    ".json",
-    ".jsonl",
-    ".ndjson",
-    ".parquet",
-    ".pq",
-    ".xlsx",
-)
 STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
 
 
@@ -58,30 +46,29 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
     text_rows = [[cell(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(header)]
-    numeric = [all(isinstance(row[i], int) for row in rows) and rows for i in range(len(header))]
-    lines = [
-        "  ".join(
-            h.rjust(w) if numeric[i] else h.ljust(w)
-            for i, (h, w) in enumerate(zip(header, widths, strict=True))
-        )
+    numeric = [
+        bool(rows) and all(isinstance(row[i], int) for row in rows) for i in range(len(header))
     ]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in text_rows:
-        lines.append(
-            "  ".join(
-                v.rjust(w) if numeric[i] else v.ljust(w)
-                for i, (v, w) in enumerate(zip(row, widths, strict=True))
-            )
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if numeric[i] else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         )
+
+    lines = [line(header), "  ".join("-" * w for w in widths), *(line(r) for r in text_rows)]
     return "\n".join(lines)
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, and the supported files inside folders."""
+    from loaders.formats import FORMAT_BY_SUFFIX
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMAT_BY_SUFFIX
             )
         else:
             files.append(path)
@@ -110,11 +97,8 @@ def ingest_paths(
             try:
                 results.append(ingest_file(path, settings=settings, progress=progress, **options))
             except BrandpulseError as error:
-                errors.append(
-                    f"{path}: {error}"
-                    if str(path) not in str(error) and path.name not in str(error)
-                    else str(error)
-                )
+                message = str(error)
+                errors.append(message if path.name in message else f"{path}: {message}")
     return results, errors
 
 

@@ -68,8 +68,6 @@ class ParseReject:
 class RawInput:
     """What a reader staged: header names (column i is ``c{i}``) and parser rejects."""
 
-    format: str
-    encoding: str | None
     columns: list[str]
     parse_rejects: list[ParseReject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -582,4 +580,4 @@ def stage_raw(
             raise InputFileError(f"{path.name} cannot be read as {fmt.upper()}: {detail}") from None
     if not names:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_input (__row BIGINT)")
-    return RawInput(fmt, encoding, names, rejects, notes)
+    return RawInput(names, rejects, notes)

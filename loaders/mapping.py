@@ -353,12 +353,6 @@ class ColumnMapping:
             "brand": self.brand,
         }
 
-    def without(self, field_name: str) -> ColumnMapping:
-        columns = {k: v for k, v in self.columns.items() if k != field_name}
-        return ColumnMapping(
-            columns, self.kind, self.preset, self.source, self.brand, self.explicit
-        )
-
 
 def detect_preset(columns: Sequence[str]) -> Preset | None:
     """The first preset one of whose signatures is fully present in the header."""

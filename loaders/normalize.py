@@ -114,7 +114,6 @@ def build_staged(
     header: list[str],
     *,
     max_text_chars: int,
-    use_external_id: bool = True,
 ) -> None:
     """Create the temp table ``staged``: one row per ``raw_input`` row, with ``reason`` set when rejected."""
     position = {name: index for index, name in enumerate(header)}
@@ -139,10 +138,10 @@ def build_staged(
         f"CAST(try_cast(regexp_replace({text(f)}, '[,\\s]', '', 'g') AS DOUBLE) AS BIGINT) AS {f}"
         for f in NUMERIC_FIELDS
     )
-    source_params = [mapping.brand, mapping.source, max_text_chars, max_text_chars]
+    # In the order of their ? in the SQL: brand, source, then the text length limit twice.
+    leading_params = [mapping.brand, mapping.source, max_text_chars, max_text_chars]
     extra_json = json_of([i for i in range(len(header)) if i not in mapped_indices])
     raw_json = json_of(list(range(len(header))))
-    use_id = "TRUE" if use_external_id else "FALSE"
     sql = f"""
     CREATE OR REPLACE TEMP TABLE staged AS
     WITH src AS (
@@ -184,7 +183,7 @@ def build_staged(
     )
     SELECT __row, reason, rating_raw,
         substr(md5(concat_ws(chr(31), source,
-            CASE WHEN {use_id} AND external_id IS NOT NULL THEN 'id' || chr(31) || external_id
+            CASE WHEN external_id IS NOT NULL THEN 'id' || chr(31) || external_id
                  ELSE 'text' || chr(31) || coalesce(norm_text, '') || chr(31) || coalesce(CAST(epoch_us(created_at) AS VARCHAR), '')
             END)), 1, 20) AS doc_id,
         ? AS kind, source, external_id, channel, brand, product, campaign, author, created_at, title,
@@ -197,4 +196,4 @@ def build_staged(
         CASE WHEN reason IS NOT NULL THEN {raw_json} END AS raw
     FROM checked
     """  # noqa: S608 - identifiers are generated; values are parameters
-    con.execute(sql, [*source_params, mapping.kind, *params])
+    con.execute(sql, [*leading_params, mapping.kind, *params])

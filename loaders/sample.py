@@ -53,6 +53,16 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Best insulated bottle I've owned, drinks stay cold for {d}.",
             "Honestly didn't expect the {p} to keep soup warm but it does.",
             "Hot chocolate was still too hot to drink {d} later lol.",
+            "Not a single lukewarm sip all day.",
+            "Never had my coffee go cold on the {place} commute.",
+            "Iced tea stayed icy through a {d} road trip.",
+            "Can't believe the ice lasted {d}.",
+            "No more warm water at the gym, finally.",
+            "It's not bad at all at keeping things cold, better than I expected.",
+            "Keeps soup piping hot for my kid's lunch.",
+            "Cold brew stays cold till the evening, wild.",
+            "Summer heatwave and my water was still freezing.",
+            "I don't think I've ever had a bottle keep ice this long.",
         ],
         "negative": [
             "Coffee is lukewarm after {d}, so much for insulated.",
@@ -61,6 +71,13 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "The {p} sweats like a cheap glass and the drink goes warm.",
             "Not insulated at all as far as I can tell.",
             "Tea went cold before I even got to the {place}.",
+            "Coffee was cold by 10am, not what the box promised.",
+            "Ice melted in {d}, my cheap one did better.",
+            "It can't keep anything hot past lunch.",
+            "Never stays cold, I don't get the hype.",
+            "Water tastes warm and metallic after a few hours.",
+            "Insulation seems to have stopped working after {d}.",
+            "The outside gets hot when I pour tea in, so much for double wall.",
         ],
     },
     "design": {
@@ -73,6 +90,15 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Slim enough for my bike bottle cage.",
             "Looks way more expensive than it is.",
             "The new colorways are stunning, I want all of them.",
+            "Didn't expect it to look this good on my desk.",
+            "The lid loop is perfect for clipping to my backpack.",
+            "Finally a bottle that isn't ugly.",
+            "Wide mouth fits ice cubes no problem.",
+            "Love the little measurement marks on the side.",
+            "The grip texture means I never drop it.",
+            "Fits in the side pocket of every bag I own.",
+            "Colors match my whole gym setup lol.",
+            "The straw lid is genius for the car.",
         ],
         "negative": [
             "Too tall to fit under my coffee machine.",
@@ -81,6 +107,14 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Heavier than it looks, annoying to carry all day.",
             "The paint started peeling off the bottom already.",
             "Ugly logo placement, why is it so huge.",
+            "Can't drink from it without spilling down my chin.",
+            "The mouth is too narrow for ice cubes.",
+            "Not a fan of the new shape, it tips over easily.",
+            "Way too bulky for a kid's hand.",
+            "The carry loop digs into my fingers.",
+            "Looks cheap in person, not like the ads.",
+            "The lid is awkward to open with one hand.",
+            "Nothing fits in my bike cage since the redesign.",
         ],
     },
     "price_value": {
@@ -90,6 +124,11 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Got it on sale for ${n} and it's a steal.",
             "Pricey but it'll last years so worth it.",
             "Half the price of my old one and twice as good.",
+            "For what it costs I'm not complaining.",
+            "Cheaper than a month of disposable bottles.",
+            "Would pay double honestly.",
+            "Bundle deal was great value, got two for ${n}.",
+            "Not cheap, but it's the last bottle I'll need.",
         ],
         "negative": [
             "Way overpriced for what it is.",
@@ -97,6 +136,11 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "You're paying for the logo, not the quality.",
             "Price went up again, not buying another one.",
             "Cheaper ones at the supermarket do the same job.",
+            "Not worth ${n}, no way.",
+            "Paid premium price for a bottle that feels budget.",
+            "Shipping cost more than the mug, ridiculous.",
+            "Can't justify the price when it doesn't do anything special.",
+            "The sale price is the real price, full price is a rip off.",
         ],
     },
     "customer_service": {
@@ -105,12 +149,23 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Support was super friendly and fixed my order fast.",
             "Emailed them about a dent and they replaced it for free.",
             "Shoutout to the support team, really helpful chat.",
+            "The rep on the phone was lovely and sorted it in minutes.",
+            "Got a reply from support on a Sunday, impressed.",
+            "They didn't even ask for photos, just shipped a new one.",
+            "Support remembered my last order, nice touch.",
+            "Quick refund, no hassle at all.",
         ],
         "negative": [
             "Customer service never replied to my emails.",
             "Support closed my ticket without fixing anything.",
             "Waited on the chat for {d} and got a copy-paste answer.",
             "They refused the warranty claim because I had no receipt, unbelievable.",
+            "Three emails and not one reply.",
+            "Support keeps sending me to the FAQ page.",
+            "The chatbot is useless and there's no human to talk to.",
+            "Still no refund after {d}.",
+            "They said they'd call back and never did.",
+            "Support told me dents aren't covered, so what is?",
         ],
     },
     "cleaning": {
@@ -118,12 +173,22 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Dishwasher safe and still looks new.",
             "Easy to clean, the wide mouth fits my sponge.",
             "No weird smell even after smoothies.",
+            "Rinses out in seconds.",
+            "No coffee stains inside even after months.",
+            "The cap comes apart completely so cleaning is easy.",
+            "Never smells funky, unlike my old one.",
+            "Went through the dishwasher {n} times and still looks brand new.",
         ],
         "negative": [
             "Impossible to clean the little groove in the cap.",
             "It smells like old coffee no matter how I wash it.",
             "Says dishwasher safe but the print faded after one wash.",
             "Mold in the straw after a week, gross.",
+            "Can't get a brush into the bottom.",
+            "Gunk builds up under the silicone ring.",
+            "The straw is impossible to clean properly.",
+            "Coffee smell won't come out no matter what.",
+            "Not dishwasher safe, which nobody mentions until you read the tiny print.",
         ],
     },
     "durability": {
@@ -132,6 +197,11 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Had mine for {n} years and it's still going strong.",
             "Survived a whole camping trip in the back of the truck.",
             "Tough as nails, my kid has thrown it across the {place}.",
+            "Never chipped once in {n} years of daily use.",
+            "Fell off my bike at full speed, not even a dent.",
+            "My dog chewed the handle and it still works lol.",
+            "Not a scratch after a month in my work truck.",
+            "Built like a tank.",
         ],
         "negative": [
             "Dented the first time I dropped it.",
@@ -139,6 +209,12 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Broke after {d} of normal use.",
             "Paint chipped on day one.",
             "The hinge on the cap cracked already.",
+            "The bottom popped off after {d}.",
+            "Cracked when it fell off the counter.",
+            "The coating scratches if you look at it wrong.",
+            "Lost the vacuum seal after {d}, now it rattles.",
+            "Didn't survive a single camping trip.",
+            "The strap ripped off on day two.",
         ],
     },
     "lid_leak": {
@@ -155,7 +231,7 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Water dripping out of the lid onto my desk all day.",
             "Do not put this lid in the dishwasher, it warps and leaks.",
             "Whoever redesigned the lid, it leaks. Please fix the seal.",
-        ],
+        ]
     },
     "shipping_delay": {
         "negative": [
@@ -169,7 +245,7 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Shipping delay on my order, nobody tells me when it will arrive.",
             "Black Friday deal was great, the two week shipping delay was not.",
             "Order confirmed {d} ago and still not shipped.",
-        ],
+        ]
     },
     "refill_rewards": {
         "positive": [
@@ -181,7 +257,7 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Refill station at the {place} with #RefillRewards, free water all summer.",
             "Loving the refill rewards program, every refill counts toward a free lid.",
             "Free refills for carrying my {p}? #RefillRewards is genius.",
-        ],
+        ]
     },
     "grind_backlash": {
         "negative": [
@@ -193,7 +269,7 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
             "Burnout is not a lifestyle. Do better than #GrindNeverStops.",
             "The #GrindNeverStops billboard mocking people who take breaks is awful.",
             "Hustle harder ad from a water bottle brand? #GrindNeverStops is embarrassing.",
-        ],
+        ]
     },
     "glacio_outage": {
         "positive": [
@@ -211,122 +287,15 @@ SENTENCES: dict[str, dict[str, list[str]]] = {
         ],
     },
 }
-# More everyday phrasings, many with negation ("never leaked", "not bad at all").
-MORE_SENTENCES: dict[str, dict[str, list[str]]] = {
-    "insulation": {
-        "positive": [
-            "Not a single lukewarm sip all day.",
-            "Never had my coffee go cold on the {place} commute.",
-            "Iced tea stayed icy through a {d} road trip.",
-            "Can't believe the ice lasted {d}.",
-            "No more warm water at the gym, finally.",
-            "It's not bad at all at keeping things cold, better than I expected.",
-            "Keeps soup piping hot for my kid's lunch.",
-            "Cold brew stays cold till the evening, wild.",
-            "Summer heatwave and my water was still freezing.",
-            "I don't think I've ever had a bottle keep ice this long.",
-        ],
-        "negative": [
-            "Coffee was cold by 10am, not what the box promised.",
-            "Ice melted in {d}, my cheap one did better.",
-            "It can't keep anything hot past lunch.",
-            "Never stays cold, I don't get the hype.",
-            "Water tastes warm and metallic after a few hours.",
-            "Insulation seems to have stopped working after {d}.",
-            "The outside gets hot when I pour tea in, so much for double wall.",
-        ],
-    },
-    "design": {
-        "positive": [
-            "Didn't expect it to look this good on my desk.",
-            "The lid loop is perfect for clipping to my backpack.",
-            "Finally a bottle that isn't ugly.",
-            "Wide mouth fits ice cubes no problem.",
-            "Love the little measurement marks on the side.",
-            "The grip texture means I never drop it.",
-            "Fits in the side pocket of every bag I own.",
-            "Colors match my whole gym setup lol.",
-            "The straw lid is genius for the car.",
-        ],
-        "negative": [
-            "Can't drink from it without spilling down my chin.",
-            "The mouth is too narrow for ice cubes.",
-            "Not a fan of the new shape, it tips over easily.",
-            "Way too bulky for a kid's hand.",
-            "The carry loop digs into my fingers.",
-            "Looks cheap in person, not like the ads.",
-            "The lid is awkward to open with one hand.",
-            "Nothing fits in my bike cage since the redesign.",
-        ],
-    },
-    "price_value": {
-        "positive": [
-            "For what it costs I'm not complaining.",
-            "Cheaper than a month of disposable bottles.",
-            "Would pay double honestly.",
-            "Bundle deal was great value, got two for ${n}.",
-            "Not cheap, but it's the last bottle I'll need.",
-        ],
-        "negative": [
-            "Not worth ${n}, no way.",
-            "Paid premium price for a bottle that feels budget.",
-            "Shipping cost more than the mug, ridiculous.",
-            "Can't justify the price when it doesn't do anything special.",
-            "The sale price is the real price, full price is a rip off.",
-        ],
-    },
-    "customer_service": {
-        "positive": [
-            "The rep on the phone was lovely and sorted it in minutes.",
-            "Got a reply from support on a Sunday, impressed.",
-            "They didn't even ask for photos, just shipped a new one.",
-            "Support remembered my last order, nice touch.",
-            "Quick refund, no hassle at all.",
-        ],
-        "negative": [
-            "Three emails and not one reply.",
-            "Support keeps sending me to the FAQ page.",
-            "The chatbot is useless and there's no human to talk to.",
-            "Still no refund after {d}.",
-            "They said they'd call back and never did.",
-            "Support told me dents aren't covered, so what is?",
-        ],
-    },
-    "cleaning": {
-        "positive": [
-            "Rinses out in seconds.",
-            "No coffee stains inside even after months.",
-            "The cap comes apart completely so cleaning is easy.",
-            "Never smells funky, unlike my old one.",
-            "Went through the dishwasher {n} times and still looks brand new.",
-        ],
-        "negative": [
-            "Can't get a brush into the bottom.",
-            "Gunk builds up under the silicone ring.",
-            "The straw is impossible to clean properly.",
-            "Coffee smell won't come out no matter what.",
-            "Not dishwasher safe, which nobody mentions until you read the tiny print.",
-        ],
-    },
-    "durability": {
-        "positive": [
-            "Never chipped once in {n} years of daily use.",
-            "Fell off my bike at full speed, not even a dent.",
-            "My dog chewed the handle and it still works lol.",
-            "Not a scratch after a month in my work truck.",
-            "Built like a tank.",
-        ],
-        "negative": [
-            "The bottom popped off after {d}.",
-            "Cracked when it fell off the counter.",
-            "The coating scratches if you look at it wrong.",
-            "Lost the vacuum seal after {d}, now it rattles.",
-            "Didn't survive a single camping trip.",
-            "The strap ripped off on day two.",
-        ],
-    },
-}
-MORE_QUESTIONS = [
+NEUTRAL_QUESTIONS = [
+    "Does the {p} lid fit the older models?",
+    "Is the {p} dishwasher safe or hand wash only?",
+    "Anyone know if {b} ships to Canada?",
+    "What size is the {p}, 750ml or 1L?",
+    "Can you put carbonated drinks in the {p}?",
+    "Does {b} sell replacement straws?",
+    "Which one is better for hiking, the {p} or the big one?",
+    "When does the {p} come back in stock?",
     "Is the {p} BPA free?",
     "Anyone tried the {p} with hot soup?",
     "How do you get the coffee smell out of a {b} bottle?",
@@ -338,25 +307,6 @@ MORE_QUESTIONS = [
     "Should I get the {p} or a {b} tumbler for the office?",
     "How long does {b} take to ship usually?",
 ]
-MORE_ANNOUNCEMENTS = [
-    "{b} is sponsoring the city marathon this year.",
-    "The {p} is {n}% off this weekend.",
-    "{b} just launched a kids line.",
-    "Spotted the {p} in my local grocery store.",
-    "{b} posted a behind the scenes video of their factory.",
-    "The {p} got a new lid option, same bottle.",
-    "{b} will be at the outdoor gear fair next week.",
-]
-NEUTRAL_QUESTIONS = [
-    "Does the {p} lid fit the older models?",
-    "Is the {p} dishwasher safe or hand wash only?",
-    "Anyone know if {b} ships to Canada?",
-    "What size is the {p}, 750ml or 1L?",
-    "Can you put carbonated drinks in the {p}?",
-    "Does {b} sell replacement straws?",
-    "Which one is better for hiking, the {p} or the big one?",
-    "When does the {p} come back in stock?",
-]
 NEUTRAL_ANNOUNCEMENTS = [
     "New colors of the {p} drop Friday.",
     "{b} is opening a pop-up store in Denver next month.",
@@ -365,12 +315,14 @@ NEUTRAL_ANNOUNCEMENTS = [
     "Picked up the {p} today, will report back.",
     "{b} announced a partnership with a hiking club.",
     "The {p} is now available in a 1L size.",
+    "{b} is sponsoring the city marathon this year.",
+    "The {p} is {n}% off this weekend.",
+    "{b} just launched a kids line.",
+    "Spotted the {p} in my local grocery store.",
+    "{b} posted a behind the scenes video of their factory.",
+    "The {p} got a new lid option, same bottle.",
+    "{b} will be at the outdoor gear fair next week.",
 ]
-for _theme, _by_sentiment in MORE_SENTENCES.items():
-    for _sentiment, _sentences in _by_sentiment.items():
-        SENTENCES[_theme][_sentiment] += _sentences
-NEUTRAL_QUESTIONS += MORE_QUESTIONS
-NEUTRAL_ANNOUNCEMENTS += MORE_ANNOUNCEMENTS
 
 OPENERS = ["", "", "", "Okay so ", "Honestly, ", "Update: ", "Ngl ", "Tbh ", "Quick review: "]
 # Openers and fillers that only an owner of the product would write.
@@ -613,10 +565,6 @@ class _Writer:
                     ["hydrated", "coffeetime", "gear", "sustainability", "outdoors", brand.lower()]
                 )
         return self.roughen(text, social)
-
-
-def _week_of(day: date) -> int:
-    return (day - START).days // 7
 
 
 def _planted_days(theme: str) -> list[date]:

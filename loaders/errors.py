@@ -47,3 +47,11 @@ class StoreError(BrandpulseError):
 
 class SchemaError(BrandpulseError):
     """The database file was written by a newer Brandpulse or is not a Brandpulse database."""
+
+
+class ModelError(BrandpulseError):
+    """A model cannot be found, loaded or used (missing files, unknown labels, no internet)."""
+
+
+class TrainingDataError(BrandpulseError):
+    """A training or evaluation file lacks the text or label column, or has no usable rows."""

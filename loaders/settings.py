@@ -68,6 +68,39 @@ class Settings:
         default=8501,
         metadata=_doc("Port of the dashboard on localhost (CLI --port)."),
     )
+    model_dir: Path = field(
+        default=Path("~/.cache/brandpulse/models").expanduser(),
+        metadata=_doc(
+            "Folder for trained sentiment models and the cached offline default model "
+            "(one sub-folder per model version)."
+        ),
+    )
+    sentiment_model: str = field(
+        default="",
+        metadata=_doc(
+            "Score with this model instead of the active registered one: a Hugging Face id "
+            "(e.g. cardiffnlp/twitter-roberta-base-sentiment-latest) or a model folder. "
+            "Empty uses `brandpulse models use`'s choice, or builds the offline default."
+        ),
+    )
+    sentiment_label_map: str = field(
+        default="",
+        metadata=_doc(
+            "Class names of sentiment_model mapped to ours when they are not self-explanatory, "
+            "e.g. 'LABEL_0=negative,LABEL_1=neutral,LABEL_2=positive'."
+        ),
+    )
+    sentiment_batch_size: int = field(
+        default=64,
+        metadata=_doc("Texts per batch when scoring sentiment (texts are sorted by length first)."),
+    )
+    sentiment_quantize: bool = field(
+        default=False,
+        metadata=_doc(
+            "Score with int8 dynamic quantization of the model's linear layers: faster on "
+            "CPU, slightly different probabilities."
+        ),
+    )
 
     @classmethod
     def field_docs(cls) -> dict[str, str]:
@@ -75,8 +108,15 @@ class Settings:
         return {f.name: f.metadata["doc"] for f in dataclasses.fields(cls)}
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
 def _coerce(name: str, kind: type, raw: Any, origin: str) -> Any:
     try:
+        if kind is bool and not isinstance(raw, bool):
+            if str(raw).strip().lower() not in _TRUE | _FALSE:
+                raise ValueError(raw)
+            return str(raw).strip().lower() in _TRUE
         return kind(str(raw)).expanduser() if kind is Path else kind(raw)
     except (TypeError, ValueError):
         raise ConfigError(

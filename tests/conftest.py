@@ -18,7 +18,7 @@ needs_shared = pytest.mark.skipif(
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(db=tmp_path / "test.duckdb", lock_timeout_s=30)
+    return Settings(db=tmp_path / "test.duckdb", lock_timeout_s=30, model_dir=tmp_path / "models")
 
 
 @pytest.fixture
@@ -34,3 +34,68 @@ def scalar(db: Path, sql: str, params: list | None = None):
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with store.session(db, read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+# A dozen labeled examples: enough for a tiny model to run a few training steps.
+TINY_EXAMPLES = [
+    ("I love this bottle, it is perfect", "positive"),
+    ("Great service and friendly staff", "positive"),
+    ("Absolutely wonderful, highly recommend", "positive"),
+    ("Best purchase this year", "positive"),
+    ("The lid leaks and it broke in a week", "negative"),
+    ("Terrible support, never again", "negative"),
+    ("Awful quality, total waste of money", "negative"),
+    ("I hate it, returning it today", "negative"),
+    ("The store opens at 9 on Saturday", "neutral"),
+    ("Does it come in blue?", "neutral"),
+    ("Ordered the medium size yesterday", "neutral"),
+    ("The update ships next week", "neutral"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _models_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tests never write models into the user's cache folder, nor read a sentiment_model setting."""
+    monkeypatch.setenv("BRANDPULSE_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "models"))
+    monkeypatch.delenv("BRANDPULSE_SENTIMENT_MODEL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 2-layer BERT with MiniLM's tokenizer: a base that trains in seconds."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    from analysis.model import default_backbone
+
+    folder = tmp_path_factory.mktemp("tiny-base")
+    tokenizer = AutoTokenizer.from_pretrained(default_backbone())
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Brandpulse model directory fine-tuned from ``tiny_base`` for a few steps."""
+    from analysis.model import save_classifier
+    from analysis.training import Example, TrainingConfig, fine_tune
+
+    examples = [Example(text, label) for text, label in TINY_EXAMPLES]
+    net, tokenizer, _ = fine_tune(
+        examples, str(tiny_base), TrainingConfig(max_steps=8, batch_size=4, learning_rate=1e-3)
+    )
+    folder = tmp_path_factory.mktemp("tiny-model")
+    save_classifier(net, tokenizer, folder, {"version": "tiny", "base": str(tiny_base)})
+    return folder

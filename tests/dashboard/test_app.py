@@ -10,9 +10,10 @@ APP = str(REPO / "dashboard" / "app.py")
 
 
 @pytest.fixture
-def sample_db(tmp_path_factory):
+def sample_db(tmp_path_factory, tiny_model, monkeypatch):
     from click.testing import CliRunner
 
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
     db = tmp_path_factory.mktemp("app") / "sample.duckdb"
     assert CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"]).exit_code == 0
     return db

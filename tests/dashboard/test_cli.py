@@ -66,17 +66,26 @@ def test_unmappable_file_suggests_fix(tmp_path, db):
     assert "columns foo, bar" in result.output and "--map text=COLUMN" in result.output
 
 
-def test_demo_no_serve_and_db_info(tmp_path, db):
+def test_demo_no_serve_and_db_info(tmp_path, db, tiny_model, monkeypatch):
+    from loaders.store import LATEST_VERSION
+
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
     result = invoke("demo", "--db", str(db), "--no-serve")
     assert result.exit_code == 0, result.output
     assert "3 campaigns stored" in result.output
+    documents = scalar(db, "SELECT count(*) FROM documents")
+    assert f"Sentiment: scored {documents:,} documents" in result.output
+    assert scalar(db, "SELECT count(*) FROM sentiment WHERE label IS NOT NULL") == documents
     # Every document of the ground truth is stored once: rows exported twice are duplicates,
     # and the three broken rows are quarantined.
     truth = (SAMPLE / "ground_truth.csv").read_text(encoding="utf-8").count("\n") - 1
     assert scalar(db, "SELECT count(*) FROM documents") == truth
     assert scalar(db, "SELECT count(*) FROM rejected_rows") == 3
     info = invoke("db", "info", "--db", str(db))
-    assert "schema version 2" in info.output and "2025-08-25 to 2025-12-14" in info.output
+    assert (
+        f"schema version {LATEST_VERSION}" in info.output
+        and "2025-08-25 to 2025-12-14" in info.output
+    )
     assert "reviews.csv" in info.output and "social_posts.csv" in info.output
     runs = scalar(
         db,

@@ -1,0 +1,78 @@
+"""`brandpulse train`, `models`, `analyze` and `labels` from the command line, with a tiny base."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from tests.conftest import TINY_EXAMPLES, rows, scalar
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_train_registers_and_scores(tmp_path, db, tiny_base, monkeypatch):
+    model_dir = tmp_path / "models"
+    monkeypatch.setenv("BRANDPULSE_MODEL_DIR", str(model_dir))
+    three = tmp_path / "three.csv"
+    three.write_text("text,label\n" + "".join(f'"{t}",{label}\n' for t, label in TINY_EXAMPLES))
+    two = tmp_path / "two.csv"
+    two.write_text("sentence,label\nfine film,1\ndull film,0\nlovely,1\nboring,0\n")
+    reviews = tmp_path / "reviews.csv"
+    reviews.write_text(
+        "review_id,date,text,rating\n1,2025-10-06,love it,5\n2,2025-10-07,hate it,1\n"
+        "3,2025-10-08,it is a bottle,3\n"
+    )
+    assert invoke("ingest", reviews, "--db", db).exit_code == 0
+
+    common = ["--base", tiny_base, "--max-steps", "2", "--batch-size", "4", "--db", db]
+    first = invoke("train", "--data", three, "--data", two, "--version", "v1", *common)
+    assert first.exit_code == 0, first.output
+    assert "three.csv: 12 three-class examples" in first.output
+    assert "two.csv: 4 two-class examples" in first.output
+    assert "Model v1 written to" in first.output and "macro recall" in first.output
+    metrics = json.loads((model_dir / "v1" / "metrics.json").read_text())
+    held_out = metrics["held-out 10% of the training data"]
+    assert {"accuracy", "macro_recall", "macro_f1", "confusion", "per_class"} <= set(held_out)
+    card = (model_dir / "v1" / "MODEL_CARD.md").read_text()
+    assert str(tiny_base) in card and "three.csv (12 rows)" in card and "two-class" in card
+
+    second = invoke("train", "--data", three, "--eval", two, "--version", "v2", "--no-use", *common)
+    assert second.exit_code == 0, second.output
+    assert "two.csv: accuracy" in second.output
+    listed = invoke("models", "list", "--db", db).output
+    assert "* " in listed.splitlines()[2] and " v1 " in listed.splitlines()[2]  # v1 active
+    assert " v2 " in listed
+
+    analyzed = invoke("analyze", "--db", db)
+    assert "scored 3 documents (3 distinct texts) with v1" in analyzed.output
+    assert "already scored" in invoke("analyze", "--db", db).output
+    assert "Active model: v2" in invoke("models", "use", "v2", "--db", db).output
+    assert "scored 3 documents" in invoke("analyze", "--db", db).output
+
+    queue = invoke("labels", "queue", "-n", "2", "--db", db).output
+    assert len(queue.strip().splitlines()) == 4  # header, rule, two documents
+    doc_id = scalar(db, "SELECT doc_id FROM documents WHERE external_id = '3'")
+    assert "is now neutral" in invoke("labels", "add", doc_id, "neutral", "--db", db).output
+    third = invoke("train", "--data", two, "--include-corrections", "--version", "v3", *common)
+    assert third.exit_code == 0, third.output
+    assert "1 human corrections" in (model_dir / "v3" / "MODEL_CARD.md").read_text()
+    assert rows(db, "SELECT version FROM models WHERE active") == [("v3",)]
+
+
+def test_training_errors_are_one_line(tmp_path, db):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("words,stars\nnice,5\n")
+    result = CliRunner().invoke(cli, ["train", "--data", str(bad), "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: bad.csv has no text column.")
+    assert "Found columns words, stars" in result.output
+    bad.write_text("body,stars\nnice,5\n")
+    result = CliRunner().invoke(cli, ["train", "--data", str(bad), "--db", str(db)])
+    assert "has no label column" in result.output and "--label-from-rating" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    unknown = CliRunner().invoke(cli, ["models", "use", "v9", "--db", str(db)])
+    assert unknown.exit_code == 1 and "No model version 'v9'" in unknown.output

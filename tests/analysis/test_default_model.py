@@ -57,16 +57,17 @@ def test_default_model_is_cached_by_a_hash_of_its_inputs(tmp_path, settings):
     assert [e.label for e in weak] == ["negative"] * 20 + ["neutral"] * 20 + ["positive"] * 20
 
     quick = TrainingConfig(max_steps=1, batch_size=8)
-    version, path, built = ensure_default_model(tmp_path, weak, config=quick)
-    assert built and path == tmp_path / version and (path / "metrics.json").is_file()
+    models = tmp_path / "models"
+    version, path, built = ensure_default_model(models, weak, config=quick)
+    assert built and path == models / version and (path / "metrics.json").is_file()
     card = (path / "MODEL_CARD.md").read_text()
     assert "weak labels from 60 star-rated reviews" in card
     started = time.monotonic()
-    again = ensure_default_model(tmp_path, weak, config=quick)
+    again = ensure_default_model(models, weak, config=quick)
     assert again == (version, path, False) and time.monotonic() - started < 10
-    other_version, _, _ = ensure_default_model(tmp_path, weak[:-1], config=quick)
+    other_version, _, _ = ensure_default_model(models, weak[:-1], config=quick)
     assert other_version != version
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([version, other_version])
+    assert sorted(p.name for p in models.iterdir()) == sorted([version, other_version])
 
 
 @pytest.mark.slow

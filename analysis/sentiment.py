@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -49,11 +50,7 @@ def _register_configured(
     local = path if path.is_dir() else None
     if local is None and registry.get(con, source) is not None:  # a registered version name
         return registry.use(con, source)
-    kind = (
-        "brandpulse"
-        if is_brandpulse_model(local or registry.Path(source))
-        else "sequence-classification"
-    )
+    kind = "brandpulse" if is_brandpulse_model(local or Path(source)) else "sequence-classification"
     version = registry.hub_version(source)
     registry.register(
         con,
@@ -105,7 +102,7 @@ def resolve_model(
 def _read_metrics(path: Any) -> dict[str, Any] | None:
     import json
 
-    metrics = registry.Path(path) / "metrics.json"
+    metrics = Path(path) / "metrics.json"
     return json.loads(metrics.read_text(encoding="utf-8")) if metrics.is_file() else None
 
 

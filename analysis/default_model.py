@@ -27,9 +27,9 @@ from analysis.training import (
     Example,
     Progress,
     TrainingConfig,
-    _rating_label,
     evaluate,
     fine_tune,
+    rating_label,
     split_holdout,
     write_model_card,
 )
@@ -51,7 +51,7 @@ def weak_label_examples(
     """Up to ``per_class`` reviews per label from star ratings (1-2 negative, 3 neutral, 4-5 positive)."""
     picked: dict[str, list[Example]] = {label: [] for label in LABELS}
     for text, rating in con.execute(queries.RATED_REVIEWS).fetchall():
-        label = _rating_label(rating)
+        label = rating_label(rating)
         if label and len(picked[label]) < per_class:
             picked[label].append(Example(text, label))
     return [e for label in LABELS for e in picked[label]]

@@ -99,16 +99,14 @@ def use(con: duckdb.DuckDBPyConnection, version: str) -> ModelRecord:
                 fix="see `brandpulse models list`, or train one with `brandpulse train`.",
             )
         )
-    register(
-        con,
-        version=found.version,
-        kind=found.kind,
-        source=found.source,
-        base=found.base,
-        label_map=found.label_map,
-        metrics=found.metrics,
-        activate=True,
-    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(queries.DEACTIVATE_MODELS)
+        con.execute(queries.ACTIVATE_MODEL, [version])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
     return get(con, version)  # type: ignore[return-value]
 
 

@@ -125,7 +125,8 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
         con.close()
 
 
-def _rating_label(raw: Any) -> str | None:
+def rating_label(raw: Any) -> str | None:
+    """1-2 stars negative, 3 neutral, 4-5 positive; None for anything else."""
     try:
         stars = float(raw)
     except (TypeError, ValueError):
@@ -174,13 +175,13 @@ def read_labeled_file(
     skipped: dict[str, int] = {}
     pairs: list[tuple[str, str]] = []
     for row in table:
-        text = (row[t] or "").strip() if isinstance(row[t], str) or row[t] is None else str(row[t])
+        text = "" if row[t] is None else str(row[t]).strip()
         raw = None if row[lab] is None else str(row[lab]).strip()
         if not text:
             skipped["empty text"] = skipped.get("empty text", 0) + 1
             continue
         if label_from_rating:
-            label = _rating_label(raw)
+            label = rating_label(raw)
         else:
             label = numeric.get(raw) if numeric and raw is not None else normalise_label(raw or "")
         if label is None:

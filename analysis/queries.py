@@ -73,7 +73,7 @@ WITH latest_label AS (
 ),
 active_model AS (SELECT version FROM models WHERE active),
 effective AS (
-    SELECT d.doc_id, d.kind, d.source, d.brand, d.product, d.campaign, d.created_at,
+    SELECT d.doc_id, d.kind, d.source, d.channel, d.brand, d.product, d.campaign, d.created_at,
            d.text, d.rating,
            coalesce(l.label, s.label) AS label,
            CASE l.label WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0

@@ -1,4 +1,4 @@
-"""The ``brandpulse`` command line: ingest, db info, campaigns, sample, demo, dashboard."""
+"""The ``brandpulse`` command line: ingest, analyze, train, models, labels, topics, dashboard."""
 
 from __future__ import annotations
 
@@ -369,7 +369,47 @@ class StageBars:
         self.bar, self.stage = None, None
 
 
-def _run_analysis(settings: Settings) -> None:
+def _run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool = True) -> None:
+    _run_sentiment(settings)
+    if topics:
+        _run_topics(settings, refit=refit_topics)
+
+
+def _run_topics(settings: Settings, *, refit: bool) -> None:
+    from analysis.topics import FitResult, update_topics
+    from loaders.errors import TopicError
+
+    bars = StageBars()
+    try:
+        result = update_topics(settings, refit=refit, progress=bars)
+    except TopicError as error:
+        click.echo(f"Topics: not fitted. {error}")
+        return
+    finally:
+        bars.close()
+    if isinstance(result, FitResult):
+        carried = (
+            f"; kept {result.carried_labels} renamed and {result.carried_merges} merged topics"
+            if result.carried_labels or result.carried_merges
+            else ""
+        )
+        click.echo(
+            f"Topics: fitted run {result.run_id} on {result.n_texts:,} distinct texts in "
+            f"{result.seconds:.0f}s: {result.n_topics} topics, "
+            f"{result.outlier_share:.1%} of documents without a topic "
+            f"({result.embedded:,} texts embedded, the rest cached){carried}"
+        )
+    elif result.assigned or result.outliers:
+        click.echo(
+            f"Topics: assigned {result.assigned:,} new documents to the current topics "
+            f"({result.outliers:,} fit none) in {result.seconds:.1f}s; "
+            "`brandpulse analyze --refit-topics` refits"
+        )
+    else:
+        click.echo("Topics: every document already has a topic")
+
+
+def _run_sentiment(settings: Settings) -> None:
     from analysis.sentiment import analyze as run_analysis
 
     bars = StageBars()
@@ -403,12 +443,26 @@ def _run_analysis(settings: Settings) -> None:
     "--quantize/--no-quantize", default=None, help="int8 dynamic quantization (faster on CPU)."
 )
 @click.option("--batch-size", type=int, help="Texts per batch (default 64).")
-def analyze(db: Path | None, quantize: bool | None, batch_size: int | None) -> None:
-    """Score sentiment of every document the active model has not scored yet."""
+@click.option(
+    "--refit-topics", is_flag=True, help="Fit a new topic model instead of assigning new documents."
+)
+@click.option("--no-topics", is_flag=True, help="Only score sentiment.")
+def analyze(
+    db: Path | None,
+    quantize: bool | None,
+    batch_size: int | None,
+    refit_topics: bool,
+    no_topics: bool,
+) -> None:
+    """Score sentiment and assign topics for documents not analyzed yet.
+
+    The first run fits the topic model; later runs give new documents the nearest
+    current topic without refitting, until --refit-topics.
+    """
     settings = load_settings(
         {"db": db, "sentiment_quantize": quantize, "sentiment_batch_size": batch_size}
     )
-    _run_analysis(settings)
+    _run_analysis(settings, refit_topics=refit_topics, topics=not no_topics)
 
 
 @cli.command()
@@ -645,6 +699,131 @@ def labels_queue(limit: int, db: Path | None) -> None:
         if rows
         else "Nothing to label: score documents first."
     )
+
+
+@cli.group()
+def topics() -> None:
+    """Topics found in the documents: list, rename, merge, emerging, spikes."""
+
+
+@topics.command("list")
+@click.option("--examples", is_flag=True, help="Show the representative documents too.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def topics_list(examples: bool, db: Path | None) -> None:
+    """Topics of the current model with size, share negative and keywords."""
+    from analysis.topics import list_topics
+    from analysis.trends import topic_sentiment
+    from loaders import store
+
+    with store.session(settings=_settings(db), read_only=True) as con:
+        found = list_topics(con)
+        sentiment = {row["topic"]: row for row in topic_sentiment(con)}
+    if not found:
+        click.echo("No topics yet: run `brandpulse analyze`.")
+        return
+    rows = []
+    for topic in found:
+        negative = sentiment.get(topic.topic, {}).get("share_negative")
+        rows.append(
+            (
+                topic.topic,
+                topic.name,
+                topic.size,
+                "" if negative is None else f"{negative:.0%}",
+                ", ".join(topic.keywords[:5]),
+            )
+        )
+    click.echo(format_table(("topic", "name", "documents", "negative", "keywords"), rows))
+    if examples:
+        for topic in found:
+            click.echo(f"\n[{topic.topic}] {topic.name}")
+            for _, text in topic.examples:
+                click.echo(f"  - {text[:160]}")
+
+
+@topics.command("rename")
+@click.argument("topic", type=int)
+@click.argument("name")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def topics_rename(topic: int, name: str, db: Path | None) -> None:
+    """Name TOPIC yourself (kept across refits); an empty NAME restores the generated label."""
+    from analysis.topics import rename_topic
+
+    rename_topic(_settings(db), topic, name)
+    click.echo(f"Topic {topic} is now called '{name}'." if name.strip() else "Name reset.")
+
+
+@topics.command("merge")
+@click.argument("topics_to_merge", nargs=-1, type=int, required=True)
+@click.option("--into", "into", type=int, required=True, help="The topic that absorbs the others.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def topics_merge(topics_to_merge: tuple[int, ...], into: int, db: Path | None) -> None:
+    """Merge TOPICS into one (kept across refits)."""
+    from analysis.topics import merge_topics
+
+    merge_topics(_settings(db), topics_to_merge, into)
+    click.echo(f"Merged {', '.join(map(str, topics_to_merge))} into topic {into}.")
+
+
+@topics.command("emerging")
+@click.option("--week", help="ISO week such as 2025-W41 (default: the latest week).")
+@click.option("--all", "show_all", is_flag=True, help="Show every topic, not only emerging ones.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def topics_emerging(week: str | None, show_all: bool, db: Path | None) -> None:
+    """Topics growing significantly in a week against the four weeks before."""
+    from analysis.trends import emerging_topics, iso_week
+    from loaders import store
+
+    with store.session(settings=_settings(db), read_only=True) as con:
+        found = emerging_topics(con, week)
+    shown = found if show_all else [e for e in found if e.emerging]
+    if not found:
+        click.echo("No topics yet: run `brandpulse analyze`.")
+        return
+    click.echo(f"Week {iso_week(found[0].week)}:")
+    if not shown:
+        click.echo("No emerging topics.")
+        return
+    rows = [
+        (
+            e.topic,
+            e.name,
+            e.documents,
+            f"{e.baseline_weekly:.1f}",
+            f"{e.growth:.1f}x",
+            f"{e.p_value:.1e}",
+            "yes" if e.emerging else "",
+        )
+        for e in shown
+    ]
+    click.echo(
+        format_table(
+            ("topic", "name", "this week", "weekly before", "growth", "p", "emerging"), rows
+        )
+    )
+
+
+@topics.command("spikes")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def topics_spikes(db: Path | None) -> None:
+    """Weeks whose volume or negative share jumped, and the topics that drove it."""
+    from analysis.trends import detect_spikes, iso_week
+    from loaders import store
+
+    with store.session(settings=_settings(db), read_only=True) as con:
+        spikes = detect_spikes(con)
+    if not spikes:
+        click.echo("No spikes.")
+        return
+    for spike in spikes:
+        if spike.metric == "volume":
+            headline = f"volume {spike.value:,.0f} vs {spike.baseline:,.0f} a week before"
+        else:
+            headline = f"negative share {spike.value:.0%} vs {spike.baseline:.0%} before"
+        drivers = ", ".join(
+            f"{d.name} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
+        )
+        click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {drivers}")
 
 
 @cli.command("config")

@@ -55,3 +55,7 @@ class ModelError(BrandpulseError):
 
 class TrainingDataError(BrandpulseError):
     """A training or evaluation file lacks the text or label column, or has no usable rows."""
+
+
+class TopicError(BrandpulseError):
+    """Topics cannot be fitted, assigned or edited as asked (too few texts, unknown topic)."""

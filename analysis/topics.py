@@ -1,0 +1,624 @@
+"""Topic modeling with BERTopic: fit, assign new documents, keep users' edits across refits.
+
+Fitting works on distinct cleaned texts (reposts count once), in an order fixed by their
+hashes, with a seeded UMAP, so the same documents and settings give the same topics.
+HDBSCAN's ``min_cluster_size`` grows with the square root of the corpus. Texts HDBSCAN
+leaves out join the nearest topic centroid when they are similar enough, and new
+documents are assigned the same way between refits (no UMAP or clustering needed), so an
+incremental run costs only the embedding of the new texts.
+
+Each topic gets c-TF-IDF keywords (uni- and bigrams without stop words or brand names), a
+short label built from the phrase that best sets it apart, and the three texts nearest its
+centroid. Renames and merges are stored on the topics; at a refit every new topic is
+matched to the old topic with the most similar centroid, and inherits its edits.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from analysis import embeddings
+from analysis import topic_queries as sql
+from analysis.topic_text import (
+    brand_stop_words,
+    keyword_analyzer,
+    phrase_analyzer,
+    stop_words,
+    text_hash,
+    topic_text,
+)
+from loaders import store
+from loaders.errors import TopicError, explain
+from loaders.settings import Settings
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+MIN_TEXTS = 20  # fewer distinct texts than this cannot form topics
+MATCH_SIMILARITY = 0.8  # centroid similarity at which a refit topic inherits an old topic's edits
+REPRESENTATIVE_DOCS = 3
+LABEL_SAMPLE = 2000  # texts per topic read to choose its label phrase
+KEYWORDS = 10
+
+
+@dataclass(frozen=True)
+class TopicParams:
+    """Everything that decides a fit; stored with the run."""
+
+    min_cluster_size: int
+    min_samples: int
+    n_neighbors: int
+    n_components: int
+    seed: int
+    outlier_similarity: float
+    embedding_model: str
+    extra_stop_words: str
+
+    @classmethod
+    def for_corpus(cls, n_texts: int, settings: Settings) -> TopicParams:
+        """HDBSCAN sizes scale with the corpus: about sqrt(n) texts make a topic (10-500)."""
+        size = settings.topic_min_cluster_size or min(500, max(10, round(math.sqrt(n_texts))))
+        return cls(
+            min_cluster_size=size,
+            min_samples=min(50, max(3, size // 6)),
+            n_neighbors=max(2, min(15, n_texts - 1)),
+            n_components=max(2, min(5, n_texts - 2)),
+            seed=settings.topic_seed,
+            outlier_similarity=settings.topic_outlier_similarity,
+            embedding_model=embeddings.embedding_model_name(settings),
+            extra_stop_words=settings.topic_stop_words,
+        )
+
+
+@dataclass
+class FitResult:
+    run_id: int
+    n_docs: int
+    n_texts: int
+    n_topics: int
+    outlier_share: float
+    embedded: int  # texts embedded now (the rest came from the cache)
+    seconds: float
+    carried_labels: int = 0
+    carried_merges: int = 0
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AssignResult:
+    run_id: int
+    assigned: int  # documents that got a topic
+    outliers: int  # new documents that fit no topic
+    embedded: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Topic:
+    topic: int
+    name: str  # the user's label if set, else the generated one
+    label: str
+    user_label: str | None
+    keywords: list[str]
+    size: int
+    examples: list[tuple[str, str]]  # (doc_id, text) of the representative documents
+
+
+# --- the corpus ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Corpus:
+    doc_ids: list[str]
+    doc_hashes: list[str | None]  # None: nothing left to embed after cleaning
+    texts_by_hash: dict[str, str]
+
+
+def _corpus(rows: Sequence[tuple[str, str | None]]) -> _Corpus:
+    doc_ids, doc_hashes, texts = [], [], {}
+    for doc_id, text in rows:
+        cleaned = topic_text(text)
+        key = text_hash(cleaned) if cleaned else None
+        if key:
+            texts.setdefault(key, cleaned)
+        doc_ids.append(doc_id)
+        doc_hashes.append(key)
+    # Hash order: the same texts give the same fit whatever their ids or ingest order.
+    return _Corpus(doc_ids, doc_hashes, {h: texts[h] for h in sorted(texts)})
+
+
+def _vocabulary_stop_words(con: duckdb.DuckDBPyConnection, settings: Settings) -> frozenset[str]:
+    documents = con.execute(sql.DOCUMENT_COUNT).fetchall()[0][0]
+    brands = [row[0] for row in con.execute(sql.BRANDS).fetchall()]
+    threshold = max(10, int(documents * 0.005))
+    handles = [row[0] for row in con.execute(sql.FREQUENT_HANDLES, [threshold]).fetchall()]
+    return brand_stop_words(brands, handles, settings.topic_stop_words)
+
+
+# --- fitting -------------------------------------------------------------------------------------
+
+
+def _unit_rows(matrix: Any) -> Any:
+    import numpy as np
+
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+def _centroids(vectors: Any, labels: Any, n_topics: int) -> Any:
+    import numpy as np
+
+    sums = np.zeros((n_topics, vectors.shape[1]), np.float64)
+    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
+    return _unit_rows(sums).astype(np.float32)
+
+
+def _keyword_vectorizer(stop: frozenset[str]) -> Any:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(analyzer=keyword_analyzer(stop))
+
+
+def _cluster(vectors: Any, params: TopicParams, texts: list[str], stop: frozenset[str], progress):
+    """BERTopic over precomputed embeddings; returns HDBSCAN's labels and the fitted model."""
+    import numpy as np
+    from bertopic import BERTopic
+    from bertopic.dimensionality import BaseDimensionalityReduction
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from hdbscan import HDBSCAN
+    from umap import UMAP
+
+    if progress:
+        progress("reducing dimensions (UMAP)", 0, 1)
+    # UMAP runs outside BERTopic only so that each stage can report progress.
+    reduced = UMAP(
+        n_neighbors=params.n_neighbors,
+        n_components=params.n_components,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=params.seed,
+    ).fit_transform(vectors)
+    if progress:
+        progress("reducing dimensions (UMAP)", 1, 1)
+        progress("clustering (HDBSCAN)", 0, 1)
+    model = BERTopic(
+        umap_model=BaseDimensionalityReduction(),
+        hdbscan_model=HDBSCAN(
+            min_cluster_size=params.min_cluster_size,
+            min_samples=params.min_samples,
+            metric="euclidean",
+            cluster_selection_method="eom",
+        ),
+        vectorizer_model=_keyword_vectorizer(stop),
+        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+        top_n_words=KEYWORDS,
+        calculate_probabilities=False,
+    )
+    labels, _ = model.fit_transform(texts, embeddings=np.asarray(reduced))
+    if progress:
+        progress("clustering (HDBSCAN)", 1, 1)
+    return np.asarray(labels), model
+
+
+def _assign_to_centroids(vectors: Any, centroids: Any, threshold: float) -> tuple[Any, Any]:
+    """Nearest centroid by cosine similarity, or -1 below ``threshold``; and the similarity."""
+    import numpy as np
+
+    if not len(centroids) or not len(vectors):
+        return np.full(len(vectors), -1), np.zeros(len(vectors))
+    similarity = vectors @ centroids.T
+    best = similarity.argmax(axis=1)
+    score = similarity[np.arange(len(vectors)), best]
+    return np.where(score >= threshold, best, -1), score
+
+
+def _label(phrases: list[tuple[str, float]], keywords: list[str]) -> str:
+    """3-5 words: the most distinctive phrase, completed with the best keywords it lacks."""
+    words: list[str] = phrases[0][0].split() if phrases else []
+    parts = [" ".join(words)] if words else []
+    for keyword in keywords:
+        if len(words) >= 3:
+            break
+        new = [w for w in keyword.split() if w not in words]
+        if not new or len(words) + len(keyword.split()) > 5:
+            continue
+        words += keyword.split()
+        parts.append(keyword)
+    return ", ".join(parts) if parts else "(no words)"
+
+
+def _phrases_per_topic(
+    texts: list[str], labels: Any, n_topics: int, stop: frozenset[str], brand_words: frozenset[str]
+) -> list[list[tuple[str, float]]]:
+    """Per topic, 2-3 word phrases ranked by share of its texts x rarity in other topics."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    picked: list[int] = []
+    for k in range(n_topics):
+        picked += np.flatnonzero(labels == k)[:LABEL_SAMPLE].tolist()
+    if not picked:
+        return [[] for _ in range(n_topics)]
+    vectorizer = CountVectorizer(analyzer=phrase_analyzer(stop, brand_words), binary=True)
+    try:
+        counts = vectorizer.fit_transform([texts[i] for i in picked])
+    except ValueError:  # no phrase at all (one-word texts)
+        return [[] for _ in range(n_topics)]
+    topic_of = labels[picked]
+    grouping = sparse.csr_matrix(
+        (np.ones(len(picked)), (topic_of, np.arange(len(picked)))), shape=(n_topics, len(picked))
+    )
+    freq = np.asarray((grouping @ counts).todense(), dtype=np.float64)
+    sizes = np.maximum(np.bincount(topic_of, minlength=n_topics), 1)
+    share = freq / sizes[:, None]
+    rarity = np.log(1 + sizes.mean() / np.maximum(freq.sum(axis=0), 1))
+    score = share * rarity
+    vocabulary = vectorizer.get_feature_names_out()
+    ranked = []
+    for k in range(n_topics):
+        candidates = np.flatnonzero(share[k] >= 0.05)
+        order = candidates[np.lexsort((vocabulary[candidates], -score[k, candidates]))]
+        ranked.append([(str(vocabulary[i]), float(score[k, i])) for i in order[:5]])
+    return ranked
+
+
+def _carry_over(
+    previous: list[tuple[Any, ...]], centroids: Any, sizes: Any
+) -> tuple[dict[int, str], dict[int, int]]:
+    """User labels and merges of the previous run, mapped onto the new topics by centroid."""
+    import numpy as np
+
+    edited = any(row[2] or row[3] is not None for row in previous)
+    if not previous or not edited or not len(centroids):
+        return {}, {}
+    old_ids = [row[0] for row in previous]
+    merged_into = {row[0]: row[3] for row in previous}
+    user_label = {row[0]: row[2] for row in previous}
+
+    def root(topic: int) -> int:
+        seen = set()
+        while merged_into.get(topic) is not None and topic not in seen:
+            seen.add(topic)
+            topic = merged_into[topic]
+        return topic
+
+    old_centroids = _unit_rows(np.asarray([np.asarray(row[4], np.float32) for row in previous]))
+    similarity = centroids @ old_centroids.T
+    groups: dict[int, list[tuple[float, int]]] = {}
+    for new, row in enumerate(similarity):
+        best = int(row.argmax())
+        if row[best] >= MATCH_SIMILARITY:
+            groups.setdefault(root(old_ids[best]), []).append((float(row[best]), new))
+    labels: dict[int, str] = {}
+    merges: dict[int, int] = {}
+    had_merges = {root(t) for t, target in merged_into.items() if target is not None}
+    for old, members in groups.items():
+        members.sort(key=lambda m: (-m[0], m[1]))
+        primary = members[0][1]
+        if old in had_merges and len(members) > 1:
+            primary = max((m[1] for m in members), key=lambda n: (sizes[n], -n))
+            merges.update({m[1]: primary for m in members if m[1] != primary})
+        if user_label.get(old):
+            labels[primary] = user_label[old]
+    return labels, merges
+
+
+def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResult:
+    """Fit a new topic model on every document and make it current (a new run)."""
+    import numpy as np
+    import pandas as pd
+
+    started = time.monotonic()
+    started_at = datetime.now(UTC)
+    with store.session(settings=settings, read_only=True) as con:
+        corpus = _corpus(con.execute(sql.ALL_DOCUMENTS).fetchall())
+        brand_words = _vocabulary_stop_words(con, settings)
+        previous_run = con.execute(sql.CURRENT_RUN).fetchall()[0][0]
+        previous = con.execute(sql.RUN_TOPICS, [previous_run]).fetchall() if previous_run else []
+    hashes = list(corpus.texts_by_hash)
+    if len(hashes) < MIN_TEXTS:
+        raise TopicError(
+            explain(
+                "Too few texts to find topics",
+                expected=f"at least {MIN_TEXTS} distinct non-empty texts",
+                found=f"{len(hashes)}",
+                fix="ingest more documents first (e.g. `brandpulse sample`).",
+            )
+        )
+    params = TopicParams.for_corpus(len(hashes), settings)
+    vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
+    texts = [corpus.texts_by_hash[h] for h in hashes]
+    stop = stop_words(brand_words)
+    labels, model = _cluster(vectors, params, texts, stop, progress)
+
+    if progress:
+        progress("naming topics", 0, 1)
+    n_raw = int(labels.max()) + 1 if len(labels) else 0
+    core = _centroids(vectors, labels, n_raw)
+    outliers = labels < 0
+    nearest, _ = _assign_to_centroids(vectors[outliers], core, params.outlier_similarity)
+    labels = labels.copy()
+    labels[outliers] = nearest
+    if n_raw:
+        model.update_topics(
+            texts,
+            topics=labels.tolist(),
+            vectorizer_model=_keyword_vectorizer(stop),
+            top_n_words=KEYWORDS,
+        )
+    # Topic ids in order of size, so topic 0 is the largest.
+    sizes_raw = np.bincount(labels[labels >= 0], minlength=n_raw)
+    order = sorted(range(n_raw), key=lambda k: (-sizes_raw[k], k))
+    renumber = np.full(n_raw + 1, -1)
+    for new, old in enumerate(order):
+        renumber[old] = new
+    labels = renumber[labels]  # -1 indexes the last slot, which stays -1
+    keywords = [[w for w, _ in (model.get_topic(old) or [])][:KEYWORDS] for old in order]
+    centroids = core[order] if n_raw else core
+    n_topics = n_raw
+
+    # Per document: topic and similarity to its centroid (to the nearest one for outliers).
+    text_index = {h: i for i, h in enumerate(hashes)}
+    text_labels = labels
+    similarity = vectors @ centroids.T if n_topics else np.zeros((len(hashes), 0), dtype=np.float32)
+    text_score = (
+        similarity[np.arange(len(hashes)), np.where(text_labels >= 0, text_labels, 0)]
+        if n_topics
+        else np.zeros(len(hashes))
+    )
+    if n_topics:
+        text_score = np.where(text_labels >= 0, text_score, similarity.max(axis=1))
+
+    doc_sizes = np.zeros(n_topics, dtype=int)
+    for key in corpus.doc_hashes:
+        if key is not None and text_labels[text_index[key]] >= 0:
+            doc_sizes[text_labels[text_index[key]]] += 1
+    user_labels, merges = _carry_over(previous, centroids, doc_sizes)
+    final = np.arange(n_topics)
+    for source, target in merges.items():
+        final[source] = target
+
+    phrases = _phrases_per_topic(texts, text_labels, n_topics, stop, brand_words)
+    first_doc: dict[str, str] = {}
+    for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
+        if key is not None:
+            first_doc.setdefault(key, doc_id)
+    topic_rows = []
+    for k in range(n_topics):
+        members = np.flatnonzero(text_labels == k)
+        nearest_texts = members[np.argsort(-similarity[members, k], kind="stable")]
+        representatives = [first_doc[hashes[i]] for i in nearest_texts[:REPRESENTATIVE_DOCS]]
+        topic_rows.append(
+            {
+                "topic": k,
+                "label": _label(phrases[k], keywords[k]),
+                "keywords": keywords[k],
+                "user_label": user_labels.get(k),
+                "merged_into": merges.get(k),
+                "centroid": centroids[k].tolist(),
+                "representative_docs": representatives,
+            }
+        )
+
+    doc_topics = []
+    for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
+        if key is None:
+            doc_topics.append((doc_id, -1, 0.0))
+            continue
+        i = text_index[key]
+        topic = int(text_labels[i])
+        doc_topics.append(
+            (doc_id, int(final[topic]) if topic >= 0 else -1, float(max(0.0, text_score[i])))
+        )
+    outlier_share = sum(1 for _, t, _ in doc_topics if t < 0) / max(1, len(doc_topics))
+    if progress:
+        progress("naming topics", 1, 1)
+        progress("saving topics", 0, 1)
+
+    assigned = pd.DataFrame(doc_topics, columns=["doc_id", "topic", "probability"])
+    topic_frame = pd.DataFrame(
+        topic_rows,
+        columns=[
+            "topic",
+            "label",
+            "keywords",
+            "user_label",
+            "merged_into",
+            "centroid",
+            "representative_docs",
+        ],
+    ).astype({"user_label": "object", "merged_into": "Int64"})
+    topic_frame.insert(4, "size", 0)
+    with store.session(settings=settings) as con:
+        con.execute("BEGIN")
+        try:
+            run_id = con.execute(sql.NEXT_RUN_ID).fetchall()[0][0]
+            con.execute(
+                sql.INSERT_RUN,
+                [
+                    run_id,
+                    started_at,
+                    len(doc_topics),
+                    len(hashes),
+                    n_topics,
+                    outlier_share,
+                    params.embedding_model,
+                    json.dumps(asdict(params)),
+                ],
+            )
+            topic_frame.insert(0, "run_id", run_id)
+            assigned.insert(1, "run_id", run_id)
+            con.register("topic_batch", topic_frame)
+            con.register("assigned_batch", assigned)
+            con.execute(sql.INSERT_TOPICS)
+            con.execute(sql.INSERT_DOC_TOPICS)
+            con.unregister("topic_batch")
+            con.unregister("assigned_batch")
+            con.execute(sql.REFRESH_SIZES, [run_id])
+            con.execute(sql.DELETE_OLDER_DOC_TOPICS, [run_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    if progress:
+        progress("saving topics", 1, 1)
+    return FitResult(
+        run_id=run_id,
+        n_docs=len(doc_topics),
+        n_texts=len(hashes),
+        n_topics=n_topics - len(merges),
+        outlier_share=outlier_share,
+        embedded=embedded,
+        seconds=time.monotonic() - started,
+        carried_labels=len(user_labels),
+        carried_merges=len(merges),
+        params=asdict(params),
+    )
+
+
+# --- incremental assignment ----------------------------------------------------------------------
+
+
+def current_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The run_id of the current topic model, or None before the first fit."""
+    return con.execute(sql.CURRENT_RUN).fetchall()[0][0]
+
+
+def assign_new_documents(settings: Settings, progress: Progress | None = None) -> AssignResult:
+    """Give documents added since the last fit the nearest current topic; no refit."""
+    import numpy as np
+    import pandas as pd
+
+    started = time.monotonic()
+    with store.session(settings=settings, read_only=True) as con:
+        run_id = current_run(con)
+        if run_id is None:
+            raise TopicError("No topic model yet. Fix: run `brandpulse analyze` to fit one.")
+        pending = con.execute(sql.UNASSIGNED_DOCUMENTS, [run_id]).fetchall()
+        topic_rows = con.execute(sql.RUN_TOPICS, [run_id]).fetchall()
+        threshold = json.loads(con.execute(sql.RUN_INFO, [run_id]).fetchall()[0][8])[
+            "outlier_similarity"
+        ]
+    if not pending:
+        return AssignResult(run_id, 0, 0, 0, time.monotonic() - started)
+    corpus = _corpus(pending)
+    hashes = list(corpus.texts_by_hash)
+    vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
+    ids = np.asarray([row[0] for row in topic_rows])
+    centroids = _unit_rows(np.asarray([np.asarray(row[4], np.float32) for row in topic_rows]))
+    merged_into = {row[0]: row[3] for row in topic_rows}
+    nearest, score = _assign_to_centroids(vectors, centroids, threshold)
+    text_index = {h: i for i, h in enumerate(hashes)}
+    rows = []
+    for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
+        if key is None:
+            rows.append((doc_id, run_id, -1, 0.0))
+            continue
+        i = text_index[key]
+        topic = int(ids[nearest[i]]) if nearest[i] >= 0 else -1
+        while topic >= 0 and merged_into.get(topic) is not None:
+            topic = merged_into[topic]
+        rows.append((doc_id, run_id, topic, float(max(0.0, score[i]))))
+    frame = pd.DataFrame(rows, columns=["doc_id", "run_id", "topic", "probability"])
+    with store.session(settings=settings) as con:
+        con.register("assigned_batch", frame)
+        try:
+            con.execute(sql.INSERT_DOC_TOPICS)
+        finally:
+            con.unregister("assigned_batch")
+        con.execute(sql.REFRESH_SIZES, [run_id])
+    outliers = sum(1 for row in rows if row[2] < 0)
+    return AssignResult(
+        run_id, len(rows) - outliers, outliers, embedded, time.monotonic() - started
+    )
+
+
+def update_topics(
+    settings: Settings, *, refit: bool = False, progress: Progress | None = None
+) -> FitResult | AssignResult:
+    """What `brandpulse analyze` does: fit when asked or when there is no model, else assign."""
+    with store.session(settings=settings, read_only=True) as con:
+        run_id = current_run(con)
+    if refit or run_id is None:
+        return fit_topics(settings, progress)
+    return assign_new_documents(settings, progress)
+
+
+# --- reading and editing -------------------------------------------------------------------------
+
+
+def list_topics(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> list[Topic]:
+    """The topics of the current run (merged ones folded in), largest first."""
+    run_id = run_id if run_id is not None else current_run(con)
+    if run_id is None:
+        return []
+    rows = con.execute(sql.TOPIC_LIST, [run_id]).fetchall()
+    wanted = sorted({doc_id for row in rows for doc_id in row[6]})
+    texts = dict(con.execute(sql.DOCUMENT_TEXTS, [wanted]).fetchall()) if wanted else {}
+    return [
+        Topic(
+            topic=topic,
+            name=name,
+            label=label,
+            user_label=user_label,
+            keywords=list(keywords),
+            size=size,
+            examples=[(d, texts[d]) for d in representative if d in texts],
+        )
+        for topic, name, label, user_label, keywords, size, representative in rows
+    ]
+
+
+def topic_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """topic -> display name in the current run, including merged topics' own names."""
+    return {t.topic: t.name for t in list_topics(con)}
+
+
+def _require_topic(con: duckdb.DuckDBPyConnection, run_id: int | None, topic: int) -> int:
+    if run_id is None:
+        raise TopicError("No topic model yet. Fix: run `brandpulse analyze` to fit one.")
+    if not con.execute(sql.TOPIC_EXISTS, [run_id, topic]).fetchall()[0][0]:
+        raise TopicError(
+            explain(
+                f"There is no topic {topic} in the current topic model",
+                fix="see `brandpulse topics list` for the topic numbers.",
+            )
+        )
+    return run_id
+
+
+def rename_topic(settings: Settings, topic: int, label: str) -> None:
+    """Give a topic the marketer's own name (an empty name restores the generated one)."""
+    label = " ".join(label.split())
+    with store.session(settings=settings) as con:
+        run_id = _require_topic(con, current_run(con), topic)
+        con.execute(sql.RENAME_TOPIC, [label or None, run_id, topic])
+
+
+def merge_topics(settings: Settings, topics: Sequence[int], into: int) -> None:
+    """Fold ``topics`` into topic ``into``: their documents move, their names disappear."""
+    sources = [t for t in dict.fromkeys(topics) if t != into]
+    if not sources:
+        raise TopicError("Name at least one topic to merge other than the target.")
+    with store.session(settings=settings) as con:
+        run_id = _require_topic(con, current_run(con), into)
+        for source in sources:
+            _require_topic(con, run_id, source)
+        con.execute("BEGIN")
+        try:
+            for source in sources:
+                con.execute(sql.MERGE_TOPIC, [into, run_id, source, source])
+                con.execute(sql.MOVE_DOCUMENTS, [into, run_id, source])
+            con.execute(sql.REFRESH_SIZES, [run_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise

@@ -1,0 +1,362 @@
+"""Topic insight over the database: topic x sentiment, topics over time, emerging topics, spikes.
+
+Aggregation happens in DuckDB (:mod:`analysis.topic_queries`); Python only runs the
+statistics over the per-week, per-topic counts, which are small (weeks x topics rows).
+
+* **Emerging topics** compare a topic's share of a week's documents with its share over
+  the trailing weeks. Conditional on the topic's documents in both periods, the week's
+  count is binomial under "no change" (the classic test for two Poisson rates), so a
+  one-sided exact binomial test with a Bonferroni correction over topics keeps a small
+  topic's random wobble from being flagged.
+* **Spikes** are weeks whose volume or negative share jumps against the trailing weeks
+  (a z-score against the trailing mean for volume, a two-proportion z-test for the
+  negative share).
+* **Spike drivers** split a week's change exactly by topic: the volume change is the sum
+  of each topic's count change, the negative-share change the sum of each topic's
+  change in negative documents per labeled document of the week.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from analysis import topic_queries as sql
+from analysis.filters import NO_FILTERS, Filters
+from analysis.topics import topic_names
+from loaders.errors import BrandpulseError, explain
+
+NO_TOPIC = "(no topic)"
+BASELINE_WEEKS = 4
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+
+
+def parse_week(value: str | date | None) -> date | None:
+    """The Monday of an ISO week given as '2025-W41', a date, or a date string in the week."""
+    if value is None or isinstance(value, date):
+        return None if value is None else _monday(value)
+    text = str(value).strip()
+    match = _ISO_WEEK.match(text)
+    try:
+        if match:
+            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+        return _monday(date.fromisoformat(text))
+    except ValueError:
+        pass
+    raise BrandpulseError(
+        explain(
+            f"'{value}' is not a week",
+            expected="an ISO week such as 2025-W41, or a date such as 2025-10-08",
+            fix="write the week in one of those forms.",
+        )
+    )
+
+
+def _monday(day: date) -> date:
+    if isinstance(day, datetime):
+        day = day.date()
+    return day - timedelta(days=day.weekday())
+
+
+def iso_week(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _records(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict]:
+    result = con.execute(query, params)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def topic_sentiment(
+    con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Per topic: documents, labeled, counts and shares of negative/positive, mean score."""
+    return _records(con, sql.TOPIC_SENTIMENT, filters.params())
+
+
+def topics_over_time(
+    con: duckdb.DuckDBPyConnection, by: str | None = None, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Weekly documents and share per topic, overall or per brand/channel/product/campaign/...
+
+    ``share`` is the topic's part of that week's (and segment's) documents; topic -1 rows
+    hold the documents without a topic.
+    """
+    if by not in sql.TOPICS_OVER_TIME:
+        raise BrandpulseError(
+            explain(
+                f"Cannot split topics over time by '{by}'",
+                expected=", ".join(sql.SEGMENTS),
+                fix="choose one of those, or none.",
+            )
+        )
+    return _records(con, sql.TOPICS_OVER_TIME[by], filters.params())
+
+
+@dataclass(frozen=True)
+class _Weekly:
+    """Per-week totals and per-(week, topic) counts from WEEKLY_TOPIC_COUNTS."""
+
+    documents: dict[date, int]
+    labeled: dict[date, int]
+    negative: dict[date, int]
+    by_topic: dict[tuple[date, int], tuple[int, int, int]]  # documents, labeled, negative
+    topics: list[int]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, filters: Filters) -> _Weekly:
+        documents: dict[date, int] = defaultdict(int)
+        labeled: dict[date, int] = defaultdict(int)
+        negative: dict[date, int] = defaultdict(int)
+        by_topic = {}
+        for week, topic, docs, lab, neg in con.execute(
+            sql.WEEKLY_TOPIC_COUNTS, filters.params()
+        ).fetchall():
+            by_topic[(week, topic)] = (docs, lab, neg)
+            documents[week] += docs
+            labeled[week] += lab
+            negative[week] += neg
+        topics = sorted({topic for _, topic in by_topic})
+        return cls(dict(documents), dict(labeled), dict(negative), by_topic, topics)
+
+    def latest_week(self) -> date | None:
+        return max(self.documents) if self.documents else None
+
+    def baseline(self, week: date, weeks: int) -> list[date]:
+        return [week - timedelta(weeks=i) for i in range(1, weeks + 1)]
+
+    def count(self, week: date, topic: int, field: int = 0) -> int:
+        return self.by_topic.get((week, topic), (0, 0, 0))[field]
+
+
+def _resolve_week(weekly: _Weekly, week: str | date | None) -> date | None:
+    return parse_week(week) if week is not None else weekly.latest_week()
+
+
+@dataclass(frozen=True)
+class EmergingTopic:
+    topic: int
+    name: str
+    week: date
+    documents: int  # in the week
+    share: float  # of the week's documents
+    baseline_weekly: float  # mean documents per trailing week
+    baseline_share: float
+    growth: float  # share / baseline share (half a document added to an empty baseline)
+    p_value: float  # one-sided exact test, Bonferroni-corrected over topics
+    emerging: bool
+
+
+def emerging_topics(
+    con: duckdb.DuckDBPyConnection,
+    week: str | date | None = None,
+    filters: Filters = NO_FILTERS,
+    *,
+    baseline_weeks: int = BASELINE_WEEKS,
+    alpha: float = 0.01,
+    min_documents: int = 10,
+    min_growth: float = 2.0,
+) -> list[EmergingTopic]:
+    """Every topic's growth in ``week`` (default: the latest) against the trailing weeks.
+
+    A topic is emerging when its share of the week's documents is significantly higher
+    than over the trailing ``baseline_weeks`` (p < ``alpha`` after correction), at least
+    ``min_growth`` times higher, and it has at least ``min_documents`` that week.
+    Emerging topics come first, then by p-value.
+    """
+    from scipy.stats import binomtest
+
+    weekly = _Weekly.read(con, filters)
+    monday = _resolve_week(weekly, week)
+    if monday is None:
+        return []
+    names = topic_names(con)
+    base_weeks = weekly.baseline(monday, baseline_weeks)
+    n_week = weekly.documents.get(monday, 0)
+    n_base = sum(weekly.documents.get(w, 0) for w in base_weeks)
+    topics = [t for t in weekly.topics if t >= 0]
+    found = []
+    for topic in topics:
+        x = weekly.count(monday, topic)
+        y = sum(weekly.count(w, topic) for w in base_weeks)
+        if n_week == 0 or x == 0:
+            continue
+        share = x / n_week
+        base_share = y / n_base if n_base else 0.0
+        growth = share / ((y + 0.5) / n_base) if n_base else math.inf
+        if n_base == 0:
+            p_value = 1.0
+        else:
+            p_raw = binomtest(x, x + y, n_week / (n_week + n_base), alternative="greater").pvalue
+            p_value = min(1.0, float(p_raw) * len(topics))
+        found.append(
+            EmergingTopic(
+                topic=topic,
+                name=names.get(topic, f"topic {topic}"),
+                week=monday,
+                documents=x,
+                share=share,
+                baseline_weekly=y / len(base_weeks),
+                baseline_share=base_share,
+                growth=growth,
+                p_value=p_value,
+                emerging=p_value < alpha and x >= min_documents and growth >= min_growth,
+            )
+        )
+    return sorted(found, key=lambda e: (not e.emerging, e.p_value, -e.documents, e.topic))
+
+
+@dataclass(frozen=True)
+class Driver:
+    topic: int  # -1: documents without a topic
+    name: str
+    change: float  # this topic's part of the change; the parts sum to the total change
+    share_of_change: float
+    week_value: float  # documents (volume) or negatives per labeled document (negative share)
+    baseline_value: float
+
+
+@dataclass(frozen=True)
+class Spike:
+    week: date
+    metric: str  # "volume" or "negative_share"
+    value: float
+    baseline: float
+    change: float
+    z: float
+    drivers: list[Driver]
+
+
+METRICS = ("volume", "negative_share")
+
+
+def _drivers(
+    names: dict[int, str], weekly: _Weekly, monday: date, metric: str, base_weeks: list[date]
+) -> list[Driver]:
+    contributions = []
+    for topic in weekly.topics:
+        if metric == "volume":
+            now = float(weekly.count(monday, topic))
+            before = sum(weekly.count(w, topic) for w in base_weeks) / len(base_weeks)
+        else:
+            labeled_now = weekly.labeled.get(monday, 0)
+            labeled_before = sum(weekly.labeled.get(w, 0) for w in base_weeks)
+            now = weekly.count(monday, topic, 2) / labeled_now if labeled_now else 0.0
+            before = (
+                sum(weekly.count(w, topic, 2) for w in base_weeks) / labeled_before
+                if labeled_before
+                else 0.0
+            )
+        contributions.append((topic, now - before, now, before))
+    total = sum(c[1] for c in contributions)
+    ranked = sorted(contributions, key=lambda c: (-c[1], c[0]))
+    return [
+        Driver(
+            topic=topic,
+            name=NO_TOPIC if topic < 0 else names.get(topic, f"topic {topic}"),
+            change=change,
+            share_of_change=change / total if total else 0.0,
+            week_value=now,
+            baseline_value=before,
+        )
+        for topic, change, now, before in ranked
+    ]
+
+
+def _check_metric(metric: str) -> None:
+    if metric not in METRICS:
+        raise BrandpulseError(
+            explain(f"Unknown spike metric '{metric}'", expected=" or ".join(METRICS))
+        )
+
+
+def spike_drivers(
+    con: duckdb.DuckDBPyConnection,
+    week: str | date,
+    metric: str = "negative_share",
+    filters: Filters = NO_FILTERS,
+    *,
+    baseline_weeks: int = BASELINE_WEEKS,
+) -> list[Driver]:
+    """The topics behind a week's change in ``metric`` against the trailing weeks, biggest first."""
+    _check_metric(metric)
+    weekly = _Weekly.read(con, filters)
+    monday = parse_week(week)
+    assert monday is not None
+    base_weeks = weekly.baseline(monday, baseline_weeks)
+    return _drivers(topic_names(con), weekly, monday, metric, base_weeks)
+
+
+def detect_spikes(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = NO_FILTERS,
+    *,
+    baseline_weeks: int = BASELINE_WEEKS,
+    z_threshold: float = 3.0,
+    min_relative_volume: float = 1.25,
+    min_share_change: float = 0.05,
+) -> list[Spike]:
+    """Weeks whose volume or negative share jumped against the trailing weeks, with drivers.
+
+    Volume: z = (week - trailing mean) / sqrt(max(mean, variance)) >= ``z_threshold`` and
+    at least ``min_relative_volume`` x the mean. Negative share: a two-proportion z-test
+    >= ``z_threshold`` and at least ``min_share_change`` higher. Weeks need two trailing
+    weeks with data.
+    """
+    weekly = _Weekly.read(con, filters)
+    names = topic_names(con)
+    spikes = []
+    for monday in sorted(weekly.documents):
+        base = [w for w in weekly.baseline(monday, baseline_weeks) if w in weekly.documents]
+        if len(base) < 2:
+            continue
+        counts = [weekly.documents[w] for w in base]
+        mean = sum(counts) / len(counts)
+        variance = sum((c - mean) ** 2 for c in counts) / (len(counts) - 1)
+        now = weekly.documents[monday]
+        z = (now - mean) / math.sqrt(max(mean, variance, 1.0))
+        if z >= z_threshold and now >= min_relative_volume * mean:
+            spikes.append(
+                Spike(
+                    monday,
+                    "volume",
+                    now,
+                    mean,
+                    now - mean,
+                    z,
+                    _drivers(names, weekly, monday, "volume", base),
+                )
+            )
+        labeled_now = weekly.labeled.get(monday, 0)
+        labeled_before = sum(weekly.labeled.get(w, 0) for w in base)
+        if labeled_now and labeled_before:
+            p_now = weekly.negative.get(monday, 0) / labeled_now
+            p_before = sum(weekly.negative.get(w, 0) for w in base) / labeled_before
+            pooled = (weekly.negative.get(monday, 0) + p_before * labeled_before) / (
+                labeled_now + labeled_before
+            )
+            spread = math.sqrt(
+                max(pooled * (1 - pooled), 1e-12) * (1 / labeled_now + 1 / labeled_before)
+            )
+            z_share = (p_now - p_before) / spread
+            if z_share >= z_threshold and p_now - p_before >= min_share_change:
+                spikes.append(
+                    Spike(
+                        monday,
+                        "negative_share",
+                        p_now,
+                        p_before,
+                        p_now - p_before,
+                        z_share,
+                        _drivers(names, weekly, monday, "negative_share", base),
+                    )
+                )
+    return spikes

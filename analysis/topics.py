@@ -16,6 +16,7 @@ matched to the old topic with the most similar centroid, and inherits its edits.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -184,6 +185,7 @@ def _cluster(vectors: Any, params: TopicParams, texts: list[str], stop: frozense
         min_dist=0.0,
         metric="cosine",
         random_state=params.seed,
+        n_jobs=1,  # a seeded UMAP runs on one thread anyway; saying so silences its warning
     ).fit_transform(vectors)
     if progress:
         progress("reducing dimensions (UMAP)", 1, 1)
@@ -220,8 +222,14 @@ def _assign_to_centroids(vectors: Any, centroids: Any, threshold: float) -> tupl
 
 
 def _label(phrases: list[tuple[str, float]], keywords: list[str]) -> str:
-    """3-5 words: the most distinctive phrase, completed with the best keywords it lacks."""
-    words: list[str] = phrases[0][0].split() if phrases else []
+    """3-5 words: the most distinctive phrase holding one of the top keywords (the best one
+    if it can), completed with the best keywords it lacks."""
+    top_words = [k for k in keywords if " " not in k][:3]
+    chosen = next(
+        (p for word in top_words for p, _ in phrases if word in p.split()),
+        None if top_words else (phrases[0][0] if phrases else None),
+    )
+    words: list[str] = chosen.split() if chosen else []
     parts = [" ".join(words)] if words else []
     for keyword in keywords:
         if len(words) >= 3:
@@ -266,7 +274,7 @@ def _phrases_per_topic(
     for k in range(n_topics):
         candidates = np.flatnonzero(share[k] >= 0.05)
         order = candidates[np.lexsort((vocabulary[candidates], -score[k, candidates]))]
-        ranked.append([(str(vocabulary[i]), float(score[k, i])) for i in order[:5]])
+        ranked.append([(str(vocabulary[i]), float(score[k, i])) for i in order[:30]])
     return ranked
 
 
@@ -348,6 +356,8 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
     labels = labels.copy()
     labels[outliers] = nearest
     if n_raw:
+        # BERTopic warns that custom assignments must come last; ours do.
+        logging.getLogger("BERTopic").setLevel(logging.ERROR)
         model.update_topics(
             texts,
             topics=labels.tolist(),

@@ -1,0 +1,210 @@
+"""Fitting, reproducing, editing and incrementally assigning topics on a small corpus (real MiniLM)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from analysis import topics
+from loaders import store
+from loaders.errors import TopicError
+from loaders.settings import Settings
+from tests.conftest import rows, scalar
+
+pytestmark = pytest.mark.slow
+
+THEMES = {
+    "battery": (
+        ["The battery", "My phone battery", "Battery life", "The charge"],
+        [
+            "drains in two hours",
+            "dies before lunch",
+            "barely lasts the morning",
+            "runs flat overnight",
+            "drops to zero at noon",
+        ],
+        ["since the update.", "even on standby.", "every single day.", "and the charger is slow."],
+    ),
+    "delivery": (
+        ["My parcel", "The package", "Our order", "The delivery"],
+        [
+            "arrived a week late",
+            "never showed up",
+            "got lost by the courier",
+            "is stuck in transit",
+            "came two weeks after the promised date",
+        ],
+        ["and tracking is useless.", "with no update.", "again this month.", "and nobody answers."],
+    ),
+    "taste": (
+        ["The espresso", "This coffee", "The dark roast", "The morning brew"],
+        [
+            "tastes rich and chocolatey",
+            "has a lovely nutty flavour",
+            "is smooth with caramel notes",
+            "smells amazing when I grind it",
+            "has a bright fruity aroma",
+        ],
+        ["every morning.", "with oat milk.", "in my moka pot.", "as a cold brew."],
+    ),
+}
+
+
+def corpus(seed: int, per_theme: int) -> list[tuple[str, str]]:
+    """(theme, text) pairs: distinct sentences built from each theme's parts."""
+    rng = random.Random(seed)
+    out = []
+    for theme, parts in THEMES.items():
+        combos = list(itertools.product(*parts))
+        rng.shuffle(combos)
+        out += [(theme, " ".join(c)) for c in combos[:per_theme]]
+    return out
+
+
+def insert(settings: Settings, items: list[tuple[str, str]], prefix: str) -> None:
+    start = datetime(2025, 9, 1, tzinfo=UTC)
+    frame = pd.DataFrame(
+        [
+            (
+                f"{prefix}{i:04d}",
+                "review",
+                "test",
+                "Acme",
+                start + timedelta(hours=i),
+                text,
+                text,
+                1,
+            )
+            for i, (_, text) in enumerate(items)
+        ],
+        columns=["doc_id", "kind", "source", "brand", "created_at", "text", "text_hash", "run"],
+    )
+    with store.session(settings=settings) as con:
+        con.register("docs", frame)
+        con.execute(
+            "INSERT INTO documents (doc_id, kind, source, brand, created_at, text, text_hash, "
+            "ingest_run_id) SELECT * FROM docs"
+        )
+
+
+@pytest.fixture
+def small(tmp_path) -> tuple[Settings, dict[str, str]]:
+    settings = Settings(db=tmp_path / "t.duckdb", topic_min_cluster_size=8)
+    items = corpus(1, 40)
+    insert(settings, items, "d")
+    return settings, {f"d{i:04d}": theme for i, (theme, _) in enumerate(items)}
+
+
+def assignments(settings: Settings) -> dict[str, int]:
+    return dict(rows(settings.db, "SELECT doc_id, topic FROM doc_topics ORDER BY doc_id"))
+
+
+def theme_of_topics(settings: Settings, truth: dict[str, str]) -> dict[int, str]:
+    """Majority theme of each topic, asserting each topic is at least 90% one theme."""
+    found: dict[int, dict[str, int]] = {}
+    for doc_id, topic in assignments(settings).items():
+        if doc_id in truth and topic >= 0:
+            found.setdefault(topic, {}).setdefault(truth[doc_id], 0)
+            found[topic][truth[doc_id]] += 1
+    result = {}
+    for topic, counts in found.items():
+        theme, n = max(counts.items(), key=lambda kv: kv[1])
+        assert n / sum(counts.values()) >= 0.9, counts
+        result[topic] = theme
+    return result
+
+
+def test_fit_finds_the_themes_with_labels_and_examples(small):
+    settings, truth = small
+    result = topics.fit_topics(settings)
+    assert result.run_id == 1 and result.n_docs == 120 and result.embedded == 120
+    assert result.outlier_share <= 0.15
+    assert sorted(theme_of_topics(settings, truth).values()) == ["battery", "delivery", "taste"]
+    with store.session(settings=settings, read_only=True) as con:
+        found = topics.list_topics(con)
+    assert sum(t.size for t in found) == 120 - round(result.outlier_share * 120)
+    for topic in found:
+        assert 1 <= len(topic.label.replace(",", " ").split()) <= 5
+        assert "acme" not in topic.label.lower() and "acme" not in topic.keywords
+        assert len(topic.examples) == 3 and all(text for _, text in topic.examples)
+        # The label holds one of the topic's best keywords.
+        top = [k for k in topic.keywords if " " not in k][:3]
+        assert set(top) & set(topic.label.replace(",", " ").split()), (topic.label, top)
+    keywords = {t.keywords[0] for t in found}
+    assert "battery" in keywords and keywords & {"coffee", "espresso", "roast", "brew"}
+    # Embeddings are cached once per distinct text.
+    assert scalar(settings.db, "SELECT count(*) FROM embeddings") == 120
+
+
+def test_same_documents_same_topics(small):
+    settings, _ = small
+    first = topics.fit_topics(settings)
+    before = assignments(settings)
+    labels_before = rows(settings.db, "SELECT topic, label FROM topics WHERE run_id = 1 ORDER BY 1")
+    second = topics.fit_topics(settings)
+    assert second.run_id == first.run_id + 1 and second.embedded == 0  # all from the cache
+    assert assignments(settings) == before
+    assert (
+        rows(settings.db, "SELECT topic, label FROM topics WHERE run_id = 2 ORDER BY 1")
+        == labels_before
+    )
+    # Only the current run keeps document assignments.
+    assert scalar(settings.db, "SELECT count(DISTINCT run_id) FROM doc_topics") == 1
+
+
+def test_renames_and_merges_survive_a_refit(small):
+    settings, truth = small
+    topics.fit_topics(settings)
+    by_theme = {theme: topic for topic, theme in theme_of_topics(settings, truth).items()}
+    topics.rename_topic(settings, by_theme["battery"], "Battery complaints")
+    topics.merge_topics(settings, [by_theme["delivery"]], into=by_theme["taste"])
+    with store.session(settings=settings, read_only=True) as con:
+        names = {t.name for t in topics.list_topics(con)}
+    assert "Battery complaints" in names and len(names) == 2
+
+    refit = topics.fit_topics(settings)
+    assert (refit.carried_labels, refit.carried_merges) == (1, 1)
+    with store.session(settings=settings, read_only=True) as con:
+        current = topics.list_topics(con)
+    assert "Battery complaints" in {t.name for t in current} and len(current) == 2
+    moved = assignments(settings)
+    delivery_topics = {moved[d] for d, theme in truth.items() if theme == "delivery"} - {-1}
+    taste_topics = {moved[d] for d, theme in truth.items() if theme == "taste"} - {-1}
+    assert delivery_topics == taste_topics and len(taste_topics) == 1
+
+
+def test_new_documents_are_assigned_without_refit(small):
+    settings, truth = small
+    topics.fit_topics(settings)
+    by_theme = {theme: topic for topic, theme in theme_of_topics(settings, truth).items()}
+    fresh = [(theme, text) for theme, text in corpus(2, 60) if text not in set(truth)]
+    new_items = [item for item in fresh if item[1] not in {t for _, t in corpus(1, 40)}][:12]
+    insert(settings, new_items, "n")
+    result = topics.update_topics(settings)
+    assert isinstance(result, topics.AssignResult)
+    assert result.run_id == 1 and result.assigned + result.outliers == len(new_items)
+    assert result.embedded == len(new_items)
+    got = assignments(settings)
+    correct = sum(got[f"n{i:04d}"] == by_theme[theme] for i, (theme, _) in enumerate(new_items))
+    assert correct >= len(new_items) - 1
+    assert scalar(settings.db, "SELECT count(*) FROM topic_runs") == 1
+    # Sizes follow the new documents.
+    assert scalar(settings.db, "SELECT sum(size) FROM topics WHERE run_id = 1") == sum(
+        1 for t in got.values() if t >= 0
+    )
+    # Nothing left to assign.
+    again = topics.update_topics(settings)
+    assert (again.assigned, again.outliers) == (0, 0)
+
+
+def test_too_few_texts_and_unknown_topics_are_explained(tmp_path):
+    settings = Settings(db=tmp_path / "t.duckdb")
+    insert(settings, corpus(1, 3), "d")
+    with pytest.raises(TopicError, match="Too few texts to find topics. Expected at least 20"):
+        topics.fit_topics(settings)
+    with pytest.raises(TopicError, match="No topic model yet"):
+        topics.rename_topic(settings, 0, "x")

@@ -1,0 +1,104 @@
+"""The planted signals of the sample data are found: themes, the defect week, its spike.
+
+Real MiniLM embeddings of the whole sample (about a minute on 2 cores). Sentiment comes
+from the ground truth, so this test checks topics and their statistics, not the model.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+
+import pytest
+
+from analysis import topics, trends
+from loaders import sample, store
+from loaders.ingest import ingest_file
+from loaders.settings import Settings
+from tests.conftest import SAMPLE, rows
+
+pytestmark = pytest.mark.slow
+DEFECT_WEEK = "2025-W41"
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory) -> tuple[Settings, topics.FitResult]:
+    folder = tmp_path_factory.mktemp("topics-sample")
+    settings = Settings(db=folder / "sample.duckdb", model_dir=folder / "models")
+    for name in sample.DOCUMENT_FILES:
+        ingest_file(SAMPLE / name, settings=settings)
+    with store.session(settings=settings) as con:
+        con.execute(
+            "INSERT INTO models VALUES ('ground-truth', 'test', ?, NULL, NULL, NULL, now(), true)",
+            [str(SAMPLE / sample.TRUTH_FILE)],
+        )
+        con.execute(
+            """
+            INSERT INTO sentiment
+            SELECT d.doc_id, 'ground-truth', g.sentiment, 0, 0, 0,
+                   CASE g.sentiment WHEN 'positive' THEN 1 WHEN 'negative' THEN -1 ELSE 0 END,
+                   g.language, NULL, now()
+            FROM documents d JOIN read_csv(?) g ON g.doc_id = d.external_id
+            """,
+            [str(SAMPLE / sample.TRUTH_FILE)],
+        )
+    return settings, topics.fit_topics(settings)
+
+
+def themes(settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
+    """The planted theme of each sample document, and its topic (both by the file's id)."""
+    with (SAMPLE / sample.TRUTH_FILE).open(encoding="utf-8") as handle:
+        truth = {row["doc_id"]: row["theme"] for row in csv.DictReader(handle)}
+    topic_of = dict(
+        rows(
+            settings.db,
+            "SELECT d.external_id, t.topic FROM doc_topics t JOIN documents d USING (doc_id)",
+        )
+    )
+    return truth, topic_of
+
+
+def test_every_planted_theme_is_a_topic(fitted):
+    settings, result = fitted
+    assert result.outlier_share <= 0.15
+    truth, topic_of = themes(settings)
+    per_topic: dict[int, Counter] = defaultdict(Counter)
+    for ext, topic in topic_of.items():
+        per_topic[topic][truth[ext]] += 1
+    theme_sizes = Counter(truth[ext] for ext in topic_of)
+    for theme in sample.PLANTED_THEMES:
+        best = max(
+            (counts[theme] / theme_sizes[theme], counts[theme] / sum(counts.values()), topic)
+            for topic, counts in per_topic.items()
+            if topic >= 0 and counts[theme] / sum(counts.values()) >= 0.7
+        )
+        recall, purity, _ = best
+        assert purity >= 0.7 and recall >= 0.6, (theme, best)
+
+
+def lid_topic(settings: Settings) -> int:
+    truth, topic_of = themes(settings)
+    return Counter(t for ext, t in topic_of.items() if truth[ext] == "lid_leak").most_common(1)[0][
+        0
+    ]
+
+
+def test_defect_week_is_emerging_and_a_spike_driven_by_it(fitted):
+    settings, _ = fitted
+    lid = lid_topic(settings)
+    with store.session(settings=settings, read_only=True) as con:
+        emerging = trends.emerging_topics(con, DEFECT_WEEK)
+        spikes = trends.detect_spikes(con)
+        names = topics.topic_names(con)
+    assert emerging[0].topic == lid and emerging[0].emerging
+    assert "lid" in names[lid] and "leak" in names[lid]
+    defect_week = trends.parse_week(DEFECT_WEEK)
+    flagged = {s.metric: s for s in spikes if s.week == defect_week}
+    assert set(flagged) == {"volume", "negative_share"}
+    for spike in flagged.values():
+        assert spike.drivers[0].topic == lid
+        assert spike.drivers[0].share_of_change > 0.8
+    # The weeks before the defect have no emerging topic from it.
+    with store.session(settings=settings, read_only=True) as con:
+        before = trends.emerging_topics(con, "2025-W40")
+    assert not any(e.emerging and e.topic == lid for e in before)

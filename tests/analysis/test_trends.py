@@ -1,0 +1,166 @@
+"""Topic insight on a hand-built database: exact counts, the emerging test, spikes, drivers."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from analysis import trends
+from analysis.filters import Filters
+from loaders import store
+from loaders.errors import BrandpulseError
+
+FIRST_MONDAY = date(2025, 9, 1)  # 2025-W36
+WEEKS = 6
+
+
+def build(settings, wobble: int = 0) -> None:
+    """Six weeks: 100 everyday posts a week (20 negative) split over brands A and B; a defect
+    topic with 2 posts a week, then 40 negative posts of brand A in the last week."""
+    documents, topics_of, labels = [], [], []
+
+    def add(week: int, topic: int, brand: str, label: str) -> None:
+        doc_id = f"d{len(documents):05d}"
+        created = datetime.combine(
+            FIRST_MONDAY + timedelta(weeks=week, days=len(documents) % 7), datetime.min.time(), UTC
+        )
+        documents.append((doc_id, "social", "twitter", brand, created, f"text {doc_id}", doc_id, 1))
+        topics_of.append((doc_id, 1, topic, 0.9))
+        labels.append((doc_id, label))
+
+    for week in range(WEEKS):
+        for i in range(100):
+            add(week, 1, "A" if i % 2 else "B", "negative" if i < 20 else "positive")
+        defect = 40 if week == WEEKS - 1 else 2 + (wobble if week == WEEKS - 2 else 0)
+        for _ in range(defect):
+            add(week, 0, "A", "negative")
+    frame = pd.DataFrame(
+        documents,
+        columns=["doc_id", "kind", "source", "brand", "created_at", "text", "text_hash", "run"],
+    )
+    with store.session(settings=settings) as con:
+        con.register("docs", frame)
+        con.execute(
+            "INSERT INTO documents (doc_id, kind, source, brand, created_at, text, text_hash, "
+            "ingest_run_id) SELECT * FROM docs"
+        )
+        con.execute(
+            "INSERT INTO topic_runs VALUES (1, now(), now(), ?, 2, 2, 0, 'test', '{}')",
+            [len(documents)],
+        )
+        con.execute(
+            "INSERT INTO topics VALUES (1, 0, 'lid leaks, seal', ['lid'], 0, NULL, NULL, [1.0, 0.0], []),"
+            " (1, 1, 'everyday talk', ['bottle'], 0, NULL, NULL, [0.0, 1.0], [])"
+        )
+        con.register("assigned", pd.DataFrame(topics_of))
+        con.execute("INSERT INTO doc_topics SELECT * FROM assigned")
+        con.execute(
+            "INSERT INTO models VALUES ('m', 'test', 'test', NULL, NULL, NULL, now(), true)"
+        )
+        con.register("labels_frame", pd.DataFrame(labels, columns=["doc_id", "label"]))
+        con.execute(
+            "INSERT INTO sentiment SELECT doc_id, 'm', label, 0, 0, 0, "
+            "CASE label WHEN 'negative' THEN -1 ELSE 1 END, 'en', NULL, now() FROM labels_frame"
+        )
+
+
+@pytest.fixture
+def con(settings):
+    build(settings)
+    with store.session(settings=settings, read_only=True) as connection:
+        yield connection
+
+
+LAST_WEEK = FIRST_MONDAY + timedelta(weeks=WEEKS - 1)
+
+
+def test_topic_sentiment_counts(con):
+    rows = {r["topic"]: r for r in trends.topic_sentiment(con)}
+    assert rows[0]["documents"] == 2 * 5 + 40 and rows[0]["share_negative"] == 1.0
+    assert rows[1]["documents"] == 600 and rows[1]["negative"] == 120
+    assert rows[1]["share_negative"] == pytest.approx(0.2)
+    assert rows[1]["mean_score"] == pytest.approx(0.6)
+    only_b = {r["topic"]: r for r in trends.topic_sentiment(con, Filters(brand="B"))}
+    assert set(only_b) == {1} and only_b[1]["documents"] == 300
+
+
+def test_topics_over_time_shares_sum_to_one(con):
+    rows = trends.topics_over_time(con, by="brand")
+    totals: dict = {}
+    for row in rows:
+        totals[(row["week"], row["segment"])] = (
+            totals.get((row["week"], row["segment"]), 0) + row["share"]
+        )
+    assert all(total == pytest.approx(1.0) for total in totals.values())
+    last_a = {
+        r["topic"]: r["documents"] for r in rows if r["week"] == LAST_WEEK and r["segment"] == "A"
+    }
+    assert last_a == {0: 40, 1: 50}
+    with pytest.raises(BrandpulseError, match="Cannot split topics over time by 'colour'"):
+        trends.topics_over_time(con, by="colour")
+
+
+def test_emerging_topic_in_defect_week_only(con):
+    found = trends.emerging_topics(con, trends.iso_week(LAST_WEEK))
+    assert [e.topic for e in found if e.emerging] == [0]
+    defect = found[0]
+    assert (defect.documents, defect.baseline_weekly) == (40, 2.0)
+    assert defect.share == pytest.approx(40 / 140)
+    assert defect.p_value < 1e-6
+    # The week before, nothing is new.
+    before = trends.emerging_topics(con, LAST_WEEK - timedelta(weeks=1))
+    assert not any(e.emerging for e in before)
+    # Default: the latest week.
+    assert trends.emerging_topics(con)[0].week == LAST_WEEK
+
+
+def test_small_wobble_is_not_emerging(settings):
+    build(settings, wobble=4)  # 6 posts instead of 2 in week 5: three times the usual, but few
+    with store.session(settings=settings, read_only=True) as con:
+        week5 = trends.emerging_topics(con, LAST_WEEK - timedelta(weeks=1))
+    defect = next(e for e in week5 if e.topic == 0)
+    assert defect.documents == 6 and defect.growth > 2
+    assert not defect.emerging and defect.p_value > 0.01
+
+
+def test_spikes_and_their_drivers_add_up(con):
+    spikes = trends.detect_spikes(con)
+    assert {(s.week, s.metric) for s in spikes} == {
+        (LAST_WEEK, "volume"),
+        (LAST_WEEK, "negative_share"),
+    }
+    for spike in spikes:
+        assert spike.drivers[0].topic == 0 and spike.drivers[0].name == "lid leaks, seal"
+        assert sum(d.change for d in spike.drivers) == pytest.approx(spike.change)
+    volume = next(s for s in spikes if s.metric == "volume")
+    assert (volume.value, volume.baseline) == (140, 102)
+    share = next(s for s in spikes if s.metric == "negative_share")
+    assert share.value == pytest.approx(60 / 140)
+    assert share.baseline == pytest.approx((80 + 8) / 408)
+    drivers = trends.spike_drivers(con, LAST_WEEK, "volume")
+    assert [(d.topic, d.change) for d in drivers] == [(0, 38.0), (1, 0.0)]
+
+
+def test_filters_remove_the_spike(con):
+    assert trends.detect_spikes(con, Filters(brand="B")) == []
+    assert trends.detect_spikes(con, Filters(end=LAST_WEEK - timedelta(days=1))) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "monday"),
+    [
+        ("2025-W41", date(2025, 10, 6)),
+        ("2025w41", date(2025, 10, 6)),
+        ("2025-10-09", date(2025, 10, 6)),
+        (date(2025, 10, 12), date(2025, 10, 6)),
+    ],
+)
+def test_parse_week(text, monday):
+    assert trends.parse_week(text) == monday
+
+
+def test_parse_week_explains_bad_input():
+    with pytest.raises(BrandpulseError, match="'week 41' is not a week. Expected an ISO week"):
+        trends.parse_week("week 41")

@@ -73,6 +73,7 @@ TOPIC_EXISTS = """
 SELECT count(*) FROM topics WHERE run_id = ? AND topic = ? AND merged_into IS NULL
 """
 RENAME_TOPIC = "UPDATE topics SET user_label = ? WHERE run_id = ? AND topic = ?"
+SET_GENERATED_LABEL = "UPDATE topics SET label = ? WHERE run_id = ? AND topic = ?"
 MERGE_TOPIC = (
     "UPDATE topics SET merged_into = ? WHERE run_id = ? AND (topic = ? OR merged_into = ?)"
 )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -603,6 +604,40 @@ def _require_topic(con: duckdb.DuckDBPyConnection, run_id: int | None, topic: in
             )
         )
     return run_id
+
+
+TopicNamer = Callable[[list[str], list[str]], str]  # (keywords, example texts) -> label
+
+
+def _clean_generated_label(text: str) -> str | None:
+    """One line of 2-6 words, without quotes or a 'Label:' prefix; None when unusable."""
+    line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
+    line = re.sub(r"^(topic|label)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'.*#")
+    return line if 2 <= len(line.split()) <= 6 and len(line) <= 60 else None
+
+
+def relabel_topics(settings: Settings, namer: TopicNamer) -> int:
+    """Replace the generated labels of the current topics with ``namer``'s, where usable.
+
+    ``namer`` is any text generator (e.g. the suggestion LLM) given a topic's keywords and
+    representative texts. A failing call or an answer that is not a short label keeps the
+    phrase label; users' own names are never touched. Returns how many labels changed.
+    """
+    with store.session(settings=settings, read_only=True) as con:
+        run_id = current_run(con)
+        found = list_topics(con) if run_id is not None else []
+    changed = []
+    for topic in found:
+        try:
+            label = _clean_generated_label(namer(topic.keywords, [t for _, t in topic.examples]))
+        except Exception:  # noqa: BLE001 - any generator failure falls back to the phrase label
+            label = None
+        if label and label != topic.label:
+            changed.append((label, run_id, topic.topic))
+    if changed:
+        with store.session(settings=settings) as con:
+            con.executemany(sql.SET_GENERATED_LABEL, changed)
+    return len(changed)
 
 
 def rename_topic(settings: Settings, topic: int, label: str) -> None:

@@ -720,12 +720,18 @@ def _title(rng: random.Random, sentiment: str, theme: str) -> str:
     return rng.choice(special.get(theme, titles[sentiment]))
 
 
-def write_sample(folder: Path, seed: int = DEFAULT_SEED) -> dict[Path, int]:
-    """Write reviews, social posts, campaigns and ground truth CSVs to ``folder``."""
+def write_sample(
+    folder: Path, seed: int = DEFAULT_SEED, reviews: int = 3000, social: int = 6000
+) -> dict[Path, int]:
+    """Write reviews, social posts, campaigns and ground truth CSVs to ``folder``.
+
+    ``reviews`` and ``social`` scale the everyday talk (benchmarks use 100,000 documents);
+    the planted signals keep their sizes.
+    """
     rng = random.Random(seed + 1)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    docs = generate(seed)
+    docs = generate(seed, reviews=reviews, social=social)
     written: dict[Path, int] = {}
 
     review_rows, social_rows, truth_rows = [], [], []
@@ -792,6 +798,7 @@ def write_sample(folder: Path, seed: int = DEFAULT_SEED) -> dict[Path, int]:
 
     # Real exports carry reposts (new id, later time, same words) and rows exported twice.
     reposts = [row for row in social_rows if row[5] > 20 and rng.random() < 0.25]
+    truth_by_id = {t[0]: t for t in truth_rows}
     for index, row in enumerate(reposts, start=1):
         repost = list(row)
         repost[0] = f"S9{index:05d}"
@@ -800,7 +807,7 @@ def write_sample(folder: Path, seed: int = DEFAULT_SEED) -> dict[Path, int]:
         repost[4] = f"RT @{row[2]}: {row[4]}" if row[1] == "twitter" else row[4]
         repost[5] = rng.randrange(0, 5)
         social_rows.append(repost)
-        truth = next(t for t in truth_rows if t[0] == row[0])
+        truth = truth_by_id[row[0]]
         truth_rows.append((repost[0], *truth[1:]))
     social_rows.sort(key=lambda r: (r[3], r[0]))
     for row in rng.sample(social_rows, 40):

@@ -164,3 +164,26 @@ def test_parse_week(text, monday):
 def test_parse_week_explains_bad_input():
     with pytest.raises(BrandpulseError, match="'week 41' is not a week. Expected an ISO week"):
         trends.parse_week("week 41")
+
+
+def test_generated_labels_from_a_namer_with_fallback(settings):
+    from analysis.topics import list_topics, relabel_topics, rename_topic
+
+    build(settings)
+    rename_topic(settings, 1, "Everyday chatter")
+    calls = []
+
+    def namer(keywords: list[str], examples: list[str]) -> str:
+        calls.append(keywords)
+        if keywords == ["lid"]:
+            return 'Label: "Lid leak complaints".\nThis topic is about...'
+        raise RuntimeError("model unavailable")
+
+    assert relabel_topics(settings, namer) == 1
+    assert calls == [["bottle"], ["lid"]] or calls == [["lid"], ["bottle"]]
+    with store.session(settings=settings, read_only=True) as con:
+        names = {t.topic: (t.name, t.label) for t in list_topics(con)}
+    assert names[0] == ("Lid leak complaints", "Lid leak complaints")
+    assert names[1] == ("Everyday chatter", "everyday talk")  # the user's name wins; no change
+    # Rambling answers are not labels.
+    assert relabel_topics(settings, lambda k, e: "Sure! " + "word " * 20) == 0

@@ -22,13 +22,16 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]")
 _HANDLE_PARTS = re.compile(r"[a-z]{3,}")
+# Phrases and bigrams never span these: "...after smoothies. My partner..." is no phrase.
+_BREAK = re.compile(r"[.!?;:,()\[\]\"\n]+|\s[-–—]\s")
 
 # Words that carry no topic in reviews and social posts, on top of English stop words.
 SOCIAL_STOP_WORDS = frozenset(
     """
     rt amp via lol lmao omg tbh ngl imo imho btw idk rly pls plz u ur im ive dont doesnt didnt
     isnt wasnt cant wont thats theres its it's i'm i've don't doesn't didn't isn't can't won't
-    that's there's okay ok yeah yes just really honestly update got get gets like love
+    that's there's i'll ill i'd you're we're they're youre theyre
+    okay ok yeah yes just really honestly update got get gets like love
     ugh wow oh quick review http https www com
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
@@ -85,12 +88,21 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def segments(text: str) -> list[list[str]]:
+    """Tokens per clause: the spans a phrase or bigram may come from."""
+    return [words for part in _BREAK.split(text.lower()) if (words := _WORD.findall(part))]
+
+
 def keyword_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
     """Unigrams and bigrams after removing stop words: the c-TF-IDF vocabulary."""
 
     def analyze(text: str) -> list[str]:
-        kept = [t for t in tokens(text) if t not in stop and len(t) > 1]
-        return kept + [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
+        unigrams, bigrams = [], []
+        for words in segments(text):
+            kept = [t for t in words if t not in stop and len(t) > 1]
+            unigrams += kept
+            bigrams += [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
+        return unigrams + bigrams
 
     return analyze
 
@@ -105,14 +117,14 @@ def phrase_analyzer(
     """
 
     def analyze(text: str) -> list[str]:
-        words = tokens(text)
         found: dict[str, None] = {}
-        for n in (2, 3):
-            for i in range(len(words) - n + 1):
-                gram = words[i : i + n]
-                if gram[0] in stop or gram[-1] in stop or brand_words.intersection(gram):
-                    continue
-                found[" ".join(gram)] = None
+        for words in segments(text):
+            for n in (2, 3):
+                for i in range(len(words) - n + 1):
+                    gram = words[i : i + n]
+                    if gram[0] in stop or gram[-1] in stop or brand_words.intersection(gram):
+                        continue
+                    found[" ".join(gram)] = None
         return list(found)
 
     return analyze

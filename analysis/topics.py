@@ -62,6 +62,7 @@ class TopicParams:
     outlier_similarity: float
     embedding_model: str
     extra_stop_words: str
+    merge_similarity: float = 0.75
 
     @classmethod
     def for_corpus(cls, n_texts: int, settings: Settings) -> TopicParams:
@@ -210,6 +211,30 @@ def _cluster(vectors: Any, params: TopicParams, texts: list[str], stop: frozense
     return np.asarray(labels), model
 
 
+def _merge_near_duplicates(
+    vectors: Any, labels: Any, n_topics: int, similarity: float
+) -> tuple[Any, int]:
+    """Join clusters whose centroids are near-duplicates (average linkage, cosine).
+
+    HDBSCAN splits one theme into several dense clusters when people repeat a few
+    phrasings; merging them keeps the topic list readable without losing small themes.
+    """
+    import numpy as np
+
+    if n_topics < 2:
+        return labels, n_topics
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    centroids = _centroids(vectors, labels, n_topics).astype(np.float64)
+    groups = fcluster(
+        linkage(centroids, method="average", metric="cosine"),
+        t=1 - similarity,
+        criterion="distance",
+    )
+    groups = groups - 1
+    return np.where(labels >= 0, groups[np.maximum(labels, 0)], -1), int(groups.max()) + 1
+
+
 def _assign_to_centroids(vectors: Any, centroids: Any, threshold: float) -> tuple[Any, Any]:
     """Nearest centroid by cosine similarity, or -1 below ``threshold``; and the similarity."""
     import numpy as np
@@ -235,8 +260,7 @@ def _label(phrases: list[tuple[str, float]], keywords: list[str]) -> str:
     for keyword in keywords:
         if len(words) >= 3:
             break
-        new = [w for w in keyword.split() if w not in words]
-        if not new or len(words) + len(keyword.split()) > 5:
+        if any(w in words for w in keyword.split()) or len(words) + len(keyword.split()) > 5:
             continue
         words += keyword.split()
         parts.append(keyword)
@@ -351,6 +375,7 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
     if progress:
         progress("naming topics", 0, 1)
     n_raw = int(labels.max()) + 1 if len(labels) else 0
+    labels, n_raw = _merge_near_duplicates(vectors, labels, n_raw, params.merge_similarity)
     core = _centroids(vectors, labels, n_raw)
     outliers = labels < 0
     nearest, _ = _assign_to_centroids(vectors[outliers], core, params.outlier_similarity)

@@ -29,12 +29,24 @@ RESULTS = ROOT / "benchmarks" / "results" / "bench_topics.json"
 sys.path.insert(0, str(ROOT))
 
 
-def write_corpus(folder: Path, documents: int, seed: int) -> list[Path]:
+def write_corpus(folder: Path, documents: int, seed: int, id_prefix: str = "") -> list[Path]:
+    """Sample-like CSVs; ``id_prefix`` keeps a second corpus's post ids apart from the first."""
+    import csv
+
     from loaders import sample
 
     social = round(documents * 2 / 3)
     sample.write_sample(folder, seed=seed, reviews=documents - social, social=social)
-    return [folder / name for name in sample.DOCUMENT_FILES]
+    files = [folder / name for name in sample.DOCUMENT_FILES]
+    if id_prefix:
+        for path in files:
+            with path.open(encoding="utf-8", newline="") as handle:
+                table = list(csv.reader(handle))
+            for row in table[1:]:
+                row[0] = id_prefix + row[0]
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle, lineterminator="\n").writerows(table)
+    return files
 
 
 def fresh_settings(name: str):
@@ -75,7 +87,9 @@ def scale_run(documents: int, new_documents: int) -> dict:
     fit_s = time.perf_counter() - started
     log(f"fit with cached embeddings: {fit_s:.0f}s, {fit.n_topics} topics")
 
-    added = ingest(settings, write_corpus(WORK / "corpus-new", new_documents, seed=202))
+    added = ingest(
+        settings, write_corpus(WORK / "corpus-new", new_documents, seed=202, id_prefix="N")
+    )
     started = time.perf_counter()
     assigned = topics.assign_new_documents(settings)
     assign_s = time.perf_counter() - started
@@ -153,14 +167,22 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--subset", type=int, default=20_000)
+    parser.add_argument(
+        "--only",
+        choices=("head_to_head", "scale"),
+        help="Run one part; the other keeps its figures from the last results file.",
+    )
     args = parser.parse_args()
     import torch
 
-    results = {
-        "machine": f"{platform.processor() or platform.machine()}, torch threads {torch.get_num_threads()}",
-        "head_to_head": head_to_head(args.subset),
-        "scale": scale_run(args.docs, args.new),
-    }
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if args.only else {}
+    results["machine"] = (
+        f"{platform.processor() or platform.machine()}, torch threads {torch.get_num_threads()}"
+    )
+    if args.only in (None, "head_to_head"):
+        results["head_to_head"] = head_to_head(args.subset)
+    if args.only in (None, "scale"):
+        results["scale"] = scale_run(args.docs, args.new)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     h, s = results["head_to_head"], results["scale"]

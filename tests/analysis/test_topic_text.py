@@ -44,13 +44,16 @@ def test_keywords_skip_stop_and_brand_words_and_add_bigrams():
         "lid leaks",
         "leaks wash",
     ]
+    # No bigram across sentences.
+    assert "smoothies partner" not in analyze("Great after smoothies. My partner has one.")
 
 
 def test_label_phrases_keep_inner_stop_words_but_not_brands():
     stop = stop_words({"tidewell"})
     analyze = phrase_analyzer(stop, frozenset({"tidewell"}))
-    phrases = analyze("Grind never stops, Tidewell lid leaks")
+    phrases = analyze("Grind never stops, Tidewell lid leaks. Smoothies my partner")
     assert "grind never stops" in phrases and "lid leaks" in phrases
+    assert not any("stops" in p and "lid" in p for p in phrases)  # not across the comma
     assert not any("tidewell" in p for p in phrases)
     assert not any(p.split()[0] in stop or p.split()[-1] in stop for p in phrases)
 

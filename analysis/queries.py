@@ -129,3 +129,41 @@ WHERE s.model_version = (SELECT version FROM active_model)
 ORDER BY ranked[1] - ranked[2], s.doc_id
 LIMIT ?
 """
+
+# --- overview: a period against the one before ---------------------------------------------
+# Parameters: current start, previous start, end (dates, inclusive), then the filters with
+# their own dates left NULL. The previous period has the same length as the current one.
+_PERIODS = """
+SELECT {key} AS key,
+       CASE WHEN e.created_at >= ?::DATE THEN 'current' ELSE 'previous' END AS period,
+       count(*) AS documents,
+       count(e.label) AS labeled,
+       count(*) FILTER (WHERE e.label = 'negative') / nullif(count(e.label), 0) AS share_negative,
+       (count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative'))
+           / nullif(count(e.label), 0) AS net_sentiment,
+       avg(e.rating) AS average_rating
+FROM effective e {join}
+WHERE e.created_at >= ?::DATE AND e.created_at < ?::DATE + INTERVAL 1 DAY AND {filters}
+GROUP BY ALL
+"""
+_CURRENT_TOPICS = """
+LEFT JOIN doc_topics dt ON dt.doc_id = e.doc_id
+    AND dt.run_id = (SELECT max(run_id) FROM topic_runs)
+"""
+
+
+def _periods(key: str, join: str = "") -> str:
+    from analysis.filters import FILTER_SQL
+
+    return EFFECTIVE_SENTIMENT + _PERIODS.format(key=key, join=join, filters=FILTER_SQL)
+
+
+PERIOD_KPIS = _periods("NULL")
+PERIOD_BY = {
+    "brand": _periods("e.brand"),
+    "product": _periods("e.product"),
+    "channel": _periods("e.channel"),
+    "source": _periods("e.source"),
+    "topic": _periods("coalesce(dt.topic, -1)", _CURRENT_TOPICS),
+}
+DATE_RANGE = "SELECT min(created_at)::DATE, max(created_at)::DATE FROM documents"

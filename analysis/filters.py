@@ -20,6 +20,11 @@ FILTER_SQL = """
     AND (?::VARCHAR IS NULL OR e.channel = ?)
     AND (?::VARCHAR IS NULL OR e.product = ?)
     AND (?::VARCHAR IS NULL OR e.campaign = ?)
+    AND (?::VARCHAR IS NULL OR e.language = ?)
+    AND (?::VARCHAR IS NULL OR e.label = ?)
+    AND (?::INTEGER IS NULL OR e.doc_id IN (
+        SELECT doc_id FROM doc_topics
+        WHERE run_id = (SELECT max(run_id) FROM topic_runs) AND topic = ?))
 """
 
 
@@ -33,6 +38,9 @@ class Filters:
     channel: str | None = None
     product: str | None = None
     campaign: str | None = None
+    language: str | None = None  # ISO 639-1 code detected from the text
+    sentiment: str | None = None  # negative, neutral or positive (human corrections applied)
+    topic: int | None = None  # a topic of the current topic model
 
     def params(self) -> list[Any]:
         """Each value twice, in the order of FILTER_SQL."""

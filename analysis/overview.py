@@ -130,3 +130,58 @@ def top_movers(
     ]
     movers.sort(key=lambda m: (-abs(m.change), str(m.key)))
     return movers[:limit]
+
+
+# --- sentiment page and post browser -----------------------------------------------------------
+GRAINS = ("day", "week", "month")
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    result = con.execute(sql, params)
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def sentiment_trend(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = NO_FILTERS,
+    *,
+    grain: str = "week",
+    by: str | None = None,
+) -> list[dict[str, Any]]:
+    """Per day/week/month (and segment): documents, label counts and mean score."""
+    if grain not in GRAINS or by not in queries.SENTIMENT_TREND:
+        raise BrandpulseError(
+            explain(
+                f"Cannot chart sentiment per {grain} by {by}",
+                expected=f"grain in {', '.join(GRAINS)}; segment in "
+                + ", ".join(queries.SENTIMENT_SEGMENTS),
+            )
+        )
+    return _records(con, queries.SENTIMENT_TREND[by], [grain, *filters.params()])
+
+
+def rating_distribution(
+    con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Documents per star rating (1-5), for rated documents."""
+    return _records(con, queries.RATING_DISTRIBUTION, filters.params())
+
+
+def find_posts(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = NO_FILTERS,
+    *,
+    search: str | None = None,
+    order: str = "newest",
+    limit: int = 50,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """The posts behind any figure: filtered, optionally searched (case-insensitive), sorted."""
+    if order not in queries.POSTS:
+        raise BrandpulseError(
+            explain(f"Cannot sort posts by '{order}'", expected=", ".join(queries.POSTS))
+        )
+    term = search.strip() if search and search.strip() else None
+    params = [*filters.params(), term, term, max(1, min(limit, 1000)), max(0, offset)]
+    return _records(con, queries.POSTS[order], params)

@@ -167,3 +167,72 @@ PERIOD_BY = {
     "topic": _periods("coalesce(dt.topic, -1)", _CURRENT_TOPICS),
 }
 DATE_RANGE = "SELECT min(created_at)::DATE, max(created_at)::DATE FROM documents"
+
+# --- sentiment page and post browser ---------------------------------------------------------
+SENTIMENT_SEGMENTS = ("kind", "source", "channel", "brand", "product", "campaign")
+_TREND = """
+SELECT date_trunc(?, e.created_at)::DATE AS period, {segment} AS segment,
+       count(*) AS documents,
+       count(e.label) AS labeled,
+       count(*) FILTER (WHERE e.label = 'negative') AS negative,
+       count(*) FILTER (WHERE e.label = 'neutral') AS neutral,
+       count(*) FILTER (WHERE e.label = 'positive') AS positive,
+       avg(e.score) AS mean_score
+FROM effective e
+WHERE {filters}
+GROUP BY ALL ORDER BY period, segment
+"""
+
+
+def _trend(segment: str | None) -> str:
+    from analysis.filters import FILTER_SQL
+
+    column = f"e.{segment}" if segment else "NULL"
+    return EFFECTIVE_SENTIMENT + _TREND.format(segment=column, filters=FILTER_SQL)
+
+
+SENTIMENT_TREND = {segment: _trend(segment) for segment in (None, *SENTIMENT_SEGMENTS)}
+
+
+_RATINGS = """
+SELECT round(e.rating)::INTEGER AS rating, count(*) AS documents
+FROM effective e
+WHERE e.rating IS NOT NULL AND {filters}
+GROUP BY ALL ORDER BY rating
+"""
+
+
+def _ratings() -> str:
+    from analysis.filters import FILTER_SQL
+
+    return EFFECTIVE_SENTIMENT + _RATINGS.format(filters=FILTER_SQL)
+
+
+RATING_DISTRIBUTION = _ratings()
+# Post browser: filters, then text search (NULL: none), then limit and offset.
+_POSTS = """
+SELECT e.doc_id, e.created_at, e.kind, e.source, e.brand, e.product, e.text, e.rating,
+       e.label, e.score, dt.topic, coalesce(t.user_label, t.label) AS topic_name
+FROM effective e
+LEFT JOIN doc_topics dt ON dt.doc_id = e.doc_id
+    AND dt.run_id = (SELECT max(run_id) FROM topic_runs)
+LEFT JOIN topics t ON t.run_id = dt.run_id AND t.topic = dt.topic
+WHERE {filters} AND (?::VARCHAR IS NULL OR e.text ILIKE '%' || ? || '%')
+ORDER BY {order}
+LIMIT ? OFFSET ?
+"""
+POST_ORDERS = {
+    "newest": "e.created_at DESC, e.doc_id",
+    "oldest": "e.created_at, e.doc_id",
+    "most negative": "e.score ASC NULLS LAST, e.doc_id",
+    "most positive": "e.score DESC NULLS LAST, e.doc_id",
+}
+
+
+def _posts(order: str) -> str:
+    from analysis.filters import FILTER_SQL
+
+    return EFFECTIVE_SENTIMENT + _POSTS.format(filters=FILTER_SQL, order=order)
+
+
+POSTS = {name: _posts(order) for name, order in POST_ORDERS.items()}

@@ -185,3 +185,11 @@ def find_posts(
     term = search.strip() if search and search.strip() else None
     params = [*filters.params(), term, term, max(1, min(limit, 1000)), max(0, offset)]
     return _records(con, queries.POSTS[order], params)
+
+
+def facet_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, int]]]:
+    """Filter bar choices: facet -> [(value, documents)], most frequent first."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for facet, value, documents in con.execute(queries.FACET_VALUES).fetchall():
+        found.setdefault(facet, []).append((value, documents))
+    return found

@@ -236,3 +236,19 @@ def _posts(order: str) -> str:
 
 
 POSTS = {name: _posts(order) for name, order in POST_ORDERS.items()}
+
+# Values offered by the filter bar, most frequent first.
+FACET_VALUES = """
+SELECT facet, value, documents FROM (
+    SELECT 'brand' AS facet, brand AS value, count(*) AS documents FROM documents GROUP BY ALL
+    UNION ALL SELECT 'kind', kind, count(*) FROM documents GROUP BY ALL
+    UNION ALL SELECT 'source', source, count(*) FROM documents GROUP BY ALL
+    UNION ALL SELECT 'channel', channel, count(*) FROM documents GROUP BY ALL
+    UNION ALL SELECT 'product', product, count(*) FROM documents GROUP BY ALL
+    UNION ALL SELECT 'campaign', campaign, count(*) FROM documents GROUP BY ALL
+    UNION ALL SELECT 'language', s.language, count(*)
+        FROM sentiment s JOIN models m ON m.version = s.model_version AND m.active GROUP BY ALL
+)
+WHERE value IS NOT NULL
+ORDER BY facet, documents DESC, value
+"""

@@ -1,0 +1,61 @@
+"""Filters survive a round trip through the URL; bad values are dropped with a note."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from analysis.filters import Filters
+from dashboard.filter_state import filters_from_query, filters_to_query
+
+
+def test_round_trip():
+    filters = Filters(
+        start=date(2025, 10, 6),
+        end=date(2025, 10, 12),
+        brand="Tidewell",
+        kind="social",
+        language="en",
+        sentiment="negative",
+        topic=3,
+    )
+    query = filters_to_query(filters)
+    assert query == {
+        "from": "2025-10-06",
+        "to": "2025-10-12",
+        "brand": "Tidewell",
+        "kind": "social",
+        "lang": "en",
+        "sentiment": "negative",
+        "topic": "3",
+    }
+    assert filters_from_query(query) == (filters, [])
+    assert filters_to_query(Filters()) == {}
+
+
+def test_bad_values_are_dropped_and_reported():
+    filters, ignored = filters_from_query(
+        {
+            "from": "2025-13-40",
+            "to": "2025-10-01",
+            "kind": "tweet",
+            "topic": "x",
+            "brand": ["A", "B"],
+        }
+    )
+    assert filters == Filters(end=date(2025, 10, 1), brand="B")
+    assert ignored == ["from=2025-13-40", "kind=tweet", "topic=x"]
+    reversed_range, notes = filters_from_query({"from": "2025-10-12", "to": "2025-10-06"})
+    assert reversed_range == Filters(start=date(2025, 10, 12))
+    assert notes == ["to=2025-10-06 (before from=2025-10-12)"]
+
+
+def test_facet_values_on_the_sample(demo_run):
+    from analysis.overview import facet_values
+    from loaders import store
+
+    db, _ = demo_run
+    with store.session(db, read_only=True) as con:
+        facets = facet_values(con)
+    assert [v for v, _ in facets["brand"]] == ["Tidewell", "Glacio", "Pinecup"]
+    assert {v for v, _ in facets["kind"]} == {"review", "social"}
+    assert facets["language"][0][0] == "en"

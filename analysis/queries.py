@@ -59,6 +59,7 @@ ORDER BY md5(doc_id)
 
 # --- corrections and the effective label ----------------------------------------------------------
 DOCUMENT_EXISTS = "SELECT count(*) FROM documents WHERE doc_id = ?"
+ANY_DOCUMENT = "SELECT EXISTS (SELECT 1 FROM documents)"
 INSERT_LABEL = "INSERT INTO labels VALUES (?, ?, now(), ?)"
 CORRECTIONS = """
 SELECT l.doc_id, arg_max(l.label, l.labeled_at) AS label, max(l.labeled_at) AS labeled_at,

@@ -119,6 +119,10 @@ def analyze(
     from analysis.scoring import score_texts
 
     started = time.monotonic()
+    with store.session(settings=settings, read_only=True) as con:
+        if not con.execute(queries.ANY_DOCUMENT).fetchall()[0][0]:
+            # Nothing to score: do not build (or download) a model for an empty database.
+            return AnalysisResult(model_version="", seconds=time.monotonic() - started)
     record, built = resolve_model(settings, progress)
     result = AnalysisResult(model_version=record.version, model_built=built)
     with store.session(settings=settings, read_only=True) as con:

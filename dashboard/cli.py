@@ -417,6 +417,9 @@ def _run_sentiment(settings: Settings) -> None:
         result = run_analysis(settings, progress=bars)
     finally:
         bars.close()
+    if not result.model_version:
+        click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
+        return
     if result.model_built:
         click.echo(f"Built the offline default sentiment model {result.model_version}")
     skipped = sum(result.skipped.values())

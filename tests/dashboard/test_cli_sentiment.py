@@ -76,3 +76,11 @@ def test_training_errors_are_one_line(tmp_path, db):
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
     unknown = CliRunner().invoke(cli, ["models", "use", "v9", "--db", str(db)])
     assert unknown.exit_code == 1 and "No model version 'v9'" in unknown.output
+
+
+def test_analyze_on_an_empty_database_builds_nothing(db):
+    result = invoke("analyze", "--db", db)
+    assert result.exit_code == 0
+    assert "No documents yet: ingest files first" in result.output
+    assert "Topics: not fitted. Too few texts to find topics" in result.output
+    assert scalar(db, "SELECT count(*) FROM models") == 0

@@ -44,3 +44,16 @@ def info() -> StoreInfo:
 def query(sql: str, params: tuple[Any, ...] = ()) -> pd.DataFrame:
     path = db_path()
     return _query(str(path), _data_version(path), sql, params)
+
+
+@st.cache_data(show_spinner=False)
+def _schema(path: str, version: float) -> dict[str, list[tuple[str, str]]]:
+    from analysis.explore import schema as read_schema
+
+    return read_schema(path)
+
+
+def schema() -> dict[str, list[tuple[str, str]]]:
+    """Tables and columns for the Explore page's schema browser."""
+    path = db_path()
+    return _schema(str(path), _data_version(path))

@@ -111,3 +111,15 @@ def test_overview_page_in_chromium(server, browser, screenshots):
     shot = screenshots / "overview.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
+
+
+def test_explore_page_in_chromium(server, browser, screenshots):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, _ = server
+    browser.get(f"{url}/explore")
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "textarea"))
+    assert "Explore with SQL" in wait_for_text(browser, "h1")
+    browser.save_screenshot(str(screenshots / "explore.png"))
+    assert (screenshots / "explore.png").stat().st_size > 10_000

@@ -15,6 +15,7 @@ import duckdb
 from analysis import queries
 from analysis.filters import NO_FILTERS, Filters
 from loaders.errors import BrandpulseError, explain
+from loaders.store import records
 
 KPI_FIELDS = ("documents", "net_sentiment", "share_negative", "average_rating")
 
@@ -66,9 +67,7 @@ def _period_rows(
         )
     undated = replace(filters, start=None, end=None)
     params = [period.start, period.previous().start, period.end, *undated.params()]
-    result = con.execute(sql, params)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    return records(con, sql, params)
 
 
 def period_kpis(
@@ -136,12 +135,6 @@ def top_movers(
 GRAINS = ("day", "week", "month")
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    result = con.execute(sql, params)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-
-
 def sentiment_trend(
     con: duckdb.DuckDBPyConnection,
     filters: Filters = NO_FILTERS,
@@ -158,14 +151,14 @@ def sentiment_trend(
                 + ", ".join(queries.SENTIMENT_SEGMENTS),
             )
         )
-    return _records(con, queries.SENTIMENT_TREND[by], [grain, *filters.params()])
+    return records(con, queries.SENTIMENT_TREND[by], [grain, *filters.params()])
 
 
 def rating_distribution(
     con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
 ) -> list[dict[str, Any]]:
     """Documents per star rating (1-5), for rated documents."""
-    return _records(con, queries.RATING_DISTRIBUTION, filters.params())
+    return records(con, queries.RATING_DISTRIBUTION, filters.params())
 
 
 def find_posts(
@@ -184,7 +177,7 @@ def find_posts(
         )
     term = search.strip() if search and search.strip() else None
     params = [*filters.params(), term, term, max(1, min(limit, 1000)), max(0, offset)]
-    return _records(con, queries.POSTS[order], params)
+    return records(con, queries.POSTS[order], params)
 
 
 def facet_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, int]]]:

@@ -235,9 +235,7 @@ def add_correction(settings: Settings, doc_id: str, label: str, note: str | None
 
 def corrections(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """The current human label of each corrected document, newest first."""
-    result = con.execute(queries.CORRECTIONS)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    return store.records(con, queries.CORRECTIONS)
 
 
 def correction_examples(con: duckdb.DuckDBPyConnection) -> list[Example]:
@@ -269,18 +267,14 @@ def sentiment_summary(
     con: duckdb.DuckDBPyConnection, *, brand: str | None = None, kind: str | None = None
 ) -> dict[str, Any]:
     """Counts per label and the mean score, with human corrections applied."""
-    result = con.execute(queries.SENTIMENT_SUMMARY, [brand, brand, kind, kind])
-    names = [d[0] for d in result.description]
-    return dict(zip(names, result.fetchall()[0], strict=True))
+    return store.records(con, queries.SENTIMENT_SUMMARY, [brand, brand, kind, kind])[0]
 
 
 def weekly_sentiment(
     con: duckdb.DuckDBPyConnection, *, brand: str | None = None
 ) -> list[dict[str, Any]]:
     """Per week and brand: labeled documents, mean score, positive and negative shares."""
-    result = con.execute(queries.WEEKLY_SENTIMENT, [brand, brand])
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    return store.records(con, queries.WEEKLY_SENTIMENT, [brand, brand])
 
 
 # --- training ----------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from analysis import topic_queries as sql
 from analysis.filters import NO_FILTERS, Filters
 from analysis.topics import topic_names
 from loaders.errors import BrandpulseError, explain
+from loaders.store import records
 
 NO_TOPIC = "(no topic)"
 BASELINE_WEEKS = 4
@@ -69,17 +70,11 @@ def iso_week(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def _records(con: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> list[dict]:
-    result = con.execute(query, params)
-    names = [d[0] for d in result.description]
-    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-
-
 def topic_sentiment(
     con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
 ) -> list[dict[str, Any]]:
     """Per topic: documents, labeled, counts and shares of negative/positive, mean score."""
-    return _records(con, sql.TOPIC_SENTIMENT, filters.params())
+    return records(con, sql.TOPIC_SENTIMENT, filters.params())
 
 
 def topics_over_time(
@@ -98,7 +93,7 @@ def topics_over_time(
                 fix="choose one of those, or none.",
             )
         )
-    return _records(con, sql.TOPICS_OVER_TIME[by], filters.params())
+    return records(con, sql.TOPICS_OVER_TIME[by], filters.params())
 
 
 @dataclass(frozen=True)

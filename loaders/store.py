@@ -11,11 +11,11 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -205,3 +205,12 @@ def detach(con: duckdb.DuckDBPyConnection) -> None:
     """Release the file attached by :func:`attach_for_write`."""
     con.execute("USE memory")
     con.execute(f"DETACH {ATTACHED_NAME}")
+
+
+def records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
+    """Run ``sql`` and return its rows as dicts keyed by column name."""
+    result = con.execute(sql, list(params))
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

@@ -31,6 +31,22 @@ def scalar(db: Path, sql: str, params: list | None = None):
         return con.execute(sql, params or []).fetchall()[0][0]
 
 
+def insert_documents(con, documents: list[tuple]) -> None:
+    """Insert (doc_id, kind, source, brand, created_at, text) rows straight into documents."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [(*row, row[5], 1) for row in documents],
+        columns=["doc_id", "kind", "source", "brand", "created_at", "text", "text_hash", "run"],
+    )
+    con.register("new_documents", frame)
+    con.execute(
+        "INSERT INTO documents (doc_id, kind, source, brand, created_at, text, text_hash, "
+        "ingest_run_id) SELECT * FROM new_documents"
+    )
+    con.unregister("new_documents")
+
+
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with store.session(db, read_only=True) as con:
         return con.execute(sql, params or []).fetchall()

@@ -6,14 +6,13 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
-import pandas as pd
 import pytest
 
 from analysis import topics
 from loaders import store
 from loaders.errors import TopicError
 from loaders.settings import Settings
-from tests.conftest import rows, scalar
+from tests.conftest import insert_documents, rows, scalar
 
 pytestmark = pytest.mark.slow
 
@@ -67,27 +66,13 @@ def corpus(seed: int, per_theme: int) -> list[tuple[str, str]]:
 
 def insert(settings: Settings, items: list[tuple[str, str]], prefix: str) -> None:
     start = datetime(2025, 9, 1, tzinfo=UTC)
-    frame = pd.DataFrame(
-        [
-            (
-                f"{prefix}{i:04d}",
-                "review",
-                "test",
-                "Acme",
-                start + timedelta(hours=i),
-                text,
-                text,
-                1,
-            )
-            for i, (_, text) in enumerate(items)
-        ],
-        columns=["doc_id", "kind", "source", "brand", "created_at", "text", "text_hash", "run"],
-    )
     with store.session(settings=settings) as con:
-        con.register("docs", frame)
-        con.execute(
-            "INSERT INTO documents (doc_id, kind, source, brand, created_at, text, text_hash, "
-            "ingest_run_id) SELECT * FROM docs"
+        insert_documents(
+            con,
+            [
+                (f"{prefix}{i:04d}", "review", "test", "Acme", start + timedelta(hours=i), text)
+                for i, (_, text) in enumerate(items)
+            ],
         )
 
 

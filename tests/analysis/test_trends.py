@@ -11,6 +11,7 @@ from analysis import trends
 from analysis.filters import Filters
 from loaders import store
 from loaders.errors import BrandpulseError
+from tests.conftest import insert_documents
 
 FIRST_MONDAY = date(2025, 9, 1)  # 2025-W36
 WEEKS = 6
@@ -26,7 +27,7 @@ def build(settings, wobble: int = 0) -> None:
         created = datetime.combine(
             FIRST_MONDAY + timedelta(weeks=week, days=len(documents) % 7), datetime.min.time(), UTC
         )
-        documents.append((doc_id, "social", "twitter", brand, created, f"text {doc_id}", doc_id, 1))
+        documents.append((doc_id, "social", "twitter", brand, created, f"text {doc_id}"))
         topics_of.append((doc_id, 1, topic, 0.9))
         labels.append((doc_id, label))
 
@@ -36,16 +37,8 @@ def build(settings, wobble: int = 0) -> None:
         defect = 40 if week == WEEKS - 1 else 2 + (wobble if week == WEEKS - 2 else 0)
         for _ in range(defect):
             add(week, 0, "A", "negative")
-    frame = pd.DataFrame(
-        documents,
-        columns=["doc_id", "kind", "source", "brand", "created_at", "text", "text_hash", "run"],
-    )
     with store.session(settings=settings) as con:
-        con.register("docs", frame)
-        con.execute(
-            "INSERT INTO documents (doc_id, kind, source, brand, created_at, text, text_hash, "
-            "ingest_run_id) SELECT * FROM docs"
-        )
+        insert_documents(con, documents)
         con.execute(
             "INSERT INTO topic_runs VALUES (1, now(), now(), ?, 2, 2, 0, 'test', '{}')",
             [len(documents)],

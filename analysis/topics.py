@@ -374,14 +374,14 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
 
     if progress:
         progress("naming topics", 0, 1)
-    n_raw = int(labels.max()) + 1 if len(labels) else 0
-    labels, n_raw = _merge_near_duplicates(vectors, labels, n_raw, params.merge_similarity)
-    core = _centroids(vectors, labels, n_raw)
+    n_topics = int(labels.max()) + 1 if len(labels) else 0
+    labels, n_topics = _merge_near_duplicates(vectors, labels, n_topics, params.merge_similarity)
+    core = _centroids(vectors, labels, n_topics)
     outliers = labels < 0
     nearest, _ = _assign_to_centroids(vectors[outliers], core, params.outlier_similarity)
     labels = labels.copy()
     labels[outliers] = nearest
-    if n_raw:
+    if n_topics:
         # BERTopic warns that custom assignments must come last; ours do.
         logging.getLogger("BERTopic").setLevel(logging.ERROR)
         model.update_topics(
@@ -391,45 +391,43 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
             top_n_words=KEYWORDS,
         )
     # Topic ids in order of size, so topic 0 is the largest.
-    sizes_raw = np.bincount(labels[labels >= 0], minlength=n_raw)
-    order = sorted(range(n_raw), key=lambda k: (-sizes_raw[k], k))
-    renumber = np.full(n_raw + 1, -1)
+    sizes_raw = np.bincount(labels[labels >= 0], minlength=n_topics)
+    order = sorted(range(n_topics), key=lambda k: (-sizes_raw[k], k))
+    renumber = np.full(n_topics + 1, -1)
     for new, old in enumerate(order):
         renumber[old] = new
     labels = renumber[labels]  # -1 indexes the last slot, which stays -1
     keywords = [[w for w, _ in (model.get_topic(old) or [])][:KEYWORDS] for old in order]
-    centroids = core[order] if n_raw else core
-    n_topics = n_raw
+    centroids = core[order] if n_topics else core
 
     # Per document: topic and similarity to its centroid (to the nearest one for outliers).
     text_index = {h: i for i, h in enumerate(hashes)}
-    text_labels = labels
     similarity = vectors @ centroids.T if n_topics else np.zeros((len(hashes), 0), dtype=np.float32)
     text_score = (
-        similarity[np.arange(len(hashes)), np.where(text_labels >= 0, text_labels, 0)]
+        similarity[np.arange(len(hashes)), np.where(labels >= 0, labels, 0)]
         if n_topics
         else np.zeros(len(hashes))
     )
     if n_topics:
-        text_score = np.where(text_labels >= 0, text_score, similarity.max(axis=1))
+        text_score = np.where(labels >= 0, text_score, similarity.max(axis=1))
 
     doc_sizes = np.zeros(n_topics, dtype=int)
     for key in corpus.doc_hashes:
-        if key is not None and text_labels[text_index[key]] >= 0:
-            doc_sizes[text_labels[text_index[key]]] += 1
+        if key is not None and labels[text_index[key]] >= 0:
+            doc_sizes[labels[text_index[key]]] += 1
     user_labels, merges = _carry_over(previous, centroids, doc_sizes)
     final = np.arange(n_topics)
     for source, target in merges.items():
         final[source] = target
 
-    phrases = _phrases_per_topic(texts, text_labels, n_topics, stop, brand_words)
+    phrases = _phrases_per_topic(texts, labels, n_topics, stop, brand_words)
     first_doc: dict[str, str] = {}
     for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
         if key is not None:
             first_doc.setdefault(key, doc_id)
     topic_rows = []
     for k in range(n_topics):
-        members = np.flatnonzero(text_labels == k)
+        members = np.flatnonzero(labels == k)
         nearest_texts = members[np.argsort(-similarity[members, k], kind="stable")]
         representatives = [first_doc[hashes[i]] for i in nearest_texts[:REPRESENTATIVE_DOCS]]
         topic_rows.append(
@@ -450,7 +448,7 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
             doc_topics.append((doc_id, -1, 0.0))
             continue
         i = text_index[key]
-        topic = int(text_labels[i])
+        topic = int(labels[i])
         doc_topics.append(
             (doc_id, int(final[topic]) if topic >= 0 else -1, float(max(0.0, text_score[i])))
         )

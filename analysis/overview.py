@@ -186,3 +186,29 @@ def facet_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, in
     for facet, value, documents in con.execute(queries.FACET_VALUES).fetchall():
         found.setdefault(facet, []).append((value, documents))
     return found
+
+
+@dataclass(frozen=True)
+class AnalysisState:
+    documents: int
+    scored: int  # documents with a row from the active sentiment model
+    topic_run: int | None  # the current topic model, None before the first fit
+    without_topic: int  # documents not yet given a topic by the current model
+    corrections: int  # documents with a human sentiment label
+
+    @property
+    def pending(self) -> bool:
+        """True when `analyze` has work: unscored documents, or documents without a topic."""
+        return self.scored < self.documents or self.topic_run is None or self.without_topic > 0
+
+
+def analysis_state(con: duckdb.DuckDBPyConnection) -> AnalysisState:
+    """Counts behind the empty states: no data yet, analysis not run, new data to analyze."""
+    return AnalysisState(**records(con, queries.ANALYSIS_STATE)[0])
+
+
+def brand_sparklines(
+    con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Per brand: documents, net sentiment, and both per week (lists, oldest first)."""
+    return records(con, queries.BRAND_SPARKLINES, filters.params())

@@ -253,3 +253,50 @@ SELECT facet, value, documents FROM (
 WHERE value IS NOT NULL
 ORDER BY facet, documents DESC, value
 """
+
+# What the empty states need: is there data, is it scored, is there a topic model?
+ANALYSIS_STATE = """
+SELECT (SELECT count(*) FROM documents) AS documents,
+       (SELECT count(*) FROM sentiment s JOIN models m ON m.version = s.model_version AND m.active)
+           AS scored,
+       (SELECT max(run_id) FROM topic_runs) AS topic_run,
+       (SELECT count(*) FROM documents d WHERE NOT EXISTS (
+            SELECT 1 FROM doc_topics t
+            WHERE t.doc_id = d.doc_id AND t.run_id = (SELECT max(run_id) FROM topic_runs)))
+           AS without_topic,
+       (SELECT count(DISTINCT doc_id) FROM labels) AS corrections
+"""
+
+# Overview: one row per brand with its weekly volume and net sentiment for sparklines.
+_BRAND_SPARKLINES = """
+, weekly AS (
+    SELECT e.brand, date_trunc('week', e.created_at)::DATE AS week,
+           count(*) AS documents, count(e.label) AS labeled,
+           count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative')
+               AS net
+    FROM effective e
+    WHERE e.brand IS NOT NULL AND {filters}
+    GROUP BY ALL
+),
+grid AS (
+    SELECT b.brand, w.week
+    FROM (SELECT DISTINCT brand FROM weekly) b, (SELECT DISTINCT week FROM weekly) w
+)
+SELECT g.brand,
+       sum(coalesce(w.documents, 0))::BIGINT AS documents,
+       sum(w.net) / nullif(sum(w.labeled), 0) AS net_sentiment,
+       list(coalesce(w.documents, 0) ORDER BY g.week) AS weekly_documents,
+       list(coalesce(w.net / nullif(w.labeled, 0), 0.0) ORDER BY g.week) AS weekly_net_sentiment
+FROM grid g LEFT JOIN weekly w ON w.brand = g.brand AND w.week = g.week
+GROUP BY g.brand
+ORDER BY documents DESC, g.brand
+"""
+
+
+def _brand_sparklines() -> str:
+    from analysis.filters import FILTER_SQL
+
+    return EFFECTIVE_SENTIMENT.rstrip() + _BRAND_SPARKLINES.format(filters=FILTER_SQL)
+
+
+BRAND_SPARKLINES = _brand_sparklines()

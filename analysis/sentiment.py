@@ -362,3 +362,61 @@ def train_and_register(
             activate=activate,
         )
     return TrainedModel(version, target, metrics, log)
+
+
+# Each correction counts this many times: a few dozen human labels must be able to move a
+# model trained on thousands of seed examples.
+CORRECTION_WEIGHT = 4
+
+
+def retrain_with_corrections(
+    settings: Settings,
+    *,
+    base: str | None = None,
+    config: Any = None,
+    progress: StageProgress | None = None,
+) -> TrainedModel:
+    """The Labeling page's retrain: the default model's data plus every human correction.
+
+    The seed corpus and the star-rating weak labels (as for the offline default) are joined
+    by the corrections, each repeated :data:`CORRECTION_WEIGHT` times. The new version is
+    registered and made active; ``analyze`` then re-scores the documents with it.
+    """
+    from analysis.default_model import DEFAULT_CONFIG, seed_examples, weak_label_examples
+    from analysis.training import LabeledData
+
+    with store.session(settings=settings, read_only=True) as con:
+        weak = weak_label_examples(con)
+        fixed = correction_examples(con)
+    if not fixed:
+        raise BrandpulseError(
+            "No corrections yet. Fix: label some posts in the queue first, then retrain."
+        )
+    data = [
+        LabeledData(seed_examples(), "Brandpulse seed corpus"),
+        LabeledData(weak, "weak labels from star-rated reviews"),
+        LabeledData(
+            fixed * CORRECTION_WEIGHT,
+            f"{len(fixed):,} human corrections (each counted {CORRECTION_WEIGHT} times)",
+        ),
+    ]
+    return train_and_register(
+        settings,
+        [d for d in data if d.examples],
+        base=base,
+        config=config or DEFAULT_CONFIG,
+        version=registry.new_version("retrained"),
+        progress=progress,
+    )
+
+
+def active_model_metrics(con: duckdb.DuckDBPyConnection) -> tuple[str | None, dict[str, Any]]:
+    """The active model's version and its stored evaluation (evaluation set -> figures)."""
+    record = registry.active(con)
+    if record is None:
+        return None, {}
+    metrics = record.metrics
+    if not metrics and record.source:
+        # The offline default keeps its evaluation next to the weights.
+        metrics = _read_metrics(record.source) or {}
+    return record.version, metrics

@@ -156,3 +156,38 @@ TOPICS_OVER_TIME = {
     + _OVER_TIME.format(segment=f"e.{segment}" if segment else "NULL", filters=FILTER_SQL)
     for segment in (None, *SEGMENTS)
 }
+
+# The Topics page's table: per topic, its figures and weekly counts for a sparkline. Every
+# topic gets one value per week of the filtered data (0 where it had none).
+_TOPIC_TABLE = """
+, weekly AS (
+    SELECT dt.topic, date_trunc('week', e.created_at)::DATE AS week,
+           count(*) AS documents, count(e.label) AS labeled,
+           count(*) FILTER (WHERE e.label = 'negative') AS negative,
+           count(*) FILTER (WHERE e.label = 'positive') AS positive
+    FROM effective e
+    JOIN doc_topics dt ON dt.doc_id = e.doc_id AND dt.run_id = (SELECT run_id FROM current_run)
+    WHERE {filters}
+    GROUP BY ALL
+),
+grid AS (
+    SELECT t.topic, w.week
+    FROM (SELECT DISTINCT topic FROM weekly) t, (SELECT DISTINCT week FROM weekly) w
+)
+SELECT g.topic, coalesce(tp.user_label, tp.label) AS label, tp.keywords,
+       sum(coalesce(w.documents, 0))::BIGINT AS documents,
+       sum(w.negative) / nullif(sum(w.labeled), 0) AS share_negative,
+       sum(w.positive) / nullif(sum(w.labeled), 0) AS share_positive,
+       list(coalesce(w.documents, 0) ORDER BY g.week) AS weekly
+FROM grid g
+LEFT JOIN weekly w ON w.topic = g.topic AND w.week = g.week
+JOIN topics tp ON tp.run_id = (SELECT run_id FROM current_run) AND tp.topic = g.topic
+GROUP BY g.topic, tp.user_label, tp.label, tp.keywords
+ORDER BY documents DESC, g.topic
+"""
+TOPIC_TABLE = EFFECTIVE_SENTIMENT + _CURRENT.rstrip("\n") + _TOPIC_TABLE.format(filters=FILTER_SQL)
+TOPIC_CENTROIDS = """
+SELECT topic, coalesce(user_label, label) AS label, size, centroid
+FROM topics WHERE run_id = (SELECT max(run_id) FROM topic_runs) AND merged_into IS NULL
+ORDER BY topic
+"""

@@ -167,13 +167,32 @@ def emerging_topics(
     ``min_growth`` times higher, and it has at least ``min_documents`` that week.
     Emerging topics come first, then by p-value.
     """
+    weekly = _Weekly.read(con, filters)
+    return _emerging(
+        weekly,
+        topic_names(con),
+        _resolve_week(weekly, week),
+        baseline_weeks=baseline_weeks,
+        alpha=alpha,
+        min_documents=min_documents,
+        min_growth=min_growth,
+    )
+
+
+def _emerging(
+    weekly: _Weekly,
+    names: dict[int, str],
+    monday: date | None,
+    *,
+    baseline_weeks: int = BASELINE_WEEKS,
+    alpha: float = 0.01,
+    min_documents: int = 10,
+    min_growth: float = 2.0,
+) -> list[EmergingTopic]:
     from scipy.stats import binomtest
 
-    weekly = _Weekly.read(con, filters)
-    monday = _resolve_week(weekly, week)
     if monday is None:
         return []
-    names = topic_names(con)
     base_weeks = weekly.baseline(monday, baseline_weeks)
     n_week = weekly.documents.get(monday, 0)
     n_base = sum(weekly.documents.get(w, 0) for w in base_weeks)
@@ -306,8 +325,25 @@ def detect_spikes(
     >= ``z_threshold`` and at least ``min_share_change`` higher. Weeks need two trailing
     weeks with data.
     """
-    weekly = _Weekly.read(con, filters)
-    names = topic_names(con)
+    return _spikes(
+        _Weekly.read(con, filters),
+        topic_names(con),
+        baseline_weeks=baseline_weeks,
+        z_threshold=z_threshold,
+        min_relative_volume=min_relative_volume,
+        min_share_change=min_share_change,
+    )
+
+
+def _spikes(
+    weekly: _Weekly,
+    names: dict[int, str],
+    *,
+    baseline_weeks: int = BASELINE_WEEKS,
+    z_threshold: float = 3.0,
+    min_relative_volume: float = 1.25,
+    min_share_change: float = 0.05,
+) -> list[Spike]:
     spikes = []
     for monday in sorted(weekly.documents):
         base = [w for w in weekly.baseline(monday, baseline_weeks) if w in weekly.documents]
@@ -355,3 +391,66 @@ def detect_spikes(
                     )
                 )
     return spikes
+
+
+def topic_table(
+    con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Per topic: label, keywords, documents, shares negative/positive, and weekly counts."""
+    return records(con, sql.TOPIC_TABLE, filters.params())
+
+
+def topic_map(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Topics placed in 2-D by the first two principal components of their centroids.
+
+    Close topics are about similar things; with fewer than three topics there is no map.
+    """
+    import numpy as np
+
+    rows = records(con, sql.TOPIC_CENTROIDS)
+    if len(rows) < 3:
+        return []
+    centroids = np.asarray([row["centroid"] for row in rows], dtype=np.float64)
+    centred = centroids - centroids.mean(axis=0)
+    _, _, axes = np.linalg.svd(centred, full_matrices=False)
+    points = centred @ axes[:2].T
+    # Fix the sign of each axis so the picture does not flip between identical fits.
+    points *= np.where(points[np.abs(points).argmax(axis=0), [0, 1]] < 0, -1.0, 1.0)
+    return [
+        {"topic": row["topic"], "label": row["label"], "size": row["size"], "x": x, "y": y}
+        for row, (x, y) in zip(rows, points.tolist(), strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class PeriodAlerts:
+    spikes: list[Spike]  # spikes in weeks that overlap the period
+    emerging: list[EmergingTopic]  # topics flagged as emerging in those weeks
+
+
+def period_alerts(
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    filters: Filters = NO_FILTERS,
+    max_weeks: int = 4,
+) -> PeriodAlerts:
+    """The Overview's alerts: spikes and emerging topics of the (last ``max_weeks``) weeks
+    overlapping ``start``..``end``. The filters' own dates are ignored: the tests need the
+    trailing weeks before the period as their baseline."""
+    from dataclasses import replace
+
+    undated = replace(filters, start=None, end=None)
+    last_monday = _monday(end)
+    weeks = []
+    monday = last_monday
+    while monday + timedelta(days=6) >= start and len(weeks) < max_weeks:
+        weeks.append(monday)
+        monday -= timedelta(days=7)
+    weekly = _Weekly.read(con, undated)  # one aggregate query serves every test
+    names = topic_names(con)
+    spikes = [s for s in _spikes(weekly, names) if s.week in weeks]
+    emerging = [
+        topic for week in weeks for topic in _emerging(weekly, names, week) if topic.emerging
+    ]
+    return PeriodAlerts(spikes, emerging)

@@ -1,14 +1,38 @@
-"""Streamlit entry point: `brandpulse dashboard` runs this file."""
+"""Streamlit entry point: `brandpulse dashboard` runs this file.
+
+The filter bar lives here, outside the pages, so one set of filters follows the marketer
+from page to page and stays in the URL. Expected errors show as one line, never a traceback.
+"""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
+
+from dashboard import ui
+from loaders.errors import BrandpulseError
 
 st.set_page_config(page_title="Brandpulse", page_icon="📈", layout="wide")
 page = st.navigation(
     [
         st.Page("views/overview.py", title="Overview", icon="📊", default=True),
+        st.Page("views/sentiment.py", title="Sentiment", icon="📈"),
+        st.Page("views/topics.py", title="Topics", icon="🗂️"),
         st.Page("views/explore.py", title="Explore", icon="🔎"),
+        st.Page("views/data.py", title="Data", icon="📥"),
+        st.Page("views/labeling.py", title="Labeling", icon="🏷️"),
     ]
 )
-page.run()
+try:
+    ui.filter_bar()
+    ui.show_flash()
+    page.run()
+except BrandpulseError as error:
+    st.error(str(error) or type(error).__name__)
+except Exception as error:  # noqa: BLE001 - a bug must not show users a traceback
+    logging.getLogger("brandpulse").exception("dashboard page failed")
+    st.error(
+        f"Something went wrong ({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}). "
+        "The details are in the terminal running `brandpulse dashboard`."
+    )

@@ -1,39 +1,52 @@
-"""The dashboard's only home for Streamlit caching and database connections."""
+"""The dashboard's only home for Streamlit caching and database connections.
+
+Query results are cached per database *version*: the modification time of the file and
+its write-ahead log, which every ingest, analysis run or edit changes. Pages ask for
+data through :func:`data`, naming an ``analysis`` function that takes a connection first;
+they never open connections or cache anything themselves.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from loaders import store
 from loaders.info import StoreInfo, store_info
-from loaders.settings import load_settings
+from loaders.settings import Settings, load_settings
+
+
+@st.cache_resource(show_spinner=False)
+def _base_settings() -> Settings:
+    return load_settings()
+
+
+def settings() -> Settings:
+    """The effective settings, with the database the dashboard was started on."""
+    base = _base_settings()
+    chosen = os.environ.get("BRANDPULSE_DB")
+    return load_settings({"db": Path(chosen)}) if chosen else base
 
 
 def db_path() -> Path:
-    return Path(os.environ.get("BRANDPULSE_DB") or load_settings().db)
+    return Path(settings().db)
 
 
 def _data_version(path: Path) -> float:
     """Changes whenever the file is written (an ingest or analysis), keying the caches."""
     wal = path.with_name(path.name + ".wal")
-    return max((p.stat().st_mtime for p in (path, wal) if p.exists()), default=0.0)
+    return max((p.stat().st_mtime_ns for p in (path, wal) if p.exists()), default=0)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _info(path: str, version: float) -> StoreInfo:
     with store.session(path, read_only=True) as con:
         return store_info(con)
-
-
-@st.cache_data(show_spinner=False)
-def _query(path: str, version: float, sql: str, params: tuple[Any, ...]) -> pd.DataFrame:
-    with store.session(path, read_only=True) as con:
-        return con.execute(sql, list(params)).df()
 
 
 def info() -> StoreInfo:
@@ -41,12 +54,22 @@ def info() -> StoreInfo:
     return _info(str(path), _data_version(path))
 
 
-def query(sql: str, params: tuple[Any, ...] = ()) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=512)
+def _call(path: str, version: float, target: str, args: tuple, kwargs: tuple) -> Any:
+    module, name = target.rsplit(".", 1)
+    function = getattr(importlib.import_module(module), name)
+    with store.session(path, read_only=True) as con:
+        return function(con, *args, **dict(kwargs))
+
+
+def data(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(connection, *args, **kwargs)`` on a read-only connection, cached per DB version."""
     path = db_path()
-    return _query(str(path), _data_version(path), sql, params)
+    target = f"{function.__module__}.{function.__qualname__}"
+    return _call(str(path), _data_version(path), target, args, tuple(sorted(kwargs.items())))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _schema(path: str, version: float) -> dict[str, list[tuple[str, str]]]:
     from analysis.explore import schema as read_schema
 

@@ -237,10 +237,11 @@ def db_info(db_path: Path | None, runs: int) -> None:
 @click.option("--limit", default=50, show_default=True)
 def db_rejected(run_id: int, db_path: Path | None, limit: int) -> None:
     """Show the quarantined rows of one ingest run, with their reasons."""
-    from loaders import queries, store
+    from loaders import store
+    from loaders.info import rejected_rows
 
     with store.session(settings=_settings(db_path), read_only=True) as con:
-        rows = con.execute(queries.REJECTED_FOR_RUN, [run_id, limit]).fetchall()
+        rows = rejected_rows(con, run_id, limit)
     click.echo(
         format_table(("row", "reason", "raw"), [(r, reason, raw[:80]) for r, reason, raw in rows])
         if rows
@@ -306,6 +307,10 @@ def _serve(settings: Settings, port: int | None) -> None:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
+        "--server.maxUploadSize",
+        str(settings.upload_limit_mb),
     ]
     click.echo(f"Dashboard on http://localhost:{port or settings.dashboard_port} (Ctrl+C stops it)")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how users stop it
@@ -370,23 +375,23 @@ class StageBars:
 
 
 def _run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool = True) -> None:
-    _run_sentiment(settings)
-    if topics:
-        _run_topics(settings, refit=refit_topics)
-
-
-def _run_topics(settings: Settings, *, refit: bool) -> None:
-    from analysis.topics import FitResult, update_topics
-    from loaders.errors import TopicError
+    from analysis.pipeline import analyze_all
 
     bars = StageBars()
     try:
-        result = update_topics(settings, refit=refit, progress=bars)
-    except TopicError as error:
-        click.echo(f"Topics: not fitted. {error}")
-        return
+        result = analyze_all(settings, refit_topics=refit_topics, topics=topics, progress=bars)
     finally:
         bars.close()
+    _print_sentiment(result.sentiment)
+    if result.topic_problem:
+        click.echo(f"Topics: not fitted. {result.topic_problem}")
+    elif result.topics is not None:
+        _print_topics(result.topics)
+
+
+def _print_topics(result: Any) -> None:
+    from analysis.topics import FitResult
+
     if isinstance(result, FitResult):
         carried = (
             f"; kept {result.carried_labels} renamed and {result.carried_merges} merged topics"
@@ -409,14 +414,7 @@ def _run_topics(settings: Settings, *, refit: bool) -> None:
         click.echo("Topics: every document already has a topic")
 
 
-def _run_sentiment(settings: Settings) -> None:
-    from analysis.sentiment import analyze as run_analysis
-
-    bars = StageBars()
-    try:
-        result = run_analysis(settings, progress=bars)
-    finally:
-        bars.close()
+def _print_sentiment(result: Any) -> None:
     if not result.model_version:
         click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
         return

@@ -48,3 +48,10 @@ def store_info(con: duckdb.DuckDBPyConnection, recent_runs: int = 10) -> StoreIn
         runs=con.execute(queries.RECENT_RUNS, [recent_runs]).fetchall(),
         campaigns=con.execute("SELECT count(*) FROM campaigns").fetchall()[0][0],
     )
+
+
+def rejected_rows(
+    con: duckdb.DuckDBPyConnection, run_id: int, limit: int = 50
+) -> list[tuple[int, str, str]]:
+    """The quarantined rows of one ingest run: (row number, reason, raw row), in file order."""
+    return con.execute(queries.REJECTED_FOR_RUN, [run_id, limit]).fetchall()

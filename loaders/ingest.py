@@ -251,3 +251,55 @@ def _insert_parse_rejects(
         con.execute(queries.INSERT_PARSE_REJECTS, [run_id]).fetchall()
     finally:
         con.unregister("parse_rejects_arrow")
+
+
+@dataclass
+class FilePreview:
+    """The first rows of a file and the column mapping Brandpulse would use for it."""
+
+    format: str
+    encoding: str | None
+    columns: list[str]
+    rows: list[dict[str, Any]]  # the first rows, as read (strings for text formats)
+    mapping: ColumnMapping | None  # the automatic suggestion; None when it is incomplete
+    problem: str | None  # why no complete mapping was found, with the fix
+    suggested: dict[str, str]  # field -> column: the suggestion, complete or not
+
+
+def preview_file(
+    path: Path | str,
+    *,
+    settings: Settings | None = None,
+    file_format: str | None = None,
+    rows: int = 20,
+) -> FilePreview:
+    """Read ``path`` without touching the database: preview rows and suggested mapping.
+
+    The Data page shows this before ingesting, so the marketer can check and edit the
+    mapping that :func:`ingest_file` would otherwise pick on its own.
+    """
+    from loaders.errors import MappingError
+    from loaders.mapping import suggest_columns
+
+    settings = settings or load_settings()
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise InputFileError(f"{path.name} is empty or missing.")
+    fmt = detect_format(path, file_format)
+    encoding = guess_encoding(path) if fmt in TEXT_FORMATS else None
+    con = _staging_connection(settings)
+    try:
+        raw = stage_raw(con, path, fmt, encoding)
+        cursor = con.execute(
+            "SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [rows]
+        )
+        preview = [dict(zip(raw.columns, values, strict=False)) for values in cursor.fetchall()]
+    finally:
+        con.close()
+    try:
+        mapping: ColumnMapping | None = resolve_mapping(raw.columns, file_label=path.name)
+        problem = None
+    except MappingError as error:
+        mapping, problem = None, str(error)
+    suggested = mapping.columns if mapping else suggest_columns(raw.columns)
+    return FilePreview(fmt, encoding, list(raw.columns), preview, mapping, problem, dict(suggested))

@@ -371,6 +371,37 @@ def _lookup(columns: Sequence[str], wanted: str) -> str | None:
     return by_norm.get(normalise_header(wanted))
 
 
+def _match_columns(
+    columns: Sequence[str], chosen: Preset | None, mapped: dict[str, str], skip: set[str]
+) -> None:
+    """Add to ``mapped`` each field (not in ``skip``) whose column the header names."""
+    taken = set(mapped.values())
+    normalised: dict[str, str] = {}
+    for column in columns:
+        normalised.setdefault(normalise_header(column), column)
+    for field_name in FIELDS:
+        if field_name in skip or (chosen and field_name in chosen.exclude):
+            continue
+        preset_candidates = chosen.candidates.get(field_name, ()) if chosen else ()
+        # A preset that names its id columns knows a generic "id" would be wrong there
+        # (Datafiniti's "id" names the product, so every review of it would look like a duplicate).
+        only_preset = field_name == "external_id" and bool(preset_candidates)
+        generic = () if only_preset else GENERIC_CANDIDATES[field_name]
+        for candidate in (*preset_candidates, *generic):
+            column = normalised.get(candidate)
+            if column is not None and column not in taken:
+                mapped[field_name] = column
+                taken.add(column)
+                break
+
+
+def suggest_columns(columns: Sequence[str]) -> dict[str, str]:
+    """field -> column as automatic detection sees it, even when required fields are missing."""
+    mapped: dict[str, str] = {}
+    _match_columns(columns, detect_preset(columns), mapped, skip=set())
+    return mapped
+
+
 def resolve_mapping(
     columns: Sequence[str],
     *,
@@ -430,24 +461,7 @@ def resolve_mapping(
             )
         mapped[field_name] = found
 
-    taken = set(mapped.values())
-    normalised = {}
-    for column in columns:
-        normalised.setdefault(normalise_header(column), column)
-    for field_name in FIELDS:
-        if field_name in overrides or (chosen and field_name in chosen.exclude):
-            continue
-        preset_candidates = chosen.candidates.get(field_name, ()) if chosen else ()
-        # A preset that names its id columns knows a generic "id" would be wrong there
-        # (Datafiniti's "id" names the product, so every review of it would look like a duplicate).
-        only_preset = field_name == "external_id" and bool(preset_candidates)
-        generic = () if only_preset else GENERIC_CANDIDATES[field_name]
-        for candidate in (*preset_candidates, *generic):
-            column = normalised.get(candidate)
-            if column is not None and column not in taken:
-                mapped[field_name] = column
-                taken.add(column)
-                break
+    _match_columns(columns, chosen, mapped, skip=set(overrides))
 
     for field_name in REQUIRED_FIELDS:
         if field_name not in mapped:

@@ -68,6 +68,12 @@ class Settings:
         default=8501,
         metadata=_doc("Port of the dashboard on localhost (CLI --port)."),
     )
+    upload_limit_mb: int = field(
+        default=200,
+        metadata=_doc(
+            "Largest file the dashboard's Data page accepts, in MB (use the CLI beyond)."
+        ),
+    )
     model_dir: Path = field(
         default=Path("~/.cache/brandpulse/models").expanduser(),
         metadata=_doc(

@@ -1,37 +1,121 @@
-"""Overview: what the database holds, and weekly volume by kind."""
+"""Overview: how are we doing in this period, what changed, and where to look."""
 
 from __future__ import annotations
 
-import plotly.express as px
+import pandas as pd
 import streamlit as st
 
-from dashboard import cache
-from loaders import queries
-from loaders.errors import BrandpulseError
+from analysis.overview import brand_sparklines, period_kpis, top_movers
+from analysis.topics import topic_names
+from analysis.trends import iso_week, period_alerts
+from dashboard import cache, ui
 
-st.title("Brandpulse")
-try:
-    info = cache.info()
-except BrandpulseError as error:
-    st.error(str(error))
-    st.stop()
+st.title("Overview")
+ui.require_analysis()
+filters = ui.filters()
+period = ui.period(filters)
+previous = period.previous()
+st.caption(
+    f"{period.start:%d %b %Y} to {period.end:%d %b %Y}, against the {period.days} days before "
+    f"({previous.start:%d %b} to {previous.end:%d %b}). Pick dates in the sidebar to change it."
+)
 
-if not info.documents:
-    st.info(
-        "No data yet. Run `brandpulse demo` for the sample data, or `brandpulse ingest FILE` for your own exports."
+kpis = cache.data(period_kpis, period, ui.undated(filters))
+
+
+def show(column, label: str, value: str, delta: str | None, inverse: bool = False) -> None:
+    column.metric(label, value, delta, delta_color="inverse" if inverse else "normal")
+
+
+documents, net, negative, rating = st.columns(4)
+k = kpis["documents"]
+show(documents, "Volume", f"{k.current:,}", f"{k.delta:+,}" if k.delta is not None else None)
+k = kpis["net_sentiment"]
+show(
+    net,
+    "Net sentiment",
+    "–" if k.current is None else f"{k.current:+.2f}",
+    None if k.delta is None else f"{k.delta:+.2f}",
+)
+k = kpis["share_negative"]
+show(
+    negative,
+    "% negative",
+    "–" if k.current is None else f"{k.current:.1%}",
+    None if k.delta is None else f"{k.delta * 100:+.1f} pts",
+    inverse=True,
+)
+k = kpis["average_rating"]
+show(
+    rating,
+    "Average rating",
+    "–" if k.current is None else f"{k.current:.2f} ★",
+    None if k.delta is None else f"{k.delta:+.2f}",
+)
+
+st.subheader("Alerts")
+alerts = cache.data(period_alerts, period.start, period.end, filters)
+if not alerts.spikes and not alerts.emerging:
+    st.caption("No spikes and no emerging topics in this period.")
+for spike in alerts.spikes:
+    drivers = ", ".join(
+        f"{ui.plain(d.name)} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
     )
-    st.stop()
+    if spike.metric == "volume":
+        headline = f"Volume spike in {iso_week(spike.week)}: {spike.value:,.0f} posts against {spike.baseline:,.0f} a week before"
+    else:
+        headline = f"Negative spike in {iso_week(spike.week)}: {spike.value:.0%} negative against {spike.baseline:.0%} before"
+    st.warning(f"{headline}. Driven by: {drivers or 'no single topic'}.", icon="⚠️")
+for topic in alerts.emerging:
+    st.info(
+        f"Emerging topic in {iso_week(topic.week)}: {ui.plain(topic.name)} (#{topic.topic}), "
+        f"{topic.documents:,} posts, {topic.growth:.1f}x its usual share.",
+        icon="📈",
+    )
 
-left, middle, right = st.columns(3)
-left.metric("Documents", f"{info.documents:,}")
-middle.metric("From", f"{info.first:%Y-%m-%d}")
-right.metric("To", f"{info.last:%Y-%m-%d}")
+st.subheader("What moved")
+names = cache.data(topic_names)
+left, right = st.columns(2)
+for column, by, title in ((left, "topic", "Topics"), (right, "product", "Products")):
+    movers = cache.data(top_movers, by, period, ui.undated(filters))
+    rows = [
+        {
+            by: names.get(m.key, f"topic {m.key}") if by == "topic" else m.key,
+            "now": m.documents,
+            "before": m.previous_documents,
+            "change": m.change,
+            "% negative": m.share_negative,
+        }
+        for m in movers
+    ]
+    with column:
+        st.markdown(f"**{title}**")
+        if rows:
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                width="stretch",
+                column_config={"% negative": st.column_config.NumberColumn(format="percent")},
+            )
+            ui.download(rows, f"{title} that moved")
+        else:
+            st.caption("Nothing to compare.")
 
-weekly = cache.query(queries.WEEKLY_VOLUME)
-figure = px.bar(weekly, x="week", y="documents", color="kind", title="Documents per week")
-st.plotly_chart(figure, width="stretch")
-st.download_button("Download CSV", weekly.to_csv(index=False), "weekly_volume.csv", "text/csv")
-
-for name, rows in info.counts.items():
-    st.subheader(f"By {name}")
-    st.dataframe([{name: value, "documents": count} for value, count in rows], hide_index=True)
+st.subheader("Brands")
+brands = cache.data(brand_sparklines, filters)
+if brands:
+    st.dataframe(
+        pd.DataFrame(brands),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "net_sentiment": st.column_config.NumberColumn("net sentiment", format="%+.2f"),
+            "weekly_documents": st.column_config.LineChartColumn("posts per week"),
+            "weekly_net_sentiment": st.column_config.LineChartColumn(
+                "net sentiment per week", y_min=-1, y_max=1
+            ),
+        },
+    )
+    ui.download(brands, "brands per week")
+else:
+    st.caption("No brand is named in the filtered data.")

@@ -139,3 +139,37 @@ def test_corrections_override_every_aggregate(corpus_db):
         add_correction(corpus_db, "nope", "positive")
     with pytest.raises(BrandpulseError, match="not a sentiment label"):
         add_correction(corpus_db, target, "great")
+
+
+@pytest.mark.slow
+def test_retrain_with_corrections_registers_an_active_evaluated_model(corpus_db, tiny_base):
+    from analysis.sentiment import CORRECTION_WEIGHT, active_model_metrics, retrain_with_corrections
+    from analysis.training import TrainingConfig
+
+    analyze(corpus_db)
+    with pytest.raises(BrandpulseError, match="No corrections yet"):
+        retrain_with_corrections(corpus_db, base=str(tiny_base))
+    first, second = [r[0] for r in rows(corpus_db.db, "SELECT doc_id FROM documents LIMIT 2")]
+    add_correction(corpus_db, first, "neutral")
+    add_correction(corpus_db, second, "negative")
+    stages = []
+    trained = retrain_with_corrections(
+        corpus_db,
+        base=str(tiny_base),
+        config=TrainingConfig(max_steps=3, batch_size=8, max_length=32),
+        progress=lambda stage, done, total: stages.append(stage),
+    )
+    assert trained.version.startswith("retrained-")
+    assert f"2 human corrections (each counted {CORRECTION_WEIGHT} times)" in (
+        trained.path / "MODEL_CARD.md"
+    ).read_text(encoding="utf-8")
+    assert trained.log["steps"] == 3 and stages
+    with store.session(settings=corpus_db, read_only=True) as con:
+        version, metrics = active_model_metrics(con)
+    assert version == trained.version
+    [figures] = metrics.values()
+    assert figures["n"] > 100 and 0 <= figures["macro_f1"] <= 1
+    analyze(corpus_db)  # re-scores every document with the new model
+    assert scalar(
+        corpus_db.db, "SELECT count(*) FROM sentiment WHERE model_version = ?", [trained.version]
+    ) == len(CORPUS)

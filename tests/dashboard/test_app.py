@@ -1,51 +1,239 @@
+"""Every dashboard page under Streamlit's AppTest: sample data, empty database, filters, actions."""
+
 from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, scalar
+from loaders import store
+from tests.conftest import REPO, insert_documents, rows, scalar
 
 APP = str(REPO / "dashboard" / "app.py")
+PAGES = {
+    "overview": ("views/overview.py", "Overview"),
+    "sentiment": ("views/sentiment.py", "Sentiment"),
+    "topics": ("views/topics.py", "Topics"),
+    "explore": ("views/explore.py", "Explore"),
+    "data": ("views/data.py", "Data"),
+    "labeling": ("views/labeling.py", "Labeling"),
+}
+LAST_WEEK = "created_at >= (SELECT max(created_at)::DATE - 6 FROM documents)"
 
 
 @pytest.fixture
-def sample_db(demo_run):
+def sample_db(demo_run) -> Path:
     return demo_run[0]
 
 
-def run_app(monkeypatch, db) -> AppTest:
-    monkeypatch.setenv("BRANDPULSE_DB", str(db))
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.run()
-    assert not app.exception, app.exception
+@pytest.fixture
+def writable_db(sample_db, tmp_path) -> Path:
+    """A copy of the sample database for tests that write (labels, renames, uploads)."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, copy)
+    return copy
+
+
+def check(app: AppTest) -> AppTest:
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
     return app
 
 
-def test_overview_on_sample_data(monkeypatch, sample_db):
-    app = run_app(monkeypatch, sample_db)
-    stored = scalar(sample_db, "SELECT count(*) FROM documents")
-    assert app.metric[0].value == f"{stored:,}"
-    assert [m.value for m in app.metric[1:]] == ["2025-08-25", "2025-12-14"]
-
-
-def test_overview_on_empty_database(monkeypatch, tmp_path):
-    app = run_app(monkeypatch, tmp_path / "empty.duckdb")
-    assert "No data yet" in app.info[0].value
-
-
-EXPLORE = str(REPO / "dashboard" / "views" / "explore.py")
-
-
-def run_explore(monkeypatch, db, sql: str | None = None) -> AppTest:
+def open_page(monkeypatch, db, page: str = "overview", query: dict | None = None) -> AppTest:
     monkeypatch.setenv("BRANDPULSE_DB", str(db))
-    app = AppTest.from_file(EXPLORE, default_timeout=60)
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params.update(query or {})
+    app.run()
+    if page != "overview":
+        check(app)
+        app.switch_page(PAGES[page][0])
+        app.run()
+    check(app)
+    assert [t.value for t in app.title] == [PAGES[page][1]]
+    return app
+
+
+def sidebar_select(app: AppTest, label: str, value) -> AppTest:
+    next(s for s in app.sidebar.selectbox if s.label == label).set_value(value)
+    return check(app.run())
+
+
+def button(app: AppTest, label: str):
+    return next(b for b in app.button if b.label == label)
+
+
+def metric(app: AppTest, label: str) -> str:
+    return next(m.value for m in app.metric if m.label == label)
+
+
+def decoded(values) -> list:
+    """Plotly's JSON stores numeric arrays as base64 typed arrays."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), values["dtype"]).tolist()
+    return list(values)
+
+
+def chart_data(app: AppTest, index: int) -> list:
+    """The traces of a page's Plotly chart, decoded (arrays as numpy arrays)."""
+    import plotly.io
+
+    return list(plotly.io.from_json(app.get("plotly_chart")[index].proto.spec).data)
+
+
+# --- every page renders ------------------------------------------------------------------------
+def test_overview_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db)
+    week = scalar(sample_db, f"SELECT count(*) FROM documents WHERE {LAST_WEEK}")
+    assert metric(app, "Volume") == f"{week:,}"
+    brands = app.dataframe[-1].value
+    assert sorted(brands["brand"]) == ["Glacio", "Pinecup", "Tidewell"]
+    assert brands["documents"].sum() == scalar(
+        sample_db, "SELECT count(*) FROM documents WHERE brand IS NOT NULL"
+    )
+
+
+def test_sentiment_page_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "sentiment")
+    assert len(app.get("plotly_chart")) == 3  # trend, shares, star ratings
+    ratings = chart_data(app, 2)[0]
+    assert sum(decoded(ratings.y)) == scalar(
+        sample_db, "SELECT count(*) FROM documents WHERE rating > 0"
+    )
+    colours = {trace.name: trace.marker.color for trace in chart_data(app, 1)}
+    assert colours == {"negative": "#d62728", "neutral": "#9e9e9e", "positive": "#2ca02c"}
+
+
+def test_topics_page_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "topics")
+    table = app.dataframe[0].value
+    assigned = scalar(sample_db, "SELECT count(*) FROM doc_topics WHERE topic >= 0")
+    assert table["documents"].sum() == assigned
+    assert all(len(weekly) == len(table["weekly"].iloc[0]) for weekly in table["weekly"])
+
+
+def test_explore_page_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "explore")
+    posts = app.dataframe[0].value
+    assert len(posts) == 50
+    newest = scalar(sample_db, "SELECT max(created_at) FROM documents")
+    assert posts["created_at"].iloc[0] == newest
+
+
+def test_data_page_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "data")
+    history = app.dataframe[0].value
+    assert list(history["file"]) == ["social_posts.csv", "reviews.csv"]
+    assert list(history["rejected"]) == [0, 3]
+    assert any("have sentiment and a topic" in c.value for c in app.caption)
+
+
+def test_labeling_page_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "labeling")
+    queue = [t.value for t in app.text]
+    assert len(queue) == 10
+    first = rows(
+        sample_db,
+        "SELECT d.text FROM sentiment s JOIN documents d USING (doc_id) WHERE s.label IS NOT NULL "
+        "ORDER BY list_sort([p_negative, p_neutral, p_positive], 'DESC')[1] - "
+        "list_sort([p_negative, p_neutral, p_positive], 'DESC')[2], doc_id LIMIT 1",
+    )[0][0]
+    assert queue[0] == first
+    assert button(app, "Retrain with my corrections").disabled  # nothing corrected yet
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_every_page_on_an_empty_database(monkeypatch, tmp_path, page):
+    app = open_page(monkeypatch, tmp_path / "empty.duckdb", page)
+    if page == "data":
+        assert any("No files ingested yet" in c.value for c in app.caption)
+        assert app.file_uploader
+    else:
+        assert "No data yet" in app.info[0].value
+        assert button(app, "Load the sample data")
+
+
+def test_pages_offer_to_run_the_analysis(monkeypatch, tmp_path):
+    from loaders.ingest import ingest_file
+    from loaders.settings import Settings
+
+    db = tmp_path / "unanalyzed.duckdb"
+    ingest_file(REPO / "sample_data" / "reviews.csv", settings=Settings(db=db))
+    for page in ("overview", "topics", "labeling"):
+        app = open_page(monkeypatch, db, page)
+        assert "not analyzed yet" in app.info[0].value
+        assert button(app, "Run the analysis")
+    app = open_page(monkeypatch, db, "data")
+    assert "not analyzed yet" in app.info[0].value
+
+
+# --- filters -----------------------------------------------------------------------------------
+def test_a_filter_changes_the_overview_and_the_url(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db)
+    everyone = metric(app, "Volume")
+    sidebar_select(app, "Brand", "Glacio")
+    glacio = scalar(
+        sample_db, f"SELECT count(*) FROM documents WHERE brand = 'Glacio' AND {LAST_WEEK}"
+    )
+    assert metric(app, "Volume") == f"{glacio:,}" != everyone
+    assert app.query_params["brand"] == "Glacio"
+    assert [b["brand"] for b in app.dataframe[-1].value.to_dict("records")] == ["Glacio"]
+
+
+def test_filters_come_from_the_url(monkeypatch, sample_db):
+    query = {"brand": "Pinecup", "kind": "review", "to": "yesterday", "product": "No Such Thing"}
+    app = open_page(monkeypatch, sample_db, "explore", query=query)
+    posts = app.dataframe[0].value
+    expected = scalar(
+        sample_db, "SELECT count(*) FROM documents WHERE brand = 'Pinecup' AND kind = 'review'"
+    )
+    assert len(posts) == min(50, expected)
+    assert set(posts["brand"]) == {"Pinecup"} and set(posts["kind"]) == {"review"}
+    ignored = " ".join(c.value for c in app.sidebar.caption)
+    assert "to=yesterday" in ignored and "No Such Thing" in ignored
+
+
+def test_a_filter_changes_the_topic_table(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "topics")
+    everything = app.dataframe[0].value["documents"].sum()
+    sidebar_select(app, "Kind", "review")
+    reviews = scalar(
+        sample_db,
+        "SELECT count(*) FROM doc_topics t JOIN documents d USING (doc_id) "
+        "WHERE t.topic >= 0 AND d.kind = 'review'",
+    )
+    assert app.dataframe[0].value["documents"].sum() == reviews < everything
+
+
+def test_sentiment_drill_down_shows_the_posts_of_a_period(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "sentiment")
+    week = date(2025, 10, 6)
+    next(s for s in app.selectbox if s.label == "Period").set_value(week)
+    check(app.run())
+    posts = app.dataframe[0].value
+    expected = scalar(
+        sample_db,
+        "SELECT count(*) FROM documents WHERE created_at >= ?::DATE "
+        "AND created_at < ?::DATE + INTERVAL 7 DAY",
+        [week, week],
+    )
+    assert len(posts) == min(100, expected) > 0
+    assert all(week <= c.date() <= week + timedelta(days=6) for c in posts["created_at"])
+
+
+# --- explore ---------------------------------------------------------------------------------
+def run_sql(app: AppTest, sql: str) -> AppTest:
+    app.text_area[0].set_value(sql)
+    button(app, "Run").click()
     app.run()
     assert not app.exception, app.exception
-    if sql is not None:
-        app.text_area[0].set_value(sql)
-        app.button[0].click()
-        app.run()
-        assert not app.exception, app.exception
     return app
 
 
@@ -59,22 +247,116 @@ def run_explore(monkeypatch, db, sql: str | None = None) -> AppTest:
     ],
 )
 def test_explore_refuses_writes_and_file_access(monkeypatch, sample_db, sql, message):
-    app = run_explore(monkeypatch, sample_db, sql)
+    app = run_sql(open_page(monkeypatch, sample_db, "explore"), sql)
     assert message.lower() in app.error[0].value.lower()
-    assert not app.dataframe
+    assert len(app.dataframe) == 1  # only the post browser's table
 
 
 def test_explore_runs_a_query(monkeypatch, sample_db):
-    app = run_explore(
-        monkeypatch,
-        sample_db,
+    app = run_sql(
+        open_page(monkeypatch, sample_db, "explore"),
         "SELECT kind, count(*) AS n FROM documents GROUP BY kind ORDER BY kind",
     )
-    frame = app.dataframe[0].value
+    frame = app.dataframe[1].value
     assert list(frame["kind"]) == ["review", "social"]
     assert frame["n"].sum() == scalar(sample_db, "SELECT count(*) FROM documents")
 
 
-def test_explore_on_empty_database(monkeypatch, tmp_path):
-    app = run_explore(monkeypatch, tmp_path / "none.duckdb")
-    assert "No data yet" in app.info[0].value
+def test_post_browser_searches_the_text(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "explore")
+    app.text_input[0].set_value("LID")
+    check(app.run())
+    posts = app.dataframe[0].value
+    matching = scalar(sample_db, "SELECT count(*) FROM documents WHERE text ILIKE '%lid%'")
+    assert len(posts) == min(50, matching) > 0
+    assert all("lid" in text.lower() for text in posts["text"])
+
+
+# --- actions that write ---------------------------------------------------------------------
+UPLOAD = (
+    "date,review,stars,brand\n"
+    "2025-12-01,The new lid works great,5,Tidewell\n"
+    "2025-12-02,Leaked all over my bag,1,Tidewell\n"
+    "2025-12-03,It is fine I guess,3,Tidewell\n"
+    "not a date,Broken row,2,Tidewell\n"
+)
+
+
+def test_data_page_uploads_maps_and_ingests_a_file(monkeypatch, writable_db):
+    before = scalar(writable_db, "SELECT count(*) FROM documents")
+    app = open_page(monkeypatch, writable_db, "data")
+    app.file_uploader[0].upload("shop_reviews.csv", UPLOAD.encode(), "text/csv")
+    check(app.run())
+    preview = app.dataframe[0].value
+    assert list(preview.columns) == ["date", "review", "stars", "brand"] and len(preview) == 4
+    mapped = {
+        s.label.split(" ")[0]: s.value for s in app.selectbox if (s.key or "").startswith("map-")
+    }
+    assert mapped["text"] == "review" and mapped["created_at"] == "date"
+    assert mapped["rating"] == "stars"
+    button(app, "Ingest").click()
+    check(app.run())
+    assert [metric(app, m) for m in ("Read", "Inserted", "Duplicates", "Rejected")] == [
+        "4",
+        "3",
+        "0",
+        "1",
+    ]
+    rejected = app.dataframe[1].value
+    assert "created_at" in rejected["reason"].iloc[0] or "date" in rejected["reason"].iloc[0]
+    assert scalar(writable_db, "SELECT count(*) FROM documents") == before + 3
+    assert "3 documents are waiting" in app.info[0].value
+
+
+def test_data_page_refuses_files_over_the_limit(monkeypatch, writable_db):
+    monkeypatch.setenv("BRANDPULSE_UPLOAD_LIMIT_MB", "1")
+    app = open_page(monkeypatch, writable_db, "data")
+    app.file_uploader[0].upload("huge.csv", b"text,date\n" + b"x" * (1024 * 1024 + 1), "text/csv")
+    app.run()
+    assert "takes files up to 1 MB" in app.error[0].value
+    assert not [b for b in app.button if b.label == "Ingest"]
+
+
+def test_one_click_labels_a_post(monkeypatch, writable_db):
+    app = open_page(monkeypatch, writable_db, "labeling")
+    first = app.text[0].value
+    buttons = [b for b in app.button if b.key and b.key.startswith("label-")]
+    doc_id = buttons[0].key.split("-", 1)[1].rsplit("-", 1)[0]
+    next(b for b in buttons if b.key == f"label-{doc_id}-negative").click()
+    check(app.run())
+    assert rows(writable_db, "SELECT doc_id, label FROM labels") == [(doc_id, "negative")]
+    assert first not in [t.value for t in app.text]
+    assert not button(app, "Retrain with my corrections").disabled
+
+
+def test_topics_page_renames_a_topic(monkeypatch, writable_db):
+    app = open_page(monkeypatch, writable_db, "topics")
+    topic = app.dataframe[0].value["topic"].iloc[0]
+    app.text_input[0].set_value("Lids and leaks")
+    next(b for b in app.button if b.label == "Rename").click()
+    check(app.run())
+    assert rows(
+        writable_db, "SELECT user_label FROM topics WHERE topic = ? AND run_id = 1", [int(topic)]
+    ) == [("Lids and leaks",)]
+    assert app.dataframe[0].value["label"].iloc[0] == "Lids and leaks"
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(2)) **loud**"
+
+
+def test_post_text_is_never_rendered(monkeypatch, writable_db):
+    with store.session(writable_db) as con:
+        insert_documents(con, [("hostile", "social", "x", "Glacio", "2025-12-14 12:00", HOSTILE)])
+    app = open_page(monkeypatch, writable_db, "explore")
+    assert HOSTILE in list(app.dataframe[0].value["text"])
+    rendered = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    assert not any("onerror" in value or "javascript:" in value for value in rendered)
+
+
+def test_a_filter_changes_the_sentiment_charts(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "sentiment")
+    sidebar_select(app, "Brand", "Pinecup")
+    ratings = chart_data(app, 2)[0]
+    assert sum(decoded(ratings.y)) == scalar(
+        sample_db, "SELECT count(*) FROM documents WHERE rating > 0 AND brand = 'Pinecup'"
+    )

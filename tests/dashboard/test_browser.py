@@ -45,8 +45,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_run):
-    db, _ = demo_run
+def server(demo_run, tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
+    shutil.copy(demo_run[0], db)  # the Data page test writes to it
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard.cli", "dashboard", "--db", str(db), "--port", str(port)],
@@ -101,25 +102,107 @@ def wait_for_text(driver, css: str, timeout: float = 60) -> list[str]:
     return [e.text for e in driver.find_elements(By.CSS_SELECTOR, css)]
 
 
+PAGES = {
+    "": "Overview",
+    "sentiment": "Sentiment",
+    "topics": "Topics",
+    "explore": "Explore",
+    "data": "Data",
+    "labeling": "Labeling",
+}
+
+
+def page_problems(driver) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    shown = driver.find_element(By.TAG_NAME, "body").text
+    return [m for m in ("Traceback", "Something went wrong", "Error") if m in shown]
+
+
 def test_overview_page_in_chromium(server, browser, screenshots):
     url, db = server
     browser.get(url)
     values = wait_for_text(browser, '[data-testid="stMetricValue"]')
-    documents = scalar(db, "SELECT count(*) FROM documents")
-    assert f"{documents:,}" in values
-    assert "Traceback" not in browser.page_source
+    week = scalar(
+        db,
+        "SELECT count(*) FROM documents "
+        "WHERE created_at >= (SELECT max(created_at)::DATE - 6 FROM documents)",
+    )
+    assert values[0] == f"{week:,}"
+    assert not page_problems(browser)
     shot = screenshots / "overview.png"
     browser.save_screenshot(str(shot))
     assert shot.stat().st_size > 10_000
 
 
-def test_explore_page_in_chromium(server, browser, screenshots):
+@pytest.mark.parametrize("path", [p for p in PAGES if p])
+def test_every_page_in_chromium(server, browser, screenshots, path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     url, _ = server
+    browser.get(f"{url}/{path}")
+    assert PAGES[path] in wait_for_text(browser, "h1")
+    # Wait until the page has finished running: its tables, charts or forms are drawn.
+    WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR,
+            '[data-testid="stDataFrame"], [data-testid="stFileUploader"], .js-plotly-plot, '
+            '[data-testid="stText"]',
+        )
+    )
+    assert not page_problems(browser)
+    shot = screenshots / f"{path}.png"
+    browser.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000
+
+
+HOSTILE = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+
+
+def test_upload_a_csv_through_the_data_page(server, browser, screenshots, tmp_path):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, db = server
+    before = scalar(db, "SELECT count(*) FROM documents")
+    upload = tmp_path / "shop_reviews.csv"
+    upload.write_text(
+        "date,review,stars,brand\n"
+        "2025-12-14 22:00,Best bottle I ever had,5,Tidewell\n"
+        f'2025-12-14 23:00,"{HOSTILE.replace(chr(34), chr(34) * 2)}",1,Tidewell\n'
+        "someday,No date here,2,Tidewell\n",
+        encoding="utf-8",
+    )
+    browser.get(f"{url}/data")
+    wait_for_text(browser, "h1")
+    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "input[type=file]"))
+    browser.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(upload))
+
+    def ingest_button(driver):
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        try:  # the page re-renders while the preview loads
+            found = [b for b in driver.find_elements(By.TAG_NAME, "button") if b.text == "Ingest"]
+        except StaleElementReferenceException:
+            return False
+        return found[0] if found else False
+
+    WebDriverWait(browser, 60).until(ingest_button).click()
+    WebDriverWait(browser, 120).until(
+        lambda d: "shop_reviews.csv: read 3 rows" in d.find_element(By.TAG_NAME, "body").text
+    )
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "2 inserted, 0 duplicates, 1 rejected" in body
+    assert scalar(db, "SELECT count(*) FROM documents") == before + 2
+    browser.save_screenshot(str(screenshots / "data-upload.png"))
+
+    # The hostile post is now the newest: the post browser shows it as text, never as HTML.
     browser.get(f"{url}/explore")
-    WebDriverWait(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "textarea"))
-    assert "Explore with SQL" in wait_for_text(browser, "h1")
-    browser.save_screenshot(str(screenshots / "explore.png"))
-    assert (screenshots / "explore.png").stat().st_size > 10_000
+    WebDriverWait(browser, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+    )
+    time.sleep(2)
+    assert browser.title != "pwned"
+    assert not browser.find_elements(By.CSS_SELECTOR, 'img[src="x"]')
+    assert not page_problems(browser)

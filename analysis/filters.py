@@ -1,7 +1,8 @@
 """The filters every insight function accepts (and the dashboard's filter bar will set).
 
 ``Filters.params()`` returns the ``?`` values for :data:`FILTER_SQL`, a WHERE fragment
-over the ``effective`` relation of :data:`analysis.queries.EFFECTIVE_SENTIMENT`.
+over the ``effective`` relation (the ``doc_facts`` read model) of
+:data:`analysis.queries.EFFECTIVE_SENTIMENT`.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 
 # Each condition is "no filter" when its value is NULL; dates are inclusive, in UTC.
 FILTER_SQL = """
-    (?::DATE IS NULL OR e.created_at >= ?::DATE)
-    AND (?::DATE IS NULL OR e.created_at < ?::DATE + INTERVAL 1 DAY)
+    (?::DATE IS NULL OR e.day >= ?::DATE)
+    AND (?::DATE IS NULL OR e.day <= ?::DATE)
     AND (?::VARCHAR IS NULL OR e.brand = ?)
     AND (?::VARCHAR IS NULL OR e.kind = ?)
     AND (?::VARCHAR IS NULL OR e.source = ?)
@@ -22,9 +23,7 @@ FILTER_SQL = """
     AND (?::VARCHAR IS NULL OR e.campaign = ?)
     AND (?::VARCHAR IS NULL OR e.language = ?)
     AND (?::VARCHAR IS NULL OR e.label = ?)
-    AND (?::INTEGER IS NULL OR e.doc_id IN (
-        SELECT doc_id FROM doc_topics
-        WHERE run_id = (SELECT max(run_id) FROM topic_runs) AND topic = ?))
+    AND (?::INTEGER IS NULL OR e.topic = ?)
 """
 
 

@@ -68,25 +68,11 @@ FROM labels l JOIN documents d USING (doc_id)
 GROUP BY l.doc_id ORDER BY labeled_at DESC
 """
 
+# Every aggregate reads the ``doc_facts`` read model (see loaders.facts): documents with
+# the effective label (a human correction wins over the active model), the current topic
+# and UTC day/week/month, kept in step with the tables it is built from.
 EFFECTIVE_SENTIMENT = """
-WITH latest_label AS (
-    SELECT doc_id, arg_max(label, labeled_at) AS label FROM labels GROUP BY doc_id
-),
-active_model AS (SELECT version FROM models WHERE active),
-effective AS (
-    SELECT d.doc_id, d.kind, d.source, d.channel, d.brand, d.product, d.campaign, d.created_at,
-           d.text, d.rating,
-           coalesce(l.label, s.label) AS label,
-           CASE l.label WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0
-                        WHEN 'neutral' THEN 0.0 ELSE s.score END AS score,
-           l.label IS NOT NULL AS corrected,
-           s.label AS model_label, s.p_negative, s.p_neutral, s.p_positive,
-           s.language, s.skip_reason, s.model_version
-    FROM documents d
-    LEFT JOIN sentiment s
-        ON s.doc_id = d.doc_id AND s.model_version = (SELECT version FROM active_model)
-    LEFT JOIN latest_label l ON l.doc_id = d.doc_id
-)
+WITH effective AS (SELECT * FROM doc_facts)
 """
 
 SENTIMENT_SUMMARY = (
@@ -107,7 +93,7 @@ WHERE (? IS NULL OR brand = ?) AND (? IS NULL OR kind = ?)
 WEEKLY_SENTIMENT = (
     EFFECTIVE_SENTIMENT
     + """
-SELECT date_trunc('week', created_at)::DATE AS week, brand,
+SELECT week, brand,
        count(label) AS documents,
        avg(score) AS mean_score,
        count(*) FILTER (WHERE label = 'positive') / nullif(count(label), 0) AS share_positive,
@@ -136,27 +122,23 @@ LIMIT ?
 # their own dates left NULL. The previous period has the same length as the current one.
 _PERIODS = """
 SELECT {key} AS key,
-       CASE WHEN e.created_at >= ?::DATE THEN 'current' ELSE 'previous' END AS period,
+       CASE WHEN e.day >= ?::DATE THEN 'current' ELSE 'previous' END AS period,
        count(*) AS documents,
        count(e.label) AS labeled,
        count(*) FILTER (WHERE e.label = 'negative') / nullif(count(e.label), 0) AS share_negative,
        (count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative'))
            / nullif(count(e.label), 0) AS net_sentiment,
        avg(e.rating) AS average_rating
-FROM effective e {join}
-WHERE e.created_at >= ?::DATE AND e.created_at < ?::DATE + INTERVAL 1 DAY AND {filters}
+FROM effective e
+WHERE e.day >= ?::DATE AND e.day <= ?::DATE AND {filters}
 GROUP BY ALL
 """
-_CURRENT_TOPICS = """
-LEFT JOIN doc_topics dt ON dt.doc_id = e.doc_id
-    AND dt.run_id = (SELECT max(run_id) FROM topic_runs)
-"""
 
 
-def _periods(key: str, join: str = "") -> str:
+def _periods(key: str) -> str:
     from analysis.filters import FILTER_SQL
 
-    return EFFECTIVE_SENTIMENT + _PERIODS.format(key=key, join=join, filters=FILTER_SQL)
+    return EFFECTIVE_SENTIMENT + _PERIODS.format(key=key, filters=FILTER_SQL)
 
 
 PERIOD_KPIS = _periods("NULL")
@@ -165,14 +147,15 @@ PERIOD_BY = {
     "product": _periods("e.product"),
     "channel": _periods("e.channel"),
     "source": _periods("e.source"),
-    "topic": _periods("coalesce(dt.topic, -1)", _CURRENT_TOPICS),
+    "topic": _periods("coalesce(e.topic, -1)"),
 }
-DATE_RANGE = "SELECT min(created_at)::DATE, max(created_at)::DATE FROM documents"
+DATE_RANGE = "SELECT min(day), max(day) FROM doc_facts"
 
 # --- sentiment page and post browser ---------------------------------------------------------
 SENTIMENT_SEGMENTS = ("kind", "source", "channel", "brand", "product", "campaign")
 _TREND = """
-SELECT date_trunc(?, e.created_at)::DATE AS period, {segment} AS segment,
+SELECT CASE ? WHEN 'day' THEN e.day WHEN 'week' THEN e.week ELSE e.month END AS period,
+       {segment} AS segment,
        count(*) AS documents,
        count(e.label) AS labeled,
        count(*) FILTER (WHERE e.label = 'negative') AS negative,
@@ -212,15 +195,20 @@ def _ratings() -> str:
 RATING_DISTRIBUTION = _ratings()
 # Post browser: filters, then text search (NULL: none), then limit and offset.
 _POSTS = """
-SELECT e.doc_id, e.created_at, e.kind, e.source, e.brand, e.product, e.text, e.rating,
-       e.label, e.score, dt.topic, coalesce(t.user_label, t.label) AS topic_name
-FROM effective e
-LEFT JOIN doc_topics dt ON dt.doc_id = e.doc_id
-    AND dt.run_id = (SELECT max(run_id) FROM topic_runs)
-LEFT JOIN topics t ON t.run_id = dt.run_id AND t.topic = dt.topic
-WHERE {filters} AND (?::VARCHAR IS NULL OR e.text ILIKE '%' || ? || '%')
+, page AS (
+    SELECT e.* FROM effective e
+    WHERE {filters}
+      AND (?::VARCHAR IS NULL OR e.doc_id IN (
+          SELECT doc_id FROM documents WHERE text ILIKE '%' || ? || '%'))
+    ORDER BY {order}
+    LIMIT ? OFFSET ?
+)
+SELECT e.doc_id, e.created_at, e.kind, e.source, e.brand, e.product, d.text, e.rating,
+       e.label, e.score, e.topic, coalesce(t.user_label, t.label) AS topic_name
+FROM page e
+JOIN documents d ON d.doc_id = e.doc_id
+LEFT JOIN topics t ON t.run_id = (SELECT max(run_id) FROM topic_runs) AND t.topic = e.topic
 ORDER BY {order}
-LIMIT ? OFFSET ?
 """
 POST_ORDERS = {
     "newest": "e.created_at DESC, e.doc_id",
@@ -233,7 +221,7 @@ POST_ORDERS = {
 def _posts(order: str) -> str:
     from analysis.filters import FILTER_SQL
 
-    return EFFECTIVE_SENTIMENT + _POSTS.format(filters=FILTER_SQL, order=order)
+    return EFFECTIVE_SENTIMENT.rstrip() + _POSTS.format(filters=FILTER_SQL, order=order)
 
 
 POSTS = {name: _posts(order) for name, order in POST_ORDERS.items()}
@@ -257,20 +245,17 @@ ORDER BY facet, documents DESC, value
 # What the empty states need: is there data, is it scored, is there a topic model?
 ANALYSIS_STATE = """
 SELECT (SELECT count(*) FROM documents) AS documents,
-       (SELECT count(*) FROM sentiment s JOIN models m ON m.version = s.model_version AND m.active)
-           AS scored,
+       (SELECT count(*) FROM sentiment
+        WHERE model_version = (SELECT version FROM models WHERE active)) AS scored,
        (SELECT max(run_id) FROM topic_runs) AS topic_run,
-       (SELECT count(*) FROM documents d WHERE NOT EXISTS (
-            SELECT 1 FROM doc_topics t
-            WHERE t.doc_id = d.doc_id AND t.run_id = (SELECT max(run_id) FROM topic_runs)))
-           AS without_topic,
+       (SELECT count(*) FROM doc_facts WHERE topic IS NULL) AS without_topic,
        (SELECT count(DISTINCT doc_id) FROM labels) AS corrections
 """
 
 # Overview: one row per brand with its weekly volume and net sentiment for sparklines.
 _BRAND_SPARKLINES = """
 , weekly AS (
-    SELECT e.brand, date_trunc('week', e.created_at)::DATE AS week,
+    SELECT e.brand, e.week,
            count(*) AS documents, count(e.label) AS labeled,
            count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative')
                AS net

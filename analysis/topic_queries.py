@@ -101,7 +101,7 @@ SELECT count(*) FILTER (WHERE topic = -1) / nullif(count(*), 0) FROM doc_topics 
 _CURRENT = ",\ncurrent_run AS (SELECT max(run_id) AS run_id FROM topic_runs)\n"
 
 _TOPIC_SENTIMENT = """
-SELECT dt.topic, coalesce(t.user_label, t.label) AS label,
+SELECT e.topic, coalesce(t.user_label, t.label) AS label,
        count(*) AS documents,
        count(e.label) AS labeled,
        count(*) FILTER (WHERE e.label = 'negative') AS negative,
@@ -111,23 +111,21 @@ SELECT dt.topic, coalesce(t.user_label, t.label) AS label,
        count(*) FILTER (WHERE e.label = 'positive') / nullif(count(e.label), 0) AS share_positive,
        avg(e.score) AS mean_score
 FROM effective e
-JOIN doc_topics dt ON dt.doc_id = e.doc_id AND dt.run_id = (SELECT run_id FROM current_run)
-JOIN topics t ON t.run_id = dt.run_id AND t.topic = dt.topic
+JOIN topics t ON t.run_id = (SELECT run_id FROM current_run) AND t.topic = e.topic
 WHERE {filters}
-GROUP BY dt.topic, coalesce(t.user_label, t.label)
-ORDER BY documents DESC, dt.topic
+GROUP BY e.topic, coalesce(t.user_label, t.label)
+ORDER BY documents DESC, e.topic
 """
 TOPIC_SENTIMENT = EFFECTIVE_SENTIMENT + _CURRENT + _TOPIC_SENTIMENT.format(filters=FILTER_SQL)
 
 # Per ISO week (Monday) and topic; topic -1 holds documents without a topic.
 _WEEKLY_TOPIC_COUNTS = """
-SELECT date_trunc('week', e.created_at)::DATE AS week,
-       coalesce(dt.topic, -1) AS topic,
+SELECT e.week,
+       coalesce(e.topic, -1) AS topic,
        count(*) AS documents,
        count(e.label) AS labeled,
        count(*) FILTER (WHERE e.label = 'negative') AS negative
 FROM effective e
-LEFT JOIN doc_topics dt ON dt.doc_id = e.doc_id AND dt.run_id = (SELECT run_id FROM current_run)
 WHERE {filters}
 GROUP BY ALL
 ORDER BY week, topic
@@ -139,16 +137,15 @@ WEEKLY_TOPIC_COUNTS = (
 # Topics over time, overall or per segment; the segment column comes from this fixed list.
 SEGMENTS = ("brand", "channel", "product", "campaign", "kind", "source")
 _OVER_TIME = """
-SELECT date_trunc('week', e.created_at)::DATE AS week, {segment} AS segment,
-       dt.topic, coalesce(t.user_label, t.label) AS label,
+SELECT e.week, {segment} AS segment,
+       e.topic, coalesce(t.user_label, t.label) AS label,
        count(*) AS documents,
        count(*) / sum(count(*)) OVER (PARTITION BY week, segment) AS share
 FROM effective e
-JOIN doc_topics dt ON dt.doc_id = e.doc_id AND dt.run_id = (SELECT run_id FROM current_run)
-LEFT JOIN topics t ON t.run_id = dt.run_id AND t.topic = dt.topic
-WHERE {filters}
+LEFT JOIN topics t ON t.run_id = (SELECT run_id FROM current_run) AND t.topic = e.topic
+WHERE e.topic IS NOT NULL AND {filters}
 GROUP BY 1, 2, 3, 4
-ORDER BY week, segment, documents DESC, dt.topic
+ORDER BY week, segment, documents DESC, e.topic
 """
 TOPICS_OVER_TIME = {
     segment: EFFECTIVE_SENTIMENT
@@ -161,13 +158,12 @@ TOPICS_OVER_TIME = {
 # topic gets one value per week of the filtered data (0 where it had none).
 _TOPIC_TABLE = """
 , weekly AS (
-    SELECT dt.topic, date_trunc('week', e.created_at)::DATE AS week,
+    SELECT e.topic, e.week,
            count(*) AS documents, count(e.label) AS labeled,
            count(*) FILTER (WHERE e.label = 'negative') AS negative,
            count(*) FILTER (WHERE e.label = 'positive') AS positive
     FROM effective e
-    JOIN doc_topics dt ON dt.doc_id = e.doc_id AND dt.run_id = (SELECT run_id FROM current_run)
-    WHERE {filters}
+    WHERE e.topic >= 0 AND {filters}
     GROUP BY ALL
 ),
 grid AS (

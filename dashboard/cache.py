@@ -21,16 +21,11 @@ from loaders.info import StoreInfo, store_info
 from loaders.settings import Settings, load_settings
 
 
-@st.cache_resource(show_spinner=False)
-def _base_settings() -> Settings:
-    return load_settings()
-
-
 def settings() -> Settings:
-    """The effective settings, with the database the dashboard was started on."""
-    base = _base_settings()
+    """The effective settings (cheap to read: defaults, TOML, environment), with the
+    database the dashboard was started on."""
     chosen = os.environ.get("BRANDPULSE_DB")
-    return load_settings({"db": Path(chosen)}) if chosen else base
+    return load_settings({"db": Path(chosen)} if chosen else None)
 
 
 def db_path() -> Path:

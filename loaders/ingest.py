@@ -22,6 +22,7 @@ import duckdb
 
 from loaders import queries, store
 from loaders.errors import ConfigError, InputFileError, explain
+from loaders.facts import refresh_if_stale
 from loaders.formats import (
     TEXT_FORMATS,
     Progress,
@@ -205,6 +206,7 @@ def ingest_file(
                     json.dumps(warnings),
                 ],
             )
+            refresh_if_stale(con, own_transaction=False)  # new documents and facts land together
             con.execute("COMMIT")
             _report(progress, "done", 1.0)
         except BaseException:

@@ -98,6 +98,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "CREATE TABLE IF NOT EXISTS schema_version "
         "(version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
+    applied = False
     for version, name, sql in migrations():
         if version <= current:
             continue
@@ -109,6 +110,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         except Exception:
             con.execute("ROLLBACK")
             raise
+        applied = True
+    if applied:
+        from loaders.facts import refresh_if_stale
+
+        refresh_if_stale(con)  # a database from before doc_facts gets its read model now
     return max(current, LATEST_VERSION)
 
 
@@ -183,6 +189,10 @@ def session(
     con = connect(db, read_only=read_only, settings=settings)
     try:
         yield con
+        if not read_only:
+            from loaders.facts import refresh_if_stale
+
+            refresh_if_stale(con)  # whatever this session wrote, the charts' read model follows
     finally:
         con.close()
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pandas as pd
 import streamlit as st
 
@@ -102,7 +105,11 @@ for column, by, title in ((left, "topic", "Topics"), (right, "product", "Product
             st.caption("Nothing to compare.")
 
 st.subheader("Brands")
-brands = cache.data(brand_sparklines, filters)
+st.caption("The 12 weeks up to the end of the period.")
+trailing = replace(
+    filters, start=period.end - timedelta(weeks=12) + timedelta(days=1), end=period.end
+)
+brands = cache.data(brand_sparklines, trailing)
 if brands:
     st.dataframe(
         pd.DataFrame(brands),

@@ -98,8 +98,10 @@ def test_overview_on_sample_data(monkeypatch, sample_db):
     assert metric(app, "Volume") == f"{week:,}"
     brands = app.dataframe[-1].value
     assert sorted(brands["brand"]) == ["Glacio", "Pinecup", "Tidewell"]
-    assert brands["documents"].sum() == scalar(
-        sample_db, "SELECT count(*) FROM documents WHERE brand IS NOT NULL"
+    assert brands["documents"].sum() == scalar(  # the 12 weeks up to the period's end
+        sample_db,
+        "SELECT count(*) FROM doc_facts WHERE brand IS NOT NULL "
+        "AND day > (SELECT max(day) FROM doc_facts) - 84",
     )
 
 

@@ -82,5 +82,5 @@ def test_analyze_on_an_empty_database_builds_nothing(db):
     result = invoke("analyze", "--db", db)
     assert result.exit_code == 0
     assert "No documents yet: ingest files first" in result.output
-    assert "Topics: not fitted. Too few texts to find topics" in result.output
+    assert "Topics" not in result.output  # one message says it all
     assert scalar(db, "SELECT count(*) FROM models") == 0

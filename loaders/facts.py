@@ -1,0 +1,89 @@
+"""The ``doc_facts`` read model: one narrow row per document with everything charts filter
+and aggregate on, so a page's figures are single-table scans instead of four-way joins.
+
+Built from documents, the active model's sentiment, the newest human correction and the
+current topic model. Every read-write :func:`loaders.store.session` and every ingest calls
+:func:`refresh_if_stale` before it commits, which compares a cheap fingerprint of those
+tables with the one stored at the last build; so no writer has to remember to refresh it.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+FINGERPRINT = """
+SELECT concat_ws('|',
+    (SELECT count(*) FROM documents),
+    (SELECT count(*) FROM sentiment),
+    (SELECT coalesce(max(version), '') FROM models WHERE active),
+    (SELECT count(*) FROM labels),
+    (SELECT coalesce(max(run_id), 0) FROM topic_runs),
+    (SELECT count(*) FROM doc_topics),
+    (SELECT count(*) FROM topics WHERE merged_into IS NOT NULL))
+"""
+STORED_FINGERPRINT = "SELECT max(fingerprint) FROM facts_state"
+# Sorted by time, so date filters skip most row groups.
+REBUILD = """
+INSERT INTO doc_facts
+WITH latest_label AS (
+    SELECT doc_id, arg_max(label, labeled_at) AS label FROM labels GROUP BY doc_id
+),
+scored AS (
+    SELECT s.* FROM sentiment s JOIN models m ON m.version = s.model_version AND m.active
+),
+assigned AS (
+    SELECT doc_id, topic FROM doc_topics WHERE run_id = (SELECT max(run_id) FROM topic_runs)
+)
+SELECT d.doc_id, d.created_at,
+       timezone('UTC', d.created_at)::DATE,
+       date_trunc('week', timezone('UTC', d.created_at))::DATE,
+       date_trunc('month', timezone('UTC', d.created_at))::DATE,
+       d.kind, d.source, d.channel, d.brand, d.product, d.campaign, s.language, d.rating,
+       coalesce(l.label, s.label),
+       CASE l.label WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0
+                    WHEN 'neutral' THEN 0.0 ELSE s.score END,
+       l.label IS NOT NULL,
+       a.topic
+FROM documents d
+LEFT JOIN scored s ON s.doc_id = d.doc_id
+LEFT JOIN latest_label l ON l.doc_id = d.doc_id
+LEFT JOIN assigned a ON a.doc_id = d.doc_id
+ORDER BY d.created_at
+"""
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute(FINGERPRINT).fetchall()[0][0]
+
+
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(STORED_FINGERPRINT).fetchall()[0][0] == fingerprint(con)
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ``doc_facts`` (about a second per million documents on two cores)."""
+    con.execute("DELETE FROM doc_facts")
+    con.execute(REBUILD)
+    con.execute("DELETE FROM facts_state")
+    con.execute("INSERT INTO facts_state VALUES (?, now())", [fingerprint(con)])
+
+
+def refresh_if_stale(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> bool:
+    """Rebuild when the source tables changed since the last build; True when it did.
+
+    ``own_transaction=False`` when the caller's open transaction should include the rebuild
+    (an ingest: readers then see the new documents and their facts together).
+    """
+    if is_current(con):
+        return False
+    if not own_transaction:
+        refresh(con)
+        return True
+    con.execute("BEGIN TRANSACTION")
+    try:
+        refresh(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return True

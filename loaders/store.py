@@ -82,7 +82,9 @@ def schema_version(con: duckdb.DuckDBPyConnection, catalog: str | None = None) -
     ).fetchall()[0][0]
     if not exists:
         return 0
-    table = f"{catalog}.main.schema_version" if catalog else "schema_version"
+    # The catalog is named after the file ("my-brand" for my-brand.duckdb): quote it.
+    quoted = '"' + catalog.replace('"', '""') + '"' if catalog else None
+    table = f"{quoted}.main.schema_version" if quoted else "schema_version"
     return con.execute(f"SELECT coalesce(max(version), 0) FROM {table}").fetchall()[0][0]  # noqa: S608 - catalog is our constant
 
 

@@ -91,3 +91,12 @@ def test_settings_errors_say_how_to_fix(tmp_path):
 def test_every_setting_is_documented():
     docs = Settings.field_docs()
     assert docs and all(len(text) > 20 for text in docs.values())
+
+
+def test_a_file_name_that_is_not_an_identifier_reopens(tmp_path):
+    db = tmp_path / "my-brand 2025.duckdb"  # the catalog DuckDB names after the file
+    for _ in range(2):
+        with store.session(db) as con:
+            assert store.schema_version(con, "my-brand 2025") == store.LATEST_VERSION
+    with store.session(db, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM doc_facts").fetchall() == [(0,)]

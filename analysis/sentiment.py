@@ -19,7 +19,7 @@ import duckdb
 from analysis import queries, registry
 from analysis.labels import LABELS
 from analysis.training import Example
-from loaders import store
+from loaders import facts, store
 from loaders.errors import BrandpulseError, explain
 from loaders.settings import Settings
 
@@ -230,7 +230,12 @@ def add_correction(settings: Settings, doc_id: str, label: str, note: str | None
                     fix="copy the id from the labeling queue or a drill-down.",
                 )
             )
+        con.execute("BEGIN TRANSACTION")
+        was_current = facts.is_current(con)
         con.execute(queries.INSERT_LABEL, [doc_id, label, note])
+        if was_current:  # one row changes: no need to rebuild the read model for a click
+            facts.apply_correction(con, doc_id, label)
+        con.execute("COMMIT")
 
 
 def corrections(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -5,6 +5,8 @@ Built from documents, the active model's sentiment, the newest human correction 
 current topic model. Every read-write :func:`loaders.store.session` and every ingest calls
 :func:`refresh_if_stale` before it commits, which compares a cheap fingerprint of those
 tables with the one stored at the last build; so no writer has to remember to refresh it.
+The fingerprint counts the append-only tables and checksums the ones edited in place
+(topic assignments and merges), about 20 ms at a million documents.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ SELECT concat_ws('|',
     (SELECT coalesce(max(version), '') FROM models WHERE active),
     (SELECT count(*) FROM labels),
     (SELECT coalesce(max(run_id), 0) FROM topic_runs),
-    (SELECT count(*) FROM doc_topics),
-    (SELECT count(*) FROM topics WHERE merged_into IS NOT NULL))
+    (SELECT sum(hash(doc_id, run_id, topic)) FROM doc_topics),  -- merges move documents
+    (SELECT sum(hash(run_id, topic, merged_into)) FROM topics))
 """
 STORED_FINGERPRINT = "SELECT max(fingerprint) FROM facts_state"
 # Sorted by time, so date filters skip most row groups.
@@ -58,6 +60,24 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 def is_current(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute(STORED_FINGERPRINT).fetchall()[0][0] == fingerprint(con)
+
+
+APPLY_CORRECTION = """
+UPDATE doc_facts
+SET label = ?, corrected = true,
+    score = CASE ? WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0 ELSE 0.0 END
+WHERE doc_id = ?
+"""
+
+
+def apply_correction(con: duckdb.DuckDBPyConnection, doc_id: str, label: str) -> None:
+    """Update one document's facts for a new human label, and mark the facts current.
+
+    Only valid when the facts were current before the label was inserted, in the same
+    transaction; a labeling click then costs one UPDATE instead of a rebuild.
+    """
+    con.execute(APPLY_CORRECTION, [label, label, doc_id])
+    con.execute("UPDATE facts_state SET fingerprint = ?, refreshed_at = now()", [fingerprint(con)])
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:

@@ -363,3 +363,37 @@ def test_a_filter_changes_the_sentiment_charts(monkeypatch, sample_db):
     assert sum(decoded(ratings.y)) == scalar(
         sample_db, "SELECT count(*) FROM documents WHERE rating > 0 AND brand = 'Pinecup'"
     )
+
+
+def test_topics_page_merges_topics(monkeypatch, writable_db):
+    with store.session(writable_db) as con:  # the tiny test embedder finds one topic: add two
+        con.execute(
+            "INSERT INTO topics SELECT run_id, topic + 1, 'second', [], 0, NULL, NULL, centroid, [] "
+            "FROM topics WHERE topic = 0"
+        )
+        con.execute(
+            "UPDATE doc_topics SET topic = 1 WHERE doc_id IN "
+            "(SELECT doc_id FROM documents WHERE kind = 'review')"
+        )
+    app = open_page(monkeypatch, writable_db, "topics")
+    assert sorted(app.dataframe[0].value["topic"]) == [0, 1]
+    app.multiselect[0].set_value([1])
+    next(b for b in app.button if b.label == "Merge").click()
+    check(app.run())
+    assert list(app.dataframe[0].value["topic"]) == [0]
+    assert rows(writable_db, "SELECT DISTINCT topic FROM doc_topics WHERE topic >= 0") == [(0,)]
+
+
+@pytest.mark.slow
+def test_the_empty_state_loads_the_sample_data(monkeypatch, tmp_path, tiny_model, tiny_base):
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
+    monkeypatch.setenv("BRANDPULSE_TOPIC_EMBEDDING_MODEL", str(tiny_base))
+    db = tmp_path / "fresh.duckdb"
+    app = open_page(monkeypatch, db)
+    button(app, "Load the sample data").click()
+    check(app.run(timeout=600))
+    assert [t.value for t in app.title] == ["Overview"]
+    assert "Analysis done: scored" in app.success[0].value
+    week = scalar(db, WEEK_VOLUME, [None, None])
+    assert metric(app, "Volume") == f"{week:,}"
+    assert scalar(db, "SELECT count(*) FROM campaigns") == 3

@@ -78,3 +78,27 @@ def test_an_ingest_brings_its_facts_in_the_same_transaction(settings):
     )
     with store.session(settings.db, read_only=True) as con:
         assert facts.is_current(con)
+
+
+def test_a_labeling_click_updates_one_row_without_a_rebuild(settings, monkeypatch):
+    from analysis.sentiment import add_correction
+
+    with store.session(settings=settings) as con:
+        insert_documents(con, DOCS)
+        score(con, "m1", {"a": "positive", "b": "negative", "c": "neutral"})
+
+    def no_rebuild(con):
+        raise AssertionError("a labeling click rebuilt doc_facts")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(facts, "refresh", no_rebuild)
+        add_correction(settings, "b", "positive")
+    assert rows(settings.db, FACTS) == rows(settings.db, LIVE)
+    assert rows(settings.db, "SELECT score FROM doc_facts WHERE doc_id = 'b'") == [(1.0,)]
+    with store.session(settings.db, read_only=True) as con:
+        assert facts.is_current(con)
+    # A rebuild from scratch gives the same rows.
+    before = rows(settings.db, "SELECT * FROM doc_facts ORDER BY doc_id")
+    with store.session(settings=settings) as con:
+        facts.refresh(con)
+    assert rows(settings.db, "SELECT * FROM doc_facts ORDER BY doc_id") == before

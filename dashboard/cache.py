@@ -75,3 +75,15 @@ def schema() -> dict[str, list[tuple[str, str]]]:
     """Tables and columns for the Explore page's schema browser."""
     path = db_path()
     return _schema(str(path), _data_version(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _preview(path: str, file_id: str) -> Any:
+    from loaders.ingest import preview_file
+
+    return preview_file(path, settings=settings())
+
+
+def preview(path: Path, file_id: str) -> Any:
+    """The Data page's preview and suggested mapping of an uploaded file (read once)."""
+    return _preview(str(path), file_id)

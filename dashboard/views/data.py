@@ -11,7 +11,7 @@ import streamlit as st
 from analysis.overview import analysis_state
 from dashboard import cache, ui
 from loaders.info import RUN_COLUMNS, rejected_rows
-from loaders.ingest import ingest_file, preview_file
+from loaders.ingest import ingest_file
 from loaders.mapping import FIELDS, KINDS, REQUIRED_FIELDS
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
@@ -40,7 +40,7 @@ elif uploaded is not None:
     path = folder / Path(uploaded.name).name
     if not path.exists():
         path.write_bytes(uploaded.getvalue())
-    preview = preview_file(path, settings=settings)
+    preview = cache.preview(path, uploaded.file_id)
     st.caption(
         f"{preview.format.upper()}"
         + (f", {preview.encoding}" if preview.encoding else "")

@@ -107,20 +107,21 @@ if ratings:
     )
 
 st.subheader("The posts behind the chart")
+period_key = f"sentiment_period_{grain}_{segment}"  # its choices change with these
 st.caption("Click a point in the net sentiment chart, or pick a period here.")
 periods = sorted(trend["period"].unique(), reverse=True)
 segments = sorted(trend["segment"].unique()) if segment else []
 selected = event.selection.points if event and event.selection else []
 if selected and selected != st.session_state.get("sentiment_last_points"):
     st.session_state["sentiment_last_points"] = selected
-    st.session_state["sentiment_period"] = pd.Timestamp(selected[0]["x"]).date()
+    st.session_state[period_key] = pd.Timestamp(selected[0]["x"]).date()
     if segment and selected[0].get("customdata"):
         st.session_state["sentiment_segment_value"] = selected[0]["customdata"][0]
 picked_period = st.selectbox(
     "Period",
     [None, *periods],
     format_func=lambda p: "all" if p is None else str(p),
-    key="sentiment_period",
+    key=period_key,
 )
 picked_segment = (
     st.selectbox(

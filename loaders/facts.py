@@ -1,4 +1,6 @@
-"""The ``doc_facts`` read model: one narrow row per document with everything charts filter
+"""Read models derived from the source tables: ``doc_facts`` and ``campaign_documents``.
+
+``doc_facts``: one narrow row per document with everything charts filter
 and aggregate on, so a page's figures are single-table scans instead of four-way joins.
 
 Built from documents, the active model's sentiment, the newest human correction and the
@@ -54,6 +56,58 @@ ORDER BY d.created_at
 """
 
 
+# --- campaign attribution ---------------------------------------------------------------------
+# Hashtags and UTM tags name a campaign wherever and whenever they appear (talk about a
+# campaign after it ended is still about it); keywords are ambiguous, so they count only
+# within the campaign's dates and for its brand. The export's own campaign column counts
+# when it holds the campaign's name or UTM tag.
+ATTRIBUTE = r"""
+INSERT INTO campaign_documents
+WITH tagged AS (
+    SELECT doc_id, list_distinct(regexp_extract_all(lower(text), '#(\w+)', 1)) AS hashtags
+    FROM documents WHERE text LIKE '%#%'
+)
+SELECT c.name, t.doc_id, 'hashtag'
+FROM campaigns c JOIN tagged t ON list_has_any(c.hashtags, t.hashtags)
+UNION ALL
+SELECT c.name, d.doc_id, 'utm'
+FROM campaigns c JOIN documents d
+    ON c.utm_campaign IS NOT NULL
+   AND (regexp_extract(coalesce(d.url, ''), '[?&]utm_campaign=([^&#\s]+)', 1) = c.utm_campaign
+        OR regexp_extract(d.text, '[?&]utm_campaign=([^&#\s]+)', 1) = c.utm_campaign)
+UNION ALL
+SELECT c.name, d.doc_id, 'field'
+FROM campaigns c JOIN documents d
+    ON lower(d.campaign) IN (lower(c.name), lower(coalesce(c.utm_campaign, c.name)))
+UNION ALL
+SELECT c.name, d.doc_id, 'keyword'
+FROM campaigns c JOIN documents d
+    ON len(c.keywords) > 0
+   AND timezone('UTC', d.created_at)::DATE BETWEEN c.start_date AND c.end_date
+   AND (c.brand IS NULL OR d.brand = c.brand)
+   AND list_bool_or(list_transform(c.keywords, lambda k: contains(lower(d.text), lower(k))))
+"""
+ATTRIBUTION_FINGERPRINT = """
+SELECT concat_ws('|',
+    (SELECT count(*) FROM documents),
+    (SELECT coalesce(sum(hash(name, brand, start_date, end_date, hashtags, utm_campaign,
+                              keywords)), 0) FROM campaigns))
+"""
+
+
+def attribution_current(con: duckdb.DuckDBPyConnection) -> bool:
+    stored = con.execute("SELECT max(fingerprint) FROM attribution_state").fetchall()[0][0]
+    return stored == con.execute(ATTRIBUTION_FINGERPRINT).fetchall()[0][0]
+
+
+def attribute_campaigns(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild ``campaign_documents`` from the campaigns' hashtags, UTM tags and keywords."""
+    con.execute("DELETE FROM campaign_documents")
+    con.execute(ATTRIBUTE)
+    con.execute("DELETE FROM attribution_state")
+    con.execute("INSERT INTO attribution_state SELECT (" + ATTRIBUTION_FINGERPRINT + "), now()")
+
+
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute(FINGERPRINT).fetchall()[0][0]
 
@@ -94,14 +148,22 @@ def refresh_if_stale(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = 
     ``own_transaction=False`` when the caller's open transaction should include the rebuild
     (an ingest: readers then see the new documents and their facts together).
     """
-    if is_current(con):
+    stale_facts, stale_attribution = not is_current(con), not attribution_current(con)
+    if not stale_facts and not stale_attribution:
         return False
+
+    def rebuild() -> None:
+        if stale_facts:
+            refresh(con)
+        if stale_attribution:
+            attribute_campaigns(con)
+
     if not own_transaction:
-        refresh(con)
+        rebuild()
         return True
     con.execute("BEGIN TRANSACTION")
     try:
-        refresh(con)
+        rebuild()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -47,6 +47,29 @@ def insert_documents(con, documents: list[tuple]) -> None:
     con.unregister("new_documents")
 
 
+def score_with_ground_truth(settings: Settings) -> None:
+    """Give the ingested sample data its intended sentiment (ground_truth.csv) as the
+    active model's labels: tests of insight then check the statistics, not a model."""
+    from loaders import sample
+
+    truth = str(SAMPLE / sample.TRUTH_FILE)
+    with store.session(settings=settings) as con:
+        con.execute(
+            "INSERT INTO models VALUES ('ground-truth', 'test', ?, NULL, NULL, NULL, now(), true)",
+            [truth],
+        )
+        con.execute(
+            """
+            INSERT INTO sentiment
+            SELECT d.doc_id, 'ground-truth', g.sentiment, 0, 0, 0,
+                   CASE g.sentiment WHEN 'positive' THEN 1 WHEN 'negative' THEN -1 ELSE 0 END,
+                   g.language, NULL, now()
+            FROM documents d JOIN read_csv(?) g ON g.doc_id = d.external_id
+            """,
+            [truth],
+        )
+
+
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with store.session(db, read_only=True) as con:
         return con.execute(sql, params or []).fetchall()

@@ -15,7 +15,7 @@ from analysis import topics, trends
 from loaders import sample, store
 from loaders.ingest import ingest_file
 from loaders.settings import Settings
-from tests.conftest import SAMPLE, rows
+from tests.conftest import SAMPLE, rows, score_with_ground_truth
 
 pytestmark = pytest.mark.slow
 DEFECT_WEEK = "2025-W41"
@@ -27,21 +27,7 @@ def fitted(tmp_path_factory) -> tuple[Settings, topics.FitResult]:
     settings = Settings(db=folder / "sample.duckdb", model_dir=folder / "models")
     for name in sample.DOCUMENT_FILES:
         ingest_file(SAMPLE / name, settings=settings)
-    with store.session(settings=settings) as con:
-        con.execute(
-            "INSERT INTO models VALUES ('ground-truth', 'test', ?, NULL, NULL, NULL, now(), true)",
-            [str(SAMPLE / sample.TRUTH_FILE)],
-        )
-        con.execute(
-            """
-            INSERT INTO sentiment
-            SELECT d.doc_id, 'ground-truth', g.sentiment, 0, 0, 0,
-                   CASE g.sentiment WHEN 'positive' THEN 1 WHEN 'negative' THEN -1 ELSE 0 END,
-                   g.language, NULL, now()
-            FROM documents d JOIN read_csv(?) g ON g.doc_id = d.external_id
-            """,
-            [str(SAMPLE / sample.TRUTH_FILE)],
-        )
+    score_with_ground_truth(settings)
     return settings, topics.fit_topics(settings)
 
 

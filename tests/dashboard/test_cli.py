@@ -6,7 +6,7 @@ import sys
 from click.testing import CliRunner
 
 from dashboard.cli import cli
-from tests.conftest import REPO, SAMPLE, scalar
+from tests.conftest import REPO, SAMPLE, rows, scalar
 
 
 def invoke(*args: str):
@@ -113,3 +113,17 @@ def test_console_script_entry_point(tmp_path):
         [sys.executable, "-m", "dashboard.cli", "--help"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0 and "ingest" in result.stdout
+
+
+def test_campaign_results_table(demo_run):
+    db, _ = demo_run
+    result = invoke("campaigns", "results", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "uplift [95% CI]" in lines[0]
+    refill = next(line for line in lines if line.startswith("Refill Rewards"))
+    posts = rows(
+        db,
+        "SELECT count(DISTINCT doc_id) FROM campaign_documents WHERE campaign = 'Refill Rewards'",
+    )[0][0]
+    assert f" {posts} " in refill and "2025-09-15 to 2025-10-05" in refill

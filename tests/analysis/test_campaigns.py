@@ -1,0 +1,161 @@
+"""Campaign attribution rules and campaign results (uplift, share of voice, own posts)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from analysis.campaigns import (
+    Sentiment,
+    campaign_posts,
+    campaign_result,
+    compare_campaigns,
+    net_difference,
+)
+from loaders import sample, store
+from loaders.campaigns import import_campaigns
+from loaders.errors import BrandpulseError
+from loaders.ingest import ingest_file
+from tests.conftest import SAMPLE, insert_documents, rows, score_with_ground_truth
+
+CAMPAIGNS = (
+    "name,brand,start,end,channels,hashtags,utm_campaign,keywords,budget\n"
+    "Spring Sale,Tidewell,2025-03-01,2025-03-14,instagram,#SpringSale,spring_sale,spring deal,1000\n"
+    "Glow,Glacio,2025-03-01,2025-03-31,twitter,#Glow,,glow up,\n"
+)
+
+
+def test_attribution_rules(settings, tmp_path):
+    with store.session(settings=settings) as con:
+        insert_documents(
+            con,
+            [
+                ("tag", "social", "x", "Tidewell", "2025-03-02 10:00+00", "Love the #springsale!"),
+                (
+                    "late-tag",
+                    "social",
+                    "x",
+                    "Tidewell",
+                    "2025-05-01 10:00+00",
+                    "#SpringSale was meh",
+                ),
+                (
+                    "utm",
+                    "social",
+                    "x",
+                    "Tidewell",
+                    "2025-03-03 10:00+00",
+                    "see https://t.example/s?utm_source=ig&utm_campaign=spring_sale&x=1",
+                ),
+                (
+                    "word",
+                    "review",
+                    "y",
+                    "Tidewell",
+                    "2025-03-04 10:00+00",
+                    "Got a Spring Deal today",
+                ),
+                (
+                    "word-late",
+                    "review",
+                    "y",
+                    "Tidewell",
+                    "2025-04-04 10:00+00",
+                    "spring deal again",
+                ),
+                ("word-rival", "review", "y", "Glacio", "2025-03-04 10:00+00", "their spring deal"),
+                ("both", "social", "x", "Glacio", "2025-03-05 10:00+00", "#glow and #SpringSale"),
+                (
+                    "none",
+                    "social",
+                    "x",
+                    "Tidewell",
+                    "2025-03-05 10:00+00",
+                    "springsale without tag",
+                ),
+                ("prefix", "social", "x", "Tidewell", "2025-03-05 10:00+00", "#SpringSales2 no"),
+            ],
+        )
+    path = tmp_path / "campaigns.csv"
+    path.write_text(CAMPAIGNS, encoding="utf-8")
+    import_campaigns(path, settings=settings)
+    found = rows(settings.db, "SELECT campaign, doc_id, rule FROM campaign_documents ORDER BY ALL")
+    assert found == [
+        ("Glow", "both", "hashtag"),
+        ("Spring Sale", "both", "hashtag"),
+        ("Spring Sale", "late-tag", "hashtag"),
+        ("Spring Sale", "tag", "hashtag"),
+        ("Spring Sale", "utm", "utm"),
+        ("Spring Sale", "word", "keyword"),
+    ]
+    with store.session(settings=settings) as con:  # a new document is attributed on write
+        insert_documents(
+            con, [("new", "social", "x", "Glacio", "2025-03-20 10:00+00", "time to glow up")]
+        )
+    assert rows(
+        settings.db, "SELECT campaign, rule FROM campaign_documents WHERE doc_id = 'new'"
+    ) == [("Glow", "keyword")]
+
+
+def test_net_difference_interval():
+    before = Sentiment(documents=400, labeled=400, positive=200, negative=100)  # net 0.25
+    during = Sentiment(documents=400, labeled=400, positive=260, negative=60)  # net 0.5
+    change, low, high = net_difference(during, before)
+    assert change == pytest.approx(0.25)
+    # var(before) = 0.75 - 0.0625, var(during) = 0.8 - 0.25: se = sqrt((0.6875 + 0.55) / 400)
+    assert high - change == pytest.approx(1.959964 * ((0.6875 + 0.55) / 400) ** 0.5, rel=1e-5)
+    assert low > 0
+    assert net_difference(during, Sentiment()) is None
+
+
+@pytest.fixture(scope="module")
+def sample_with_truth(tmp_path_factory):
+    from loaders.settings import Settings
+
+    folder = tmp_path_factory.mktemp("campaigns-sample")
+    settings = Settings(db=folder / "sample.duckdb", model_dir=folder / "models")
+    for name in sample.DOCUMENT_FILES:
+        ingest_file(SAMPLE / name, settings=settings)
+    import_campaigns(SAMPLE / sample.CAMPAIGNS_FILE, settings=settings)
+    score_with_ground_truth(settings)
+    return settings
+
+
+def test_attribution_finds_the_planted_campaign_posts(sample_with_truth):
+    with (SAMPLE / sample.TRUTH_FILE).open(encoding="utf-8") as handle:
+        theme = {row["doc_id"]: row["theme"] for row in csv.DictReader(handle)}
+    attributed = rows(
+        sample_with_truth.db,
+        "SELECT c.campaign, d.external_id FROM campaign_documents c JOIN documents d USING (doc_id)",
+    )
+    for campaign, planted in (
+        ("Refill Rewards", "refill_rewards"),
+        ("Grind Never Stops", "grind_backlash"),
+    ):
+        found = {doc for name, doc in attributed if name == campaign}
+        truth = {doc for doc, t in theme.items() if t == planted}
+        assert len(found & truth) / len(found) >= 0.9  # precision
+        assert len(found & truth) / len(truth) >= 0.9  # recall
+
+
+def test_uplift_recovers_the_planted_campaign_effects(sample_with_truth):
+    with store.session(settings=sample_with_truth, read_only=True) as con:
+        results = {r.name: r for r in compare_campaigns(con)}
+        worst = campaign_posts(con, "Grind Never Stops", positive=False, limit=3)
+    refill, grind = results["Refill Rewards"], results["Grind Never Stops"]
+    # #RefillRewards lifts Tidewell's sentiment; #GrindNeverStops backfires.
+    assert refill.verdict == "lifted" and 0.05 < refill.uplift[0] < 0.5
+    assert grind.verdict == "backfired" and -0.6 < grind.uplift[0] < -0.1
+    assert refill.campaign_posts.net > 0.8 and grind.campaign_posts.net < -0.8
+    # The campaigns drew attention: Tidewell's share of voice rose while they ran.
+    for result in (refill, grind):
+        voice = result.share_of_voice
+        assert voice["during"] > voice["before"]
+    assert all(post["label"] == "negative" for post in worst)
+    assert all("grind" in post["text"].lower() for post in worst)
+    with (
+        store.session(settings=sample_with_truth, read_only=True) as con,
+        pytest.raises(BrandpulseError, match="No campaign named 'Nope'"),
+    ):
+        campaign_result(con, "Nope")

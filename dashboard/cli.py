@@ -878,6 +878,45 @@ def topics_spikes(db: Path | None) -> None:
         click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {drivers}")
 
 
+@cli.command()
+@click.option("--week", help="ISO week such as 2025-W41 (default: the last 7 days with data).")
+@click.option(
+    "--brand", "own_brand", help="Your brand: cards about it; others count as competitors."
+)
+@click.option("-n", "limit", default=8, show_default=True, help="How many cards.")
+@click.option("--examples/--no-examples", default=True, show_default=True)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def insights(
+    week: str | None, own_brand: str | None, limit: int, examples: bool, db: Path | None
+) -> None:
+    """The notable facts of a week, ranked, each with its figures and example posts."""
+    from datetime import timedelta
+
+    from analysis.insights import insight_cards
+    from analysis.overview import Period, default_period
+    from analysis.trends import parse_week
+    from loaders import store
+
+    with store.session(settings=_settings(db), read_only=True) as con:
+        if week:
+            monday = parse_week(week)
+            period = Period(monday, monday + timedelta(days=6))
+        else:
+            period = default_period(con)
+        if period is None:
+            click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
+            return
+        cards = insight_cards(con, period, own_brand=own_brand, limit=limit)
+    click.echo(f"{period.start} to {period.end}, against the {period.days} days before:")
+    if not cards:
+        click.echo("Nothing notable.")
+    for number, card in enumerate(cards, 1):
+        click.echo(f"\n{number}. [{card.kind}] {card.title}")
+        if examples:
+            for post in card.examples:
+                click.echo(f"   - {' '.join(post['text'].split())[:150]}")
+
+
 @cli.command("config")
 def show_config() -> None:
     """Show the effective settings and what each one does."""

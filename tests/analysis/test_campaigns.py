@@ -159,3 +159,31 @@ def test_uplift_recovers_the_planted_campaign_effects(sample_with_truth):
         pytest.raises(BrandpulseError, match="No campaign named 'Nope'"),
     ):
         campaign_result(con, "Nope")
+
+
+def test_insight_cards_for_a_campaign_and_a_competitor_outage(sample_with_truth):
+    from datetime import date
+
+    from analysis.insights import insight_cards
+    from analysis.overview import Period
+
+    with store.session(settings=sample_with_truth, read_only=True) as con:
+        grind = insight_cards(
+            con, Period(date(2025, 10, 27), date(2025, 11, 9)), own_brand="Tidewell"
+        )
+        outage = insight_cards(
+            con, Period(date(2025, 11, 10), date(2025, 11, 16)), own_brand="Tidewell"
+        )
+        expected = campaign_result(con, "Grind Never Stops").uplift
+    backfire = next(c for c in grind if c.kind == "campaign_backfire")
+    assert backfire.facts["campaign"] == "Grind Never Stops"
+    assert backfire.facts["uplift"] == round(expected[0], 3) < 0
+    assert f"{expected[0]:+.2f}" in backfire.title
+    assert len(backfire.examples) == 3
+    assert all(e["label"] == "negative" for e in backfire.examples)
+    assert [c.weight for c in grind] == sorted((c.weight for c in grind), reverse=True)
+    # Glacio's outage week is Tidewell's competitor's bad week.
+    rival = next(c for c in outage if c.kind == "competitor_bad_week")
+    assert rival.facts["brand"] == "Glacio"
+    assert rival.facts["share_negative"] > rival.facts["share_negative_before"] + 0.1
+    assert all(e["brand"] == "Glacio" and e["label"] == "negative" for e in rival.examples)

@@ -88,3 +88,25 @@ def test_defect_week_is_emerging_and_a_spike_driven_by_it(fitted):
     with store.session(settings=settings, read_only=True) as con:
         before = trends.emerging_topics(con, "2025-W40")
     assert not any(e.emerging and e.topic == lid for e in before)
+
+
+def test_defect_week_insight_cards(fitted):
+    from datetime import timedelta
+
+    from analysis.insights import insight_cards
+    from analysis.overview import Period
+
+    settings, _ = fitted
+    lid = lid_topic(settings)
+    monday = trends.parse_week(DEFECT_WEEK)
+    with store.session(settings=settings, read_only=True) as con:
+        cards = insight_cards(con, Period(monday, monday + timedelta(days=6)))
+        names = topics.topic_names(con)
+    top = cards[0]
+    assert top.kind == "rising_negative_topic" and top.facts["topic"] == names[lid]
+    assert top.facts["emerging"] and top.facts["share_negative"] > 0.8
+    assert all("lid" in e["text"].lower() or "leak" in e["text"].lower() for e in top.examples)
+    spikes = [c for c in cards if c.kind == "spike"]
+    assert {c.facts["metric"] for c in spikes} == {"volume", "negative_share"}
+    assert all(c.facts["drivers"][0] == names[lid] for c in spikes)
+    assert any(c.kind == "praised_theme" for c in cards)

@@ -127,3 +127,13 @@ def test_campaign_results_table(demo_run):
         "SELECT count(DISTINCT doc_id) FROM campaign_documents WHERE campaign = 'Refill Rewards'",
     )[0][0]
     assert f" {posts} " in refill and "2025-09-15 to 2025-10-05" in refill
+
+
+def test_insights_prints_ranked_cards(demo_run):
+    db, _ = demo_run
+    result = invoke("insights", "--week", "2025-W46", "--brand", "Tidewell", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2025-11-10 to 2025-11-16, against the 7 days before:")
+    assert "\n1. [" in result.output
+    empty = invoke("insights", "--db", str(db.parent / "none.duckdb"))
+    assert "No documents yet" in empty.output

@@ -59,3 +59,7 @@ class TrainingDataError(BrandpulseError):
 
 class TopicError(BrandpulseError):
     """Topics cannot be fitted, assigned or edited as asked (too few texts, unknown topic)."""
+
+
+class GeneratorError(BrandpulseError):
+    """A text generator (local model or chat-completions endpoint) failed or is unreachable."""

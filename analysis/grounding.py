@@ -6,7 +6,7 @@ A fluent suggestion that invents facts is worse than none. A variant passes when
   38 percent; a count as 303 or 303.0);
 * it names no brand, product or campaign from the database that the card does not name;
 * every required keyword is there and no banned word is;
-* it fits the format's length limit.
+* it fits the format's length limit, and leaves no blank to fill in ("[Customer Name]").
 
 When a model is unavailable or every variant fails, :func:`fallback_copy` phrases the card
 itself from templates that only use its facts.
@@ -21,6 +21,7 @@ from typing import Any
 
 # Characters; ad headlines follow the common 30-character search-ad limit.
 LENGTH_LIMITS = {"social_post": 280, "email_subject": 78, "ad_headline": 30, "review_reply": 600}
+_PLACEHOLDER = re.compile(r"\[[^\]]{2,40}\]|\{[^}]{2,40}\}|<[A-Za-z ]{2,40}>")
 _NUMBER = re.compile(r"(?<![\w.])[-+−]?\$?\d+(?:[.,]\d+)*(?:\s?%| percent)?(?![\w])", re.I)
 
 
@@ -92,6 +93,9 @@ def check_variant(
     problems = []
     if not text.strip():
         return GroundingCheck(False, ["empty"])
+    placeholder = _PLACEHOLDER.search(text)
+    if placeholder:  # small models write letters with blanks: "Dear [Customer Name]"
+        problems.append(f"the placeholder '{placeholder.group()}' is left in")
     limit = LENGTH_LIMITS.get(fmt)
     if limit and len(text) > limit:
         problems.append(

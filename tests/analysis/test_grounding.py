@@ -36,6 +36,7 @@ def test_grounded_text_passes():
         ("$20 gift card for you", "the number '$20' is not in the card's facts"),
         ("Unlike Glacio, we listen.", "'Glacio' is named, but the card is not about it"),
         ("Try the new Trail Bottle.", "'Trail Bottle' is named, but the card is not about it"),
+        ("Dear [Customer Name], thanks!", "the placeholder '[Customer Name]' is left in"),
     ],
 )
 def test_invented_numbers_and_names_are_rejected(text, expected):

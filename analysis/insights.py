@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from analysis.campaigns import compare_campaigns
+from analysis.campaigns import campaign_posts, compare_campaigns
 from analysis.filters import NO_FILTERS, Filters
 from analysis.overview import Period, find_posts, top_movers
 from analysis.topics import topic_names
@@ -169,17 +169,11 @@ def _campaigns(con, period, filters) -> list[Card]:
                 },
                 [
                     {k: p[k] for k in ("doc_id", "created_at", "source", "text", "label")}
-                    for p in _campaign_examples(con, result.name, lifted)
+                    for p in campaign_posts(con, result.name, positive=lifted, limit=3)
                 ],
             )
         )
     return cards
-
-
-def _campaign_examples(con, name: str, positive: bool) -> list[dict[str, Any]]:
-    from analysis.campaigns import campaign_posts
-
-    return campaign_posts(con, name, positive=positive, limit=3)
 
 
 def _share_rises(con, by: str, period: Period, filters: Filters) -> list[tuple[Any, Any]]:

@@ -231,11 +231,15 @@ def add_correction(settings: Settings, doc_id: str, label: str, note: str | None
                 )
             )
         con.execute("BEGIN TRANSACTION")
-        was_current = facts.is_current(con)
-        con.execute(queries.INSERT_LABEL, [doc_id, label, note])
-        if was_current:  # one row changes: no need to rebuild the read model for a click
-            facts.apply_correction(con, doc_id, label)
-        con.execute("COMMIT")
+        try:
+            was_current = facts.is_current(con)
+            con.execute(queries.INSERT_LABEL, [doc_id, label, note])
+            if was_current:  # one row changes: no need to rebuild the read model for a click
+                facts.apply_correction(con, doc_id, label)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
 
 def corrections(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

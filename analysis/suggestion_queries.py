@@ -41,7 +41,8 @@ LIST = (
 WHERE (?::VARCHAR IS NULL OR status = ?)
   AND (?::DATE IS NULL OR period_end >= ?)
   AND (?::DATE IS NULL OR period_start <= ?)
-ORDER BY period_end DESC, card_title, format, id
+ORDER BY period_end DESC, card_title,
+         list_position(['social_post', 'email_subject', 'ad_headline', 'review_reply'], format), id
 """
 )
 

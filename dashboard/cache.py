@@ -87,3 +87,29 @@ def _preview(path: str, file_id: str) -> Any:
 def preview(path: Path, file_id: str) -> Any:
     """The Data page's preview and suggested mapping of an uploaded file (read once)."""
     return _preview(str(path), file_id)
+
+
+def write(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``function(connection, *args, **kwargs)`` on a short read-write connection (an edit)."""
+    with store.session(settings=settings()) as con:
+        return function(con, *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _generator(choice: str, base_url: str, model: str, key: str, model_dir: str) -> Any:
+    from analysis.generators import make_generator
+
+    return make_generator(settings())
+
+
+def generator() -> Any:
+    """The copy generator the settings name, shared by every session (a local model loads
+    on its first use, once per process); None means fixed phrasings only."""
+    chosen = settings()
+    return _generator(
+        chosen.generator,
+        chosen.generator_base_url,
+        chosen.generator_model,
+        chosen.generator_api_key,
+        str(chosen.model_dir),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import re
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,34 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;|,]", value or "") if part.strip()]
 
 
+def parse_campaign(value: dict[str, str], where: str) -> dict[str, Any]:
+    """One campaign from text fields (as in the CSV), checked; ``where`` names it in errors."""
+    value = {field: (value.get(field) or "").strip() for field in ALIASES}
+    try:
+        start, end = date.fromisoformat(value["start"]), date.fromisoformat(value["end"])
+        budget = float(value["budget"]) if value["budget"] else None
+    except ValueError as error:
+        raise InputFileError(
+            explain(
+                f"{where}: {error}",
+                expected="dates as YYYY-MM-DD and a numeric budget",
+            )
+        ) from None
+    if not value["name"] or end < start:
+        raise InputFileError(f"{where}: a campaign needs a name and an end on or after its start.")
+    return {
+        "name": value["name"],
+        "brand": value["brand"] or None,
+        "start_date": start,
+        "end_date": end,
+        "channels": [c.lower() for c in _split(value["channels"])],
+        "hashtags": [h.lstrip("#").lower() for h in _split(value["hashtags"])],
+        "utm_campaign": value["utm_campaign"] or None,
+        "keywords": [k.lower() for k in _split(value["keywords"])],
+        "budget": budget,
+    }
+
+
 def read_campaigns(path: Path) -> list[dict[str, Any]]:
     """Parse and validate a campaigns CSV; raise InputFileError naming the first bad row."""
     try:
@@ -55,36 +84,7 @@ def read_campaigns(path: Path) -> list[dict[str, Any]]:
                     field: (row.get(column) or "").strip() if column else ""
                     for field, column in columns.items()
                 }
-                try:
-                    start, end = (
-                        date.fromisoformat(value["start"]),
-                        date.fromisoformat(value["end"]),
-                    )
-                    budget = float(value["budget"]) if value["budget"] else None
-                except ValueError as error:
-                    raise InputFileError(
-                        explain(
-                            f"{Path(path).name} line {line}: {error}",
-                            expected="dates as YYYY-MM-DD and a numeric budget",
-                        )
-                    ) from None
-                if not value["name"] or end < start:
-                    raise InputFileError(
-                        f"{Path(path).name} line {line}: a campaign needs a name and an end on or after its start."
-                    )
-                rows.append(
-                    {
-                        "name": value["name"],
-                        "brand": value["brand"] or None,
-                        "start_date": start,
-                        "end_date": end,
-                        "channels": [c.lower() for c in _split(value["channels"])],
-                        "hashtags": [h.lstrip("#").lower() for h in _split(value["hashtags"])],
-                        "utm_campaign": value["utm_campaign"] or None,
-                        "keywords": [k.lower() for k in _split(value["keywords"])],
-                        "budget": budget,
-                    }
-                )
+                rows.append(parse_campaign(value, f"{Path(path).name} line {line}"))
             return rows
     except FileNotFoundError:
         raise InputFileError(f"{path} does not exist.") from None
@@ -92,14 +92,10 @@ def read_campaigns(path: Path) -> list[dict[str, Any]]:
         raise InputFileError(f"{Path(path).name} cannot be read as CSV: {error}") from None
 
 
-def import_campaigns(
-    path: Path, *, db: Path | None = None, settings: Settings | None = None
-) -> int:
-    """Insert or replace the campaigns of ``path``; returns how many were stored."""
+def store_campaigns(rows: list[dict[str, Any]], settings: Settings) -> int:
+    """Insert or replace campaigns (parsed rows); attribution follows on commit."""
     import pyarrow as pa
 
-    settings = settings or load_settings()
-    rows = read_campaigns(path)
     table = pa.Table.from_pylist(
         rows,
         schema=pa.schema(
@@ -116,7 +112,24 @@ def import_campaigns(
             ]
         ),
     )
-    with store.session(db or settings.db, settings=settings) as con:
+    with store.session(settings=settings) as con:
         con.register("campaigns_arrow", table)
         con.execute(queries.UPSERT_CAMPAIGNS)
     return len(rows)
+
+
+def import_campaigns(
+    path: Path, *, db: Path | None = None, settings: Settings | None = None
+) -> int:
+    """Insert or replace the campaigns of ``path``; returns how many were stored."""
+    settings = settings or load_settings()
+    if db is not None:
+        settings = dataclasses.replace(settings, db=db)
+    return store_campaigns(read_campaigns(path), settings)
+
+
+def add_campaign(fields: dict[str, str], settings: Settings) -> dict[str, Any]:
+    """Insert or replace one campaign entered by hand (the dashboard's form)."""
+    campaign = parse_campaign(fields, f"Campaign '{fields.get('name') or ''}'")
+    store_campaigns([campaign], settings)
+    return campaign

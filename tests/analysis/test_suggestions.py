@@ -288,8 +288,8 @@ def test_approved_suggestions_export_as_csv_and_markdown(stored):
         markdown = export_approved(con, "markdown")
         assert get_suggestion(con, ids[0]).edited_text == "We hear you. A fix is coming."
     assert [(r["id"], r["format"], r["text"]) for r in table] == [
-        (str(ids[2]), "ad_headline", "Sealed for good"),
         (str(ids[0]), "social_post", "We hear you. A fix is coming."),
+        (str(ids[2]), "ad_headline", "Sealed for good"),
     ]
     assert table[0]["play"] == "Service recovery and FAQ"
     assert "posts: 303" in table[0]["evidence"] and "share negative: 96%" in table[0]["evidence"]

@@ -75,11 +75,16 @@ options = SuggestOptions(
     top_k=int(top_k),
     top_p=float(top_p),
 )
+source = (
+    f"Copy is written by {generator_name(writer)}"
+    if writer is not None
+    else "Copy comes from fixed phrasings of each card (generator setting 'template')"
+)
 st.caption(
     f"{period.start} to {period.end}, against the {period.days} days before (set the dates "
-    f"in the sidebar). Copy is written by {generator_name(writer)}; every variant is checked "
-    "against its card's facts, and failing ones are rewritten or replaced by a fixed phrasing. "
-    "Nothing is published: you approve what to use."
+    f"in the sidebar). {source}; every variant is checked against its card's facts, and "
+    "failing ones are rewritten or replaced by a fixed phrasing. Nothing is published: you "
+    "approve what to use."
 )
 
 cards = cache.data(

@@ -17,6 +17,8 @@ PAGES = {
     "overview": ("views/overview.py", "Overview"),
     "sentiment": ("views/sentiment.py", "Sentiment"),
     "topics": ("views/topics.py", "Topics"),
+    "campaigns": ("views/campaigns.py", "Campaigns"),
+    "suggestions": ("views/suggestions.py", "Suggestions"),
     "explore": ("views/explore.py", "Explore"),
     "data": ("views/data.py", "Data"),
     "labeling": ("views/labeling.py", "Labeling"),
@@ -397,3 +399,119 @@ def test_the_empty_state_loads_the_sample_data(monkeypatch, tmp_path, tiny_model
     week = scalar(db, WEEK_VOLUME, [None, None])
     assert metric(app, "Volume") == f"{week:,}"
     assert scalar(db, "SELECT count(*) FROM campaigns") == 3
+
+
+# --- campaigns and suggestions -------------------------------------------------------------------
+BRAND_NET = """
+SELECT (count(*) FILTER (WHERE label = 'positive') - count(*) FILTER (WHERE label = 'negative'))
+       / count(label)
+FROM doc_facts, campaigns c
+WHERE c.name = ? AND doc_facts.brand = c.brand AND day BETWEEN c.start_date AND c.end_date
+"""
+
+
+def test_campaigns_page_on_sample_data(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "campaigns")
+    table = app.dataframe[0].value
+    assert list(table["campaign"]) == [
+        r[0] for r in rows(sample_db, "SELECT name FROM campaigns ORDER BY start_date")
+    ]
+    for _, row in table.iterrows():
+        posts = scalar(
+            sample_db,
+            "SELECT count(DISTINCT doc_id) FROM campaign_documents WHERE campaign = ?",
+            [row["campaign"]],
+        )
+        assert row["posts"] == posts
+        assert row["brand net during"] == pytest.approx(
+            scalar(sample_db, BRAND_NET, [row["campaign"]])
+        )
+    uplift = chart_data(app, 0)
+    assert sorted(x for trace in uplift for x in decoded(trace.x)) == pytest.approx(
+        sorted(table["uplift"].dropna())
+    )
+    chooser = next(s for s in app.selectbox if s.label == "Campaign")
+    chooser.set_value("Grind Never Stops")
+    check(app.run())
+    posts = scalar(
+        sample_db,
+        "SELECT count(DISTINCT doc_id) FROM campaign_documents WHERE campaign = ?",
+        ["Grind Never Stops"],
+    )
+    assert metric(app, "Campaign posts") == f"{posts:,}"
+    assert metric(app, "Dates") == "27 Oct – 09 Nov 2025"
+
+
+def test_campaigns_page_adds_a_campaign(monkeypatch, writable_db):
+    app = open_page(monkeypatch, writable_db, "campaigns")
+    next(t for t in app.text_input if t.label == "Name").set_value("Summer Sip")
+    next(s for s in app.selectbox if s.label == "Brand").set_value("Tidewell")
+    next(d for d in app.date_input if d.label == "Start").set_value(date(2025, 10, 1))
+    next(d for d in app.date_input if d.label == "End").set_value(date(2025, 10, 20))
+    next(t for t in app.text_input if t.label == "Hashtags").set_value("#RefillRewards")
+    button(app, "Save campaign").click()
+    check(app.run())
+    assert "Campaign 'Summer Sip' saved." in app.success[0].value
+    assert rows(
+        writable_db, "SELECT brand, start_date, hashtags FROM campaigns WHERE name = 'Summer Sip'"
+    ) == [("Tidewell", date(2025, 10, 1), ["refillrewards"])]
+    same_tag = scalar(
+        writable_db,
+        "SELECT count(*) FROM campaign_documents WHERE campaign = 'Refill Rewards' AND rule = 'hashtag'",
+    )
+    assert (
+        scalar(writable_db, "SELECT count(*) FROM campaign_documents WHERE campaign = 'Summer Sip'")
+        == same_tag
+        > 0
+    )
+    assert "Summer Sip" in list(app.dataframe[0].value["campaign"])
+
+    next(t for t in app.text_input if t.label == "Name").set_value("Backwards")
+    next(d for d in app.date_input if d.label == "Start").set_value(date(2025, 10, 20))
+    next(d for d in app.date_input if d.label == "End").set_value(date(2025, 10, 1))
+    button(app, "Save campaign").click()
+    app.run()
+    assert [e.value for e in app.error] == [
+        "Campaign 'Backwards': a campaign needs a name and an end on or after its start."
+    ]
+
+
+def test_suggestions_page_writes_and_reviews_copy(monkeypatch, writable_db):
+    monkeypatch.setenv("BRANDPULSE_GENERATOR", "template")
+    app = open_page(
+        monkeypatch, writable_db, "suggestions", {"from": "2025-10-06", "to": "2025-10-12"}
+    )
+    assert any("Copy comes from fixed phrasings" in c.value for c in app.caption)
+    formats = next(m for m in app.sidebar.multiselect if m.label == "Formats")
+    formats.set_value(["social_post", "ad_headline"])
+    check(app.run())
+    button(app, "Write suggestions").click()  # the first card
+    check(app.run())
+    assert app.success[0].value == "2 drafts written for 1 card(s)."
+    stored = rows(
+        writable_db, "SELECT id, format, text, status, source FROM suggestions ORDER BY id"
+    )
+    assert [(r[1], r[3], r[4]) for r in stored] == [
+        ("social_post", "draft", "template"),
+        ("ad_headline", "draft", "template"),
+    ]
+    assert [t.value for t in app.text_area] == [stored[0][2], stored[1][2]]
+
+    app.text_area[0].set_value("Lids fixed for 99% of you!")
+    button(app, "Save edit").click()
+    app.run()
+    assert rows(
+        writable_db, "SELECT edited_text, problems FROM suggestions WHERE id = ?", [stored[0][0]]
+    ) == [("Lids fixed for 99% of you!", ["the number '99%' is not in the card's facts"])]
+    assert any("99%" in w.value for w in app.warning)
+    next(
+        b for b in app.button if b.label == "Approve" and b.key == f"approve-{stored[1][0]}"
+    ).click()
+    app.run()
+    next(b for b in app.button if b.label == "Reject" and b.key == f"reject-{stored[0][0]}").click()
+    app.run()
+    assert rows(writable_db, "SELECT id, status FROM suggestions ORDER BY id") == [
+        (stored[0][0], "rejected"),
+        (stored[1][0], "approved"),
+    ]
+    assert not app.exception

@@ -1,0 +1,181 @@
+"""`brandpulse suggest` and `brandpulse suggestions`, end to end on the sample database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from tests.conftest import rows
+
+# The endpoint's answers, in turn: an invented figure, a usable line, a competitor's name.
+ANSWERS = [
+    "Subject: 73% of you asked, so here it is!",
+    "Sorry about the trouble, we are on it.",
+    "Better than Pinecup, every time.",
+]
+
+
+class ChatHandler(BaseHTTPRequestHandler):
+    prompts: list[dict] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        ChatHandler.prompts.append(payload)
+        content = ANSWERS[(len(ChatHandler.prompts) - 1) % len(ANSWERS)]
+        body = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+
+@pytest.fixture
+def endpoint():
+    ChatHandler.prompts = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), ChatHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+
+
+@pytest.fixture
+def db(demo_run, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(demo_run[0], copy)
+    return copy
+
+
+def invoke(*args: str, env: dict | None = None):
+    return CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_suggest_with_an_openai_compatible_endpoint_keeps_only_grounded_copy(db, endpoint):
+    env = {
+        "BRANDPULSE_GENERATOR": "openai",
+        "BRANDPULSE_GENERATOR_BASE_URL": endpoint,
+        "BRANDPULSE_GENERATOR_MODEL": "tiny",
+    }
+    result = invoke(
+        "suggest",
+        "--week",
+        "2025-W41",
+        "--brand",
+        "Tidewell",
+        "--cards",
+        "1",
+        "--format",
+        "social_post",
+        "--variants",
+        "3",
+        "--tone",
+        "calm",
+        "--db",
+        str(db),
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert "Writing with tiny at http://127.0.0.1" in result.output
+    assert "   Play: " in result.output
+    # 3 asked, 1 passed; 2 asked again, 1 more passed but it repeats the first: dropped.
+    assert len(ChatHandler.prompts) == 5
+    assert result.output.count("* Sorry about the trouble, we are on it.") == 1
+    assert "73%" not in result.output and "Pinecup, every" not in result.output
+    prompt = ChatHandler.prompts[0]["messages"][1]["content"]
+    card_facts = rows(db, "SELECT facts FROM suggestions")[0][0]
+    for key, value in json.loads(card_facts).items():
+        if isinstance(value, str):
+            assert f"- {key.replace('_', ' ')}: {value}" in prompt
+    assert "Tone: calm." in prompt
+    stored = rows(db, "SELECT format, text, source, generator, status FROM suggestions")
+    assert stored == [
+        (
+            "social_post",
+            "Sorry about the trouble, we are on it.",
+            "model",
+            f"tiny at {endpoint}",
+            "draft",
+        )
+    ]
+
+
+def test_suggest_falls_back_when_the_endpoint_is_down(db):
+    env = {
+        "BRANDPULSE_GENERATOR": "openai",
+        "BRANDPULSE_GENERATOR_BASE_URL": "http://127.0.0.1:9/v1",
+        "BRANDPULSE_GENERATOR_MODEL": "tiny",
+    }
+    result = invoke(
+        "suggest",
+        "--week",
+        "2025-W41",
+        "--cards",
+        "1",
+        "--format",
+        "ad_headline",
+        "--db",
+        str(db),
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "Generator unavailable, fixed phrasings used: Cannot reach http://127.0.0.1:9"
+        in result.output
+    )
+    assert "(template)" in result.output
+    assert rows(db, "SELECT source, generator FROM suggestions") == [("template", "template")]
+
+
+def test_review_cycle_from_the_command_line(db, tmp_path):
+    env = {"BRANDPULSE_GENERATOR": "template"}
+    result = invoke(
+        "suggest",
+        "--week",
+        "2025-W41",
+        "--cards",
+        "2",
+        "--require",
+        "#Tidewell",
+        "--db",
+        str(db),
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    assert "8 drafts stored" in result.output
+    texts = [r[0] for r in rows(db, "SELECT text FROM suggestions")]
+    assert len(texts) == 8 and all("#Tidewell" in t for t in texts)
+    first, second = (r[0] for r in rows(db, "SELECT id FROM suggestions ORDER BY id LIMIT 2"))
+
+    edited = invoke("suggestions", "edit", str(first), "Now 20% better!", "--db", str(db))
+    assert "! the number '20%' is not in the card's facts" in edited.output
+    assert "! the required keyword '#Tidewell' is missing" in edited.output
+    invoke("suggestions", "approve", str(first), "--db", str(db))
+    invoke("suggestions", "reject", str(second), "--db", str(db))
+    assert rows(
+        db,
+        "SELECT status, edited_text FROM suggestions WHERE id IN (?, ?) ORDER BY id",
+        [first, second],
+    ) == [
+        ("approved", "Now 20% better!"),
+        ("rejected", None),
+    ]
+    listed = invoke("suggestions", "list", "--status", "approved", "--db", str(db))
+    assert "Now 20% better!" in listed.output and listed.output.count("\n") == 3
+
+    out = tmp_path / "approved.md"
+    exported = invoke("suggestions", "export", "--out", str(out), "--db", str(db))
+    assert exported.output.strip() == f"1 approved suggestions written to {out}"
+    assert "Now 20% better!" in out.read_text()
+    bad = invoke("suggestions", "export", "--out", str(tmp_path / "x.txt"), "--db", str(db))
+    assert bad.exit_code != 0 and "must end in .csv or .md" in bad.output
+    missing = invoke("suggestions", "approve", "999", "--db", str(db))
+    assert missing.exit_code == 1 and "There is no suggestion 999" in missing.output

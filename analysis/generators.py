@@ -251,6 +251,7 @@ class LocalCausalLMGenerator:
     source: str  # a Hugging Face id, a model folder or a .gguf file
     model_dir: Path = Path("~/.cache/brandpulse/models")
     label: str = ""
+    quantize_output_layer: bool = True
     _loaded: tuple[Any, Any] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -270,6 +271,9 @@ class LocalCausalLMGenerator:
                     loaded = _load_pretrained(self.source)
                 tokenizer, model = loaded
                 model.eval()
+                if self.quantize_output_layer:
+                    model = _quantize_output_layer(model)
+                    loaded = (tokenizer, model)
                 if tokenizer.pad_token_id is None:
                     tokenizer.pad_token = tokenizer.eos_token
                 self._loaded = loaded
@@ -318,6 +322,25 @@ class LocalCausalLMGenerator:
         return texts * count if not sampling else texts  # greedy: every sample is the same
 
 
+def _quantize_output_layer(model: Any) -> Any:
+    """int8 weights for the output layer only (vocabulary x hidden, the largest matrix of a
+    small model): about 1.5x faster sampling on CPU. The other layers stay float32: with
+    them quantized too, SmolLM2-135M's text falls apart."""
+    import warnings
+
+    import torch
+
+    output = model.get_output_embeddings()
+    name = next((n for n, m in model.named_modules() if m is output), None)
+    if name is None or not isinstance(output, torch.nn.Linear):
+        return model
+    with warnings.catch_warnings():  # torch marks eager quantization deprecated; it still works
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(
+            model, {name: torch.ao.quantization.default_dynamic_qconfig}, dtype=torch.qint8
+        )
+
+
 def smollm2_source() -> str:
     return str(smollm2_gguf())
 
@@ -354,6 +377,11 @@ def make_generator(settings: Settings) -> Generator | None:
         )
     if choice.lower() in ("", "smollm2"):
         return LocalCausalLMGenerator(
-            smollm2_source(), settings.model_dir, label="SmolLM2-135M-Instruct (offline)"
+            smollm2_source(),
+            settings.model_dir,
+            label="SmolLM2-135M-Instruct (offline)",
+            quantize_output_layer=settings.generator_quantize,
         )
-    return LocalCausalLMGenerator(choice, settings.model_dir)
+    return LocalCausalLMGenerator(
+        choice, settings.model_dir, quantize_output_layer=settings.generator_quantize
+    )

@@ -148,6 +148,13 @@ class Settings:
             "LM id or folder."
         ),
     )
+    generator_quantize: bool = field(
+        default=True,
+        metadata=_doc(
+            "Run a local generator's output layer in int8 on the CPU: about 1.5x faster "
+            "copy with nearly the same text. false keeps every layer in float32."
+        ),
+    )
     generator_base_url: str = field(
         default="http://localhost:11434/v1",
         metadata=_doc(

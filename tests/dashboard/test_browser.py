@@ -106,6 +106,8 @@ PAGES = {
     "": "Overview",
     "sentiment": "Sentiment",
     "topics": "Topics",
+    "campaigns": "Campaigns",
+    "suggestions": "Suggestions",
     "explore": "Explore",
     "data": "Data",
     "labeling": "Labeling",

@@ -38,7 +38,7 @@ FORMAT_NAMES = {
     "review_reply": "reply to a negative review",
 }
 # New tokens per format unless the user sets a maximum; a token is about 4 characters.
-FORMAT_TOKENS = {"social_post": 70, "email_subject": 24, "ad_headline": 16, "review_reply": 110}
+FORMAT_TOKENS = {"social_post": 70, "email_subject": 24, "ad_headline": 16, "review_reply": 90}
 STATUSES = ("draft", "approved", "rejected")
 TEMPLATE = "template"
 

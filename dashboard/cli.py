@@ -1034,7 +1034,13 @@ def suggest(
     if not cards:
         click.echo("Nothing notable, so nothing to suggest.")
         return
-    writer = make_generator(settings)
+    from loaders.errors import GeneratorError
+
+    try:
+        writer = make_generator(settings)
+    except GeneratorError as error:  # fixed phrasings still make a useful draft
+        click.echo(f"Generator unavailable, fixed phrasings used: {error}", err=True)
+        writer = None
     click.echo(f"Writing with {generator_name(writer)} ...", err=True)
     bars = StageBars()
     try:

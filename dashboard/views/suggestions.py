@@ -26,6 +26,7 @@ from analysis.suggestions import (
     suggest_for_cards,
 )
 from dashboard import cache, ui
+from loaders.errors import GeneratorError
 
 CARD_LIMIT = 6
 
@@ -33,7 +34,11 @@ st.title("Suggestions")
 ui.require_analysis(need_topics=True)
 chosen = ui.filters()
 period = ui.period(chosen)
-writer = cache.generator()
+try:
+    writer = cache.generator()
+except GeneratorError as error:  # e.g. the offline model is not installed: templates still work
+    st.warning(f"{error} Fixed phrasings are used meanwhile.")
+    writer = None
 brands = [value for value, _ in cache.data(facet_values).get("brand", [])]
 
 with st.sidebar.expander("Copy settings", expanded=False):

@@ -179,3 +179,27 @@ def test_review_cycle_from_the_command_line(db, tmp_path):
     assert bad.exit_code != 0 and "must end in .csv or .md" in bad.output
     missing = invoke("suggestions", "approve", "999", "--db", str(db))
     assert missing.exit_code == 1 and "There is no suggestion 999" in missing.output
+
+
+def test_suggest_without_a_usable_generator_still_drafts_from_the_cards(db):
+    env = {"BRANDPULSE_GENERATOR": "openai", "BRANDPULSE_GENERATOR_MODEL": ""}
+    result = CliRunner(env=env).invoke(
+        cli,
+        [
+            "suggest",
+            "--week",
+            "2025-W41",
+            "--cards",
+            "1",
+            "--format",
+            "email_subject",
+            "--db",
+            str(db),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Generator unavailable, fixed phrasings used: generator='openai' needs a model name" in (
+        result.output
+    )
+    assert "Writing with template" in result.output
+    assert rows(db, "SELECT format, source FROM suggestions") == [("email_subject", "template")]

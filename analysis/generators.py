@@ -27,6 +27,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -49,15 +50,40 @@ class GenerationOptions:
     stop: tuple[str, ...] = ()  # generation ends at the first of these (e.g. a blank line)
 
 
+Example = tuple[str, str]  # a worked (prompt, answer) pair shown before the real prompt
+
+
+def chat_messages(system: str, prompt: str, examples: Sequence[Example] = ()) -> list[dict]:
+    """The chat turns: the system instruction, worked examples, then the prompt."""
+    messages = [{"role": "system", "content": system}] if system else []
+    for example_prompt, example_answer in examples:
+        messages.append({"role": "user", "content": example_prompt})
+        messages.append({"role": "assistant", "content": example_answer})
+    messages.append({"role": "user", "content": prompt})
+    return messages
+
+
 class Generator(Protocol):
     name: str
 
-    def generate(self, system: str, prompt: str, options: GenerationOptions) -> str:
-        """The model's answer to ``prompt`` under the ``system`` instruction."""
+    def generate(
+        self,
+        system: str,
+        prompt: str,
+        options: GenerationOptions,
+        examples: Sequence[Example] = (),
+    ) -> str:
+        """The model's answer to ``prompt`` under the ``system`` instruction, after the
+        worked ``examples`` (small models follow a shown answer far better than a rule)."""
         ...
 
     def generate_many(
-        self, system: str, prompt: str, options: GenerationOptions, count: int
+        self,
+        system: str,
+        prompt: str,
+        options: GenerationOptions,
+        count: int,
+        examples: Sequence[Example] = (),
     ) -> list[str]:
         """``count`` independent samples (a local model draws them in one batch)."""
         ...
@@ -76,13 +102,16 @@ class ChatCompletionsGenerator:
     def name(self) -> str:
         return f"{self.model} at {self.base_url}"
 
-    def generate(self, system: str, prompt: str, options: GenerationOptions) -> str:
+    def generate(
+        self,
+        system: str,
+        prompt: str,
+        options: GenerationOptions,
+        examples: Sequence[Example] = (),
+    ) -> str:
         body = {
             "model": self.model,
-            "messages": [
-                {"role": "system", "content": system},
-                {"role": "user", "content": prompt},
-            ],
+            "messages": chat_messages(system, prompt, examples),
             "max_tokens": options.max_new_tokens,
             "temperature": options.temperature,
             "top_p": options.top_p,
@@ -279,24 +308,34 @@ class LocalCausalLMGenerator:
                 self._loaded = loaded
             return self._loaded
 
-    def generate(self, system: str, prompt: str, options: GenerationOptions) -> str:
-        return self.generate_many(system, prompt, options, 1)[0]
+    def generate(
+        self,
+        system: str,
+        prompt: str,
+        options: GenerationOptions,
+        examples: Sequence[Example] = (),
+    ) -> str:
+        return self.generate_many(system, prompt, options, 1, examples)[0]
 
     def generate_many(
-        self, system: str, prompt: str, options: GenerationOptions, count: int
+        self,
+        system: str,
+        prompt: str,
+        options: GenerationOptions,
+        count: int,
+        examples: Sequence[Example] = (),
     ) -> list[str]:
         import torch
 
         tokenizer, model = self.load()
-        messages = [{"role": "user", "content": prompt}]
-        if system:
-            messages.insert(0, {"role": "system", "content": system})
+        messages = chat_messages(system, prompt, examples)
         if getattr(tokenizer, "chat_template", None):
             encoded = tokenizer.apply_chat_template(
                 messages, add_generation_prompt=True, return_tensors="pt", return_dict=True
             )
         else:  # a base model without a chat template: plain text in, continuation out
-            encoded = tokenizer(f"{system}\n\n{prompt}\n", return_tensors="pt")
+            shown = "".join(f"{q}\n{a}\n\n" for q, a in examples)
+            encoded = tokenizer(f"{system}\n\n{shown}{prompt}\n", return_tensors="pt")
         if options.seed is not None:
             torch.manual_seed(options.seed)
         sampling = options.temperature > 0

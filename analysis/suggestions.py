@@ -38,7 +38,7 @@ FORMAT_NAMES = {
     "review_reply": "reply to a negative review",
 }
 # New tokens per format unless the user sets a maximum; a token is about 4 characters.
-FORMAT_TOKENS = {"social_post": 70, "email_subject": 24, "ad_headline": 16, "review_reply": 90}
+FORMAT_TOKENS = {"social_post": 70, "email_subject": 24, "ad_headline": 16, "review_reply": 80}
 STATUSES = ("draft", "approved", "rejected")
 TEMPLATE = "template"
 
@@ -92,6 +92,52 @@ PLAYS: dict[str, Play] = {
         "celebrate what customers love: {topic}",
     ),
 }
+
+
+# One worked example per format, shown to the model before the real card: small models copy
+# a shown answer's shape far better than they follow rules. Facts of an invented card, with
+# marker words whose appearance in a variant (when the real card lacks them) means the
+# model copied the example instead of writing about its card.
+@dataclass(frozen=True)
+class WorkedExample:
+    facts: dict[str, Any]
+    brief: str
+    answers: dict[str, str]  # format -> answer
+    markers: tuple[str, ...]
+
+
+SORRY_EXAMPLE = WorkedExample(
+    {"topic": "late deliveries", "posts": 120, "share_negative": 0.81},
+    "say sorry for the trouble with late deliveries and that it is being fixed",
+    {
+        "social_post": "We're sorry about the late deliveries. Our team is working with our "
+        "couriers to fix it, and we'll keep you posted right here.",
+        "email_subject": "Sorry about the late deliveries: here is our fix",
+        "ad_headline": "Now shipping on time",
+        "review_reply": "Thank you for telling us, and we're sorry your order arrived late. "
+        "We're working with our couriers to fix this. Please send us your order number so we "
+        "can make it right.",
+    },
+    ("late deliver", "courier", "on time", "shipping", "arrived late"),
+)
+PRAISE_EXAMPLE = WorkedExample(
+    {"topic": "soft grip handle", "posts": 80, "share_positive": 0.9},
+    "celebrate what customers love: soft grip handle",
+    {
+        "social_post": "You love our soft grip handle, and so do we! Thank you for all the kind "
+        "words. Tell us where it goes with you next.",
+        "email_subject": "The handle everyone is talking about",
+        "ad_headline": "A grip you'll love",
+        "review_reply": "Thank you so much for the kind words! We're glad the soft grip handle "
+        "makes your day easier, and we can't wait to hear what you think next.",
+    },
+    ("grip", "handle"),
+)
+POSITIVE_KINDS = {"campaign_lift", "praised_theme", "competitor_bad_week"}
+
+
+def worked_example(kind: str) -> WorkedExample:
+    return PRAISE_EXAMPLE if kind in POSITIVE_KINDS else SORRY_EXAMPLE
 
 
 @dataclass(frozen=True)
@@ -221,6 +267,15 @@ def _banned_for(card: Card, options: SuggestOptions, brand: str | None) -> tuple
     return options.banned
 
 
+def _prompt_lines(facts: dict[str, Any], brief: str, fmt: str, tone: str) -> list[str]:
+    return [
+        "Facts:",
+        *_fact_lines(facts),
+        f"Task: write one {FORMAT_NAMES[fmt]} that will {brief}.",
+        f"Tone: {tone}. At most {LENGTH_LIMITS[fmt]} characters.",
+    ]
+
+
 def build_prompt(
     card: Card, fmt: str, options: SuggestOptions, brand: str | None
 ) -> tuple[str, str]:
@@ -232,13 +287,7 @@ def build_prompt(
         "Write the finished text itself, with no placeholders and no explanation."
     )
     play = PLAYS.get(card.kind, PLAYS["spike"])
-    limit = LENGTH_LIMITS[fmt]
-    lines = [
-        "Facts:",
-        *_fact_lines(card.facts),
-        f"Task: write one {FORMAT_NAMES[fmt]} that will {_fill(play.brief, card)}.",
-        f"Tone: {options.tone}. At most {limit} characters.",
-    ]
+    lines = _prompt_lines(card.facts, _fill(play.brief, card), fmt, options.tone)
     if options.required:
         lines.append("It must include: " + ", ".join(options.required) + ".")
     banned = _banned_for(card, options, brand)
@@ -246,6 +295,23 @@ def build_prompt(
         lines.append("It must not use: " + ", ".join(banned) + ".")
     lines.append(f"Reply with the {FORMAT_NAMES[fmt]} only.")
     return system, "\n".join(lines)
+
+
+def build_example(card: Card, fmt: str, options: SuggestOptions) -> tuple[str, str]:
+    """The worked (prompt, answer) pair shown before ``card``'s prompt."""
+    example = worked_example(card.kind)
+    lines = _prompt_lines(example.facts, example.brief, fmt, options.tone)
+    lines.append(f"Reply with the {FORMAT_NAMES[fmt]} only.")
+    return "\n".join(lines), example.answers[fmt]
+
+
+def copied_example(text: str, card: Card) -> str | None:
+    """A marker word of the worked example that the variant uses but its card does not."""
+    own = (card.title + " " + json.dumps(card.facts, default=str)).lower()
+    lowered = text.lower()
+    return next(
+        (m for m in worked_example(card.kind).markers if m in lowered and m not in own), None
+    )
 
 
 _LABEL = re.compile(
@@ -276,7 +342,13 @@ def clean_output(text: str, fmt: str) -> str:
     if not kept:
         return ""
     if fmt in ("email_subject", "ad_headline"):
-        result = kept[0].splitlines()[0]
+        result = kept[0].splitlines()[0].strip().strip(_QUOTES)
+        if len(result) > LENGTH_LIMITS[fmt]:
+            # A headline with a subtitle ("Stay cold: the bottle for ...") keeps its head.
+            head = re.split(r"\s*(?::|\s[-–—]\s|[.;,])\s*", result, maxsplit=1)[0]
+            head = re.match(r"^.*?[!?]", head).group() if re.search(r"[!?]", head) else head
+            if 0 < len(head) <= LENGTH_LIMITS[fmt]:
+                result = head
     else:
         result = " ".join(" ".join(kept).split())
     result = result.strip().strip(_QUOTES).strip()
@@ -313,7 +385,7 @@ def write_variants(
     banned = _banned_for(card, options, brand)
 
     def check(text: str) -> GroundingCheck:
-        return check_variant(
+        result = check_variant(
             text,
             card.facts,
             fmt=fmt,
@@ -322,12 +394,18 @@ def write_variants(
             banned=banned,
             context=context,
         )
+        copied = copied_example(text, card)
+        if copied:
+            problem = f"it copies the prompt's worked example ('{copied}')"
+            return GroundingCheck(False, [*result.problems, problem])
+        return result
 
     kept: list[Variant] = []
     raw: list[RawOutput] = []
     note = None
     if generator is not None:
         system, prompt = build_prompt(card, fmt, options, brand)
+        examples = [build_example(card, fmt, options)]
         generation = options.generation(fmt)
         for round_number in range(options.rounds):
             wanted = options.variants - len(kept)
@@ -335,7 +413,7 @@ def write_variants(
                 break
             try:
                 answers = generator.generate_many(
-                    system, prompt, _seeded(generation, round_number), wanted
+                    system, prompt, _seeded(generation, round_number), wanted, examples
                 )
             except GeneratorError as error:
                 note = str(error)

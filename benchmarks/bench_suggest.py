@@ -8,9 +8,11 @@
    Target: <= 10 s on 2 cores.
 3. Grounding on the sample data: the insight cards of three weeks (Tidewell's lid defect,
    the Grind Never Stops backlash, Glacio's outage), every format, three raw samples each:
-   the share that passes :func:`analysis.grounding.check_variant` as the model wrote it,
-   and after :func:`analysis.suggestions.clean_output` strips labels, quotes and greetings.
-   The problems found are counted by kind.
+   the share that passes :func:`analysis.grounding.check_variant` (and does not copy the
+   prompt's worked example) as the model wrote it, and after
+   :func:`analysis.suggestions.clean_output` strips labels, quotes and greetings. The
+   problems found are counted by kind. Baseline: the same prompts without the worked
+   example.
 
     .venv/bin/python benchmarks/bench_suggest.py [--db SAMPLE.duckdb] [--cards 3]
 
@@ -22,6 +24,7 @@ benchmarks/work/bench_suggest.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import platform
 import re
@@ -33,6 +36,7 @@ import time
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "work" / "bench_suggest"
@@ -107,15 +111,17 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=3, help="top cards per week")
     args = parser.parse_args()
 
-    from analysis.generators import GenerationOptions, LocalCausalLMGenerator, smollm2_source
+    from analysis.generators import LocalCausalLMGenerator, smollm2_source
     from analysis.grounding import check_variant
     from analysis.insights import insight_cards
     from analysis.overview import Period
     from analysis.suggestions import (
         FORMATS,
         SuggestOptions,
+        build_example,
         build_prompt,
         clean_output,
+        copied_example,
         known_names,
     )
     from analysis.trends import parse_week
@@ -151,38 +157,55 @@ def main() -> None:
             cards += insight_cards(con, period, own_brand="Tidewell", limit=args.cards)
     print(f"{len(cards)} cards from {', '.join(WEEKS)}", flush=True)
 
-    batched: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
-    raw_pass = Counter()
-    clean_pass = Counter()
-    total = Counter()
-    problems = Counter()
-    examples: list[dict[str, str]] = []
-    for index, card in enumerate(cards):
-        for fmt in FORMATS:
-            system, prompt = build_prompt(card, fmt, options, "Tidewell")
-            generation = options.generation(fmt)
-            generation = GenerationOptions(**{**generation.__dict__, "seed": 100 + index})
-            started = time.perf_counter()
-            answers = generator.generate_many(system, prompt, generation, 3)
-            batched[fmt].append(time.perf_counter() - started)
-            context = [card.title, "Tidewell"]
-            for answer in answers:
-                raw_check = check_variant(
-                    answer, card.facts, fmt=fmt, known_names=names, context=context
-                )
-                cleaned = clean_output(answer, fmt)
-                clean_check = check_variant(
-                    cleaned, card.facts, fmt=fmt, known_names=names, context=context
-                )
-                total[fmt] += 1
-                raw_pass[fmt] += raw_check.ok
-                clean_pass[fmt] += clean_check.ok
-                problems.update({problem_kind(p) for p in clean_check.problems})
-                if len(examples) < 12 and fmt == "social_post":
-                    examples.append(
-                        {"card": card.title, "text": cleaned, "problems": clean_check.problems}
-                    )
-        print(f"  card {index + 1}/{len(cards)} done", flush=True)
+    def write_all(with_example: bool) -> dict[str, Any]:
+        """Three samples per card and format; times, pass shares and problems."""
+        times: dict[str, list[float]] = {fmt: [] for fmt in FORMATS}
+        raw_pass, clean_pass, total, problems = Counter(), Counter(), Counter(), Counter()
+        shown: list[dict[str, Any]] = []
+        for index, card in enumerate(cards):
+            for fmt in FORMATS:
+                system, prompt = build_prompt(card, fmt, options, "Tidewell")
+                worked = [build_example(card, fmt, options)] if with_example else []
+                generation = dataclasses.replace(options.generation(fmt), seed=100 + index)
+                started = time.perf_counter()
+                answers = generator.generate_many(system, prompt, generation, 3, worked)
+                times[fmt].append(time.perf_counter() - started)
+                context = [card.title, "Tidewell"]
+                for answer in answers:
+                    cleaned = clean_output(answer, fmt)
+                    checks = []
+                    for text in (answer, cleaned):
+                        found = check_variant(
+                            text, card.facts, fmt=fmt, known_names=names, context=context
+                        ).problems
+                        copied = copied_example(text, card)
+                        checks.append(
+                            found + ([f"copies the example ({copied})"] if copied else [])
+                        )
+                    total[fmt] += 1
+                    raw_pass[fmt] += not checks[0]
+                    clean_pass[fmt] += not checks[1]
+                    problems.update({problem_kind(p) for p in checks[1]})
+                    if len(shown) < 12 and fmt == "social_post":
+                        shown.append({"card": card.title, "text": cleaned, "problems": checks[1]})
+            print(
+                f"  {'with' if with_example else 'without'} example: card {index + 1}/{len(cards)}",
+                flush=True,
+            )
+        return {
+            "times": times,
+            "raw_pass": raw_pass,
+            "clean_pass": clean_pass,
+            "total": total,
+            "problems": problems,
+            "examples": shown,
+        }
+
+    default = write_all(with_example=True)
+    no_example = write_all(with_example=False)
+    batched = default["times"]
+    raw_pass, clean_pass, total = default["raw_pass"], default["clean_pass"], default["total"]
+    problems, examples = default["problems"], default["examples"]
 
     # Baseline for 2: three separate calls for one card's social post.
     system, prompt = build_prompt(cards[0], "social_post", options, "Tidewell")
@@ -194,7 +217,8 @@ def main() -> None:
             generator.generate(
                 system,
                 prompt,
-                GenerationOptions(**{**generation.__dict__, "seed": repeat * 10 + sample}),
+                dataclasses.replace(generation, seed=repeat * 10 + sample),
+                [build_example(cards[0], "social_post", options)],
             )
         sequential.append(time.perf_counter() - started)
     batched_social = statistics.median(batched["social_post"])
@@ -205,7 +229,11 @@ def main() -> None:
         system, prompt = build_prompt(card, "social_post", options, "Tidewell")
         started = time.perf_counter()
         float32.generate_many(
-            system, prompt, GenerationOptions(**{**generation.__dict__, "seed": 100 + index}), 3
+            system,
+            prompt,
+            dataclasses.replace(generation, seed=100 + index),
+            3,
+            [build_example(card, "social_post", options)],
         )
         float32_times.append(time.perf_counter() - started)
     float32_social = statistics.median(float32_times)
@@ -249,16 +277,30 @@ def main() -> None:
             "pass_share_raw": round(sum(raw_pass.values()) / all_outputs, 3),
             "pass_share_cleaned": round(sum(clean_pass.values()) / all_outputs, 3),
             "problems_after_cleaning": dict(problems.most_common()),
+            "without_worked_example": {
+                "pass_share_raw": round(sum(no_example["raw_pass"].values()) / all_outputs, 3),
+                "pass_share_cleaned": round(
+                    sum(no_example["clean_pass"].values()) / all_outputs, 3
+                ),
+                "problems_after_cleaning": dict(no_example["problems"].most_common()),
+                "social_post_examples": no_example["examples"][:6],
+            },
+            "ratio_cleaned_pass_share_with_over_without_example": round(
+                sum(clean_pass.values()) / max(1, sum(no_example["clean_pass"].values())), 2
+            ),
             "social_post_examples": examples,
         },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in result.items() if k != "grounding"}, indent=2))
+    grounding = result["grounding"]
     print(
-        f"grounding: {result['grounding']['pass_share_raw']:.0%} of {all_outputs} raw outputs "
-        f"pass as written, {result['grounding']['pass_share_cleaned']:.0%} after cleaning; "
-        f"problems: {dict(problems.most_common())}"
+        f"grounding: {grounding['pass_share_raw']:.0%} of {all_outputs} raw outputs pass as "
+        f"written, {grounding['pass_share_cleaned']:.0%} after cleaning (without the worked "
+        f"example: {grounding['without_worked_example']['pass_share_raw']:.0%} and "
+        f"{grounding['without_worked_example']['pass_share_cleaned']:.0%}); problems: "
+        f"{dict(problems.most_common())}"
     )
     print(
         f"three variants (social post): batched {batched_social:.1f} s, three calls "

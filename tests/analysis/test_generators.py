@@ -112,3 +112,17 @@ def test_timeout_and_unreachable_server(server):
         ChatCompletionsGenerator(f"http://127.0.0.1:{port}/v1", "smol").generate(
             "s", "p", GenerationOptions()
         )
+
+
+def test_worked_examples_travel_as_earlier_chat_turns(server):
+    generator = ChatCompletionsGenerator(server, "smol")
+    generator.generate(
+        "You write ads.", "Write one.", GenerationOptions(), [("Write another.", "Stay cold.")]
+    )
+    _, _, body = Handler.requests[-1]
+    assert body["messages"] == [
+        {"role": "system", "content": "You write ads."},
+        {"role": "user", "content": "Write another."},
+        {"role": "assistant", "content": "Stay cold."},
+        {"role": "user", "content": "Write one."},
+    ]

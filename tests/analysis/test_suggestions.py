@@ -65,11 +65,12 @@ class ScriptedGenerator:
         self.answers = list(answers)
         self.calls: list[tuple[str, str, GenerationOptions, int]] = []
 
-    def generate(self, system: str, prompt: str, options: GenerationOptions) -> str:
-        return self.generate_many(system, prompt, options, 1)[0]
+    def generate(self, system, prompt, options, examples=()) -> str:
+        return self.generate_many(system, prompt, options, 1, examples)[0]
 
-    def generate_many(self, system, prompt, options, count):
+    def generate_many(self, system, prompt, options, count, examples=()):
         self.calls.append((system, prompt, options, count))
+        self.examples = list(examples)
         if not self.answers:
             raise GeneratorError("the script ran out")
         return self.answers.pop(0)[:count]
@@ -108,6 +109,21 @@ def test_the_prompt_carries_the_cards_facts_and_not_its_posts():
             "We're sorry about the leaks.",
         ),
         ("Subject:", "email_subject", ""),
+        (
+            "Stay cold all day: the bottle that keeps up with you",
+            "ad_headline",
+            "Stay cold all day",
+        ),
+        (
+            "Sealed for good! Now with a brand new lid for everyone",
+            "ad_headline",
+            "Sealed for good!",
+        ),
+        (
+            "A very long headline that has no natural break at all",
+            "ad_headline",
+            "A very long headline that has no natural break at all",
+        ),
     ],
 )
 def test_clean_output_keeps_only_the_copy(raw, fmt, expected):
@@ -189,6 +205,57 @@ def test_copy_for_a_competitors_bad_week_never_names_the_competitor():
     assert [v.text for v in variants] == ["Looking for a bottle you can rely on? Try us."]
     assert raw[0].check.problems == ["the banned word 'Glacio' is used"]
     assert "It must not use: Glacio." in generator.calls[0][1]
+
+
+def test_a_worked_example_is_shown_and_copying_it_is_rejected():
+    generator = ScriptedGenerator(
+        [
+            "We're sorry about the late deliveries. Our couriers are on it.",
+            "We're sorry about the lid leaks. A better seal is on its way.",
+        ]
+    )
+    variants, raw, _ = write_variants(
+        LID_CARD,
+        "social_post",
+        generator,
+        SuggestOptions(variants=2, rounds=1),
+        NAMES,
+        "Tidewell",
+    )
+    [(example_prompt, example_answer)] = generator.examples
+    assert "- topic: late deliveries" in example_prompt and "couriers" in example_answer
+    assert "lid leaks" not in example_prompt
+    assert [v.text for v in variants] == [
+        "We're sorry about the lid leaks. A better seal is on its way."
+    ]
+    assert raw[0].check.problems == ["it copies the prompt's worked example ('late deliver')"]
+
+
+def test_an_example_marker_in_the_cards_own_facts_is_not_copying():
+    handle_card = Card(
+        "praised_theme",
+        "'handle, grip' is the most praised theme: 90% positive over 40 posts.",
+        10.0,
+        {"topic": "handle, grip", "posts": 40, "share_positive": 0.9},
+    )
+    generator = ScriptedGenerator(["Our handle has a grip you will love."])
+    variants, _, _ = write_variants(
+        handle_card, "social_post", generator, SuggestOptions(variants=1, rounds=1), NAMES, None
+    )
+    assert [(v.text, v.source) for v in variants] == [
+        ("Our handle has a grip you will love.", "model")
+    ]
+
+
+@pytest.mark.parametrize("kind", ["rising_negative_topic", "praised_theme"])
+@pytest.mark.parametrize("fmt", ["social_post", "email_subject", "ad_headline", "review_reply"])
+def test_the_worked_examples_pass_their_own_check(kind, fmt):
+    from analysis.grounding import check_variant
+    from analysis.suggestions import worked_example
+
+    example = worked_example(kind)
+    result = check_variant(example.answers[fmt], example.facts, fmt=fmt, context=[example.brief])
+    assert result.problems == []
 
 
 def test_options_are_checked():

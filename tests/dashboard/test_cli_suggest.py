@@ -90,7 +90,7 @@ def test_suggest_with_an_openai_compatible_endpoint_keeps_only_grounded_copy(db,
     assert len(ChatHandler.prompts) == 5
     assert result.output.count("* Sorry about the trouble, we are on it.") == 1
     assert "73%" not in result.output and "Pinecup, every" not in result.output
-    prompt = ChatHandler.prompts[0]["messages"][1]["content"]
+    prompt = ChatHandler.prompts[0]["messages"][-1]["content"]
     card_facts = rows(db, "SELECT facts FROM suggestions")[0][0]
     for key, value in json.loads(card_facts).items():
         if isinstance(value, str):

@@ -164,10 +164,18 @@ class ChatCompletionsGenerator:
         return content.strip()
 
     def generate_many(
-        self, system: str, prompt: str, options: GenerationOptions, count: int
+        self,
+        system: str,
+        prompt: str,
+        options: GenerationOptions,
+        count: int,
+        examples: Sequence[Example] = (),
     ) -> list[str]:
         # One request per sample: not every compatible server honours OpenAI's ``n``.
-        return [self.generate(system, prompt, _seeded(options, index)) for index in range(count)]
+        return [
+            self.generate(system, prompt, _seeded(options, index), examples)
+            for index in range(count)
+        ]
 
 
 def _seeded(options: GenerationOptions, index: int) -> GenerationOptions:

@@ -126,3 +126,15 @@ def test_worked_examples_travel_as_earlier_chat_turns(server):
         {"role": "assistant", "content": "Stay cold."},
         {"role": "user", "content": "Write one."},
     ]
+
+
+def test_each_sample_of_many_carries_the_worked_examples(server):
+    generator = ChatCompletionsGenerator(server, "smol")
+    before = len(Handler.requests)
+    texts = generator.generate_many(
+        "", "Write one.", GenerationOptions(seed=5), 2, [("Write another.", "Stay cold.")]
+    )
+    assert texts == ["Stay cold, stay kind.", "Stay cold, stay kind."]
+    sent = Handler.requests[before:]
+    assert [body["seed"] for _, _, body in sent] == [5, 6]
+    assert all(body["messages"][1]["content"] == "Stay cold." for _, _, body in sent)

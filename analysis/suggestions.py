@@ -242,7 +242,8 @@ def _fill(template: str, card: Card) -> str:
     )
 
 
-def _fact_lines(facts: dict[str, Any]) -> list[str]:
+def fact_lines(facts: dict[str, Any]) -> list[str]:
+    """The facts as the prompt and the evidence show them ("- share negative: 96%")."""
     lines = []
     for key, value in facts.items():
         if value is None or value == [] or isinstance(value, bool) and not value:
@@ -270,7 +271,7 @@ def _banned_for(card: Card, options: SuggestOptions, brand: str | None) -> tuple
 def _prompt_lines(facts: dict[str, Any], brief: str, fmt: str, tone: str) -> list[str]:
     return [
         "Facts:",
-        *_fact_lines(facts),
+        *fact_lines(facts),
         f"Task: write one {FORMAT_NAMES[fmt]} that will {brief}.",
         f"Tone: {tone}. At most {LENGTH_LIMITS[fmt]} characters.",
     ]
@@ -682,7 +683,7 @@ def export_approved(con: duckdb.DuckDBPyConnection, fmt: str = "csv") -> str:
                     s.action,
                     s.format,
                     s.final_text,
-                    "; ".join(line[2:] for line in _fact_lines(s.facts)),
+                    "; ".join(line[2:] for line in fact_lines(s.facts)),
                     s.generator,
                     s.reviewed_at,
                 ]
@@ -700,7 +701,7 @@ def export_approved(con: duckdb.DuckDBPyConnection, fmt: str = "csv") -> str:
                 "",
                 f"{first.period_start} to {first.period_end}. **Play:** {first.play}. {first.action}",
                 "",
-                "Evidence: " + "; ".join(line[2:] for line in _fact_lines(first.facts)) + ".",
+                "Evidence: " + "; ".join(line[2:] for line in fact_lines(first.facts)) + ".",
                 "",
             ]
             for s in group:

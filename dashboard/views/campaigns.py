@@ -131,13 +131,19 @@ if not measured.empty:
 st.subheader("One campaign")
 name = st.selectbox("Campaign", [row["campaign"] for row in rows])
 result = cache.data(campaign_result, name)
-verdict = result.verdict
-change = f"{result.uplift[0]:+.2f} [{result.uplift[1]:+.2f}, {result.uplift[2]:+.2f}]"
+st.caption(
+    f"{result.start:%d %b %Y} to {result.end:%d %b %Y}"
+    + (f", budget {result.budget:,.0f}" if result.budget else "")
+    + f"; before and after: the {(result.end - result.start).days + 1} days on either side."
+)
 columns = st.columns(4)
-columns[0].metric("Dates", f"{result.start:%d %b} – {result.end:%d %b %Y}")
-columns[1].metric("Campaign posts", f"{result.campaign_posts.documents:,}")
-columns[2].metric("Uplift [95% CI]", change if result.uplift else "n/a")
-columns[3].metric("Verdict", verdict)
+columns[0].metric("Campaign posts", f"{result.campaign_posts.documents:,}")
+columns[1].metric("Uplift", f"{result.uplift[0]:+.2f}" if result.uplift else "n/a")
+columns[2].metric(
+    "95% interval",
+    f"{result.uplift[1]:+.2f} to {result.uplift[2]:+.2f}" if result.uplift else "n/a",
+)
+columns[3].metric("Verdict", result.verdict)
 windows = pd.DataFrame(window_table(result))
 left, right = st.columns(2)
 with left:

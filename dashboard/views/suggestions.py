@@ -17,6 +17,7 @@ from analysis.suggestions import (
     SuggestOptions,
     card_key,
     export_approved,
+    fact_lines,
     generator_name,
     known_names,
     list_suggestions,
@@ -164,8 +165,9 @@ def show_suggestion(suggestion) -> None:
 
 
 def show_evidence(facts: dict, examples: list) -> None:
+    rows = [line[2:].split(": ", 1) for line in fact_lines(facts)]
     st.dataframe(
-        pd.DataFrame([{"fact": k.replace("_", " "), "value": str(v)} for k, v in facts.items()]),
+        pd.DataFrame([{"fact": fact, "value": value} for fact, value in rows]),
         hide_index=True,
         width="stretch",
     )

@@ -439,7 +439,15 @@ def test_campaigns_page_on_sample_data(monkeypatch, sample_db):
         ["Grind Never Stops"],
     )
     assert metric(app, "Campaign posts") == f"{posts:,}"
-    assert metric(app, "Dates") == "27 Oct – 09 Nov 2025"
+    assert any(c.value.startswith("27 Oct 2025 to 09 Nov 2025, budget 25,000") for c in app.caption)
+    result = next(
+        r for _, r in app.dataframe[0].value.iterrows() if r["campaign"] == "Grind Never Stops"
+    )
+    assert metric(app, "Uplift") == f"{result['uplift']:+.2f}"
+    assert (
+        metric(app, "95% interval")
+        == f"{result['uplift low']:+.2f} to {result['uplift high']:+.2f}"
+    )
 
 
 def test_campaigns_page_adds_a_campaign(monkeypatch, writable_db):

@@ -1162,6 +1162,31 @@ def suggestions_export(out: Path, db: Path | None) -> None:
     click.echo(f"{count} approved suggestions written to {out}")
 
 
+@cli.command()
+@click.option("--week", help="ISO week such as 2025-W41 (default: the last full week).")
+@click.option("--brand", help="Report on one brand only.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="FILE.md (HTML and PDF are not built yet).",
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> None:
+    """The week's report: KPIs, trend, topics, spikes, campaigns, actions and posts."""
+    from analysis.report import render_markdown, weekly_report
+    from loaders import store
+
+    if out.suffix.lower() != ".md":
+        raise click.UsageError(
+            f"--out must end in .md; found {out.name}. HTML and PDF reports are not built yet."
+        )
+    with store.session(settings=_settings(db), read_only=True) as con:
+        content = weekly_report(con, week, brand)
+    out.write_text(render_markdown(content), encoding="utf-8")
+    click.echo(f"Report for {content.week} written to {out}")
+
+
 @cli.command("config")
 def show_config() -> None:
     """Show the effective settings and what each one does."""

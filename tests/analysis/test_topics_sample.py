@@ -110,3 +110,22 @@ def test_defect_week_insight_cards(fitted):
     assert {c.facts["metric"] for c in spikes} == {"volume", "negative_share"}
     assert all(c.facts["drivers"][0] == names[lid] for c in spikes)
     assert any(c.kind == "praised_theme" for c in cards)
+
+
+def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the_spike(fitted):
+    from analysis.report import render_markdown, weekly_report
+
+    settings, _ = fitted
+    lid = lid_topic(settings)
+    with store.session(settings=settings, read_only=True) as con:
+        report = weekly_report(con, DEFECT_WEEK)
+        names = topics.topic_names(con)
+    assert [t.topic for t in report.emerging] == [lid]
+    assert {s.metric for s in report.spikes} == {"volume", "negative_share"}
+    assert all(s.drivers[0].topic == lid for s in report.spikes)
+    assert report.top_topics[0]["topic"] == lid
+    markdown = render_markdown(report)
+    emerging = markdown.split("## Emerging topics")[1].split("##")[0]
+    assert f"**{names[lid]}**" in emerging.replace("\\", "")
+    spikes = markdown.split("## Spikes")[1].split("##")[0]
+    assert spikes.count("\n- ") == 2 and "driven by " + names[lid] in spikes.replace("\\", "")

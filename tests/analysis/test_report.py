@@ -1,0 +1,97 @@
+"""The weekly report's content equals the dashboard's figures; its Markdown is literal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from analysis.report import _escape, last_full_week, render_markdown, weekly_report
+from dashboard.cli import cli
+from loaders import store
+from loaders.errors import BrandpulseError
+from loaders.settings import load_settings
+from tests.conftest import rows, scalar
+
+WEEK_FIGURES = """
+SELECT count(*),
+       count(*) FILTER (WHERE label = 'negative') / count(label),
+       avg(rating)
+FROM doc_facts WHERE day BETWEEN ? AND ? AND brand = 'Tidewell'
+"""
+
+
+def test_report_figures_equal_sql(demo_run):
+    db, _ = demo_run
+    with store.session(settings=load_settings({"db": db}), read_only=True) as con:
+        report = weekly_report(con, "2025-W41", "Tidewell")
+    assert (report.week, report.period.start, report.period.end) == (
+        "2025-W41",
+        date(2025, 10, 6),
+        date(2025, 10, 12),
+    )
+    [(documents, negative, rating)] = rows(
+        db, WEEK_FIGURES, [date(2025, 10, 6), date(2025, 10, 12)]
+    )
+    assert report.kpis["documents"].current == documents
+    assert report.kpis["share_negative"].current == pytest.approx(negative)
+    assert report.kpis["average_rating"].current == pytest.approx(rating)
+    before = scalar(
+        db,
+        "SELECT count(*) FROM doc_facts WHERE day BETWEEN '2025-09-29' AND '2025-10-05' "
+        "AND brand = 'Tidewell'",
+    )
+    assert report.kpis["documents"].previous == before
+    assert report.trend[-1]["week"] == "2025-W41" and report.trend[-1]["posts"] == documents
+    weeks = scalar(
+        db,
+        "SELECT count(DISTINCT week) FROM doc_facts WHERE brand = 'Tidewell' "
+        "AND day BETWEEN DATE '2025-10-12' - 83 AND DATE '2025-10-12'",
+    )
+    assert len(report.trend) == weeks == 7  # the sample starts in 2025-W35
+    assert [c["campaign"] for c in report.campaigns] == ["Refill Rewards"]
+    markdown = render_markdown(report)
+    assert markdown.startswith("# Weekly report for Tidewell: 2025-W41\n")
+    assert f"| Posts | {documents:,} | {before:,} | {documents - before:+,} |" in markdown
+    for heading in ("## Top topics", "## Emerging topics", "## Spikes", "## Campaigns", "## Posts"):
+        assert heading in markdown
+
+
+def test_the_default_week_is_the_last_full_week(demo_run):
+    db, _ = demo_run
+    last = scalar(db, "SELECT max(day) FROM doc_facts")
+    with store.session(settings=load_settings({"db": db}), read_only=True) as con:
+        monday = last_full_week(con)
+        assert weekly_report(con).period.start == monday
+    sunday = monday.fromordinal(monday.toordinal() + 6)
+    assert monday.weekday() == 0 and sunday <= last  # a full week of data
+    assert (last - sunday).days < 7  # and the latest such week
+
+
+def test_post_text_is_literal_markdown():
+    assert _escape("see [this](http://x) <b>|</b> *now*") == (
+        "see \\[this\\](http://x) \\<b\\>\\|\\</b\\> \\*now\\*"
+    )
+
+
+def test_report_command(demo_run, tmp_path):
+    db, _ = demo_run
+    out = tmp_path / "week.md"
+    result = CliRunner().invoke(
+        cli, ["report", "--week", "2025-W41", "--out", str(out), "--db", str(db)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"Report for 2025-W41 written to {out}"
+    assert out.read_text().startswith("# Weekly report: 2025-W41")
+    html = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "x.html"), "--db", str(db)])
+    assert html.exit_code != 0 and "must end in .md" in html.output
+    empty = CliRunner().invoke(
+        cli, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb")]
+    )
+    assert empty.exit_code == 1 and "There is nothing to report" in empty.output
+
+
+def test_an_empty_database_has_nothing_to_report(settings):
+    with store.session(settings=settings) as con, pytest.raises(BrandpulseError, match="nothing"):
+        weekly_report(con)

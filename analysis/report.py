@@ -155,98 +155,275 @@ def _escape(text: Any) -> str:
     return text
 
 
-def _post_line(post: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class Section:
+    """One part of the report as plain text; each renderer escapes and lays it out."""
+
+    title: str
+    lines: list[str]  # paragraphs, or bullet points when ``bullets``
+    header: list[str] | None = None  # a table, when given
+    rows: list[list[str]] | None = None
+    bullets: bool = False
+    chart: str | None = None  # "trend" or "topics": the HTML report draws it
+
+
+def _post(post: dict[str, Any]) -> str:
     text = " ".join(str(post["text"]).split())
     text = text[:200] + ("…" if len(text) > 200 else "")
-    return f"- {_escape(text)} ({post['source']}, {post['label'] or 'unlabeled'})"
+    return f"{text} ({post['source']}, {post['label'] or 'unlabeled'})"
+
+
+def sections(report: WeeklyReport) -> list[Section]:
+    """The report's parts in order, shared by the Markdown and HTML renderers."""
+    scope = f" for {report.brand}" if report.brand else ""
+    parts = [
+        Section(
+            f"Weekly report{scope}: {report.week}",
+            [
+                f"{report.period.start:%d %b %Y} to {report.period.end:%d %b %Y}, against the "
+                "week before."
+            ],
+            ["", "this week", "week before", "change"],
+            [
+                [
+                    KPI_LABELS[name],
+                    _number(name, kpi.current),
+                    _number(name, kpi.previous),
+                    _delta(name, kpi),
+                ]
+                for name, kpi in report.kpis.items()
+            ],
+        ),
+        Section(
+            f"Sentiment, the last {TREND_WEEKS} weeks",
+            [],
+            ["week", "posts", "net sentiment", "negative"],
+            [
+                [
+                    row["week"],
+                    f"{row['posts']:,}",
+                    _number("net_sentiment", row["net sentiment"]),
+                    _number("share_negative", row["negative"]),
+                ]
+                for row in report.trend
+            ],
+            chart="trend",
+        ),
+        Section(
+            "Top topics",
+            [] if report.top_topics else ["No topics yet."],
+            ["topic", "posts", "negative", "positive"],
+            [
+                [
+                    str(t["label"]),
+                    f"{t['documents']:,}",
+                    _number("share_negative", t["share_negative"]),
+                    _number("share_negative", t["share_positive"]),
+                ]
+                for t in report.top_topics
+            ],
+            chart="topics",
+        ),
+        Section(
+            "Emerging topics",
+            [
+                f"{t.name}: {t.documents:,} posts, {t.share:.1%} of the week against "
+                f"{t.baseline_share:.1%} before ({t.growth:.1f}x)"
+                for t in report.emerging
+            ]
+            or ["None this week."],
+            bullets=bool(report.emerging),
+        ),
+        Section(
+            "Spikes",
+            [_spike_line(spike) for spike in report.spikes] or ["None this week."],
+            bullets=bool(report.spikes),
+        ),
+        Section(
+            "Campaigns",
+            [] if report.campaigns else ["No campaigns in these weeks."],
+            ["campaign", "dates", "posts", "uplift [95% CI]", "verdict"],
+            [
+                [
+                    c["campaign"],
+                    f"{c['start']} to {c['end']}",
+                    f"{c['posts']:,}",
+                    f"{c['uplift']:+.2f} [{c['uplift low']:+.2f}, {c['uplift high']:+.2f}]"
+                    if c["uplift"] is not None
+                    else "n/a",
+                    c["verdict"],
+                ]
+                for c in report.campaigns
+            ],
+        ),
+    ]
+    if report.suggestions:
+        parts.append(
+            Section(
+                "Approved actions",
+                [
+                    f"{s.play} ({s.card_title}), {FORMAT_NAMES[s.format]}: {s.final_text}"
+                    for s in report.suggestions
+                ],
+                bullets=True,
+            )
+        )
+    else:
+        parts.append(
+            Section(
+                "What stands out",
+                [
+                    f"{card.title} ({'; '.join(line[2:] for line in fact_lines(card.facts))})"
+                    for card in report.cards
+                ]
+                or ["Nothing notable."],
+                bullets=bool(report.cards),
+            )
+        )
+    parts.append(
+        Section(
+            "Most negative posts",
+            [_post(p) for p in report.negative_posts] or ["None."],
+            bullets=bool(report.negative_posts),
+        )
+    )
+    parts.append(
+        Section(
+            "Most positive posts",
+            [_post(p) for p in report.positive_posts] or ["None."],
+            bullets=bool(report.positive_posts),
+        )
+    )
+    return parts
+
+
+def _spike_line(spike: Spike) -> str:
+    what = (
+        f"Volume {spike.value:,.0f} posts against {spike.baseline:,.0f} usually"
+        if spike.metric == "volume"
+        else f"Negative share {spike.value:.0%} against {spike.baseline:.0%} usually"
+    )
+    drivers = ", ".join(
+        f"{d.name} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
+    )
+    return f"{what}; driven by {drivers or 'no single topic'}"
 
 
 def render_markdown(report: WeeklyReport) -> str:
-    """The report as Markdown: KPIs, trend, topics, alerts, campaigns, actions, posts."""
-    scope = f" for {report.brand}" if report.brand else ""
-    lines = [
-        f"# Weekly report{scope}: {report.week}",
-        "",
-        f"{report.period.start:%d %b %Y} to {report.period.end:%d %b %Y}, against the week before.",
-        "",
-        "| | this week | week before | change |",
-        "|---|---|---|---|",
-    ]
-    for name, kpi in report.kpis.items():
-        lines.append(
-            f"| {KPI_LABELS[name]} | {_number(name, kpi.current)} | "
-            f"{_number(name, kpi.previous)} | {_delta(name, kpi)} |"
+    """The report as Markdown; every text from the data is escaped to stay literal."""
+    out: list[str] = []
+    for number, section in enumerate(sections(report)):
+        out += [("# " if number == 0 else "## ") + _escape(section.title), ""]
+        for line in section.lines:
+            out.append(("- " if section.bullets else "") + _escape(line))
+        if section.lines:
+            out.append("")
+        if section.header and section.rows:
+            out.append("| " + " | ".join(_escape(h) for h in section.header) + " |")
+            out.append("|" + "---|" * len(section.header))
+            out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in section.rows]
+            out.append("")
+    return "\n".join(out)
+
+
+_CSS = """
+body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #222; margin: 0; }
+main { max-width: 980px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 1.7em; margin-bottom: 4px; }
+h2 { font-size: 1.25em; margin-top: 32px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 0.95em; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; }
+th { background: #f6f6f6; }
+li { margin: 4px 0; }
+.chart { margin: 8px 0; }
+@media print { h2 { break-after: avoid; } table, .chart { break-inside: avoid; } }
+"""
+NEGATIVE_COLOR, POSITIVE_COLOR, VOLUME_COLOR = "#d62728", "#2ca02c", "#9ecae1"
+
+
+def _figure(report: WeeklyReport, chart: str) -> Any:
+    import html
+
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    if chart == "trend":
+        weeks = [row["week"] for row in report.trend]
+        figure = make_subplots(specs=[[{"secondary_y": True}]])
+        figure.add_bar(
+            x=weeks, y=[r["posts"] for r in report.trend], name="posts", marker_color=VOLUME_COLOR
         )
-    lines += ["", f"## Sentiment, the last {TREND_WEEKS} weeks", ""]
-    lines += ["| week | posts | net sentiment | negative |", "|---|---|---|---|"]
-    for row in report.trend:
-        lines.append(
-            f"| {row['week']} | {row['posts']:,} | {_number('net_sentiment', row['net sentiment'])} | "
-            f"{_number('share_negative', row['negative'])} |"
+        figure.add_scatter(
+            x=weeks,
+            y=[r["net sentiment"] for r in report.trend],
+            name="net sentiment",
+            mode="lines+markers",
+            line_color="#333",
+            secondary_y=True,
         )
-    lines += ["", "## Top topics", ""]
-    lines += ["| topic | posts | negative | positive |", "|---|---|---|---|"]
-    for topic in report.top_topics:
-        lines.append(
-            f"| {_escape(topic['label'])} | {topic['documents']:,} | "
-            f"{_number('share_negative', topic['share_negative'])} | "
-            f"{_number('share_negative', topic['share_positive'])} |"
-        )
-    lines += ["", "## Emerging topics", ""]
-    lines += [
-        f"- **{_escape(t.name)}**: {t.documents:,} posts, {t.share:.1%} of the week against "
-        f"{t.baseline_share:.1%} before ({t.growth:.1f}x)"
-        for t in report.emerging
-    ] or ["None this week."]
-    lines += ["", "## Spikes", ""]
-    for spike in report.spikes:
-        what = (
-            f"volume {spike.value:,.0f} posts against {spike.baseline:,.0f} usually"
-            if spike.metric == "volume"
-            else f"negative share {spike.value:.0%} against {spike.baseline:.0%} usually"
-        )
-        drivers = ", ".join(
-            f"{_escape(d.name)} ({d.share_of_change:.0%})"
-            for d in spike.drivers[:3]
-            if d.change > 0
-        )
-        lines.append(f"- {what}; driven by {drivers or 'no single topic'}")
-    if not report.spikes:
-        lines.append("None this week.")
-    lines += ["", "## Campaigns", ""]
-    if report.campaigns:
-        lines += [
-            "| campaign | dates | posts | uplift [95% CI] | verdict |",
-            "|---|---|---|---|---|",
-        ]
-        for c in report.campaigns:
-            uplift = (
-                f"{c['uplift']:+.2f} [{c['uplift low']:+.2f}, {c['uplift high']:+.2f}]"
-                if c["uplift"] is not None
-                else "n/a"
-            )
-            lines.append(
-                f"| {_escape(c['campaign'])} | {c['start']} to {c['end']} | {c['posts']:,} | {uplift} | "
-                f"{c['verdict']} |"
-            )
+        figure.update_yaxes(title_text="posts", secondary_y=False)
+        figure.update_yaxes(title_text="net sentiment", range=[-1, 1], secondary_y=True)
     else:
-        lines.append("No campaigns in these weeks.")
-    if report.suggestions:
-        lines += ["", "## Approved actions", ""]
-        for s in report.suggestions:
-            lines.append(
-                f"- **{s.play}** ({_escape(s.card_title)}): {FORMAT_NAMES[s.format]}: "
-                f"{_escape(s.final_text)}"
+        # Plotly reads a little HTML in labels (links included): topic words stay text.
+        labels = [html.escape(str(t["label"])) for t in report.top_topics][::-1]
+        figure = go.Figure()
+        for name, key, color in (
+            ("negative", "share_negative", NEGATIVE_COLOR),
+            ("positive", "share_positive", POSITIVE_COLOR),
+        ):
+            figure.add_bar(
+                y=labels,
+                x=[t[key] or 0 for t in report.top_topics][::-1],
+                name=name,
+                orientation="h",
+                marker_color=color,
             )
-    else:
-        lines += ["", "## What stands out", ""]
-        for card in report.cards:
-            evidence = "; ".join(line[2:] for line in fact_lines(card.facts))
-            lines.append(f"- {_escape(card.title)} ({_escape(evidence)})")
-        if not report.cards:
-            lines.append("Nothing notable.")
-    lines += ["", "## Posts", "", "Most negative:", ""]
-    lines += [_post_line(p) for p in report.negative_posts] or ["None."]
-    lines += ["", "Most positive:", ""]
-    lines += [_post_line(p) for p in report.positive_posts] or ["None."]
-    return "\n".join(lines) + "\n"
+        figure.update_layout(barmode="group", xaxis_tickformat=".0%")
+    figure.update_layout(
+        height=320, margin={"l": 10, "r": 10, "t": 10, "b": 10}, legend_orientation="h"
+    )
+    return figure
+
+
+def render_html(report: WeeklyReport) -> str:
+    """The report as one self-contained HTML file: styles, data and the charting library
+    are inside it, so it opens offline and asks no server for anything."""
+    import html
+
+    import plotly.io
+
+    body: list[str] = []
+    library_included = False
+    for number, section in enumerate(sections(report)):
+        tag = "h1" if number == 0 else "h2"
+        body.append(f"<{tag}>{html.escape(section.title)}</{tag}>")
+        if section.bullets:
+            body.append(
+                "<ul>"
+                + "".join(f"<li>{html.escape(line)}</li>" for line in section.lines)
+                + "</ul>"
+            )
+        else:
+            body += [f"<p>{html.escape(line)}</p>" for line in section.lines]
+        if section.chart and section.rows:
+            chart = plotly.io.to_html(
+                _figure(report, section.chart),
+                include_plotlyjs=not library_included,  # inlined once, not loaded from a CDN
+                full_html=False,
+                config={"displayModeBar": False, "displaylogo": False, "responsive": True},
+            )
+            library_included = True
+            body.append(f'<div class="chart">{chart}</div>')
+        if section.header and section.rows:
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in section.header)
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+                for row in section.rows
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+    title = html.escape(sections(report)[0].title)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{_CSS}</style></head>"
+        f"<body><main>{''.join(body)}</main></body></html>\n"
+    )

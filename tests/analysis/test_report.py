@@ -84,8 +84,8 @@ def test_report_command(demo_run, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"Report for 2025-W41 written to {out}"
     assert out.read_text().startswith("# Weekly report: 2025-W41")
-    html = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "x.html"), "--db", str(db)])
-    assert html.exit_code != 0 and "must end in .md" in html.output
+    pdf = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "x.pdf"), "--db", str(db)])
+    assert pdf.exit_code != 0 and "must end in .html or .md" in pdf.output
     empty = CliRunner().invoke(
         cli, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb")]
     )
@@ -95,3 +95,39 @@ def test_report_command(demo_run, tmp_path):
 def test_an_empty_database_has_nothing_to_report(settings):
     with store.session(settings=settings) as con, pytest.raises(BrandpulseError, match="nothing"):
         weekly_report(con)
+
+
+HOSTILE = {
+    "text": '<script>alert(1)</script> <img src=x onerror="alert(2)"> [click](http://evil.example)',
+    "source": "twitter",
+    "label": "negative",
+}
+
+
+def _report(db):
+    with store.session(settings=load_settings({"db": db}), read_only=True) as con:
+        return weekly_report(con, "2025-W41", "Tidewell")
+
+
+def test_html_report_is_self_contained_and_escapes_post_text(demo_run):
+    import dataclasses
+    import re
+
+    from analysis.report import render_html
+
+    report = dataclasses.replace(_report(demo_run[0]), negative_posts=[HOSTILE])
+    page = render_html(report)
+    outside_scripts = re.sub(r"(?s)<script\b.*?</script>", "", page)
+    assert not re.search(r"https?://", outside_scripts.replace(HOSTILE_ESCAPED, ""))
+    assert not re.search(r"<script[^>]*\bsrc=", page)  # the chart library is inlined
+    assert page.count('class="plotly-graph-div"') == 2  # trend and topics
+    assert HOSTILE_ESCAPED in page and "<img src=x" not in page
+    assert "<title>Weekly report for Tidewell: 2025-W41</title>" in page
+    documents = report.kpis["documents"]
+    assert f"<td>Posts</td><td>{documents.current:,.0f}</td>" in page
+
+
+HOSTILE_ESCAPED = (
+    "&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=&quot;alert(2)&quot;&gt; "
+    "[click](http://evil.example)"
+)

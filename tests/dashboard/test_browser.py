@@ -208,3 +208,42 @@ def test_upload_a_csv_through_the_data_page(server, browser, screenshots, tmp_pa
     assert browser.title != "pwned"
     assert not browser.find_elements(By.CSS_SELECTOR, 'img[src="x"]')
     assert not page_problems(browser)
+
+
+def test_the_html_report_opens_offline_without_requests(demo_run, tmp_path):
+    """The weekly report renders its charts in Chromium and asks no server for anything."""
+    import json as json_module
+
+    from click.testing import CliRunner
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from dashboard.cli import cli
+
+    out = tmp_path / "week.html"
+    result = CliRunner().invoke(
+        cli, ["report", "--week", "2025-W41", "--out", str(out), "--db", str(demo_run[0])]
+    )
+    assert result.exit_code == 0, result.output
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(shutil.which("chromedriver")))
+    try:
+        driver.get(out.as_uri())
+        WebDriverWait(driver, 30).until(
+            lambda d: len(d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")) >= 2
+        )
+        requested = [
+            json_module.loads(entry["message"])["message"]["params"]["request"]["url"]
+            for entry in driver.get_log("performance")
+            if '"Network.requestWillBeSent"' in entry["message"]
+        ]
+        assert driver.title == "Weekly report: 2025-W41"
+    finally:
+        driver.quit()
+    assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []

@@ -63,6 +63,17 @@ def last_full_week(con: duckdb.DuckDBPyConnection) -> date | None:
     return monday if last.weekday() == 6 else monday - timedelta(days=7)
 
 
+def report_weeks(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """ISO weeks with data, the last full week first (the Report page's choices)."""
+    last = last_full_week(con)
+    if last is None:
+        return []
+    mondays = con.execute(
+        "SELECT DISTINCT week FROM doc_facts WHERE week <= ? ORDER BY week DESC", [last]
+    ).fetchall()
+    return [iso_week(monday) for (monday,) in mondays]
+
+
 def weekly_report(
     con: duckdb.DuckDBPyConnection, week: str | date | None = None, brand: str | None = None
 ) -> WeeklyReport:

@@ -21,6 +21,7 @@ page = st.navigation(
         st.Page("views/topics.py", title="Topics", icon="🗂️"),
         st.Page("views/campaigns.py", title="Campaigns", icon="📣"),
         st.Page("views/suggestions.py", title="Suggestions", icon="💡"),
+        st.Page("views/report.py", title="Report", icon="📄"),
         st.Page("views/explore.py", title="Explore", icon="🔎"),
         st.Page("views/data.py", title="Data", icon="📥"),
         st.Page("views/labeling.py", title="Labeling", icon="🏷️"),

@@ -19,6 +19,7 @@ PAGES = {
     "topics": ("views/topics.py", "Topics"),
     "campaigns": ("views/campaigns.py", "Campaigns"),
     "suggestions": ("views/suggestions.py", "Suggestions"),
+    "report": ("views/report.py", "Report"),
     "explore": ("views/explore.py", "Explore"),
     "data": ("views/data.py", "Data"),
     "labeling": ("views/labeling.py", "Labeling"),
@@ -523,3 +524,18 @@ def test_suggestions_page_writes_and_reviews_copy(monkeypatch, writable_db):
         (stored[1][0], "approved"),
     ]
     assert not app.exception
+
+
+def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "report")
+    weeks = next(s for s in app.selectbox if s.label == "Week")
+    assert weeks.options[0] == weeks.value  # the last full week first
+    weeks.set_value("2025-W41")
+    check(app.run())
+    preview = app.markdown[0].value
+    assert preview.startswith("# Weekly report: 2025-W41")
+    posts = scalar(sample_db, "SELECT count(*) FROM doc_facts WHERE week = DATE '2025-10-06'")
+    assert f"| Posts | {posts:,} |" in preview
+    next(s for s in app.selectbox if s.label == "Brand").set_value("Glacio")
+    check(app.run())
+    assert app.markdown[0].value.startswith("# Weekly report for Glacio: 2025-W41")

@@ -54,7 +54,13 @@ def test_report_figures_equal_sql(demo_run):
     markdown = render_markdown(report)
     assert markdown.startswith("# Weekly report for Tidewell: 2025-W41\n")
     assert f"| Posts | {documents:,} | {before:,} | {documents - before:+,} |" in markdown
-    for heading in ("## Top topics", "## Emerging topics", "## Spikes", "## Campaigns", "## Posts"):
+    for heading in (
+        "## Top topics",
+        "## Emerging topics",
+        "## Spikes",
+        "## Campaigns",
+        "## Most negative posts",
+    ):
         assert heading in markdown
 
 

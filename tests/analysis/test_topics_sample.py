@@ -126,6 +126,6 @@ def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the
     assert report.top_topics[0]["topic"] == lid
     markdown = render_markdown(report)
     emerging = markdown.split("## Emerging topics")[1].split("##")[0]
-    assert f"**{names[lid]}**" in emerging.replace("\\", "")
+    assert f"\n- {names[lid]}: " in emerging.replace("\\", "")
     spikes = markdown.split("## Spikes")[1].split("##")[0]
     assert spikes.count("\n- ") == 2 and "driven by " + names[lid] in spikes.replace("\\", "")

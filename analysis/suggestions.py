@@ -261,11 +261,32 @@ def fact_lines(facts: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _banned_for(card: Card, options: SuggestOptions, brand: str | None) -> tuple[str, ...]:
+def _banned_for(card: Card, banned: tuple[str, ...], brand: str | None) -> tuple[str, ...]:
     # Copy aimed at a competitor's unhappy customers never names the competitor.
     if card.kind == "competitor_bad_week" and card.facts.get("brand") not in (None, brand):
-        return (*options.banned, str(card.facts["brand"]))
-    return options.banned
+        return (*banned, str(card.facts["brand"]))
+    return banned
+
+
+def check_copy(
+    text: str,
+    card: Card,
+    fmt: str,
+    names: Sequence[str],
+    required: Sequence[str],
+    banned: Sequence[str],
+    brand: str | None,
+) -> GroundingCheck:
+    """The grounding check of one text against its card, for the brand it speaks for."""
+    return check_variant(
+        text,
+        card.facts,
+        fmt=fmt,
+        known_names=names,
+        required=tuple(required),
+        banned=_banned_for(card, tuple(banned), brand),
+        context=[card.title, *([brand] if brand else [])],
+    )
 
 
 def _prompt_lines(facts: dict[str, Any], brief: str, fmt: str, tone: str) -> list[str]:
@@ -291,7 +312,7 @@ def build_prompt(
     lines = _prompt_lines(card.facts, _fill(play.brief, card), fmt, options.tone)
     if options.required:
         lines.append("It must include: " + ", ".join(options.required) + ".")
-    banned = _banned_for(card, options, brand)
+    banned = _banned_for(card, options.banned, brand)
     if banned:
         lines.append("It must not use: " + ", ".join(banned) + ".")
     lines.append(f"Reply with the {FORMAT_NAMES[fmt]} only.")
@@ -382,19 +403,9 @@ def write_variants(
     Failing outputs are regenerated for up to ``options.rounds`` rounds, then dropped; with
     no passing output (or no generator) the card's template phrasing is the one variant.
     """
-    context = [card.title, *([brand] if brand else [])]
-    banned = _banned_for(card, options, brand)
 
     def check(text: str) -> GroundingCheck:
-        result = check_variant(
-            text,
-            card.facts,
-            fmt=fmt,
-            known_names=names,
-            required=options.required,
-            banned=banned,
-            context=context,
-        )
+        result = check_copy(text, card, fmt, names, options.required, options.banned, brand)
         copied = copied_example(text, card)
         if copied:
             problem = f"it copies the prompt's worked example ('{copied}')"
@@ -584,22 +595,15 @@ def list_suggestions(
 
 
 def _recheck(con: duckdb.DuckDBPyConnection, suggestion: Suggestion, text: str) -> list[str]:
-    options = suggestion.options
-    context = [suggestion.card_title, *([suggestion.brand] if suggestion.brand else [])]
-    banned = tuple(options.get("banned", ()))
-    if suggestion.card_kind == "competitor_bad_week" and suggestion.facts.get("brand") not in (
-        None,
-        suggestion.brand,
-    ):
-        banned = (*banned, str(suggestion.facts["brand"]))
-    return check_variant(
+    card = Card(suggestion.card_kind, suggestion.card_title, 0.0, suggestion.facts)
+    return check_copy(
         text,
-        suggestion.facts,
-        fmt=suggestion.format,
-        known_names=known_names(con),
-        required=tuple(options.get("required", ())),
-        banned=banned,
-        context=context,
+        card,
+        suggestion.format,
+        known_names(con),
+        suggestion.options.get("required", ()),
+        suggestion.options.get("banned", ()),
+        suggestion.brand,
     ).problems
 
 

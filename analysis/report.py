@@ -1,13 +1,16 @@
 """The weekly report's content, gathered from the same analysis functions as the dashboard,
-and its Markdown rendering.
+and its renderings: Markdown, self-contained HTML, and PDF (the HTML printed by a
+headless Chromium, `analysis.report_pdf`).
 
 The week defaults to the last full ISO week (Monday to Sunday) that has data.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -25,7 +28,7 @@ from analysis.trends import (
     period_alerts,
     topic_sentiment,
 )
-from loaders.errors import BrandpulseError, explain
+from loaders.errors import BrandpulseError, ReportError, explain
 
 TREND_WEEKS = 12
 TOP_TOPICS = 8
@@ -176,6 +179,7 @@ class Section:
     rows: list[list[str]] | None = None
     bullets: bool = False
     chart: str | None = None  # "trend" or "topics": the HTML report draws it
+    new_page: bool = False  # printed (PDF) from the top of a new page
 
 
 def _post(post: dict[str, Any]) -> str:
@@ -234,6 +238,7 @@ def sections(report: WeeklyReport) -> list[Section]:
                 for t in report.top_topics
             ],
             chart="topics",
+            new_page=True,
         ),
         Section(
             "Emerging topics",
@@ -266,6 +271,7 @@ def sections(report: WeeklyReport) -> list[Section]:
                 ]
                 for c in report.campaigns
             ],
+            new_page=True,
         ),
     ]
     if report.suggestions:
@@ -347,9 +353,19 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #eee; }
 th { background: #f6f6f6; }
 li { margin: 4px 0; }
 .chart { margin: 8px 0; }
-@media print { h2 { break-after: avoid; } table, .chart { break-inside: avoid; } }
+@page { size: A4; margin: 14mm; }
+@media print {
+  main { max-width: none; padding: 0; font-size: 11pt; }
+  h1 { margin-top: 0; }
+  h2 { break-after: avoid; margin-top: 20px; }
+  h2.new-page { break-before: page; margin-top: 0; }
+  table, .chart, li { break-inside: avoid; }
+}
 """
 NEGATIVE_COLOR, POSITIVE_COLOR, VOLUME_COLOR = "#d62728", "#2ca02c", "#9ecae1"
+# Width of an A4 page inside its 14 mm margins, in CSS pixels: printed charts are drawn
+# at the size they are printed.
+PRINT_CHART_WIDTH = 680
 
 
 def _figure(report: WeeklyReport, chart: str) -> Any:
@@ -373,7 +389,14 @@ def _figure(report: WeeklyReport, chart: str) -> Any:
             secondary_y=True,
         )
         figure.update_yaxes(title_text="posts", secondary_y=False)
-        figure.update_yaxes(title_text="net sentiment", range=[-1, 1], secondary_y=True)
+        # Its own round ticks, not ones lined up with the posts axis' grid.
+        figure.update_yaxes(
+            title_text="net sentiment",
+            range=[-1, 1],
+            tickvals=[-1, -0.5, 0, 0.5, 1],
+            showgrid=False,
+            secondary_y=True,
+        )
     else:
         # Plotly reads a little HTML in labels (links included): topic words stay text.
         labels = [html.escape(str(t["label"])) for t in report.top_topics][::-1]
@@ -396,18 +419,24 @@ def _figure(report: WeeklyReport, chart: str) -> Any:
     return figure
 
 
-def render_html(report: WeeklyReport) -> str:
+def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
     """The report as one self-contained HTML file: styles, data and the charting library
-    are inside it, so it opens offline and asks no server for anything."""
+    are inside it, so it opens offline and asks no server for anything.
+
+    ``for_print`` draws static charts at the printed page's width (the PDF's source).
+    """
     import html
 
     import plotly.io
 
+    config: dict[str, Any] = {"displayModeBar": False, "displaylogo": False}
+    config.update({"staticPlot": True} if for_print else {"responsive": True})
     body: list[str] = []
     library_included = False
     for number, section in enumerate(sections(report)):
         tag = "h1" if number == 0 else "h2"
-        body.append(f"<{tag}>{html.escape(section.title)}</{tag}>")
+        page = ' class="new-page"' if section.new_page else ""
+        body.append(f"<{tag}{page}>{html.escape(section.title)}</{tag}>")
         if section.bullets:
             body.append(
                 "<ul>"
@@ -417,11 +446,14 @@ def render_html(report: WeeklyReport) -> str:
         else:
             body += [f"<p>{html.escape(line)}</p>" for line in section.lines]
         if section.chart and section.rows:
+            figure = _figure(report, section.chart)
+            if for_print:
+                figure.update_layout(width=PRINT_CHART_WIDTH)
             chart = plotly.io.to_html(
-                _figure(report, section.chart),
+                figure,
                 include_plotlyjs=not library_included,  # inlined once, not loaded from a CDN
                 full_html=False,
-                config={"displayModeBar": False, "displaylogo": False, "responsive": True},
+                config=config,
             )
             library_included = True
             body.append(f'<div class="chart">{chart}</div>')
@@ -438,3 +470,37 @@ def render_html(report: WeeklyReport) -> str:
         f"<title>{title}</title><style>{_CSS}</style></head>"
         f"<body><main>{''.join(body)}</main></body></html>\n"
     )
+
+
+REPORT_SUFFIXES = (".html", ".pdf", ".md")
+
+
+def render(report: WeeklyReport, suffix: str, *, browser: str = "") -> bytes:
+    """The report as the bytes of a .html, .pdf or .md file."""
+    suffix = suffix.lower()
+    if suffix == ".html":
+        return render_html(report).encode("utf-8")
+    if suffix == ".md":
+        return render_markdown(report).encode("utf-8")
+    if suffix == ".pdf":
+        from analysis.report_pdf import render_pdf
+
+        return render_pdf(report, browser=browser)
+    raise ReportError(
+        explain(
+            "Unknown report format",
+            expected="a file name ending in " + ", ".join(REPORT_SUFFIXES),
+            found=suffix or "no suffix",
+            fix="name the output e.g. week.html, week.pdf or week.md.",
+        )
+    )
+
+
+def save_report(report: WeeklyReport, out: Path, *, browser: str = "") -> Path:
+    """Write the report in the format its suffix names; a reader never sees half a file."""
+    content = render(report, out.suffix, browser=browser)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_bytes(content)
+    os.replace(partial, out)
+    return out

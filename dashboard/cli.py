@@ -1169,22 +1169,20 @@ def suggestions_export(out: Path, db: Path | None) -> None:
     "--out",
     required=True,
     type=click.Path(path_type=Path, dir_okay=False),
-    help="FILE.html (self-contained) or FILE.md (PDF is not built yet).",
+    help="FILE.html (self-contained), FILE.pdf (printed by Chromium) or FILE.md.",
 )
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> None:
     """The week's report: KPIs, trend, topics, spikes, campaigns, actions and posts."""
-    from analysis.report import render_html, render_markdown, weekly_report
+    from analysis.report import REPORT_SUFFIXES, save_report, weekly_report
     from loaders import store
 
-    renderers = {".html": render_html, ".md": render_markdown}
-    if out.suffix.lower() not in renderers:
-        raise click.UsageError(
-            f"--out must end in .html or .md; found {out.name}. PDF is not built yet."
-        )
-    with store.session(settings=_settings(db), read_only=True) as con:
+    if out.suffix.lower() not in REPORT_SUFFIXES:
+        raise click.UsageError(f"--out must end in {', '.join(REPORT_SUFFIXES)}; found {out.name}.")
+    settings = _settings(db)
+    with store.session(settings=settings, read_only=True) as con:
         content = weekly_report(con, week, brand)
-    out.write_text(renderers[out.suffix.lower()](content), encoding="utf-8")
+    save_report(content, out, browser=settings.report_browser)
     click.echo(f"Report for {content.week} written to {out}")
 
 

@@ -63,3 +63,7 @@ class TopicError(BrandpulseError):
 
 class GeneratorError(BrandpulseError):
     """A text generator (local model or chat-completions endpoint) failed or is unreachable."""
+
+
+class ReportError(BrandpulseError):
+    """A report cannot be written (e.g. no browser to print the PDF with)."""

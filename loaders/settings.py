@@ -177,6 +177,13 @@ class Settings:
         default=60.0,
         metadata=_doc("Seconds to wait for the endpoint's answer for generator='openai'."),
     )
+    report_browser: str = field(
+        default="",
+        metadata=_doc(
+            "Chromium, Chrome or Edge used to print the PDF report: a command or a path. "
+            "Empty searches PATH (chromium, google-chrome, ...) and the usual macOS apps."
+        ),
+    )
 
     @classmethod
     def field_docs(cls) -> dict[str, str]:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from analysis.report_pdf import find_browser
 from loaders import store
 from loaders.settings import Settings
 
@@ -161,3 +165,41 @@ def demo_run(
         result = CliRunner().invoke(cli, ["demo", "--db", str(db), "--no-serve"])
     assert result.exit_code == 0, result.output
     return db, result.output
+
+
+# The PDF report's pages, read back with poppler as a reader would see them.
+needs_renderer = pytest.mark.skipif(
+    not (find_browser() and shutil.which("pdftoppm") and shutil.which("pdftotext")),
+    reason="needs Chromium and poppler-utils (`.ci/run` and `python3 make.py test` install them)",
+)
+
+
+def pdf_page_images(pdf: Path, folder: Path) -> list[tuple[int, int, bytes]]:
+    """Each page as (width, height, RGB bytes), rendered by pdftoppm at 30 dpi."""
+    subprocess.run(["pdftoppm", "-r", "30", str(pdf), str(folder / "page")], check=True)
+    pages = []
+    for image in sorted(folder.glob("page-*.ppm")):
+        data = image.read_bytes()
+        header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)  # binary RGB, 8 bits
+        assert header, data[:20]
+        pages.append((int(header[1]), int(header[2]), data[header.end() :]))
+    return pages
+
+
+def pixels_like(pixels: bytes, color: str, tolerance: int = 8) -> int:
+    """How many RGB pixels are within ``tolerance`` of ``color`` ('#rrggbb') per channel."""
+    target = bytes.fromhex(color.lstrip("#"))
+    return sum(
+        all(abs(pixels[i + c] - target[c]) <= tolerance for c in range(3))
+        for i in range(0, len(pixels) - 2, 3)
+    )
+
+
+def pdf_page_text(pdf: Path, page: int) -> str:
+    """The text of one page (1-based), as pdftotext extracts it."""
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout

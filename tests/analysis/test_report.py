@@ -90,8 +90,8 @@ def test_report_command(demo_run, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"Report for 2025-W41 written to {out}"
     assert out.read_text().startswith("# Weekly report: 2025-W41")
-    pdf = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "x.pdf"), "--db", str(db)])
-    assert pdf.exit_code != 0 and "must end in .html or .md" in pdf.output
+    docx = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "x.docx"), "--db", str(db)])
+    assert docx.exit_code == 2 and "--out must end in .html, .pdf, .md; found x.docx" in docx.output
     empty = CliRunner().invoke(
         cli, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb")]
     )

@@ -15,7 +15,14 @@ from analysis import topics, trends
 from loaders import sample, store
 from loaders.ingest import ingest_file
 from loaders.settings import Settings
-from tests.conftest import SAMPLE, rows, score_with_ground_truth
+from tests.conftest import (
+    SAMPLE,
+    needs_renderer,
+    pdf_page_images,
+    pdf_page_text,
+    rows,
+    score_with_ground_truth,
+)
 
 pytestmark = pytest.mark.slow
 DEFECT_WEEK = "2025-W41"
@@ -129,3 +136,21 @@ def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the
     assert f"\n- {names[lid]}: " in emerging.replace("\\", "")
     spikes = markdown.split("## Spikes")[1].split("##")[0]
     assert spikes.count("\n- ") == 2 and "driven by " + names[lid] in spikes.replace("\\", "")
+
+
+@needs_renderer
+def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(fitted, tmp_path):
+    from analysis.report import save_report, weekly_report
+
+    settings, _ = fitted
+    lid = lid_topic(settings)
+    with store.session(settings=settings, read_only=True) as con:
+        report = weekly_report(con, DEFECT_WEEK)
+        name = topics.topic_names(con)[lid]
+    pdf = save_report(report, tmp_path / "defect-week.pdf")
+    assert len(pdf_page_images(pdf, tmp_path)) == 3
+    topics_page = " ".join(pdf_page_text(pdf, 2).split())
+    emerging = topics_page.split("Emerging topics")[1].split("Spikes")[0]
+    assert emerging.startswith(f"• {name}: ")
+    spikes = topics_page.split("Spikes")[1]
+    assert spikes.count("driven by " + name) == 2

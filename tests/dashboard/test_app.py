@@ -539,3 +539,11 @@ def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
     next(s for s in app.selectbox if s.label == "Brand").set_value("Glacio")
     check(app.run())
     assert app.markdown[0].value.startswith("# Weekly report for Glacio: 2025-W41")
+
+
+def test_report_page_says_how_to_get_pdf_export_without_a_browser(monkeypatch, sample_db, tmp_path):
+    monkeypatch.setenv("BRANDPULSE_REPORT_BROWSER", str(tmp_path / "no-browser"))
+    app = open_page(monkeypatch, sample_db, "report")
+    [caption] = [c.value for c in app.caption if "PDF" in c.value]
+    assert caption.startswith("PDF export needs Chromium, Chrome or Edge")
+    assert app.markdown[-1].value.startswith("# Weekly report: ")  # the rest still works

@@ -111,6 +111,7 @@ PAGES = {
     "explore": "Explore",
     "data": "Data",
     "labeling": "Labeling",
+    "report": "Report",
 }
 
 
@@ -150,7 +151,7 @@ def test_every_page_in_chromium(server, browser, screenshots, path):
         lambda d: d.find_elements(
             By.CSS_SELECTOR,
             '[data-testid="stDataFrame"], [data-testid="stFileUploader"], .js-plotly-plot, '
-            '[data-testid="stText"]',
+            '[data-testid="stText"], [data-testid="stDownloadButton"]',
         )
     )
     assert not page_problems(browser)
@@ -247,3 +248,38 @@ def test_the_html_report_opens_offline_without_requests(demo_run, tmp_path):
     finally:
         driver.quit()
     assert [url for url in requested if not url.startswith(("file:", "data:", "blob:"))] == []
+
+
+def test_report_page_downloads_the_weeks_pdf(server, browser, tmp_path):
+    """One click on the Report page gives the chosen week's PDF, printed on demand."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.conftest import needs_renderer, pdf_page_images, pdf_page_text
+
+    if needs_renderer.args[0]:
+        pytest.skip(needs_renderer.kwargs["reason"])
+    url, _ = server
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    browser.get(f"{url}/report")
+    title = WebDriverWait(browser, 60).until(  # the preview's heading
+        lambda d: next(
+            (h.text for h in d.find_elements(By.TAG_NAME, "h1") if h.text.startswith("Weekly")),
+            None,
+        )
+    )
+    week = title.rsplit(" ", 1)[-1]
+    button = next(
+        b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == "Download PDF"
+    )
+    button.click()
+    WebDriverWait(browser, 60).until(lambda _: list(downloads.glob("*.pdf")))
+    [pdf] = downloads.glob("*.pdf")
+    assert pdf.name == f"brandpulse-{week}.pdf"
+    assert len(pdf_page_images(pdf, tmp_path)) == 3
+    assert " ".join(pdf_page_text(pdf, 1).split()).startswith(title)
+    assert not page_problems(browser)

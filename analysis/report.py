@@ -454,6 +454,7 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
                 include_plotlyjs=not library_included,  # inlined once, not loaded from a CDN
                 full_html=False,
                 config=config,
+                div_id=f"chart-{section.chart}",  # the same report gives the same file
             )
             library_included = True
             body.append(f'<div class="chart">{chart}</div>')

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from analysis.weekly import REPORT_FORMATS
 from loaders.errors import BrandpulseError
 from loaders.settings import Settings, load_settings
 
@@ -61,44 +62,63 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
-    """Files as given, and the supported files inside folders."""
-    from loaders.formats import FORMAT_BY_SUFFIX
+    """Files as given, and the supported files inside folders (not hidden ones)."""
+    from loaders.inbox import export_files
 
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMAT_BY_SUFFIX
-            )
+            files += export_files(path)
         else:
             files.append(path)
     return files
+
+
+class FileBars:
+    """One tqdm bar per file for ingest progress callbacks, closed when the next starts."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, path: Path) -> Any:
+        from tqdm import tqdm
+
+        self.close()
+        bar = tqdm(
+            total=100, desc=path.name[:30], unit="%", leave=False, disable=None, file=sys.stderr
+        )
+        self.bar = bar
+
+        def progress(stage: str, fraction: float) -> None:
+            low, high = STAGE_SPAN.get(stage, (0, 100))
+            bar.set_postfix_str(stage)
+            bar.update(max(0, int(low + (high - low) * fraction) - bar.n))
+
+        return progress
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = None
 
 
 def ingest_paths(
     paths: Sequence[Path], settings: Settings, **options: Any
 ) -> tuple[list[Any], list[str]]:
     """Ingest each file with a progress bar; returns the results and the one-line errors."""
-    from tqdm import tqdm
-
     from loaders.ingest import ingest_file
 
     results, errors = [], []
-    for path in _expand(paths):
-        with tqdm(
-            total=100, desc=path.name[:30], unit="%", leave=False, disable=None, file=sys.stderr
-        ) as bar:
-
-            def progress(stage: str, fraction: float, bar: Any = bar) -> None:
-                low, high = STAGE_SPAN.get(stage, (0, 100))
-                bar.set_postfix_str(stage)
-                bar.update(max(0, int(low + (high - low) * fraction) - bar.n))
-
+    bars = FileBars()
+    try:
+        for path in _expand(paths):
             try:
-                results.append(ingest_file(path, settings=settings, progress=progress, **options))
+                results.append(ingest_file(path, settings=settings, progress=bars(path), **options))
             except BrandpulseError as error:
                 message = str(error)
                 errors.append(message if path.name in message else f"{path}: {message}")
+    finally:
+        bars.close()
     return results, errors
 
 
@@ -433,6 +453,10 @@ def _run_analysis(settings: Settings, *, refit_topics: bool = False, topics: boo
         result = analyze_all(settings, refit_topics=refit_topics, topics=topics, progress=bars)
     finally:
         bars.close()
+    _print_analysis(result)
+
+
+def _print_analysis(result: Any) -> None:
     _print_sentiment(result.sentiment)
     if result.topic_problem:
         click.echo(f"Topics: not fitted. {result.topic_problem}")
@@ -1184,6 +1208,92 @@ def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> N
         content = weekly_report(con, week, brand)
     save_report(content, out, browser=settings.report_browser)
     click.echo(f"Report for {content.week} written to {out}")
+
+
+@cli.command()
+@click.option(
+    "--inbox",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder the exports are dropped into; each file is ingested once.",
+)
+@click.option(
+    "--outbox",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder the report is written to (brandpulse-<week>.<format>).",
+)
+@click.option("--week", help="ISO week such as 2025-W41 (default: the last full week).")
+@click.option("--brand", help="Report on one brand only.")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(REPORT_FORMATS),
+    default=("html", "pdf"),
+    show_default=True,
+    help="Report formats; repeatable.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Mapping TOML for the inbox's files (default: detected per file).",
+)
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
+def weekly(
+    inbox: Path,
+    outbox: Path,
+    week: str | None,
+    brand: str | None,
+    formats: tuple[str, ...],
+    mapping_file: Path | None,
+    db: Path | None,
+) -> None:
+    """Ingest the inbox's new files, analyze them and write the week's report (for cron).
+
+    Safe to run twice: files already ingested are skipped, and the report is replaced.
+    Exits with 1 when a file could not be read or a report format failed.
+    """
+    from analysis.weekly import run_weekly
+    from loaders.mapping import load_mapping_file
+
+    options: dict[str, Any] = load_mapping_file(mapping_file) if mapping_file else {}
+    file_bars, stage_bars = FileBars(), StageBars()
+    try:
+        run = run_weekly(
+            _settings(db),
+            inbox,
+            outbox,
+            week=week,
+            brand=brand,
+            formats=formats,
+            ingest_options=options,
+            file_progress=file_bars,
+            analysis_progress=stage_bars,
+        )
+    finally:
+        file_bars.close()
+        stage_bars.close()
+    new = len(run.ingested) + len(run.failed)
+    click.echo(
+        f"Inbox {inbox}: {new} new file{'s' * (new != 1)}, {run.already_ingested} already ingested"
+    )
+    if run.ingested:
+        _print_results(run.ingested)
+    for path, message in run.failed.items():
+        click.echo(f"Error: {message if path.name in message else f'{path}: {message}'}", err=True)
+    if run.analysis is not None:
+        _print_analysis(run.analysis)
+    if run.week is None:
+        click.echo("No report: there is no full week of data yet.")
+    else:
+        for path in run.reports:
+            click.echo(f"Report for {run.week} written to {path}")
+    for fmt, message in run.report_errors.items():
+        click.echo(f"Error: {fmt.upper()} report: {message}", err=True)
+    if not run.ok:
+        sys.exit(1)
 
 
 @cli.command("config")

@@ -79,3 +79,6 @@ UPSERT_CAMPAIGNS = """
 INSERT OR REPLACE INTO campaigns (name, brand, start_date, end_date, channels, hashtags, utm_campaign, keywords, budget)
 SELECT name, brand, start_date, end_date, channels, hashtags, utm_campaign, keywords, budget FROM campaigns_arrow
 """
+
+# Which of these file digests some ingest run has already loaded (the inbox's memory).
+KNOWN_DIGESTS = "SELECT DISTINCT sha256 FROM ingest_runs WHERE list_contains(?, sha256)"

@@ -1,0 +1,142 @@
+"""The unattended weekly run (`brandpulse weekly`, e.g. from cron): ingest the inbox's new
+files, analyze what is new, and write the week's report to the outbox.
+
+Running it twice is safe: files already ingested are recognised by their bytes, the
+analysis only touches documents it has not seen, and reports are replaced whole. Two runs
+at the same time do not interleave: the second waits for the first's lock on the outbox.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.pipeline import PassResult, StageProgress, analyze_all
+from loaders.errors import BrandpulseError, ReportError, explain
+from loaders.formats import Progress
+from loaders.settings import Settings
+
+REPORT_FORMATS = ("html", "pdf", "md")
+LOCK_NAME = ".brandpulse-weekly.lock"
+LOCK_WAIT_S = 600.0  # a run that ingests and analyzes a big inbox takes minutes
+
+FileProgress = Callable[[Path], Progress | None]  # a file -> its progress callback
+
+
+@dataclass
+class WeeklyRun:
+    """What one weekly run did."""
+
+    ingested: list[Any] = field(default_factory=list)  # loaders.ingest.IngestResult
+    failed: dict[Path, str] = field(default_factory=dict)  # file -> why it could not be read
+    already_ingested: int = 0  # inbox files whose bytes were loaded before
+    analysis: PassResult | None = None
+    week: str | None = None  # the reported ISO week; None when there is no full week yet
+    reports: list[Path] = field(default_factory=list)
+    report_errors: dict[str, str] = field(default_factory=dict)  # format -> why it failed
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.report_errors
+
+
+@contextlib.contextmanager
+def _exclusive(folder: Path, wait_s: float) -> Iterator[None]:
+    """Hold the outbox's lock file; a concurrent run waits up to ``wait_s`` for it."""
+    try:
+        import fcntl
+    except ImportError:  # Windows has no cron; scheduled tasks do not overlap by default
+        yield
+        return
+    with (folder / LOCK_NAME).open("a") as handle:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise BrandpulseError(
+                        explain(
+                            "Another weekly run is still working on this outbox",
+                            found=f"{folder / LOCK_NAME} locked for {wait_s:.0f} s",
+                            fix="let it finish, or schedule the runs further apart.",
+                        )
+                    ) from None
+                time.sleep(1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def report_name(week: str, brand: str | None, fmt: str) -> str:
+    return f"brandpulse-{week}" + (f"-{brand}" if brand else "") + f".{fmt}"
+
+
+def run_weekly(
+    settings: Settings,
+    inbox: Path,
+    outbox: Path,
+    *,
+    week: str | None = None,
+    brand: str | None = None,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    ingest_options: dict[str, Any] | None = None,
+    file_progress: FileProgress | None = None,
+    analysis_progress: StageProgress | None = None,
+    lock_wait_s: float = LOCK_WAIT_S,
+) -> WeeklyRun:
+    """Ingest the inbox's new files, analyze, and write ``week``'s report (default: the
+    last full week) to ``outbox`` in each of ``formats``.
+
+    A file that cannot be read is reported and left for the next run; the rest go on.
+    """
+    from analysis.report import report_weeks, save_report, weekly_report
+    from loaders import store
+    from loaders.inbox import new_inbox_files
+    from loaders.ingest import ingest_file
+
+    unknown = sorted(set(formats) - set(REPORT_FORMATS))
+    if unknown:
+        raise ReportError(
+            explain(
+                "Unknown report format",
+                expected=" or ".join(REPORT_FORMATS),
+                found=", ".join(unknown),
+            )
+        )
+    outbox.mkdir(parents=True, exist_ok=True)
+    run = WeeklyRun()
+    with _exclusive(outbox, lock_wait_s):
+        with store.session(settings=settings) as con:
+            pending, run.already_ingested = new_inbox_files(con, inbox)
+        for file in pending:
+            progress = file_progress(file.path) if file_progress else None
+            try:
+                run.ingested.append(
+                    ingest_file(
+                        file.path, settings=settings, progress=progress, **(ingest_options or {})
+                    )
+                )
+            except BrandpulseError as error:
+                run.failed[file.path] = str(error)
+        # Also after a run with nothing new: it finishes what an interrupted run left.
+        run.analysis = analyze_all(settings, progress=analysis_progress)
+        with store.session(settings=settings, read_only=True) as con:
+            weeks = report_weeks(con)  # full weeks with data, the last first
+            if week is None and not weeks:
+                return run  # no full week of data yet: nothing to report
+            report = weekly_report(con, week or weeks[0], brand)
+        run.week = report.week
+        for fmt in formats:
+            out = outbox / report_name(report.week, brand, fmt)
+            try:
+                run.reports.append(save_report(report, out, browser=settings.report_browser))
+            except ReportError as error:
+                run.report_errors[fmt] = str(error)
+    return run

@@ -1,0 +1,73 @@
+"""The inbox of an unattended weekly run: export files dropped into a folder, each
+ingested once.
+
+A file counts as ingested when an ingest run has loaded its exact bytes (the sha256 that
+`ingest_runs` keeps), whichever way it came in and whatever it is called now. A file
+that is replaced by a new export under the same name is new again; its rows that are
+already stored count as duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from loaders import queries
+from loaders.errors import InputFileError, explain
+from loaders.formats import FORMAT_BY_SUFFIX
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    path: Path
+    sha256: str
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    """Dot files and folders, and the lock files of open Office documents (~$name.xlsx)."""
+    return any(part.startswith((".", "~$")) for part in path.relative_to(folder).parts)
+
+
+def export_files(folder: Path) -> list[Path]:
+    """The supported export files in ``folder`` and its subfolders, in name order."""
+    if not folder.is_dir():
+        raise InputFileError(
+            explain(
+                f"{folder} is not a folder",
+                fix="create it, or name the folder your exports are saved to.",
+            )
+        )
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and path.suffix.lower() in FORMAT_BY_SUFFIX and not _hidden(path, folder)
+    )
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of the file's bytes, as ingest records it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def new_inbox_files(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[InboxFile], int]:
+    """The inbox's files whose bytes no ingest run has loaded (a copy counted once), and
+    how many files were left out because they were."""
+    files = [InboxFile(path, file_digest(path)) for path in export_files(folder)]
+    known = {
+        digest
+        for (digest,) in con.execute(queries.KNOWN_DIGESTS, [[f.sha256 for f in files]]).fetchall()
+    }
+    new: dict[str, InboxFile] = {}
+    for file in files:
+        if file.sha256 not in known:
+            new.setdefault(file.sha256, file)
+    return list(new.values()), len(files) - len(new)

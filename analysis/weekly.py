@@ -1,5 +1,6 @@
 """The unattended weekly run (`brandpulse weekly`, e.g. from cron): ingest the inbox's new
-files, analyze what is new, and write the week's report to the outbox.
+files (campaign lists among them are imported as campaigns), analyze what is new, and
+write the week's report to the outbox.
 
 Running it twice is safe: files already ingested are recognised by their bytes, the
 analysis only touches documents it has not seen, and reports are replaced whole. Two runs
@@ -32,8 +33,9 @@ class WeeklyRun:
     """What one weekly run did."""
 
     ingested: list[Any] = field(default_factory=list)  # loaders.ingest.IngestResult
+    campaigns: dict[Path, int] = field(default_factory=dict)  # campaign list -> campaigns
     failed: dict[Path, str] = field(default_factory=dict)  # file -> why it could not be read
-    already_ingested: int = 0  # inbox files whose bytes were loaded before
+    already_loaded: int = 0  # inbox files whose bytes were loaded before (or copies)
     analysis: PassResult | None = None
     week: str | None = None  # the reported ISO week; None when there is no full week yet
     reports: list[Path] = field(default_factory=list)
@@ -98,6 +100,7 @@ def run_weekly(
     """
     from analysis.report import report_weeks, save_report, weekly_report
     from loaders import store
+    from loaders.campaigns import import_campaigns, looks_like_campaigns
     from loaders.inbox import new_inbox_files
     from loaders.ingest import ingest_file
 
@@ -114,10 +117,13 @@ def run_weekly(
     run = WeeklyRun()
     with _exclusive(outbox, lock_wait_s):
         with store.session(settings=settings) as con:
-            pending, run.already_ingested = new_inbox_files(con, inbox)
+            pending, run.already_loaded = new_inbox_files(con, inbox)
         for file in pending:
-            progress = file_progress(file.path) if file_progress else None
             try:
+                if looks_like_campaigns(file.path):
+                    run.campaigns[file.path] = import_campaigns(file.path, settings=settings)
+                    continue
+                progress = file_progress(file.path) if file_progress else None
                 run.ingested.append(
                     ingest_file(
                         file.path, settings=settings, progress=progress, **(ingest_options or {})

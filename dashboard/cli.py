@@ -1252,7 +1252,7 @@ def weekly(
 ) -> None:
     """Ingest the inbox's new files, analyze them and write the week's report (for cron).
 
-    Safe to run twice: files already ingested are skipped, and the report is replaced.
+    Safe to run twice: files already loaded are skipped, and the report is replaced.
     Exits with 1 when a file could not be read or a report format failed.
     """
     from analysis.weekly import run_weekly
@@ -1275,12 +1275,14 @@ def weekly(
     finally:
         file_bars.close()
         stage_bars.close()
-    new = len(run.ingested) + len(run.failed)
+    new = len(run.ingested) + len(run.campaigns) + len(run.failed)
     click.echo(
-        f"Inbox {inbox}: {new} new file{'s' * (new != 1)}, {run.already_ingested} already ingested"
+        f"Inbox {inbox}: {new} new file{'s' * (new != 1)}, {run.already_loaded} already loaded"
     )
     if run.ingested:
         _print_results(run.ingested)
+    for path, count in run.campaigns.items():
+        click.echo(f"{path.name}: {count} campaigns imported")
     for path, message in run.failed.items():
         click.echo(f"Error: {message if path.name in message else f'{path}: {message}'}", err=True)
     if run.analysis is not None:

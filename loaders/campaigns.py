@@ -11,6 +11,7 @@ from typing import Any
 
 from loaders import queries, store
 from loaders.errors import InputFileError, explain
+from loaders.formats import file_digest
 from loaders.settings import Settings, load_settings
 
 REQUIRED = ("name", "start", "end")
@@ -92,8 +93,11 @@ def read_campaigns(path: Path) -> list[dict[str, Any]]:
         raise InputFileError(f"{Path(path).name} cannot be read as CSV: {error}") from None
 
 
-def store_campaigns(rows: list[dict[str, Any]], settings: Settings) -> int:
-    """Insert or replace campaigns (parsed rows); attribution follows on commit."""
+def store_campaigns(
+    rows: list[dict[str, Any]], settings: Settings, source: Path | None = None
+) -> int:
+    """Insert or replace campaigns (parsed rows); attribution follows on commit. The
+    ``source`` file, when given, is remembered by its bytes (see loaders.inbox)."""
     import pyarrow as pa
 
     table = pa.Table.from_pylist(
@@ -114,8 +118,28 @@ def store_campaigns(rows: list[dict[str, Any]], settings: Settings) -> int:
     )
     with store.session(settings=settings) as con:
         con.register("campaigns_arrow", table)
+        con.execute("BEGIN TRANSACTION")
         con.execute(queries.UPSERT_CAMPAIGNS)
+        if source is not None:
+            con.execute(
+                queries.INSERT_CAMPAIGN_IMPORT,
+                [str(source.resolve()), file_digest(source), len(rows)],
+            )
+        con.execute("COMMIT")
     return len(rows)
+
+
+def looks_like_campaigns(path: Path) -> bool:
+    """Whether a file is a campaign list (a CSV with name, start and end columns) rather
+    than an export of posts or reviews."""
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = {name.strip().lower() for name in next(csv.reader(handle), [])}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return all(header & set(ALIASES[field]) for field in REQUIRED)
 
 
 def import_campaigns(
@@ -125,7 +149,7 @@ def import_campaigns(
     settings = settings or load_settings()
     if db is not None:
         settings = dataclasses.replace(settings, db=db)
-    return store_campaigns(read_campaigns(path), settings)
+    return store_campaigns(read_campaigns(path), settings, source=Path(path))
 
 
 def add_campaign(fields: dict[str, str], settings: Settings) -> dict[str, Any]:

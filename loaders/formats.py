@@ -148,6 +148,11 @@ def guess_encoding(path: Path, sample_bytes: int = 1 << 20) -> str:
     return sniffer.encoding(complete=path.stat().st_size <= sample_bytes)
 
 
+def file_digest(path: Path) -> str:
+    """sha256 of the file's bytes, as ingest runs record it."""
+    return digest_and_encoding(path, text=False)[0]
+
+
 def digest_and_encoding(path: Path, text: bool) -> tuple[str, str | None]:
     """One pass over the whole file: its sha256 and, for text formats, its encoding."""
     digest = hashlib.sha256()

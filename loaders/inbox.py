@@ -1,15 +1,14 @@
-"""The inbox of an unattended weekly run: export files dropped into a folder, each
-ingested once.
+"""The inbox of an unattended weekly run: export files (and campaign lists) dropped into
+a folder, each loaded once.
 
-A file counts as ingested when an ingest run has loaded its exact bytes (the sha256 that
-`ingest_runs` keeps), whichever way it came in and whatever it is called now. A file
-that is replaced by a new export under the same name is new again; its rows that are
-already stored count as duplicates.
+A file counts as loaded when an ingest run or a campaign import has read its exact bytes
+(the sha256 that `ingest_runs` and `campaign_imports` keep), whichever way it came in and
+whatever it is called now. A file replaced by a new export under the same name is new
+again; its rows that are already stored count as duplicates.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +16,7 @@ import duckdb
 
 from loaders import queries
 from loaders.errors import InputFileError, explain
-from loaders.formats import FORMAT_BY_SUFFIX
-
-_CHUNK = 1 << 20
+from loaders.formats import FORMAT_BY_SUFFIX, file_digest
 
 
 @dataclass(frozen=True)
@@ -49,22 +46,15 @@ def export_files(folder: Path) -> list[Path]:
     )
 
 
-def file_digest(path: Path) -> str:
-    """sha256 of the file's bytes, as ingest records it."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def new_inbox_files(con: duckdb.DuckDBPyConnection, folder: Path) -> tuple[list[InboxFile], int]:
     """The inbox's files whose bytes no ingest run has loaded (a copy counted once), and
     how many files were left out because they were."""
     files = [InboxFile(path, file_digest(path)) for path in export_files(folder)]
     known = {
         digest
-        for (digest,) in con.execute(queries.KNOWN_DIGESTS, [[f.sha256 for f in files]]).fetchall()
+        for (digest,) in con.execute(
+            queries.KNOWN_DIGESTS, {"digests": [f.sha256 for f in files]}
+        ).fetchall()
     }
     new: dict[str, InboxFile] = {}
     for file in files:

@@ -80,5 +80,11 @@ INSERT OR REPLACE INTO campaigns (name, brand, start_date, end_date, channels, h
 SELECT name, brand, start_date, end_date, channels, hashtags, utm_campaign, keywords, budget FROM campaigns_arrow
 """
 
-# Which of these file digests some ingest run has already loaded (the inbox's memory).
-KNOWN_DIGESTS = "SELECT DISTINCT sha256 FROM ingest_runs WHERE list_contains(?, sha256)"
+INSERT_CAMPAIGN_IMPORT = "INSERT INTO campaign_imports VALUES (?, ?, now(), ?)"
+
+# Which of these file digests an ingest or a campaign import has loaded (the inbox's memory).
+KNOWN_DIGESTS = """
+SELECT sha256 FROM ingest_runs WHERE list_contains($digests, sha256)
+UNION
+SELECT sha256 FROM campaign_imports WHERE list_contains($digests, sha256)
+"""

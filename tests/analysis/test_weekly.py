@@ -60,12 +60,14 @@ def test_each_file_once_the_last_full_week_reported_and_a_second_run_changes_not
     inbox, outbox, db = tmp_path / "inbox", tmp_path / "outbox", tiny_settings.db
     inbox.mkdir()
     shutil.copy(SAMPLE / "reviews.csv", inbox / "reviews.csv")
+    shutil.copy(SAMPLE / "campaigns.csv", inbox / "campaigns.csv")  # imported as campaigns
     (inbox / "broken.csv").write_bytes(b"")  # cannot be read: reported, left for later
     write_reviews(inbox / ".half-copied.csv", date(2025, 12, 22), 1)  # hidden: not read
     (inbox / "~$budget.xlsx").write_bytes(b"lock")  # an open Excel file's lock file
 
     first = run_weekly(tiny_settings, inbox, outbox, formats=("html", "md"))
     assert [r.file.name for r in first.ingested] == ["reviews.csv"]
+    assert first.campaigns == {inbox / "campaigns.csv": 3}
     assert list(first.failed) == [inbox / "broken.csv"]
     assert "broken.csv is empty" in first.failed[inbox / "broken.csv"] and not first.ok
     stored = scalar(db, "SELECT count(*) FROM documents")
@@ -82,13 +84,15 @@ def test_each_file_once_the_last_full_week_reported_and_a_second_run_changes_not
     assert sorted(p.name for p in outbox.iterdir()) == [LOCK_NAME, f"{name}.html", f"{name}.md"]
     markdown = (outbox / f"{name}.md").read_text()
     assert f"| Posts | {week_posts(db, monday):,} |" in markdown
+    assert "| Grind Never Stops | 2025-10-27 to 2025-11-09 |" in markdown
     html = (outbox / f"{name}.html").read_bytes()
 
     second = run_weekly(tiny_settings, inbox, outbox, formats=("html", "md"))
-    assert second.ingested == [] and second.already_ingested == 1
+    assert second.ingested == [] and second.campaigns == {} and second.already_loaded == 2
     assert list(second.failed) == [inbox / "broken.csv"]  # still reported until fixed
     assert second.analysis.sentiment.scored == 0
     assert scalar(db, "SELECT count(*) FROM ingest_runs") == 1
+    assert scalar(db, "SELECT count(*) FROM campaign_imports") == 1
     assert scalar(db, "SELECT count(*) FROM documents") == stored
     assert second.week == first.week and (outbox / f"{name}.html").read_bytes() == html
 
@@ -100,7 +104,7 @@ def test_each_file_once_the_last_full_week_reported_and_a_second_run_changes_not
     (inbox / "broken.csv").unlink()
     third = run_weekly(tiny_settings, inbox, outbox, formats=("md",))
     assert [r.file.name for r in third.ingested] == ["reviews-next.csv"]
-    assert third.already_ingested == 2 and third.ok
+    assert third.already_loaded == 3 and third.ok
     assert third.week == iso_week(next_monday)
     [(posts, labeled, with_topic)] = rows(
         db,
@@ -164,12 +168,12 @@ def test_weekly_command_writes_html_and_pdf_and_is_safe_to_run_twice(
     ]
     first = CliRunner().invoke(cli, command)
     assert first.exit_code == 0, first.output
-    assert "Inbox " + str(inbox) + ": 3 new files, 0 already ingested" in first.output
+    assert "Inbox " + str(inbox) + ": 3 new files, 0 already loaded" in first.output
     assert f"Report for 2025-W47 written to {outbox / 'brandpulse-2025-W47.pdf'}" in first.output
     assert len(pdf_page_images(outbox / "brandpulse-2025-W47.pdf", tmp_path)) == 3
     second = CliRunner().invoke(cli, command)
     assert second.exit_code == 0, second.output
-    assert ": 0 new files, 3 already ingested" in second.output
+    assert ": 0 new files, 3 already loaded" in second.output
     assert "Sentiment: every document is already scored" in second.output
     assert sorted(p.name for p in outbox.glob("brandpulse-*")) == [
         "brandpulse-2025-W47.html",

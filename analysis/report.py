@@ -326,21 +326,27 @@ def _spike_line(spike: Spike) -> str:
     return f"{what}; driven by {drivers or 'no single topic'}"
 
 
+def section_markdown(section: Section, *, top: bool = False) -> str:
+    """One section as Markdown (``top``: the report's title); data text stays literal."""
+    out = [("# " if top else "## ") + _escape(section.title), ""]
+    for line in section.lines:
+        out.append(("- " if section.bullets else "") + _escape(line))
+    if section.lines:
+        out.append("")
+    if section.header and section.rows:
+        out.append("| " + " | ".join(_escape(h) for h in section.header) + " |")
+        out.append("|" + "---|" * len(section.header))
+        out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in section.rows]
+        out.append("")
+    return "\n".join(out)
+
+
 def render_markdown(report: WeeklyReport) -> str:
     """The report as Markdown; every text from the data is escaped to stay literal."""
-    out: list[str] = []
-    for number, section in enumerate(sections(report)):
-        out += [("# " if number == 0 else "## ") + _escape(section.title), ""]
-        for line in section.lines:
-            out.append(("- " if section.bullets else "") + _escape(line))
-        if section.lines:
-            out.append("")
-        if section.header and section.rows:
-            out.append("| " + " | ".join(_escape(h) for h in section.header) + " |")
-            out.append("|" + "---|" * len(section.header))
-            out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in section.rows]
-            out.append("")
-    return "\n".join(out)
+    return "\n".join(
+        section_markdown(section, top=number == 0)
+        for number, section in enumerate(sections(report))
+    )
 
 
 _CSS = """
@@ -368,7 +374,8 @@ NEGATIVE_COLOR, POSITIVE_COLOR, VOLUME_COLOR = "#d62728", "#2ca02c", "#9ecae1"
 PRINT_CHART_WIDTH = 680
 
 
-def _figure(report: WeeklyReport, chart: str) -> Any:
+def report_figure(report: WeeklyReport, chart: str) -> Any:
+    """The Plotly figure of a section's chart: "trend" or "topics"."""
     import html
 
     import plotly.graph_objects as go
@@ -446,7 +453,7 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
         else:
             body += [f"<p>{html.escape(line)}</p>" for line in section.lines]
         if section.chart and section.rows:
-            figure = _figure(report, section.chart)
+            figure = report_figure(report, section.chart)
             if for_print:
                 figure.update_layout(width=PRINT_CHART_WIDTH)
             chart = plotly.io.to_html(

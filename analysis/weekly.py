@@ -2,14 +2,15 @@
 files (campaign lists among them are imported as campaigns), analyze what is new, and
 write the week's report to the outbox.
 
-Running it twice is safe: files already ingested are recognised by their bytes, the
+Running it twice is safe: files already loaded are recognised by their bytes, the
 analysis only touches documents it has not seen, and reports are replaced whole. Two runs
-at the same time do not interleave: the second waits for the first's lock on the outbox.
+at the same time on one database do not interleave: the second waits for the first's lock.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from loaders.formats import Progress
 from loaders.settings import Settings
 
 REPORT_FORMATS = ("html", "pdf", "md")
-LOCK_NAME = ".brandpulse-weekly.lock"
+LOCK_SUFFIX = ".weekly.lock"  # next to the database: what is loaded is the database's state
 LOCK_WAIT_S = 600.0  # a run that ingests and analyzes a big inbox takes minutes
 
 FileProgress = Callable[[Path], Progress | None]  # a file -> its progress callback
@@ -47,14 +48,15 @@ class WeeklyRun:
 
 
 @contextlib.contextmanager
-def _exclusive(folder: Path, wait_s: float) -> Iterator[None]:
-    """Hold the outbox's lock file; a concurrent run waits up to ``wait_s`` for it."""
+def _exclusive(lock: Path, wait_s: float) -> Iterator[None]:
+    """Hold ``lock`` (a file); a concurrent run waits up to ``wait_s`` for it."""
     try:
         import fcntl
     except ImportError:  # Windows has no cron; scheduled tasks do not overlap by default
         yield
         return
-    with (folder / LOCK_NAME).open("a") as handle:
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
         deadline = time.monotonic() + wait_s
         while True:
             try:
@@ -64,8 +66,8 @@ def _exclusive(folder: Path, wait_s: float) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     raise BrandpulseError(
                         explain(
-                            "Another weekly run is still working on this outbox",
-                            found=f"{folder / LOCK_NAME} locked for {wait_s:.0f} s",
+                            "Another weekly run is still working on this database",
+                            found=f"{lock} locked for {wait_s:.0f} s",
                             fix="let it finish, or schedule the runs further apart.",
                         )
                     ) from None
@@ -76,8 +78,14 @@ def _exclusive(folder: Path, wait_s: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def lock_file(db: Path) -> Path:
+    return db.with_name(db.name + LOCK_SUFFIX)
+
+
 def report_name(week: str, brand: str | None, fmt: str) -> str:
-    return f"brandpulse-{week}" + (f"-{brand}" if brand else "") + f".{fmt}"
+    """brandpulse-2025-W41[-brand].fmt, the brand reduced to characters safe in file names."""
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", brand).strip("-.") if brand else ""
+    return f"brandpulse-{week}" + (f"-{slug}" if slug else "") + f".{fmt}"
 
 
 def run_weekly(
@@ -101,7 +109,7 @@ def run_weekly(
     from analysis.report import report_weeks, save_report, weekly_report
     from loaders import store
     from loaders.campaigns import import_campaigns, looks_like_campaigns
-    from loaders.inbox import new_inbox_files
+    from loaders.inbox import export_files, new_inbox_files
     from loaders.ingest import ingest_file
 
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
@@ -113,9 +121,10 @@ def run_weekly(
                 found=", ".join(unknown),
             )
         )
+    export_files(inbox)  # a missing inbox is an error before anything is touched
     outbox.mkdir(parents=True, exist_ok=True)
     run = WeeklyRun()
-    with _exclusive(outbox, lock_wait_s):
+    with _exclusive(lock_file(settings.db), lock_wait_s):
         with store.session(settings=settings) as con:
             pending, run.already_loaded = new_inbox_files(con, inbox)
         for file in pending:

@@ -6,8 +6,17 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.overview import facet_values
-from analysis.report import render_html, render_markdown, report_weeks, weekly_report
+from analysis.report import (
+    render_html,
+    render_markdown,
+    report_figure,
+    report_weeks,
+    section_markdown,
+    sections,
+    weekly_report,
+)
 from analysis.report_pdf import find_browser, render_pdf
+from analysis.weekly import report_name
 from dashboard import cache, ui
 
 st.title("Report")
@@ -23,14 +32,13 @@ brand = right.selectbox(
     "Brand", [None, *brands], format_func=lambda b: "All brands" if b is None else b
 )
 report = cache.data(weekly_report, week, brand)
-name = f"brandpulse-{week}" + (f"-{brand}" if brand else "")
 browser = find_browser(cache.settings().report_browser)
 # The files are rendered when their button is clicked (a PDF takes seconds), not on every rerun.
 html_column, pdf_column, markdown_column = st.columns(3)
 html_column.download_button(
     "Download HTML",
     lambda: render_html(report),
-    f"{name}.html",
+    report_name(week, brand, "html"),
     "text/html",
     on_click="ignore",
     help="One self-contained file: opens offline, charts included.",
@@ -39,7 +47,7 @@ html_column.download_button(
 pdf_column.download_button(
     "Download PDF",
     lambda: render_pdf(report, browser=browser or ""),
-    f"{name}.pdf",
+    report_name(week, brand, "pdf"),
     "application/pdf",
     on_click="ignore",
     disabled=browser is None,
@@ -50,7 +58,7 @@ pdf_column.download_button(
 markdown_column.download_button(
     "Download Markdown",
     lambda: render_markdown(report),
-    f"{name}.md",
+    report_name(week, brand, "md"),
     "text/markdown",
     on_click="ignore",
     width="stretch",
@@ -61,5 +69,9 @@ if browser is None:
         "BRANDPULSE_REPORT_BROWSER to the browser's path."
     )
 with st.container(border=True):
-    # Every text from the data is escaped by render_markdown, so posts stay literal.
-    st.markdown(render_markdown(report))
+    # The downloaded report's sections and charts; section_markdown escapes every text from
+    # the data, so posts stay literal.
+    for number, section in enumerate(sections(report)):
+        st.markdown(section_markdown(section, top=number == 0))
+        if section.chart and section.rows:
+            st.plotly_chart(report_figure(report, section.chart), key=f"report-{section.chart}")

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.trends import iso_week
-from analysis.weekly import LOCK_NAME, run_weekly
+from analysis.weekly import lock_file, report_name, run_weekly
 from dashboard.cli import cli
 from loaders.errors import BrandpulseError, ReportError
 from loaders.settings import Settings
@@ -81,7 +81,7 @@ def test_each_file_once_the_last_full_week_reported_and_a_second_run_changes_not
     monday = sunday - timedelta(days=6)
     assert first.week == iso_week(monday)
     name = f"brandpulse-{first.week}"
-    assert sorted(p.name for p in outbox.iterdir()) == [LOCK_NAME, f"{name}.html", f"{name}.md"]
+    assert sorted(p.name for p in outbox.iterdir()) == [f"{name}.html", f"{name}.md"]
     markdown = (outbox / f"{name}.md").read_text()
     assert f"| Posts | {week_posts(db, monday):,} |" in markdown
     assert "| Grind Never Stops | 2025-10-27 to 2025-11-09 |" in markdown
@@ -129,13 +129,11 @@ def test_no_report_before_a_full_week_of_data(tiny_settings, tmp_path):
 def test_a_second_run_waits_for_the_first(tiny_settings, tmp_path):
     import fcntl
 
-    outbox = tmp_path / "outbox"
-    outbox.mkdir()
     (tmp_path / "inbox").mkdir()
-    with (outbox / LOCK_NAME).open("a") as held:
+    with lock_file(tiny_settings.db).open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         with pytest.raises(BrandpulseError, match="Another weekly run is still working"):
-            run_weekly(tiny_settings, tmp_path / "inbox", outbox, lock_wait_s=0.2)
+            run_weekly(tiny_settings, tmp_path / "inbox", tmp_path / "outbox", lock_wait_s=0.2)
     assert not tiny_settings.db.exists()  # it touched nothing
 
 
@@ -144,6 +142,7 @@ def test_unknown_formats_and_missing_inbox_are_refused(tiny_settings, tmp_path):
         run_weekly(tiny_settings, tmp_path, tmp_path / "out", formats=("html", "docx"))
     with pytest.raises(BrandpulseError, match="is not a folder"):
         run_weekly(tiny_settings, tmp_path / "nowhere", tmp_path / "out")
+    assert not tiny_settings.db.exists()
 
 
 @needs_renderer
@@ -179,3 +178,9 @@ def test_weekly_command_writes_html_and_pdf_and_is_safe_to_run_twice(
         "brandpulse-2025-W47.html",
         "brandpulse-2025-W47.pdf",
     ]
+
+
+def test_report_names_are_safe_file_names():
+    assert report_name("2025-W41", None, "pdf") == "brandpulse-2025-W41.pdf"
+    assert report_name("2025-W41", "Acme / Co. ", "html") == "brandpulse-2025-W41-Acme-Co.html"
+    assert report_name("2025-W41", "../..", "md") == "brandpulse-2025-W41.md"

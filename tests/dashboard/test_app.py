@@ -532,10 +532,29 @@ def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
     assert weeks.options[0] == weeks.value  # the last full week first
     weeks.set_value("2025-W41")
     check(app.run())
-    preview = app.markdown[0].value
-    assert preview.startswith("# Weekly report: 2025-W41")
+    preview = [m.value for m in app.markdown]
+    assert preview[0].startswith("# Weekly report: 2025-W41")
     posts = scalar(sample_db, "SELECT count(*) FROM doc_facts WHERE week = DATE '2025-10-06'")
-    assert f"| Posts | {posts:,} |" in preview
+    assert f"| Posts | {posts:,} |" in preview[0]
+    headings = [m.split("\n", 1)[0] for m in preview]
+    assert headings[1:6] == [
+        "## Sentiment, the last 12 weeks",
+        "## Top topics",
+        "## Emerging topics",
+        "## Spikes",
+        "## Campaigns",
+    ]
+    # The report's two charts, as in the downloaded files: weekly posts, and topic shares.
+    assert len(app.get("plotly_chart")) == 2
+    weekly_posts = [
+        count
+        for (count,) in rows(
+            sample_db,
+            "SELECT count(*) FROM doc_facts WHERE week BETWEEN DATE '2025-10-06' - 77 "
+            "AND DATE '2025-10-06' GROUP BY week ORDER BY week",
+        )
+    ]
+    assert list(chart_data(app, 0)[0].y) == weekly_posts
     next(s for s in app.selectbox if s.label == "Brand").set_value("Glacio")
     check(app.run())
     assert app.markdown[0].value.startswith("# Weekly report for Glacio: 2025-W41")
@@ -546,4 +565,4 @@ def test_report_page_says_how_to_get_pdf_export_without_a_browser(monkeypatch, s
     app = open_page(monkeypatch, sample_db, "report")
     [caption] = [c.value for c in app.caption if "PDF" in c.value]
     assert caption.startswith("PDF export needs Chromium, Chrome or Edge")
-    assert app.markdown[-1].value.startswith("# Weekly report: ")  # the rest still works
+    assert app.markdown[0].value.startswith("# Weekly report: ")  # the rest still works

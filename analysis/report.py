@@ -326,19 +326,27 @@ def _spike_line(spike: Spike) -> str:
     return f"{what}; driven by {drivers or 'no single topic'}"
 
 
-def section_markdown(section: Section, *, top: bool = False) -> str:
-    """One section as Markdown (``top``: the report's title); data text stays literal."""
+def section_markdown(section: Section, *, top: bool = False, table: bool = True) -> str:
+    """One section as Markdown (``top``: the report's title; ``table``: with its table).
+    Every text from the data stays literal."""
     out = [("# " if top else "## ") + _escape(section.title), ""]
     for line in section.lines:
         out.append(("- " if section.bullets else "") + _escape(line))
     if section.lines:
         out.append("")
-    if section.header and section.rows:
-        out.append("| " + " | ".join(_escape(h) for h in section.header) + " |")
-        out.append("|" + "---|" * len(section.header))
-        out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in section.rows]
-        out.append("")
-    return "\n".join(out)
+    if table:
+        out.append(table_markdown(section))
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def table_markdown(section: Section) -> str:
+    """The section's table as Markdown, or "" when it has none."""
+    if not (section.header and section.rows):
+        return ""
+    out = ["| " + " | ".join(_escape(h) for h in section.header) + " |"]
+    out.append("|" + "---|" * len(section.header))
+    out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in section.rows]
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(report: WeeklyReport) -> str:

@@ -13,6 +13,7 @@ from analysis.report import (
     report_weeks,
     section_markdown,
     sections,
+    table_markdown,
     weekly_report,
 )
 from analysis.report_pdf import find_browser, render_pdf
@@ -28,8 +29,13 @@ if not weeks:
 left, right = st.columns(2)
 week = left.selectbox("Week", weeks, help="Monday to Sunday; the last full week comes first.")
 brands = [value for value, _ in cache.data(facet_values).get("brand", [])]
+chosen = ui.filters().brand  # the sidebar's brand, when one is picked, is the default
 brand = right.selectbox(
-    "Brand", [None, *brands], format_func=lambda b: "All brands" if b is None else b
+    "Brand",
+    [None, *brands],
+    index=[None, *brands].index(chosen if chosen in brands else None),
+    format_func=lambda b: "All brands" if b is None else b,
+    help="The report covers one week and this brand; the sidebar's other filters do not apply.",
 )
 report = cache.data(weekly_report, week, brand)
 browser = find_browser(cache.settings().report_browser)
@@ -72,6 +78,8 @@ with st.container(border=True):
     # The downloaded report's sections and charts; section_markdown escapes every text from
     # the data, so posts stay literal.
     for number, section in enumerate(sections(report)):
-        st.markdown(section_markdown(section, top=number == 0))
+        st.markdown(section_markdown(section, top=number == 0, table=False))
         if section.chart and section.rows:
             st.plotly_chart(report_figure(report, section.chart), key=f"report-{section.chart}")
+        if section.rows:
+            st.markdown(table_markdown(section))

@@ -535,8 +535,8 @@ def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
     preview = [m.value for m in app.markdown]
     assert preview[0].startswith("# Weekly report: 2025-W41")
     posts = scalar(sample_db, "SELECT count(*) FROM doc_facts WHERE week = DATE '2025-10-06'")
-    assert f"| Posts | {posts:,} |" in preview[0]
-    headings = [m.split("\n", 1)[0] for m in preview]
+    assert f"| Posts | {posts:,} |" in preview[1]  # the headline's table
+    headings = [m.split("\n", 1)[0] for m in preview if m.startswith("#")]
     assert headings[1:6] == [
         "## Sentiment, the last 12 weeks",
         "## Top topics",
@@ -566,3 +566,9 @@ def test_report_page_says_how_to_get_pdf_export_without_a_browser(monkeypatch, s
     [caption] = [c.value for c in app.caption if "PDF" in c.value]
     assert caption.startswith("PDF export needs Chromium, Chrome or Edge")
     assert app.markdown[0].value.startswith("# Weekly report: ")  # the rest still works
+
+
+def test_report_page_takes_the_sidebar_brand_as_its_default(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "report", query={"brand": "Glacio"})
+    assert next(s for s in app.selectbox if s.label == "Brand").value == "Glacio"
+    assert app.markdown[0].value.startswith("# Weekly report for Glacio: ")

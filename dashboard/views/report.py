@@ -3,12 +3,13 @@ Markdown."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from analysis.overview import facet_values
 from analysis.report import (
-    render_html,
-    render_markdown,
+    render,
     report_figure,
     report_weeks,
     section_markdown,
@@ -16,7 +17,7 @@ from analysis.report import (
     table_markdown,
     weekly_report,
 )
-from analysis.report_pdf import find_browser, render_pdf
+from analysis.report_pdf import find_browser
 from analysis.weekly import report_name
 from dashboard import cache, ui
 
@@ -40,35 +41,22 @@ brand = right.selectbox(
 report = cache.data(weekly_report, week, brand)
 browser = find_browser(cache.settings().report_browser)
 # The files are rendered when their button is clicked (a PDF takes seconds), not on every rerun.
-html_column, pdf_column, markdown_column = st.columns(3)
-html_column.download_button(
-    "Download HTML",
-    lambda: render_html(report),
-    report_name(week, brand, "html"),
-    "text/html",
-    on_click="ignore",
-    help="One self-contained file: opens offline, charts included.",
-    width="stretch",
-)
-pdf_column.download_button(
-    "Download PDF",
-    lambda: render_pdf(report, browser=browser or ""),
-    report_name(week, brand, "pdf"),
-    "application/pdf",
-    on_click="ignore",
-    disabled=browser is None,
-    help="A4 pages with static charts, printed by "
-    + (browser or "Chromium: none found; install chromium or set BRANDPULSE_REPORT_BROWSER"),
-    width="stretch",
-)
-markdown_column.download_button(
-    "Download Markdown",
-    lambda: render_markdown(report),
-    report_name(week, brand, "md"),
-    "text/markdown",
-    on_click="ignore",
-    width="stretch",
-)
+downloads = {
+    "html": ("HTML", "text/html", "One self-contained file: opens offline, charts included."),
+    "pdf": ("PDF", "application/pdf", f"A4 pages with static charts, printed by {browser}."),
+    "md": ("Markdown", "text/markdown", "Post texts kept literal, for wikis and chat."),
+}
+for column, (fmt, (label, mime, tip)) in zip(st.columns(3), downloads.items(), strict=True):
+    column.download_button(
+        f"Download {label}",
+        partial(render, report, f".{fmt}", browser=browser or ""),
+        report_name(week, brand, fmt),
+        mime,
+        on_click="ignore",
+        disabled=fmt == "pdf" and browser is None,
+        help=tip,
+        width="stretch",
+    )
 if browser is None:
     st.caption(
         "PDF export needs Chromium, Chrome or Edge: `sudo apt-get install chromium`, or set "

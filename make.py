@@ -91,13 +91,17 @@ def ensure_system_packages(task: str) -> None:
     if not missing:
         return
     sudo = [] if os.geteuid() == 0 else ["sudo"] + ([] if sys.stdin.isatty() else ["-n"])
+    note = (
+        f"note: could not install {', '.join(missing)}; PDF reports (and the browser "
+        f"tests) need them: sudo apt-get install {' '.join(missing)}"
+    )
+    if sudo and not shutil.which("sudo"):
+        print(note)
+        return
     print(f"Installing {', '.join(missing)} with apt ...", flush=True)
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *missing]):
         if subprocess.run(sudo + command, cwd=ROOT, stdout=subprocess.DEVNULL).returncode:
-            print(
-                f"note: could not install {', '.join(missing)}; PDF reports (and the "
-                f"browser tests) need them: sudo apt-get install {' '.join(missing)}"
-            )
+            print(note)
             return
 
 

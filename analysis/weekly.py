@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from analysis.pipeline import PassResult, StageProgress, analyze_all
+from analysis.report import REPORT_SUFFIXES
 from loaders.errors import BrandpulseError, ReportError, explain
 from loaders.formats import Progress
 from loaders.settings import Settings
 
-REPORT_FORMATS = ("html", "pdf", "md")
+REPORT_FORMATS = tuple(suffix.lstrip(".") for suffix in REPORT_SUFFIXES)  # html, pdf, md
 LOCK_SUFFIX = ".weekly.lock"  # next to the database: what is loaded is the database's state
 LOCK_WAIT_S = 600.0  # a run that ingests and analyzes a big inbox takes minutes
 

@@ -252,6 +252,7 @@ def test_the_html_report_opens_offline_without_requests(demo_run, tmp_path):
 
 def test_report_page_downloads_the_weeks_pdf(server, browser, tmp_path):
     """One click on the Report page gives the chosen week's PDF, printed on demand."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -273,10 +274,22 @@ def test_report_page_downloads_the_weeks_pdf(server, browser, tmp_path):
         )
     )
     week = title.rsplit(" ", 1)[-1]
-    button = next(
-        b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == "Download PDF"
+    # The page has run to its end when the preview's two charts are drawn; a rerun still
+    # replaces elements, so a stale button is looked up again.
+    WebDriverWait(browser, 60).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot")) >= 2
     )
-    button.click()
+
+    def click_download(driver) -> bool:
+        for button in driver.find_elements(By.TAG_NAME, "button"):
+            if button.text == "Download PDF":
+                button.click()
+                return True
+        return False
+
+    WebDriverWait(browser, 60, ignored_exceptions=(StaleElementReferenceException,)).until(
+        click_download
+    )
     WebDriverWait(browser, 60).until(lambda _: list(downloads.glob("*.pdf")))
     [pdf] = downloads.glob("*.pdf")
     assert pdf.name == f"brandpulse-{week}.pdf"

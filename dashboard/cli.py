@@ -244,7 +244,13 @@ def db_info(db_path: Path | None, runs: int) -> None:
         info = store_info(con, runs)
     click.echo(f"Database {settings.db} (schema version {info.schema_version})")
     span = f"{info.first:%Y-%m-%d} to {info.last:%Y-%m-%d}" if info.first else "no documents yet"
-    click.echo(f"{info.documents:,} documents, {span}; {info.campaigns} campaigns\n")
+    click.echo(f"{info.documents:,} documents, {span}; {info.campaigns} campaigns")
+    if info.outside_window or info.after_now:
+        click.echo(
+            f"{info.outside_window:,} dated before year 2 or after 9998 (no chart shows them), "
+            f"{info.after_now:,} dated after now: see `brandpulse db delete --help`"
+        )
+    click.echo("")
     for name, rows in info.counts.items():
         click.echo(format_table((name, "documents"), rows) + "\n")
     click.echo("Recent ingest runs:")
@@ -1285,6 +1291,8 @@ def weekly(
         click.echo(f"{path.name}: {count} campaigns imported")
     for path, message in run.failed.items():
         click.echo(f"Error: {message if path.name in message else f'{path}: {message}'}", err=True)
+    for path in run.links_skipped:
+        click.echo(f"Skipped link leaving the inbox: {path}", err=True)
     if run.analysis is not None:
         _print_analysis(run.analysis)
     if run.week is None:

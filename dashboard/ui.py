@@ -156,7 +156,9 @@ def period(chosen: Filters) -> Period | None:
         return None
     if chosen.start is None and chosen.end is None:
         return fallback
-    return Period(chosen.start or span.start, chosen.end or fallback.end)
+    start = chosen.start or span.start
+    # A start after the default end (a future-dated document picked) is a one-day period.
+    return Period(start, chosen.end or max(fallback.end, start))
 
 
 def undated(chosen: Filters) -> Filters:

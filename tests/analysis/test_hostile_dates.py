@@ -69,6 +69,26 @@ def hostile_database(settings: Settings, extra_dates: list[str] = HOSTILE_DATES)
     return settings.db
 
 
+def give_analysis(settings: Settings) -> None:
+    """Sentiment (alternating negative and positive) and one topic for every document, as
+    if `brandpulse analyze` had run: the pages then draw their charts."""
+    with store.session(settings=settings) as con:
+        con.execute("INSERT INTO models VALUES ('m', 'test', 'x', NULL, NULL, NULL, now(), true)")
+        con.execute(
+            "INSERT INTO sentiment SELECT doc_id, 'm', label, 0, 0, 0, "
+            "CASE label WHEN 'positive' THEN 1 ELSE -1 END, 'en', NULL, now() "
+            "FROM (SELECT doc_id, CASE WHEN hash(doc_id) % 2 = 0 THEN 'negative' "
+            "ELSE 'positive' END AS label FROM documents)"
+        )
+        con.execute("INSERT INTO topic_runs VALUES (1, now(), now(), 47, 47, 1, 0.0, 'x', '{}')")
+        con.execute(
+            "INSERT INTO topics VALUES (1, 0, 'lid leaks', ['lid'], 47, NULL, NULL, [1.0], "
+            "['odd-2', 'good-1'])"
+        )
+        con.execute("INSERT INTO doc_topics SELECT doc_id, 1, 0, 0.9 FROM documents")
+        facts.refresh_if_stale(con)
+
+
 @pytest.fixture
 def hostile_db(settings: Settings) -> Path:
     return hostile_database(settings)

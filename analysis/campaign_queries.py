@@ -6,12 +6,14 @@ right after its end; *during* is start to end, inclusive. Days are UTC.
 
 from __future__ import annotations
 
+from loaders.dates import READABLE_SQL
+
 CAMPAIGN = """
 SELECT name, brand, start_date, end_date, channels, hashtags, utm_campaign, keywords, budget
 FROM campaigns WHERE (?::VARCHAR IS NULL OR name = ?) ORDER BY start_date, name
 """
 
-_WINDOWS = """
+_WINDOWS = f"""
 WITH c AS (SELECT *, (end_date - start_date + 1)::INTEGER AS days FROM campaigns WHERE name = ?),
 windowed AS (
     SELECT e.*,
@@ -21,9 +23,9 @@ windowed AS (
            e.doc_id IN (SELECT doc_id FROM campaign_documents WHERE campaign = c.name)
                AS attributed
     FROM doc_facts e, c
-    WHERE e.day >= c.start_date - c.days AND e.day <= c.end_date + c.days
+    WHERE e.day >= c.start_date - c.days AND e.day <= c.end_date + c.days AND {READABLE_SQL}
 )
-"""
+"""  # noqa: S608 - a constant window
 # Per window: the brand's documents (own), all brands' documents, and the campaign's own posts.
 WINDOW_FIGURES = (
     _WINDOWS
@@ -49,8 +51,8 @@ _CAMPAIGN_POSTS = """
 SELECT e.doc_id, e.created_at, e.source, d.text, e.label, e.score
 FROM doc_facts e JOIN documents d ON d.doc_id = e.doc_id
 WHERE e.doc_id IN (SELECT doc_id FROM campaign_documents WHERE campaign = ?)
-  AND e.score IS NOT NULL
+  AND e.score IS NOT NULL AND {readable}
 ORDER BY e.score {direction}, e.doc_id LIMIT ?
 """
-MOST_POSITIVE = _CAMPAIGN_POSTS.format(direction="DESC")
-MOST_NEGATIVE = _CAMPAIGN_POSTS.format(direction="ASC")
+MOST_POSITIVE = _CAMPAIGN_POSTS.format(direction="DESC", readable=READABLE_SQL)
+MOST_NEGATIVE = _CAMPAIGN_POSTS.format(direction="ASC", readable=READABLE_SQL)

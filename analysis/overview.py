@@ -7,13 +7,14 @@ effective sentiment as the rest of the app, with the filters of :mod:`analysis.f
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
 from analysis import queries
 from analysis.filters import NO_FILTERS, Filters
+from loaders.dates import shift, utc_now
 from loaders.errors import BrandpulseError, explain
 from loaders.store import records
 
@@ -30,15 +31,28 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        """The as long period right before (held at Python's first date in year 1)."""
+        return Period(shift(self.start, -self.days), shift(self.start, -1))
 
 
-def default_period(con: duckdb.DuckDBPyConnection, days: int = 7) -> Period | None:
-    """The last ``days`` days that have data, or None for an empty database."""
-    first, last = con.execute(queries.DATE_RANGE).fetchall()[0]
-    if last is None:
+def data_span(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Period | None:
+    """First to last day with data, leaving out documents dated after ``now`` (default:
+    the clock) and those no reader can place (see loaders.dates); None when none is left."""
+    first, last = con.execute(queries.DATE_RANGE, [utc_now(now)]).fetchall()[0]
+    return None if last is None else Period(first, last)
+
+
+def default_period(
+    con: duckdb.DuckDBPyConnection, days: int = 7, now: datetime | None = None
+) -> Period | None:
+    """The last ``days`` days that have data up to ``now``, or None for an empty database.
+
+    A placeholder date in the future (9999-12-31) does not move the period there.
+    """
+    span = data_span(con, now)
+    if span is None:
         return None
-    return Period(max(first, last - timedelta(days=days - 1)), last)
+    return Period(max(span.start, shift(span.end, 1 - days)), span.end)
 
 
 @dataclass(frozen=True)

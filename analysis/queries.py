@@ -7,6 +7,8 @@ model's label. It is prefixed as a CTE to the queries below.
 
 from __future__ import annotations
 
+from loaders.dates import READABLE_SQL
+
 # --- model registry --------------------------------------------------------------------------
 INSERT_MODEL = """
 INSERT INTO models (version, kind, source, base, label_map, metrics, created_at, active)
@@ -71,9 +73,10 @@ GROUP BY l.doc_id ORDER BY labeled_at DESC
 # Every aggregate reads the ``doc_facts`` read model (see loaders.facts): documents with
 # the effective label (a human correction wins over the active model), the current topic
 # and UTC day/week/month, kept in step with the tables it is built from.
-EFFECTIVE_SENTIMENT = """
-WITH effective AS (SELECT * FROM doc_facts)
-"""
+# Documents dated where no reader can go (see loaders.dates) are left out here.
+EFFECTIVE_SENTIMENT = f"""
+WITH effective AS (SELECT * FROM doc_facts e WHERE {READABLE_SQL})
+"""  # noqa: S608 - a constant window
 
 SENTIMENT_SUMMARY = (
     EFFECTIVE_SENTIMENT
@@ -149,7 +152,9 @@ PERIOD_BY = {
     "source": _periods("e.source"),
     "topic": _periods("coalesce(e.topic, -1)"),
 }
-DATE_RANGE = "SELECT min(day), max(day) FROM doc_facts"
+DATE_RANGE = (
+    f"SELECT min(day), max(day) FROM doc_facts e WHERE {READABLE_SQL} AND e.created_at <= ?"  # noqa: S608
+)
 
 # --- sentiment page and post browser ---------------------------------------------------------
 SENTIMENT_SEGMENTS = ("kind", "source", "channel", "brand", "product", "campaign")

@@ -8,8 +8,9 @@ The week defaults to the last full ISO week (Monday to Sunday) that has data.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import duckdb
 from analysis.campaigns import campaign_table
 from analysis.filters import Filters
 from analysis.insights import Card, insight_cards
-from analysis.overview import Kpi, Period, find_posts, period_kpis, sentiment_trend
+from analysis.overview import Kpi, Period, data_span, find_posts, period_kpis, sentiment_trend
 from analysis.suggestions import FORMAT_NAMES, Suggestion, fact_lines, list_suggestions
 from analysis.trends import (
     EmergingTopic,
@@ -28,6 +29,7 @@ from analysis.trends import (
     period_alerts,
     topic_sentiment,
 )
+from loaders.dates import READABLE_SQL, shift
 from loaders.errors import BrandpulseError, ReportError, explain
 
 TREND_WEEKS = 12
@@ -57,31 +59,39 @@ class WeeklyReport:
     positive_posts: list[dict[str, Any]]
 
 
-def last_full_week(con: duckdb.DuckDBPyConnection) -> date | None:
-    """Monday of the last ISO week that ends on or before the last day with data."""
-    last = con.execute("SELECT max(day) FROM doc_facts").fetchall()[0][0]
-    if last is None:
+def last_full_week(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> date | None:
+    """Monday of the last ISO week that ends on or before the last day with data, leaving
+    out documents dated after ``now`` (default: the clock) and undated ones (loaders.dates)."""
+    span = data_span(con, now)
+    if span is None:
         return None
+    last = span.end
     monday = last - timedelta(days=last.weekday())
     return monday if last.weekday() == 6 else monday - timedelta(days=7)
 
 
-def report_weeks(con: duckdb.DuckDBPyConnection) -> list[str]:
+def report_weeks(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> list[str]:
     """ISO weeks with data, the last full week first (the Report page's choices)."""
-    last = last_full_week(con)
+    last = last_full_week(con, now)
     if last is None:
         return []
     mondays = con.execute(
-        "SELECT DISTINCT week FROM doc_facts WHERE week <= ? ORDER BY week DESC", [last]
+        f"SELECT DISTINCT week FROM doc_facts e WHERE week <= ? AND {READABLE_SQL} "  # noqa: S608
+        "ORDER BY week DESC",
+        [last],
     ).fetchall()
     return [iso_week(monday) for (monday,) in mondays]
 
 
 def weekly_report(
-    con: duckdb.DuckDBPyConnection, week: str | date | None = None, brand: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    week: str | date | None = None,
+    brand: str | None = None,
+    now: datetime | None = None,
 ) -> WeeklyReport:
-    """Everything the weekly report shows, for ``week`` (default: the last full week)."""
-    monday = parse_week(week) if week else last_full_week(con)
+    """Everything the weekly report shows, for ``week`` (default: the last full week up
+    to ``now``)."""
+    monday = parse_week(week) if week else last_full_week(con, now)
     if monday is None:
         raise BrandpulseError(
             explain(
@@ -90,10 +100,10 @@ def weekly_report(
                 fix="ingest files first (or run `brandpulse demo`).",
             )
         )
-    period = Period(monday, monday + timedelta(days=6))
+    period = Period(monday, shift(monday, 6))
     scope = Filters(brand=brand)
     in_week = replace(scope, start=period.start, end=period.end)
-    trend_start = period.end - timedelta(days=7 * TREND_WEEKS - 1)
+    trend_start = shift(period.end, 1 - 7 * TREND_WEEKS)
     trend = [
         {
             "week": iso_week(row["period"]),
@@ -513,10 +523,30 @@ def render(report: WeeklyReport, suffix: str, *, browser: str = "") -> bytes:
 
 
 def save_report(report: WeeklyReport, out: Path, *, browser: str = "") -> Path:
-    """Write the report in the format its suffix names; a reader never sees half a file."""
+    """Write the report in the format its suffix names; a reader never sees half a file.
+
+    The partial file gets a fresh random name and is created exclusively without following
+    links, so a link planted in the outbox cannot redirect the write; the rename replaces
+    a link at ``out`` itself, never its target.
+    """
     content = render(report, out.suffix, browser=browser)
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
-    partial.write_bytes(content)
-    os.replace(partial, out)
+    partial = out.with_name(f".{out.name}.{secrets.token_hex(6)}.partial")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    created = False
+    try:
+        with os.fdopen(os.open(partial, flags, 0o644), "wb") as handle:
+            created = True
+            handle.write(content)
+        os.replace(partial, out)
+    except OSError as error:
+        if created:  # never remove what someone else put at that name
+            partial.unlink(missing_ok=True)
+        raise ReportError(
+            explain(
+                f"The report could not be written to {out}",
+                found=f"{type(error).__name__}: {error.strerror or error}",
+                fix="check that the folder is writable and has space.",
+            )
+        ) from error
     return out

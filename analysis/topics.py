@@ -547,7 +547,12 @@ def assign_new_documents(settings: Settings, progress: Progress | None = None) -
     hashes = list(corpus.texts_by_hash)
     vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
     ids = np.asarray([row[0] for row in topic_rows])
-    centroids = _unit_rows(np.asarray([np.asarray(row[4], np.float32) for row in topic_rows]))
+    # A model fitted on too few texts has no topics: every new document is an outlier.
+    centroids = (
+        _unit_rows(np.asarray([np.asarray(row[4], np.float32) for row in topic_rows]))
+        if topic_rows
+        else np.zeros((0, vectors.shape[1]), np.float32)
+    )
     merged_into = {row[0]: row[3] for row in topic_rows}
     nearest, score = _assign_to_centroids(vectors, centroids, threshold)
     text_index = {h: i for i, h in enumerate(hashes)}

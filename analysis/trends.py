@@ -30,6 +30,7 @@ import duckdb
 from analysis import topic_queries as sql
 from analysis.filters import NO_FILTERS, Filters
 from analysis.topics import topic_names
+from loaders.dates import shift, utc_now
 from loaders.errors import BrandpulseError, explain
 from loaders.store import records
 
@@ -122,18 +123,23 @@ class _Weekly:
         topics = sorted({topic for _, topic in by_topic})
         return cls(dict(documents), dict(labeled), dict(negative), by_topic, topics)
 
-    def latest_week(self) -> date | None:
-        return max(self.documents) if self.documents else None
+    def latest_week(self, now: datetime | None = None) -> date | None:
+        """The newest week that has begun by ``now`` (default: the clock)."""
+        today = utc_now(now).date()
+        begun = [week for week in self.documents if week <= today]
+        return max(begun) if begun else None
 
     def baseline(self, week: date, weeks: int) -> list[date]:
-        return [week - timedelta(weeks=i) for i in range(1, weeks + 1)]
+        return [shift(week, -7 * i) for i in range(1, weeks + 1)]
 
     def count(self, week: date, topic: int, field: int = 0) -> int:
         return self.by_topic.get((week, topic), (0, 0, 0))[field]
 
 
-def _resolve_week(weekly: _Weekly, week: str | date | None) -> date | None:
-    return parse_week(week) if week is not None else weekly.latest_week()
+def _resolve_week(
+    weekly: _Weekly, week: str | date | None, now: datetime | None = None
+) -> date | None:
+    return parse_week(week) if week is not None else weekly.latest_week(now)
 
 
 @dataclass(frozen=True)
@@ -159,8 +165,10 @@ def emerging_topics(
     alpha: float = 0.01,
     min_documents: int = 10,
     min_growth: float = 2.0,
+    now: datetime | None = None,
 ) -> list[EmergingTopic]:
-    """Every topic's growth in ``week`` (default: the latest) against the trailing weeks.
+    """Every topic's growth in ``week`` (default: the latest begun by ``now``) against the
+    trailing weeks.
 
     A topic is emerging when its share of the week's documents is significantly higher
     than over the trailing ``baseline_weeks`` (p < ``alpha`` after correction), at least
@@ -171,7 +179,7 @@ def emerging_topics(
     return _emerging(
         weekly,
         topic_names(con),
-        _resolve_week(weekly, week),
+        _resolve_week(weekly, week, now),
         baseline_weeks=baseline_weeks,
         alpha=alpha,
         min_documents=min_documents,
@@ -444,9 +452,9 @@ def period_alerts(
     last_monday = _monday(end)
     weeks = []
     monday = last_monday
-    while monday + timedelta(days=6) >= start and len(weeks) < max_weeks:
+    while shift(monday, 6) >= start and len(weeks) < max_weeks and monday not in weeks:
         weeks.append(monday)
-        monday -= timedelta(days=7)
+        monday = shift(monday, -7)  # held at year 1's first day: the loop still ends
     weekly = _Weekly.read(con, undated)  # one aggregate query serves every test
     names = topic_names(con)
     spikes = [s for s in _spikes(weekly, names) if s.week in weeks]

@@ -10,10 +10,12 @@ at the same time on one database do not interleave: the second waits for the fir
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,8 @@ REPORT_FORMATS = tuple(suffix.lstrip(".") for suffix in REPORT_SUFFIXES)  # html
 LOCK_SUFFIX = ".weekly.lock"  # next to the database: what is loaded is the database's state
 LOCK_WAIT_S = 600.0  # a run that ingests and analyzes a big inbox takes minutes
 
+logger = logging.getLogger(__name__)
+
 FileProgress = Callable[[Path], Progress | None]  # a file -> its progress callback
 
 
@@ -37,6 +41,7 @@ class WeeklyRun:
     ingested: list[Any] = field(default_factory=list)  # loaders.ingest.IngestResult
     campaigns: dict[Path, int] = field(default_factory=dict)  # campaign list -> campaigns
     failed: dict[Path, str] = field(default_factory=dict)  # file -> why it could not be read
+    links_skipped: list[Path] = field(default_factory=list)  # links leading out of the inbox
     already_loaded: int = 0  # inbox files whose bytes were loaded before (or copies)
     analysis: PassResult | None = None
     week: str | None = None  # the reported ISO week; None when there is no full week yet
@@ -79,6 +84,17 @@ def _exclusive(lock: Path, wait_s: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def unexpected_failure(path: Path, error: Exception) -> str:
+    """One line naming the file and the error that no reader check anticipated."""
+    detail = " ".join(str(error).split())[:300] or "no details"
+    return explain(
+        f"{path.name} could not be loaded",
+        found=f"{type(error).__name__}: {detail}",
+        fix="it stays in the inbox for the next run; fix or remove the file, "
+        "or report the error if the file looks fine.",
+    )
+
+
 def lock_file(db: Path) -> Path:
     return db.with_name(db.name + LOCK_SUFFIX)
 
@@ -105,12 +121,15 @@ def run_weekly(
     """Ingest the inbox's new files, analyze, and write ``week``'s report (default: the
     last full week) to ``outbox`` in each of ``formats``.
 
-    A file that cannot be read is reported and left for the next run; the rest go on.
+    A file that cannot be read, whatever the error, is reported and left for the next
+    run; the rest go on and the report is written. Links leading out of the inbox are
+    skipped (and listed). The clock is read once: the default week ignores documents
+    dated after the run started.
     """
     from analysis.report import report_weeks, save_report, weekly_report
     from loaders import store
     from loaders.campaigns import import_campaigns, looks_like_campaigns
-    from loaders.inbox import export_files, new_inbox_files
+    from loaders.inbox import new_inbox_files, scan_inbox
     from loaders.ingest import ingest_file
 
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
@@ -122,12 +141,13 @@ def run_weekly(
                 found=", ".join(unknown),
             )
         )
-    export_files(inbox)  # a missing inbox is an error before anything is touched
+    scan = scan_inbox(inbox)  # a missing inbox is an error before anything is touched
+    now = datetime.now(UTC)
     outbox.mkdir(parents=True, exist_ok=True)
-    run = WeeklyRun()
+    run = WeeklyRun(links_skipped=scan.links_leaving)
     with _exclusive(lock_file(settings.db), lock_wait_s):
         with store.session(settings=settings) as con:
-            pending, run.already_loaded = new_inbox_files(con, inbox)
+            pending, run.already_loaded = new_inbox_files(con, inbox, scan.files)
         for file in pending:
             try:
                 if looks_like_campaigns(file.path):
@@ -141,13 +161,16 @@ def run_weekly(
                 )
             except BrandpulseError as error:
                 run.failed[file.path] = str(error)
+            except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
+                logger.debug("Loading %s failed", file.path, exc_info=True)
+                run.failed[file.path] = unexpected_failure(file.path, error)
         # Also after a run with nothing new: it finishes what an interrupted run left.
         run.analysis = analyze_all(settings, progress=analysis_progress)
         with store.session(settings=settings, read_only=True) as con:
-            weeks = report_weeks(con)  # full weeks with data, the last first
+            weeks = report_weeks(con, now)  # full weeks with data, the last first
             if week is None and not weeks:
                 return run  # no full week of data yet: nothing to report
-            report = weekly_report(con, week or weeks[0], brand)
+            report = weekly_report(con, week or weeks[0], brand, now)
         run.week = report.week
         for fmt in formats:
             out = outbox / report_name(report.week, brand, fmt)

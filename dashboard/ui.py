@@ -17,7 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from analysis.filters import Filters
-from analysis.overview import AnalysisState, Period, analysis_state, default_period, facet_values
+from analysis.overview import (
+    AnalysisState,
+    Period,
+    analysis_state,
+    data_span,
+    default_period,
+    facet_values,
+)
 from analysis.topics import topic_names
 from dashboard import cache
 from dashboard.filter_state import filters_from_query, filters_to_query
@@ -85,7 +92,8 @@ def filter_bar() -> Filters:
         st.session_state[_FILTERS_KEY] = Filters()
         return Filters()
     info = cache.info()
-    bounds = (info.first.date(), info.last.date())
+    # No readable date when every document is dated where no chart goes (loaders.dates).
+    bounds = (info.first.date(), info.last.date()) if info.first else (date.today(),) * 2
     facets = cache.data(facet_values)
     names = cache.data(topic_names)
     choices: dict[str, list[Any]] = {name: [v for v, _ in facets.get(name, [])] for name in FACETS}
@@ -143,11 +151,14 @@ def filters() -> Filters:
 def period(chosen: Filters) -> Period | None:
     """The filtered date range, or the last 7 days with data when no dates are set."""
     fallback = cache.data(default_period)
-    if fallback is None:
+    span = cache.data(data_span)
+    if fallback is None or span is None:
         return None
     if chosen.start is None and chosen.end is None:
         return fallback
-    return Period(chosen.start or cache.info().first.date(), chosen.end or fallback.end)
+    start = chosen.start or span.start
+    # A start after the default end (a future-dated document picked) is a one-day period.
+    return Period(start, chosen.end or max(fallback.end, start))
 
 
 def undated(chosen: Filters) -> Filters:

@@ -16,12 +16,14 @@ class StoreInfo:
     schema_version: int
     documents: int
     first: datetime | None
-    last: datetime | None
+    last: datetime | None  # first and last dates readers show (loaders.dates)
     counts: dict[
         str, list[tuple[Any, ...]]
     ]  # "kind" | "source" | "brand" -> rows (value, documents)
     runs: list[tuple[Any, ...]]
     campaigns: int
+    outside_window: int = 0  # documents dated where no reader shows them (year 1, 9999, ...)
+    after_now: int = 0  # documents dated in the future
 
 
 RUN_COLUMNS = (
@@ -38,7 +40,7 @@ RUN_COLUMNS = (
 
 
 def store_info(con: duckdb.DuckDBPyConnection, recent_runs: int = 10) -> StoreInfo:
-    total, first, last = con.execute(queries.DATE_RANGE).fetchall()[0]
+    total, first, last, outside, future = con.execute(queries.DATE_RANGE).fetchall()[0]
     return StoreInfo(
         schema_version=store.schema_version(con),
         documents=total,
@@ -47,6 +49,8 @@ def store_info(con: duckdb.DuckDBPyConnection, recent_runs: int = 10) -> StoreIn
         counts={name: con.execute(sql).fetchall() for name, sql in queries.COUNTS_BY.items()},
         runs=con.execute(queries.RECENT_RUNS, [recent_runs]).fetchall(),
         campaigns=con.execute("SELECT count(*) FROM campaigns").fetchall()[0][0],
+        outside_window=outside,
+        after_now=future,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loaders.dates import READABLE_CREATED_SQL
 from loaders.normalize import STAGED_COLUMNS
 
 _COLUMNS = ", ".join(STAGED_COLUMNS)
@@ -58,7 +59,16 @@ COUNTS_BY = {
     "brand": "SELECT coalesce(brand, '(none)') AS brand, count(*) AS documents FROM documents GROUP BY ALL ORDER BY documents DESC",
 }
 
-DATE_RANGE = "SELECT count(*), min(created_at), max(created_at) FROM documents"
+# First and last dates a reader can show (loaders.dates), how many documents are dated
+# outside that window, and how many after now (placeholder dates such as 9999-12-31).
+DATE_RANGE = f"""
+SELECT count(*),
+       min(created_at) FILTER (WHERE {READABLE_CREATED_SQL}),
+       max(created_at) FILTER (WHERE {READABLE_CREATED_SQL}),
+       count(*) FILTER (WHERE NOT ({READABLE_CREATED_SQL})),
+       count(*) FILTER (WHERE created_at > now())
+FROM documents
+"""  # noqa: S608 - a constant window
 
 RECENT_RUNS = """
 SELECT run_id, regexp_extract(file, '[^/\\\\]+$') AS file, kind, preset, rows_read, rows_inserted,

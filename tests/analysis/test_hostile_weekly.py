@@ -1,0 +1,145 @@
+"""The weekly run against a hostile inbox and outbox (issue 15, items 9 and 12): one file
+that makes the reader fail in any way is that file's failure, links leading out of the
+inbox are not read, and links planted in the outbox never redirect a report's write."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from analysis import report as report_module
+from analysis.report import save_report, weekly_report
+from dashboard.cli import cli
+from loaders import ingest, store
+from loaders.errors import ReportError
+from loaders.inbox import scan_inbox
+from loaders.settings import Settings
+from tests.analysis.test_hostile_dates import NOW, hostile_database
+from tests.analysis.test_weekly import write_reviews
+from tests.conftest import rows, scalar
+
+BAD_NAME = "bad.csv"
+
+
+def fail_for_bad_file(real_stage_raw):
+    """stage_raw as a reader bug would leave it: an unexpected DuckDB error for one file."""
+
+    def stage_raw(con, path, *args, **kwargs):
+        if Path(path).name == BAD_NAME:
+            raise duckdb.ConversionException("Could not convert string 'NaN' to INT64")
+        return real_stage_raw(con, path, *args, **kwargs)
+
+    return stage_raw
+
+
+@pytest.mark.slow
+def test_one_bad_file_is_named_the_good_ones_load_and_the_report_is_written(
+    tiny_model, tiny_base, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
+    monkeypatch.setenv("BRANDPULSE_TOPIC_EMBEDDING_MODEL", str(tiny_base))
+    inbox, outbox, elsewhere = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "elsewhere"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    assert write_reviews(inbox / "a.csv", date(2025, 11, 3), 2) == 14
+    assert write_reviews(inbox / "b.csv", date(2025, 11, 10), 3) == 21
+    write_reviews(inbox / BAD_NAME, date(2025, 11, 10), 1)
+    write_reviews(elsewhere / "private.csv", date(2025, 11, 10), 4)
+    (inbox / "private.csv").symlink_to(elsewhere / "private.csv")  # leads out: skipped
+    (inbox / "again.csv").symlink_to(inbox / "a.csv")  # stays inside: a known copy
+    db = tmp_path / "w.duckdb"
+    # A database an older version wrote: 40 October reviews and 7 placeholder-dated ones.
+    hostile_database(Settings(db=db, lock_timeout_s=30))
+    command = ["weekly", "--inbox", str(inbox), "--outbox", str(outbox), "--format", "md"]
+    command += ["--db", str(db)]
+
+    monkeypatch.setattr(ingest, "stage_raw", fail_for_bad_file(ingest.stage_raw))
+    first = CliRunner().invoke(cli, command)
+    assert first.exit_code == 1, first.output
+    errors = [line for line in first.output.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: bad.csv could not be loaded. Found ConversionException: Could not convert "
+        "string 'NaN' to INT64. Fix: it stays in the inbox for the next run; fix or remove the "
+        "file, or report the error if the file looks fine."
+    ]
+    assert f"Skipped link leaving the inbox: {inbox / 'private.csv'}" in first.output
+    assert "Traceback" not in first.output
+    assert scalar(db, "SELECT count(*) FROM documents") == 47 + 14 + 21
+    assert rows(db, "SELECT regexp_extract(file, '[^/]+$') FROM ingest_runs ORDER BY 1") == [
+        ("a.csv",),
+        ("b.csv",),
+    ]
+    report = outbox / "brandpulse-2025-W46.md"
+    assert "Report for 2025-W46 written to" in first.output and report.is_file()
+    assert "| Posts | 21 | 14 |" in report.read_text()
+
+    # The next run, with the reader fixed: the bad file was left for it and now loads.
+    monkeypatch.undo()
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
+    monkeypatch.setenv("BRANDPULSE_TOPIC_EMBEDDING_MODEL", str(tiny_base))
+    second = CliRunner().invoke(cli, command)
+    assert second.exit_code == 0, second.output
+    assert ": 1 new file, 3 already loaded" in second.output
+    assert scalar(db, "SELECT count(*) FROM documents") == 47 + 14 + 21 + 7
+    assert "| Posts | 28 | 14 |" in report.read_text()
+
+
+def test_links_leading_out_of_the_inbox_are_skipped(tmp_path):
+    inbox, outside = tmp_path / "inbox", tmp_path / "outside"
+    (inbox / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (inbox / "real.csv").write_text("date,review\n2025-11-03,ok\n")
+    (outside / "secret.csv").write_text("date,review\n2025-11-03,secret\n")
+    (inbox / "to-secret.csv").symlink_to(outside / "secret.csv")
+    (inbox / "to-real.csv").symlink_to(inbox / "real.csv")
+    (inbox / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (inbox / "sub" / "up.csv").symlink_to(Path("..") / ".." / "outside" / "secret.csv")
+    scan = scan_inbox(inbox)
+    assert [p.relative_to(inbox).as_posix() for p in scan.files] == ["real.csv", "to-real.csv"]
+    leaving = [p.relative_to(inbox).as_posix() for p in scan.links_leaving]
+    assert "to-secret.csv" in leaving and "sub/up.csv" in leaving
+    assert not {"real.csv", "to-real.csv"} & set(leaving)
+
+
+@pytest.fixture
+def week_report(settings):
+    hostile_database(settings)
+    with store.session(settings=settings, read_only=True) as con:
+        return weekly_report(con, now=NOW)
+
+
+def test_planted_links_in_the_outbox_never_redirect_the_write(week_report, tmp_path):
+    outbox, victim = tmp_path / "outbox", tmp_path / "victim.txt"
+    outbox.mkdir()
+    victim.write_text("precious")
+    out = outbox / "brandpulse-2025-W42.md"
+    # The name older versions wrote to, and the report's own name, both planted as links.
+    (outbox / f".{out.name}.partial").symlink_to(victim)
+    out.symlink_to(victim)
+    assert save_report(week_report, out) == out
+    assert victim.read_text() == "precious"
+    assert not out.is_symlink() and "2025-W42" in out.read_text()
+    assert (outbox / f".{out.name}.partial").is_symlink()  # left alone, not followed
+    assert [p.name for p in outbox.iterdir() if p.name.endswith(".partial")] == [
+        f".{out.name}.partial"
+    ]
+
+
+def test_a_partial_name_taken_by_a_link_is_refused_in_one_line(week_report, tmp_path, monkeypatch):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = tmp_path / "week.md"
+    monkeypatch.setattr(report_module.secrets, "token_hex", lambda _: "guessed")
+    (tmp_path / ".week.md.guessed.partial").symlink_to(victim)
+    with pytest.raises(ReportError) as raised:
+        save_report(week_report, out)
+    assert str(raised.value) == (
+        f"The report could not be written to {out}. Found FileExistsError: File exists. "
+        "Fix: check that the folder is writable and has space."
+    )
+    assert victim.read_text() == "precious" and not out.exists()
+    assert (tmp_path / ".week.md.guessed.partial").is_symlink()

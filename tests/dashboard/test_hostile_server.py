@@ -11,6 +11,7 @@ import asyncio
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -266,3 +267,44 @@ def test_signal_stops_the_dashboard_and_frees_the_port(tmp_path, signum):
     assert not port_open(port)
     assert not psutil.pid_exists(process.pid) or psutil.Process(process.pid).status() == "zombie"
     assert "Traceback" not in process.stderr.read().decode()
+
+
+# --- item 13: uploads are private copies, removed after the ingest ----------------------
+
+
+def upload_dirs(folder: Path) -> list[Path]:
+    return sorted(folder.glob("brandpulse-upload-*"))
+
+
+def test_data_page_upload_is_private_and_removed_after_the_ingest(monkeypatch, tmp_path):
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    previous = os.umask(0o022)  # the usual umask: without care the copy would be 0644
+    try:
+        monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "uploads.duckdb"))
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.run()
+        app.switch_page("views/data.py")
+        app.run()
+        csv = b"date,text\n2025-11-03,Loved it\n2025-11-04,Hated it\n"
+        app.file_uploader[0].upload("../../etc/shop.csv", csv, "text/csv")
+        app.run()
+        assert not app.exception
+        (folder,) = upload_dirs(temp)
+        assert folder.name.startswith(f"brandpulse-upload-{os.getpid()}-")
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        copy = folder / "shop.csv"  # the name without its folders
+        assert copy.read_bytes() == csv and stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+        next(b for b in app.button if b.label == "Ingest").click()
+        app.run()
+        assert not app.exception
+        assert "shop.csv: read 2 rows: 2 inserted" in app.success[0].value
+        assert upload_dirs(temp) == []  # removed right after the ingest
+        app.run()  # the uploader was emptied: the next run makes no new copy
+        assert upload_dirs(temp) == [] and not app.file_uploader[0].value
+    finally:
+        os.umask(previous)

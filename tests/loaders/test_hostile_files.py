@@ -147,7 +147,7 @@ def test_killed_process_folders_are_removed_or_swept(
 ):
     process, folders = start_holder(private_tmp)
     process.send_signal(signum)
-    assert process.wait(timeout=20) == exit_code
+    assert process.wait(timeout=60) == exit_code
     assert sum(f.exists() for f in folders) == left_after_exit
     # The next ingest sweeps what a kill -9 left (the process is gone) ...
     other = tmp_path / "other-user-like"  # ... but never a live process's folder

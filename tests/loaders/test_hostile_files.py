@@ -72,7 +72,10 @@ def test_existing_world_readable_database_is_tightened_on_write(tmp_path):
     assert mode(db) == 0o600
 
 
-def test_ingest_creates_a_private_database_and_leaves_no_temp_folders(tmp_path, private_tmp):
+def test_ingest_creates_a_private_database_and_leaves_no_temp_folders(
+    tmp_path, private_tmp, monkeypatch
+):
+    monkeypatch.setattr(tempdirs, "_process_dirs", {})  # as in a fresh process
     source = tmp_path / "posts.csv"
     source.write_text(CSV, encoding="utf-8")
     db = tmp_path / "ingest.duckdb"

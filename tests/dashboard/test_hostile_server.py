@@ -60,7 +60,7 @@ def start_dashboard(db: Path, port: int, env: dict[str, str] | None = None) -> s
         [sys.executable, "-m", "dashboard.cli", "dashboard", "--db", str(db), "--port", str(port)],
         cwd=REPO,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
@@ -257,7 +257,10 @@ def test_no_password_means_no_gate(monkeypatch, tmp_path):
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_signal_stops_the_dashboard_and_frees_the_port(tmp_path, signum):
     port = free_port()
-    process = start_dashboard(tmp_path / "stop.duckdb", port)
+    secret = "hunter2-never-logged"
+    process = start_dashboard(
+        tmp_path / "stop.duckdb", port, {"BRANDPULSE_DASHBOARD_PASSWORD": secret}
+    )
     # Streamlit runs in this process: there is no child that could outlive it.
     assert psutil.Process(process.pid).children(recursive=True) == []
     started = time.monotonic()
@@ -266,7 +269,9 @@ def test_signal_stops_the_dashboard_and_frees_the_port(tmp_path, signum):
     assert time.monotonic() - started < 10
     assert not port_open(port)
     assert not psutil.pid_exists(process.pid) or psutil.Process(process.pid).status() == "zombie"
-    assert "Traceback" not in process.stderr.read().decode()
+    logged = process.stdout.read().decode() + process.stderr.read().decode()
+    assert f"localhost:{port}" in logged  # what it printed was read
+    assert "Traceback" not in logged and secret not in logged
 
 
 # --- item 13: uploads are private copies, removed after the ingest ----------------------

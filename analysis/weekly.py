@@ -61,8 +61,10 @@ def _exclusive(lock: Path, wait_s: float) -> Iterator[None]:
     except ImportError:  # Windows has no cron; scheduled tasks do not overlap by default
         yield
         return
+    from loaders.store import open_private
+
     lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as handle:
+    with open_private(lock) as handle:  # 0600 like the database it guards
         deadline = time.monotonic() + wait_s
         while True:
             try:

@@ -10,10 +10,16 @@ import logging
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import cache, ui
+from dashboard.gate import password_gate
 from loaders.errors import BrandpulseError
 
 st.set_page_config(page_title="Brandpulse", page_icon="📈", layout="wide")
+try:
+    password_gate(cache.settings().dashboard_password)  # before any page can read data
+except BrandpulseError as error:  # a bad setting: one line, and no page without the gate
+    st.error(str(error))
+    st.stop()
 page = st.navigation(
     [
         st.Page("views/overview.py", title="Overview", icon="📊", default=True),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -450,30 +448,12 @@ def sample(out: Path | None, seed: int | None) -> None:
 
 
 def _serve(settings: Settings, port: int | None) -> None:
-    app = Path(__file__).with_name("app.py")
-    env = {**os.environ, "BRANDPULSE_DB": str(Path(settings.db).resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(port or settings.dashboard_port),
-        "--server.address",
-        "localhost",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.toolbarMode",
-        "viewer",
-        "--server.maxUploadSize",
-        str(settings.upload_limit_mb),
-    ]
-    click.echo(f"Dashboard on http://localhost:{port or settings.dashboard_port} (Ctrl+C stops it)")
+    from dashboard.server import serve
+
+    chosen = port or settings.dashboard_port
+    click.echo(f"Dashboard on http://localhost:{chosen} (Ctrl+C stops it)")
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how users stop it
-        subprocess.run(command, env=env, check=False)
+        serve(settings, chosen)
 
 
 @cli.command()

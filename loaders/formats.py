@@ -14,7 +14,6 @@ import hashlib
 import io
 import json
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 import duckdb
 
 from loaders.errors import InputFileError, explain
+from loaders.tempdirs import private_tempdir
 
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -559,7 +559,7 @@ def stage_raw(
     progress: Progress | None = None,
 ) -> RawInput:
     """Read ``path`` into the temp table ``raw_input`` of ``con``; raise InputFileError if it cannot be read at all."""
-    with tempfile.TemporaryDirectory(prefix="brandpulse-") as workdir:
+    with private_tempdir("stage") as workdir:  # 0700, removed even on SIGTERM
         source = _utf8_copy(path, encoding, Path(workdir)) if encoding else path
         try:
             if fmt in ("csv", "tsv"):

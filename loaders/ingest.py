@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from loaders import queries, store
+from loaders import queries, store, tempdirs
 from loaders.errors import ConfigError, InputFileError, explain
 from loaders.facts import refresh_if_stale
 from loaders.formats import (
@@ -80,8 +79,8 @@ def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
             )
         ) from None
     con.execute("SET memory_limit = ?", [settings.ingest_memory_limit])
-    # Spill to the system temp folder, not a ".tmp" folder in the user's working directory.
-    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "brandpulse-spill")])
+    # Spill to a private folder of this process, not a ".tmp" folder in the working directory.
+    con.execute("SET temp_directory = ?", [str(tempdirs.process_dir("spill"))])
     if settings.threads:
         con.execute("SET threads = ?", [settings.threads])
     return con

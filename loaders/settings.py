@@ -68,6 +68,29 @@ class Settings:
         default=8501,
         metadata=_doc("Port of the dashboard on localhost (CLI --port)."),
     )
+    dashboard_address: str = field(
+        default="localhost",
+        metadata=_doc(
+            "Address the dashboard listens on. Anything but localhost reaches the network "
+            "and needs dashboard_password; e.g. 0.0.0.0 for every interface."
+        ),
+    )
+    dashboard_allowed_hosts: str = field(
+        default="",
+        metadata=_doc(
+            "Host names the dashboard answers besides localhost, 127.0.0.1 and [::1], "
+            "comma-separated (e.g. 'insights.example.com'); other Host headers get 403, "
+            "which stops DNS-rebinding pages."
+        ),
+    )
+    dashboard_password: str = field(
+        default="",
+        repr=False,  # never in logs or tracebacks
+        metadata=_doc(
+            "When set, every dashboard page asks for this password first. Set it through "
+            "the environment; it is never stored or logged."
+        ),
+    )
     upload_limit_mb: int = field(
         default=200,
         metadata=_doc(

@@ -8,14 +8,17 @@ transaction. Both retry with backoff while the other side holds the lock.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import duckdb
 
@@ -120,6 +123,58 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return max(current, LATEST_VERSION)
 
 
+# DuckDB creates the database file and its .wal itself, with the process umask: while any
+# write is open, the umask keeps new files to their owner. Counted, since threads nest.
+_umask_lock = threading.Lock()
+_umask_holders = 0
+_umask_saved = 0
+
+
+def _private_begin() -> None:
+    global _umask_holders, _umask_saved
+    with _umask_lock:
+        if _umask_holders == 0:
+            _umask_saved = os.umask(0o077)
+            os.umask(_umask_saved | 0o077)
+        _umask_holders += 1
+
+
+def _private_end() -> None:
+    global _umask_holders
+    with _umask_lock:
+        _umask_holders = max(0, _umask_holders - 1)
+        if _umask_holders == 0:
+            os.umask(_umask_saved)
+
+
+@contextmanager
+def private_files() -> Iterator[None]:
+    """Files this process creates inside the block are readable by their owner only."""
+    _private_begin()
+    try:
+        yield
+    finally:
+        _private_end()
+
+
+def restrict_to_owner(db: Path) -> None:
+    """Mode 0600 for the database file and its .wal (a database made before this was 0644)."""
+    for path in (db, db.with_name(db.name + ".wal")):
+        try:
+            info = path.stat()
+            if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+                path.chmod(0o600)
+        except OSError:
+            continue  # absent (no .wal), or not ours to change: DuckDB reports real problems
+
+
+def open_private(path: Path) -> IO[str]:
+    """Open ``path`` for appending, creating it with mode 0600 (e.g. a lock file next to the
+    database); never through a symbolic link."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+    return os.fdopen(os.open(path, flags, 0o600), "a", encoding="utf-8")
+
+
 def _ensure_folder(db: Path) -> None:
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -173,12 +228,14 @@ def connect(
         return con
 
     _ensure_folder(path)
-    con = with_lock_retry(lambda: open_once(False), path, settings.lock_timeout_s)
-    try:
-        migrate(con)
-    except Exception:
-        con.close()
-        raise
+    with private_files():
+        con = with_lock_retry(lambda: open_once(False), path, settings.lock_timeout_s)
+        restrict_to_owner(path)
+        try:
+            migrate(con)
+        except Exception:
+            con.close()
+            raise
     _configure(con, settings)
     return con
 
@@ -188,15 +245,16 @@ def session(
     db: Path | str | None = None, *, read_only: bool = False, settings: Settings | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived connection that is closed (and the lock released) on exit."""
-    con = connect(db, read_only=read_only, settings=settings)
-    try:
-        yield con
-        if not read_only:
-            from loaders.facts import refresh_if_stale
+    with contextlib.nullcontext() if read_only else private_files():  # its .wal: 0600
+        con = connect(db, read_only=read_only, settings=settings)
+        try:
+            yield con
+            if not read_only:
+                from loaders.facts import refresh_if_stale
 
-            refresh_if_stale(con)  # whatever this session wrote, the charts' read model follows
-    finally:
-        con.close()
+                refresh_if_stale(con)  # whatever this session wrote, the charts' read model follows
+        finally:
+            con.close()
 
 
 def attach_for_write(con: duckdb.DuckDBPyConnection, db: Path, settings: Settings) -> None:
@@ -206,17 +264,26 @@ def attach_for_write(con: duckdb.DuckDBPyConnection, db: Path, settings: Setting
     so the file lock is held only for the write itself.
     """
     _ensure_folder(db)
-    with_lock_retry(
-        lambda: con.execute("ATTACH ? AS store", [str(db)]), db, settings.lock_timeout_s
-    )
-    con.execute(f"USE {ATTACHED_NAME}")
-    migrate(con)
+    _private_begin()  # until detach: the file and its .wal are created 0600
+    try:
+        with_lock_retry(
+            lambda: con.execute("ATTACH ? AS store", [str(db)]), db, settings.lock_timeout_s
+        )
+        restrict_to_owner(db)
+        con.execute(f"USE {ATTACHED_NAME}")
+        migrate(con)
+    except BaseException:
+        _private_end()
+        raise
 
 
 def detach(con: duckdb.DuckDBPyConnection) -> None:
     """Release the file attached by :func:`attach_for_write`."""
-    con.execute("USE memory")
-    con.execute(f"DETACH {ATTACHED_NAME}")
+    try:
+        con.execute("USE memory")
+        con.execute(f"DETACH {ATTACHED_NAME}")
+    finally:
+        _private_end()
 
 
 def records(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -19,6 +16,7 @@ from analysis.campaigns import (
 from analysis.overview import facet_values
 from dashboard import cache, ui
 from loaders.campaigns import add_campaign, import_campaigns
+from loaders.tempdirs import private_tempdir, write_private
 
 VERDICT_COLORS = {
     "lifted": ui.SENTIMENT_COLORS["positive"],
@@ -67,11 +65,9 @@ def campaign_form() -> None:
             st.rerun()
     upload = st.file_uploader("Or import a campaigns CSV", type=["csv"], key="campaigns-csv")
     if upload is not None and st.button("Import campaigns"):
-        folder = Path(tempfile.gettempdir()) / "brandpulse-uploads" / upload.file_id
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "campaigns.csv"
-        path.write_bytes(upload.getvalue())
-        count = import_campaigns(path, settings=settings)
+        with private_tempdir("upload") as folder:  # 0700, removed after the import
+            path = write_private(folder / "campaigns.csv", upload.getvalue())
+            count = import_campaigns(path, settings=settings)
         st.session_state["flash"] = f"{count} campaigns imported from {upload.name}."
         st.rerun()
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from analysis.overview import analysis_state
-from dashboard import cache, ui
+from dashboard import cache, ui, uploads
 from loaders.info import RUN_COLUMNS, rejected_rows
 from loaders.ingest import ingest_file
 from loaders.mapping import FIELDS, KINDS, REQUIRED_FIELDS
@@ -34,12 +31,7 @@ if uploaded is not None and uploaded.size > limit_mb * 1024 * 1024:
         "BRANDPULSE_UPLOAD_LIMIT_MB."
     )
 elif uploaded is not None:
-    # The loaders read files from disk; keep one copy per upload for this session.
-    folder = Path(tempfile.gettempdir()) / "brandpulse-uploads" / uploaded.file_id
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(uploaded.name).name
-    if not path.exists():
-        path.write_bytes(uploaded.getvalue())
+    path = uploads.private_copy(uploaded)  # 0600 in a private folder, until the ingest
     preview = cache.preview(path, uploaded.file_id)
     st.caption(
         f"{preview.format.upper()}"
@@ -76,15 +68,19 @@ elif uploaded is not None:
 
     if st.button("Ingest", type="primary"):
         bar = ui.StageProgress(f"Ingesting {uploaded.name}")
-        result = ingest_file(
-            path,
-            settings=settings,
-            columns=mapping,
-            kind=kind,
-            source=source.strip() or None,
-            brand=brand.strip() or None,
-            progress=bar.fraction,
-        )
+        try:
+            result = ingest_file(
+                path,
+                settings=settings,
+                columns=mapping,
+                kind=kind,
+                source=source.strip() or None,
+                brand=brand.strip() or None,
+                progress=bar.fraction,
+            )
+        finally:  # the copy goes, loaded or not; the uploader is emptied for the next file
+            uploads.discard(uploaded.file_id)
+            del st.session_state["upload"]
         bar.bar.empty()
         st.session_state["last_ingest"] = result
 

@@ -196,6 +196,15 @@ def redact_secrets(text: Any, secrets: Iterable[str | None] = ()) -> str:
     return _URL_CREDENTIALS.sub(r"\1", text)
 
 
-def masked(secret: str | None) -> str:
-    """How a secret setting is shown: ``••••`` when set, empty when not."""
-    return f"{MASK} (set, hidden)" if secret else ""
+SECRET_SETTING_WORDS = ("api_key", "password", "secret", "token")
+
+
+def shown_setting(name: str, value: Any) -> str:
+    """A setting's value fit to print: secrets as ``•••• (set, hidden)`` (empty when unset),
+    URLs without credentials, controls made visible."""
+    if any(word in name.lower() for word in SECRET_SETTING_WORDS):
+        return f"{MASK} (set, hidden)" if value else ""
+    text = str(value)
+    if "://" in text:
+        text = redact_url(text)
+    return visible(text)

@@ -60,10 +60,10 @@ def visible(text: Any) -> str:
 
 # --- Markdown ------------------------------------------------------------------------------------
 # Backslash escapes that every Markdown flavour reads (emphasis, code, links and images,
-# headings, tables, strikethrough, Streamlit's LaTeX); <, > and & become entities, which
+# headings, tables, strikethrough, Streamlit's LaTeX; "!" is harmless once "[" is escaped); <, > and & become entities, which
 # also hold in the flavours where "\<" is not an escape and raw HTML passes (Markdown.pl,
 # Python-Markdown).
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#!|~$])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]#|~$])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _ENTITY = re.compile("[&<>]")
 # A bare URL becomes a live link in GitHub-flavoured Markdown (Streamlit's): break the
@@ -78,7 +78,7 @@ def markdown_literal(text: Any) -> str:
     lists or table breaks; controls and bidi characters made visible.
 
     >>> markdown_literal("![px](http://host/p.png) <script>")
-    '\\\\!\\\\[px\\\\](http\\\\://host/p.png) &lt;script&gt;'
+    '!\\\\[px\\\\](http\\\\://host/p.png) &lt;script&gt;'
     """
     text = visible(" ".join(str(text).split()))
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -904,7 +904,7 @@ def topics_spikes(db: Path | None) -> None:
         drivers = ", ".join(
             f"{d.name} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
         )
-        click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {drivers}")
+        click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {visible(drivers)}")
 
 
 @cli.command()
@@ -1299,7 +1299,7 @@ def weekly(
         for path in run.reports:
             click.echo(f"Report for {run.week} written to {path}")
     for fmt, message in run.report_errors.items():
-        click.echo(f"Error: {fmt.upper()} report: {message}", err=True)
+        click.echo(f"Error: {fmt.upper()} report: {visible(message)}", err=True)
     if not run.ok:
         sys.exit(1)
 

@@ -1068,7 +1068,7 @@ def suggest(
     try:
         writer = make_generator(settings)
     except GeneratorError as error:  # fixed phrasings still make a useful draft
-        click.echo(f"Generator unavailable, fixed phrasings used: {error}", err=True)
+        click.echo(f"Generator unavailable, fixed phrasings used: {visible(error)}", err=True)
         writer = None
     click.echo(f"Writing with {generator_name(writer)} ...", err=True)
     bars = StageBars()
@@ -1080,7 +1080,7 @@ def suggest(
         _print_card(number, result.card, examples=True)
         click.echo(f"   Play: {result.play.name}. {result.action}")
         for note in result.notes:
-            click.echo(f"   Generator unavailable, fixed phrasings used: {note}")
+            click.echo(f"   Generator unavailable, fixed phrasings used: {visible(note)}")
         for fmt in options.formats:
             click.echo(f"   {FORMAT_NAMES[fmt].capitalize()}:")
             for variant in (v for v in result.variants if v.format == fmt):

@@ -134,6 +134,26 @@ def test_suggestions_export_command_writes_safe_files(tmp_path, suffix):
         assert "+cmd &lt;img src=x&gt;" in html
 
 
+def test_every_csv_export_goes_through_the_one_writer():
+    """No module but loaders/safe_text.py writes CSV for users: each export and download
+    calls csv_text (the sample-data generator writes its own input files)."""
+    writers = re.compile(r"\.to_csv\(|csv\.writer\(|csv\.DictWriter\(")
+    offenders = [
+        str(path.relative_to(REPO))
+        for folder in ("analysis", "dashboard", "loaders")
+        for path in sorted((REPO / folder).rglob("*.py"))
+        if writers.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == ["loaders/safe_text.py", "loaders/sample.py"]
+    downloads = [
+        str(path.relative_to(REPO))
+        for path in sorted((REPO / "dashboard").rglob("*.py"))
+        if "text/csv" in path.read_text(encoding="utf-8")
+    ]
+    assert downloads == ["dashboard/ui.py", "dashboard/views/suggestions.py"]
+    assert "csv_text(frame)" in (REPO / "dashboard" / "ui.py").read_text(encoding="utf-8")
+
+
 # --- the Data page --------------------------------------------------------------------------------
 def open_data_page(monkeypatch, db: Path) -> AppTest:
     monkeypatch.setenv("BRANDPULSE_DB", str(db))

@@ -193,3 +193,24 @@ def test_data_page_shows_header_and_file_names_as_text(monkeypatch, tmp_path):
     success = app.success[0].value
     assert success.startswith("!\\[q\\](http:host.example\\_q.png) &lt;img src=x&gt;.csv: read 1 ")
     assert "<img" not in shown_html(success) and "<a " not in shown_html(success)
+
+
+def test_a_crafted_link_shows_its_ignored_values_as_text(monkeypatch, tmp_path):
+    from loaders import store
+    from tests.conftest import insert_documents
+
+    db = tmp_path / "link.duckdb"
+    with store.session(db) as con:
+        insert_documents(con, [("d1", "review", "x", "Tidewell", "2025-10-01 12:00", "ok")])
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    app = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    app.query_params.update({"brand": f"{PIXEL} <script>x</script>"})
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    [note] = [c.value for c in app.sidebar.caption if c.value.startswith("Ignored from the link")]
+    assert note == (
+        "Ignored from the link: brand=!\\[px\\](http\\://host/p.png) "
+        "&lt;script&gt;x&lt;/script&gt; (not in the data)"
+    )
+    html = shown_html(note)
+    assert "<img" not in html and "<script" not in html and "<a " not in html

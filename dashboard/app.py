@@ -38,10 +38,11 @@ try:
     ui.show_flash()
     page.run()
 except BrandpulseError as error:
-    st.error(str(error) or type(error).__name__)
+    st.error(ui.plain(str(error) or type(error).__name__))  # it names files and headers
 except Exception as error:  # noqa: BLE001 - a bug must not show users a traceback
     logging.getLogger("brandpulse").exception("dashboard page failed")
     st.error(
-        f"Something went wrong ({type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}). "
+        f"Something went wrong ({type(error).__name__}: "
+        f"{ui.plain(str(error).splitlines()[0][:200]) if str(error) else ''}). "
         "The details are in the terminal running `brandpulse dashboard`."
     )

@@ -12,6 +12,7 @@ import click
 
 from analysis.weekly import REPORT_FORMATS
 from loaders.errors import BrandpulseError
+from loaders.safe_text import shown_setting, visible
 from loaders.settings import Settings, load_settings
 
 STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
@@ -24,7 +25,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except BrandpulseError as error:
-            raise click.ClickException(str(error)) from None
+            # Messages name files, headers and brands: their control characters made visible.
+            raise click.ClickException(visible(error)) from None
 
 
 def _settings(db: Path | None) -> Settings:
@@ -32,7 +34,9 @@ def _settings(db: Path | None) -> Settings:
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A plain aligned text table (numbers right-aligned, with thousands separators)."""
+    """A plain aligned text table (numbers right-aligned, with thousands separators); control
+    and bidi characters in cells are shown as escapes, so a value cannot break the table or
+    drive the terminal."""
 
     def cell(value: Any) -> str:
         if value is None:
@@ -41,8 +45,9 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
             return f"{value:,}"
         if hasattr(value, "strftime"):
             return value.strftime("%Y-%m-%d %H:%M")
-        return str(value)
+        return visible(value)
 
+    header = [visible(h) for h in header]
     text_rows = [[cell(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(r[i]) for r in text_rows)]) for i, h in enumerate(header)]
     numeric = [
@@ -154,10 +159,10 @@ def _print_results(results: Sequence[Any]) -> None:
     )
     for result in results:
         for warning in result.warnings:
-            click.echo(f"note: {result.file.name}: {warning}")
+            click.echo(visible(f"note: {result.file.name}: {warning}"))
         if result.rejected:
             click.echo(
-                f"note: {result.file.name}: {result.rejected:,} rows quarantined; see `brandpulse db rejected {result.run_id}`"
+                f"note: {visible(result.file.name)}: {result.rejected:,} rows quarantined; see `brandpulse db rejected {result.run_id}`"
             )
 
 
@@ -219,7 +224,7 @@ def ingest(
     if results:
         _print_results(results)
     for error in errors:
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {visible(error)}", err=True)
     if errors or not results:
         sys.exit(1)
 
@@ -880,9 +885,9 @@ def topics_list(examples: bool, db: Path | None) -> None:
     click.echo(format_table(("topic", "name", "documents", "negative", "keywords"), rows))
     if examples:
         for topic in found:
-            click.echo(f"\n[{topic.topic}] {topic.name}")
+            click.echo(f"\n[{topic.topic}] {visible(topic.name)}")
             for _, text in topic.examples:
-                click.echo(f"  - {text[:160]}")
+                click.echo(f"  - {visible(text[:160])}")
 
 
 @topics.command("rename")
@@ -967,7 +972,7 @@ def topics_spikes(db: Path | None) -> None:
         drivers = ", ".join(
             f"{d.name} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
         )
-        click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {drivers}")
+        click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {visible(drivers)}")
 
 
 @cli.command()
@@ -1026,10 +1031,10 @@ def _period_of(con: Any, week: str | None, start: str | None, end: str | None) -
 
 
 def _print_card(number: int, card: Any, examples: bool) -> None:
-    click.echo(f"\n{number}. [{card.kind}] {card.title}")
+    click.echo(f"\n{number}. [{card.kind}] {visible(card.title)}")
     if examples:
         for post in card.examples:
-            click.echo(f"   - {' '.join(post['text'].split())[:150]}")
+            click.echo(f"   - {visible(' '.join(post['text'].split())[:150])}")
 
 
 FORMAT_CHOICES = ("social_post", "email_subject", "ad_headline", "review_reply")
@@ -1131,7 +1136,7 @@ def suggest(
     try:
         writer = make_generator(settings)
     except GeneratorError as error:  # fixed phrasings still make a useful draft
-        click.echo(f"Generator unavailable, fixed phrasings used: {error}", err=True)
+        click.echo(f"Generator unavailable, fixed phrasings used: {visible(error)}", err=True)
         writer = None
     click.echo(f"Writing with {generator_name(writer)} ...", err=True)
     bars = StageBars()
@@ -1143,12 +1148,12 @@ def suggest(
         _print_card(number, result.card, examples=True)
         click.echo(f"   Play: {result.play.name}. {result.action}")
         for note in result.notes:
-            click.echo(f"   Generator unavailable, fixed phrasings used: {note}")
+            click.echo(f"   Generator unavailable, fixed phrasings used: {visible(note)}")
         for fmt in options.formats:
             click.echo(f"   {FORMAT_NAMES[fmt].capitalize()}:")
             for variant in (v for v in result.variants if v.format == fmt):
                 marker = "" if variant.source == "model" else " (template)"
-                click.echo(f"     * {variant.text}{marker}")
+                click.echo(f"     * {visible(variant.text)}{marker}")
                 for problem in variant.problems:
                     click.echo(f"       ! {problem}")
     if save:
@@ -1201,7 +1206,7 @@ def _review(db: Path | None, ids: tuple[int, ...], **change: Any) -> None:
     with store.session(settings=_settings(db)) as con:
         for suggestion_id in ids:
             result = review_suggestion(con, suggestion_id, **change)
-            click.echo(f"{result.id}: {result.status}  {result.final_text}")
+            click.echo(f"{result.id}: {result.status}  {visible(result.final_text)}")
             for problem in result.problems:
                 click.echo(f"   ! {problem}")
 
@@ -1352,9 +1357,10 @@ def weekly(
     for path, count in run.campaigns.items():
         click.echo(f"{path.name}: {count} campaigns imported")
     for path, message in run.failed.items():
-        click.echo(f"Error: {message if path.name in message else f'{path}: {message}'}", err=True)
+        shown = message if path.name in message else f"{path}: {message}"
+        click.echo(f"Error: {visible(shown)}", err=True)
     for path in run.links_skipped:
-        click.echo(f"Skipped link leaving the inbox: {path}", err=True)
+        click.echo(f"Skipped link leaving the inbox: {visible(str(path))}", err=True)
     if run.analysis is not None:
         _print_analysis(run.analysis)
     if run.week is None:
@@ -1363,17 +1369,18 @@ def weekly(
         for path in run.reports:
             click.echo(f"Report for {run.week} written to {path}")
     for fmt, message in run.report_errors.items():
-        click.echo(f"Error: {fmt.upper()} report: {message}", err=True)
+        click.echo(f"Error: {fmt.upper()} report: {visible(message)}", err=True)
     if not run.ok:
         sys.exit(1)
 
 
 @cli.command("config")
 def show_config() -> None:
-    """Show the effective settings and what each one does."""
+    """Show the effective settings and what each one does (keys and passwords hidden)."""
     settings = load_settings()
     for name, doc in Settings.field_docs().items():
-        click.echo(f"{name} = {getattr(settings, name)}\n    {doc} (env BRANDPULSE_{name.upper()})")
+        value = shown_setting(name, getattr(settings, name))
+        click.echo(f"{name} = {value}\n    {doc} (env BRANDPULSE_{name.upper()})")
 
 
 def main() -> None:

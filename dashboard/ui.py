@@ -28,6 +28,7 @@ from analysis.overview import (
 from analysis.topics import topic_names
 from dashboard import cache
 from dashboard.filter_state import filters_from_query, filters_to_query
+from loaders.safe_text import csv_text, markdown_literal
 
 SENTIMENT_COLORS = {"negative": "#d62728", "neutral": "#9e9e9e", "positive": "#2ca02c"}
 SENTIMENT_ORDER = ["negative", "neutral", "positive"]
@@ -50,13 +51,10 @@ def safe(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
 def plain(text: Any) -> str:
-    """Text for Markdown elements (alerts, captions): every Markdown character escaped, so a
-    topic name made of post words cannot become a link, an image or formatting."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Text from the data for Markdown elements (alerts, captions, labels): literal, so a
+    file name, header, brand or topic name cannot become a link, an image or formatting."""
+    return markdown_literal(text)
 
 
 # --- the filter bar ------------------------------------------------------------------------------
@@ -105,7 +103,7 @@ def filter_bar() -> Filters:
     with st.sidebar:
         st.header("Filters")
         for note in st.session_state.get("f_ignored", []):
-            st.caption(f"Ignored from the link: {note}")
+            st.caption(f"Ignored from the link: {plain(note)}")  # the link is anyone's
         picked = st.date_input("Dates", key="f_dates", min_value=bounds[0], max_value=bounds[1])
         values: dict[str, Any] = {}
         for name, label in FACETS.items():
@@ -185,7 +183,7 @@ def download(rows: Any, name: str) -> None:
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     st.download_button(
         f"Download CSV: {name}",
-        frame.to_csv(index=False),
+        csv_text(frame),  # formulas neutralised: the file opens in spreadsheets
         f"{_slug(name)}.csv",
         "text/csv",
         key=f"download-{_slug(name)}",
@@ -272,8 +270,8 @@ def load_sample() -> None:
 def show_flash() -> None:
     """The one-line outcome of the last action (set before a rerun)."""
     message = st.session_state.pop("flash", None)
-    if message:
-        st.success(message)
+    if message:  # it names files, campaigns and topics: shown as plain text
+        st.success(plain(message))
 
 
 def require_data() -> AnalysisState:

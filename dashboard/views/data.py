@@ -26,8 +26,8 @@ uploaded = st.file_uploader(
 )
 if uploaded is not None and uploaded.size > limit_mb * 1024 * 1024:
     st.error(
-        f"{uploaded.name} is {uploaded.size / 1024 / 1024:,.0f} MB; the Data page takes files up "
-        f"to {limit_mb} MB. Fix: ingest it with `brandpulse ingest {uploaded.name}`, or raise "
+        f"{ui.plain(uploaded.name)} is {uploaded.size / 1024 / 1024:,.0f} MB; the Data page takes files up "
+        f"to {limit_mb} MB. Fix: ingest it with `brandpulse ingest FILE`, or raise "
         "BRANDPULSE_UPLOAD_LIMIT_MB."
     )
 elif uploaded is not None:
@@ -40,7 +40,7 @@ elif uploaded is not None:
     )
     st.dataframe(pd.DataFrame(preview.rows), hide_index=True, width="stretch")
     if preview.problem:
-        st.warning(preview.problem)
+        st.warning(ui.plain(preview.problem))  # it names the file's headers
 
     st.markdown("**Column mapping** (the suggestion is filled in; change what is wrong)")
     options = [NOT_MAPPED, *preview.columns]
@@ -67,7 +67,7 @@ elif uploaded is not None:
     brand = brand_column.text_input("Brand, where the file has none")
 
     if st.button("Ingest", type="primary"):
-        bar = ui.StageProgress(f"Ingesting {uploaded.name}")
+        bar = ui.StageProgress(f"Ingesting {ui.plain(uploaded.name)}")
         try:
             result = ingest_file(
                 path,
@@ -87,7 +87,7 @@ elif uploaded is not None:
 result = st.session_state.get("last_ingest")
 if result is not None:
     st.success(
-        f"{result.file.name}: read {result.rows_read:,} rows: {result.inserted:,} inserted, "
+        f"{ui.plain(result.file.name)}: read {result.rows_read:,} rows: {result.inserted:,} inserted, "
         f"{result.duplicates:,} duplicates, {result.rejected:,} rejected."
     )
     read, inserted, duplicates, rejected = st.columns(4)
@@ -96,7 +96,7 @@ if result is not None:
     duplicates.metric("Duplicates", f"{result.duplicates:,}")
     rejected.metric("Rejected", f"{result.rejected:,}")
     for warning in result.warnings:
-        st.warning(warning)
+        st.warning(ui.plain(warning))
     if result.rejected:
         rows = cache.data(rejected_rows, result.run_id, 200)
         st.markdown("**Rejected rows** (kept in the database with the reason; nothing is dropped)")

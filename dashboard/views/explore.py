@@ -49,7 +49,7 @@ with sql_tab:
         try:
             result = run_query(cache.db_path(), sql)
         except QueryRefused as error:
-            st.error(str(error))
+            st.error(ui.plain(error))
         else:
             note = " (first 10,000 rows)" if result.truncated else ""
             st.caption(f"{len(result.rows):,} rows{note} in {result.seconds:.2f} s")

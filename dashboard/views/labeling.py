@@ -21,7 +21,7 @@ settings = cache.settings()
 
 version, metrics = cache.data(active_model_metrics)
 st.subheader("The current model")
-st.caption(f"Version {version}; {state.corrections:,} posts corrected by people so far.")
+st.caption(f"Version {ui.plain(version)}; {state.corrections:,} posts corrected by people so far.")
 if metrics:
     rows = [
         {

@@ -38,7 +38,7 @@ period = ui.period(chosen)
 try:
     writer = cache.generator()
 except GeneratorError as error:  # e.g. the offline model is not installed: templates still work
-    st.warning(f"{error} Fixed phrasings are used meanwhile.")
+    st.warning(f"{ui.plain(error)} Fixed phrasings are used meanwhile.")
     writer = None
 brands = [value for value, _ in cache.data(facet_values).get("brand", [])]
 
@@ -82,7 +82,7 @@ options = SuggestOptions(
     top_p=float(top_p),
 )
 source = (
-    f"Copy is written by {generator_name(writer)}"
+    f"Copy is written by {ui.plain(generator_name(writer))}"
     if writer is not None
     else "Copy comes from fixed phrasings of each card (generator setting 'template')"
 )
@@ -132,7 +132,11 @@ def show_suggestion(suggestion) -> None:
     with st.container(border=True):
         st.caption(
             f"#{suggestion.id} · {FORMAT_NAMES[suggestion.format]} · **{suggestion.status}** · "
-            + ("fixed phrasing" if suggestion.source == "template" else suggestion.generator)
+            + (
+                "fixed phrasing"
+                if suggestion.source == "template"
+                else ui.plain(suggestion.generator)
+            )
         )
         text = st.text_area(
             "Copy",
@@ -141,7 +145,7 @@ def show_suggestion(suggestion) -> None:
             label_visibility="collapsed",
         )
         for problem in suggestion.problems:
-            st.warning(f"Check: {problem}", icon="⚠️")
+            st.warning(f"Check: {ui.plain(problem)}", icon="⚠️")
         columns = st.columns(4)
         # Inline (not on_click) so an edit made just before the click is the text stored.
         if columns[0].button("Save edit", key=f"save-{suggestion.id}", width="stretch"):
@@ -208,7 +212,7 @@ if others:
     st.subheader("Other suggestions for these dates")
     st.caption("Written for another brand choice or for cards no longer in the top list.")
     for suggestion in others:
-        st.markdown(f"**{ui.plain(suggestion.card_title)}** · play: {suggestion.play}")
+        st.markdown(f"**{ui.plain(suggestion.card_title)}** · play: {ui.plain(suggestion.play)}")
         show_suggestion(suggestion)
 
 st.subheader("Export approved suggestions")

@@ -77,7 +77,7 @@ def test_the_default_week_is_the_last_full_week(demo_run):
 
 def test_post_text_is_literal_markdown():
     assert _escape("see [this](http://x) <b>|</b> *now*") == (
-        "see \\[this\\](http://x) \\<b\\>\\|\\</b\\> \\*now\\*"
+        "see \\[this\\](http\\://x) &lt;b&gt;\\|&lt;/b&gt; \\*now\\*"
     )
 
 

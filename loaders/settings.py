@@ -81,8 +81,8 @@ class Settings:
     explore_memory_limit: str = field(
         default="512MB",
         metadata=_doc(
-            "DuckDB memory limit of the SQL box; its worker process also gets a hard data "
-            "limit of this plus 384 MB, so a query that needs more is refused."
+            "Memory budget of the SQL box's worker process: DuckDB gets half of it, the "
+            "kernel caps the process near it (RLIMIT_DATA); a query that needs more is refused."
         ),
     )
     explore_threads: int = field(

@@ -19,11 +19,13 @@ Four locks, so that a typo or a curious query can neither change, leak nor exhau
 
 from __future__ import annotations
 
+import os
 import pickle
 import queue
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -38,6 +40,7 @@ from loaders.errors import BrandpulseError, explain
 from loaders.settings import Settings, load_settings
 from loaders.store import with_lock_retry
 
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUSY_MESSAGE = (
     "The database is busy (another Brandpulse command is writing); try again in a moment."
 )
@@ -241,7 +244,7 @@ def _duckdb_share(budget: int) -> str:
 def _scrub(message: str, db: Path) -> str:
     """``message`` without the database's path, its folder or a process id."""
     for text in sorted({str(db.resolve()), str(db), str(db.resolve().parent)}, key=len)[::-1]:
-        if text not in ("", "."):
+        if len(text) > 1:  # never "/" or ".": that would mangle every message
             message = message.replace(text, "<database>")
     message = message.replace(db.name, "<database>")
     return re.sub(r"\(?\bPID\s*\d+\)?", "", message, flags=re.IGNORECASE).strip()
@@ -251,11 +254,18 @@ class _Worker:
     """A worker process answering one request, with timed reads of its messages."""
 
     def __init__(self, request: WorkerRequest) -> None:
+        # The worker imports this very checkout, whatever the interpreter's path says.
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by run_query
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
             [sys.executable, "-m", "analysis.explore_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
+            stderr=self.errors,
+            env=env,
         )
         self.messages: queue.Queue[tuple[Any, ...]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -278,6 +288,12 @@ class _Worker:
             return self.messages.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             return None
+
+    def last_error(self) -> str:
+        """The last line the worker wrote to stderr (why it died before the query ran)."""
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {self.process.returncode}"
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -302,6 +318,9 @@ def _answer(
     if message is None:
         return ("busy",), time.monotonic()
     started = time.monotonic()
+    if message[0] == "died":
+        worker.stop()
+        return ("failed", f"the SQL box's worker did not start ({worker.last_error()})"), started
     if message[0] != "ready":
         return message, started
     answer = worker.next(started + timeout_s)
@@ -373,6 +392,7 @@ def run_query(
         message, started = _answer(worker, settings.lock_timeout_s, timeout_s, on_busy)
     finally:
         worker.stop()
+        worker.errors.close()
     if message[0] != "ok":
         raise QueryRefused(
             _refusal(message, path, timeout_s, request, settings.explore_memory_limit)

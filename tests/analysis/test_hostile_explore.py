@@ -271,3 +271,36 @@ def test_a_query_waits_for_a_short_writer(db, settings):
         writer.wait(timeout=30)
     assert result.rows == [(30,)]
     assert waits
+
+
+def test_the_sandbox_gets_its_limits_before_the_configuration_is_locked(db):
+    from analysis.explore_worker import sandbox
+
+    con = sandbox(db, "100MiB", 1)
+    try:
+        settings = dict(
+            con.execute(
+                "SELECT name, value FROM duckdb_settings() WHERE name IN "
+                "('threads', 'memory_limit', 'enable_external_access', 'lock_configuration')"
+            ).fetchall()
+        )
+        with pytest.raises(Exception, match="configuration has been locked"):
+            con.execute("SET threads = 8")
+    finally:
+        con.close()
+    assert settings == {
+        "threads": "1",
+        "memory_limit": "100.0 MiB",
+        "enable_external_access": "false",
+        "lock_configuration": "true",
+    }
+
+
+def test_row_and_byte_caps_come_from_the_settings(db, settings):
+    from dataclasses import replace
+
+    small = replace(settings, explore_row_limit=100, explore_result_mb=1)
+    result = run_query(db, "SELECT i FROM range(1000) t(i)", settings=small)
+    assert len(result.rows) == 100 and result.truncated and result.rows[-1] == (99,)
+    with pytest.raises(QueryRefused, match="larger than 1 MB and was not fetched"):
+        run_query(db, "SELECT repeat('x', 100000) FROM range(50)", settings=small)

@@ -120,13 +120,13 @@ class QueryRefused(BrandpulseError):
     much memory or returned too much, or the database stayed busy."""
 
 
-def _tokens(text: str) -> list[tuple[int, str]]:
-    """(position, text) of each token that is not a comment."""
+def _tokens(text: str, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
+    """(position, text) of each token that is not a comment (or only of ``kinds``)."""
     spans = duckdb.tokenize(text)
     found = []
     for index, (position, kind) in enumerate(spans):
         end = spans[index + 1][0] if index + 1 < len(spans) else len(text)
-        if kind.name != "comment":
+        if kind.name != "comment" and (kinds is None or kind.name in kinds):
             found.append((position, text[position:end].strip()))
     return found
 
@@ -200,7 +200,8 @@ def check_query(sql: str) -> str:
     if not text:
         raise QueryRefused("Write a query first, e.g. SELECT count(*) FROM documents.")
     _check_read_only(text, explain_allowed=True)
-    hidden = sorted({t.strip('"').lower() for _, t in _tokens(text)} & _HIDDEN)
+    names = {t.strip('"').lower() for _, t in _tokens(text, ("identifier", "keyword"))}
+    hidden = sorted(names & _HIDDEN)
     if hidden:
         raise QueryRefused(
             explain(

@@ -137,6 +137,7 @@ def test_functions_that_show_the_path_are_refused(db, settings, sql):
         "SELECT * FROM information_schema.schemata",
         "SELECT * FROM duckdb_tables()",
         "SELECT current_database(), current_schema()",
+        "SELECT 'duckdb_databases()' AS a_word_not_a_call",
     ],
 )
 def test_allowed_metadata_shows_no_path(db, settings, sql):

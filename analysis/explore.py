@@ -47,8 +47,8 @@ BUSY_MESSAGE = (
 # DuckDB parses PIVOT without an IN list into several statements (MULTI).
 _PIVOTS = {"PIVOT", "PIVOT_WIDER", "UNPIVOT", "PIVOT_LONGER"}
 # Functions and views that show the database's path, the configuration (temp folder,
-# extension folder) or secrets, and those that run SQL from a string (a way around the
-# name check). Refused wherever they appear, however they are quoted.
+# extension folder) or secrets, that checkpoint, and those that run SQL from a string (a
+# way around the name check). Refused wherever they appear, however they are quoted.
 _HIDDEN = {
     "current_setting",
     "duckdb_databases",
@@ -62,6 +62,8 @@ _HIDDEN = {
     "duckdb_settings",
     "duckdb_temporary_files",
     "getenv",
+    "checkpoint",
+    "force_checkpoint",
     "getvariable",
     "pragma_database_list",
     "pragma_database_size",
@@ -205,8 +207,8 @@ def check_query(sql: str) -> str:
     if hidden:
         raise QueryRefused(
             explain(
-                f"{hidden[0]} is not available here: it shows the configuration or where "
-                "the database lives",
+                f"{hidden[0]} is not available here: it shows or touches the configuration "
+                "or the database file",
                 fix="query the Brandpulse tables (see Tables and columns).",
             )
         )

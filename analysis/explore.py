@@ -23,6 +23,7 @@ import os
 import pickle
 import queue
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -389,6 +390,7 @@ def run_query(
         threads=settings.explore_threads,
         data_limit_bytes=memory + _WORKER_RESERVED_BYTES,
         lock_timeout_s=settings.lock_timeout_s,
+        temp_dir=tempfile.mkdtemp(prefix="brandpulse-sql-"),
     )
     worker = _Worker(request)
     try:
@@ -396,6 +398,7 @@ def run_query(
     finally:
         worker.stop()
         worker.errors.close()
+        shutil.rmtree(request.temp_dir, ignore_errors=True)
     if message[0] != "ok":
         raise QueryRefused(
             _refusal(message, path, timeout_s, request, settings.explore_memory_limit)
@@ -415,19 +418,20 @@ def schema(db: Path | str, settings: Settings | None = None) -> dict[str, list[t
     settings = settings or load_settings()
     path = Path(db)
     memory = _duckdb_share(_memory_bytes(settings.explore_memory_limit))
-    con = with_lock_retry(
-        lambda: sandbox(path, memory, settings.explore_threads),
-        path,
-        settings.lock_timeout_s,
-    )
-    try:
-        rows = con.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_catalog = 'brandpulse' AND table_schema = 'main' "
-            "ORDER BY table_name, ordinal_position"
-        ).fetchall()
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="brandpulse-sql-") as spill:
+        con = with_lock_retry(
+            lambda: sandbox(path, memory, settings.explore_threads, Path(spill)),
+            path,
+            settings.lock_timeout_s,
+        )
+        try:
+            rows = con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_catalog = 'brandpulse' AND table_schema = 'main' "
+                "ORDER BY table_name, ordinal_position"
+            ).fetchall()
+        finally:
+            con.close()
     tables: dict[str, list[tuple[str, str]]] = {}
     for table, column, kind in rows:
         tables.setdefault(table, []).append((column, kind))

@@ -44,18 +44,22 @@ class WorkerRequest:
     threads: int
     data_limit_bytes: int
     lock_timeout_s: float
+    temp_dir: str  # private folder for DuckDB to spill to; the parent removes it
 
 
-def sandbox(db: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
+def sandbox(db: Path, memory_limit: str, threads: int, temp_dir: Path) -> duckdb.DuckDBPyConnection:
     """A private in-memory connection with ``db`` attached read-only as ``brandpulse``.
 
-    Memory and threads are set before ``lock_configuration``: afterwards no statement
-    can change them, read or write files, reach the network or attach anything.
+    Memory, threads and the spill folder are set before ``lock_configuration``: afterwards
+    no statement can change them, read or write files, reach the network or attach
+    anything. (Without a spill folder an in-memory database spills to ./.tmp.)
     """
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET memory_limit = ?", [memory_limit])
         con.execute("SET threads = ?", [threads])
+        con.execute("SET temp_directory = ?", [str(temp_dir)])
+        con.execute("SET enable_progress_bar = false")
         con.execute("ATTACH ? AS brandpulse (READ_ONLY)", [str(db)])
         con.execute("USE brandpulse")
         con.execute("SET TimeZone = 'UTC'")
@@ -111,7 +115,9 @@ def serve(request: WorkerRequest, out: BinaryIO) -> None:
 
     try:
         con = with_lock_retry(
-            lambda: sandbox(Path(request.db), request.memory_limit, request.threads),
+            lambda: sandbox(
+                Path(request.db), request.memory_limit, request.threads, Path(request.temp_dir)
+            ),
             Path(request.db),
             request.lock_timeout_s,
             on_wait=on_wait,

@@ -7,6 +7,7 @@ one long expression, and a real concurrent writer holding the lock.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -177,10 +178,22 @@ def peak_rss_mb_of(sql: str, db: Path, settings: Settings) -> tuple[str, float]:
         print(peak / 1024)
         """
     )
+    elsewhere = db.parent / "cwd"  # DuckDB's default spill folder is ./.tmp: not here
+    elsewhere.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
+    assert list(elsewhere.iterdir()) == []
     answer, peak = done.stdout.strip().rsplit("\n", 1)
     return answer, float(peak)
 
@@ -278,15 +291,16 @@ def test_a_query_waits_for_a_short_writer(db, settings):
     assert waits
 
 
-def test_the_sandbox_gets_its_limits_before_the_configuration_is_locked(db):
+def test_the_sandbox_gets_its_limits_before_the_configuration_is_locked(db, tmp_path):
     from analysis.explore_worker import sandbox
 
-    con = sandbox(db, "100MiB", 1)
+    con = sandbox(db, "100MiB", 1, tmp_path / "spill")
     try:
         settings = dict(
             con.execute(
                 "SELECT name, value FROM duckdb_settings() WHERE name IN "
-                "('threads', 'memory_limit', 'enable_external_access', 'lock_configuration')"
+                "('threads', 'memory_limit', 'enable_external_access', 'lock_configuration', "
+                "'temp_directory')"
             ).fetchall()
         )
         with pytest.raises(Exception, match="configuration has been locked"):
@@ -298,6 +312,7 @@ def test_the_sandbox_gets_its_limits_before_the_configuration_is_locked(db):
         "memory_limit": "100.0 MiB",
         "enable_external_access": "false",
         "lock_configuration": "true",
+        "temp_directory": str(tmp_path / "spill"),
     }
 
 

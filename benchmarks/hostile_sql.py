@@ -440,8 +440,24 @@ def summarise(records: list[dict], controls: list[dict], cap_mb: float) -> dict:
         "plain_read_only_baseline": count("plain"),
         "controls_ran": sum(c["status"] == "ok" for c in controls),
         "controls": controls,
-        "attempts": records,
+        "attempts": [compact(record) for record in records],
     }
+
+
+def compact(record: dict) -> dict:
+    """One attempt in a few hundred bytes: statuses, escapes, memory, time, the reason."""
+    short = {"category": record["category"], "sql": record["sql"]}
+    for mode in ("sandbox", "plain"):
+        answer = record[mode]
+        short[mode] = {
+            "status": answer["status"],
+            "escaped": answer["escaped"],
+            "over_cap": answer["over_cap"],
+            "peak_rss_mb": answer["peak_rss_mb"],
+            "seconds": answer["seconds"],
+            "message": answer["message"][:90] if answer["status"] != "ok" else "",
+        }
+    return short
 
 
 def main() -> None:

@@ -460,6 +460,15 @@ def compact(record: dict) -> dict:
     return short
 
 
+def write_results(summary: dict) -> None:
+    """The summary indented, then one line per attempt (readable, and a small diff)."""
+    head = json.dumps({k: v for k, v in summary.items() if k != "attempts"}, indent=2)
+    lines = ",\n".join("    " + json.dumps(a, ensure_ascii=False) for a in summary["attempts"])
+    text = head[:-2] + ',\n  "attempts": [\n' + lines + "\n  ]\n}\n"
+    json.loads(text)  # still JSON
+    RESULTS.write_text(text, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", nargs=3, metavar=("MODE", "DB", "SQL"), help=argparse.SUPPRESS)
@@ -470,7 +479,7 @@ def main() -> None:
         return
     summary = run_all(args.limit)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_results(summary)
     for side in ("sandbox", "plain_read_only_baseline"):
         print(side, json.dumps(summary[side]))
     print("controls ran", summary["controls_ran"], "of", len(summary["controls"]))

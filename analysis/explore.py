@@ -1,30 +1,83 @@
-"""Ad-hoc SQL for the Explore page: read-only, no file or network access, a time limit.
+"""Ad-hoc SQL for the Explore page: read-only, no file or network access, bounded.
 
-Three locks, so that a typo or a curious query can neither change nor leak anything:
+Four locks, so that a typo or a curious query can neither change, leak nor exhaust anything:
 
-1. only one statement, and it must be a query (``SELECT``/``WITH``/``DESCRIBE``/...),
-   checked with DuckDB's own parser before anything runs;
-2. the database is attached read-only to a private in-memory connection, then external
-   access (files, URLs, ``ATTACH``, extensions) is switched off and the configuration
-   locked, so ``read_csv('/etc/passwd')`` or ``COPY ... TO`` fail inside DuckDB too;
-3. a timer interrupts queries that run longer than the limit.
+1. only one statement, and it must be a query (``SELECT``/``WITH``/``FROM``/``PIVOT``/
+   ``DESCRIBE``/``SHOW``/``SUMMARIZE``, or ``EXPLAIN`` of one of these), checked with
+   DuckDB's own parser and tokenizer before anything runs; functions that show the
+   configuration or the database's path are refused by name;
+2. the query runs in a worker process (:mod:`analysis.explore_worker`) on a private
+   in-memory connection where the database is attached read-only, with a memory limit
+   and thread count; then external access (files, URLs, ``ATTACH``, extensions) is
+   switched off and the configuration locked, so ``read_csv('/etc/passwd')`` or
+   ``COPY ... TO`` fail inside DuckDB too;
+3. results are capped in rows and bytes while DuckDB hands them over in Arrow batches,
+   and the worker's data memory is capped by the kernel (``RLIMIT_DATA``);
+4. the worker is killed at the deadline: DuckDB cannot interrupt one long expression.
+   Messages never carry the database's path or a process id.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import queue
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from analysis.explore_worker import WorkerRequest, sandbox
 from loaders.errors import BrandpulseError, explain
+from loaders.settings import Settings, load_settings
+from loaders.store import with_lock_retry
 
-DEFAULT_ROW_LIMIT = 10_000
-DEFAULT_TIMEOUT_S = 10.0
-_ALLOWED = {"SELECT", "EXPLAIN"}
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+BUSY_MESSAGE = (
+    "The database is busy (another Brandpulse command is writing); try again in a moment."
+)
+# DuckDB parses PIVOT without an IN list into several statements (MULTI).
+_PIVOTS = {"PIVOT", "PIVOT_WIDER", "UNPIVOT", "PIVOT_LONGER"}
+# Functions and views that show the database's path, the configuration (temp folder,
+# extension folder) or secrets, that checkpoint, and those that run SQL from a string (a
+# way around the name check). Refused wherever they appear, however they are quoted.
+_HIDDEN = {
+    "current_setting",
+    "duckdb_databases",
+    "duckdb_extensions",
+    "duckdb_external_file_cache",
+    "duckdb_log_contexts",
+    "duckdb_logs",
+    "duckdb_memory",
+    "duckdb_secret_types",
+    "duckdb_secrets",
+    "duckdb_settings",
+    "duckdb_temporary_files",
+    "getenv",
+    "checkpoint",
+    "force_checkpoint",
+    "getvariable",
+    "pragma_database_list",
+    "pragma_database_size",
+    "pragma_metadata_info",
+    "pragma_storage_info",
+    "pragma_user_agent",
+    "pragma_version",
+    "query",
+    "query_table",
+    "which_secret",
+    "database_list",
+    "database_size",
+}
 
 EXAMPLE_QUERIES = {
     "Documents per source and kind": (
@@ -57,6 +110,7 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
     truncated: bool  # more rows existed than the limit
     seconds: float
+    peak_rss_mb: float = 0.0  # the worker process's peak resident memory
 
     def to_frame(self) -> Any:
         import pandas as pd
@@ -65,14 +119,55 @@ class QueryResult:
 
 
 class QueryRefused(BrandpulseError):
-    """The SQL is not a single read-only query, or it failed, or it ran too long."""
+    """The SQL is not a single read-only query, or it failed, ran too long, needed too
+    much memory or returned too much, or the database stayed busy."""
 
 
-def check_query(sql: str) -> str:
-    """The single statement of ``sql`` if it is a read-only query; else QueryRefused."""
-    text = sql.strip().rstrip(";").strip()
-    if not text:
-        raise QueryRefused("Write a query first, e.g. SELECT count(*) FROM documents.")
+def _tokens(text: str, kinds: tuple[str, ...] | None = None) -> list[tuple[int, str]]:
+    """(position, text) of each token that is not a comment (or only of ``kinds``)."""
+    spans = duckdb.tokenize(text)
+    found = []
+    for index, (position, kind) in enumerate(spans):
+        end = spans[index + 1][0] if index + 1 < len(spans) else len(text)
+        if kind.name != "comment" and (kinds is None or kind.name in kinds):
+            found.append((position, text[position:end].strip()))
+    return found
+
+
+def _refuse_kind(kind: str) -> QueryRefused:
+    return QueryRefused(
+        explain(
+            f"Only read-only queries can run here; this is a {kind} statement",
+            expected="SELECT, WITH, FROM, PIVOT, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN of one",
+            fix="use the brandpulse command line to change data.",
+        )
+    )
+
+
+def _explained(text: str, tokens: list[tuple[int, str]]) -> str:
+    """The statement that ``EXPLAIN [ANALYZE] [(options)] <statement>`` explains."""
+    index = 1
+    if index < len(tokens) and tokens[index][1].upper() == "ANALYZE":
+        index += 1
+    starts_query = {"SELECT", "WITH", "FROM", "VALUES", "TABLE", "(", *_PIVOTS}
+    if (
+        index + 1 < len(tokens)
+        and tokens[index][1] == "("
+        and tokens[index + 1][1].upper() not in starts_query
+    ):
+        depth = 0
+        for index in range(index, len(tokens)):  # noqa: B020 - continue after the options
+            depth += {"(": 1, ")": -1}.get(tokens[index][1], 0)
+            if depth == 0:
+                break
+        index += 1
+    if index >= len(tokens):
+        raise _refuse_kind("EXPLAIN without a")
+    return text[tokens[index][0] :]
+
+
+def _statement_kind(text: str) -> str:
+    """DuckDB's statement type of ``text`` (which must be exactly one statement)."""
     try:
         statements = duckdb.extract_statements(text)
     except duckdb.Error as error:
@@ -85,83 +180,258 @@ def check_query(sql: str) -> str:
                 fix="run them one by one.",
             )
         )
-    kind = statements[0].type.name
-    if kind not in _ALLOWED:
+    return statements[0].type.name
+
+
+def _check_read_only(text: str, *, explain_allowed: bool) -> None:
+    kind = _statement_kind(text)
+    tokens = _tokens(text)
+    first = tokens[0][1].upper() if tokens else ""
+    if kind == "SELECT":
+        return
+    if kind == "MULTI" and first in _PIVOTS:
+        return
+    if kind == "EXPLAIN" and explain_allowed:
+        _check_read_only(_explained(text, tokens), explain_allowed=False)
+        return
+    raise _refuse_kind(kind if kind != "MULTI" else first or kind)
+
+
+def check_query(sql: str) -> str:
+    """The single statement of ``sql`` if it is a read-only query; else QueryRefused."""
+    text = sql.strip().rstrip(";").strip()
+    if not text:
+        raise QueryRefused("Write a query first, e.g. SELECT count(*) FROM documents.")
+    _check_read_only(text, explain_allowed=True)
+    names = {t.strip('"').lower() for _, t in _tokens(text, ("identifier", "keyword"))}
+    hidden = sorted(names & _HIDDEN)
+    if hidden:
         raise QueryRefused(
             explain(
-                f"Only read-only queries can run here; this is a {kind} statement",
-                expected="SELECT, WITH ... SELECT, DESCRIBE, SHOW, SUMMARIZE or EXPLAIN",
-                fix="use the brandpulse command line to change data.",
+                f"{hidden[0]} is not available here: it shows or touches the configuration "
+                "or the database file",
+                fix="query the Brandpulse tables (see Tables and columns).",
             )
         )
     return text
 
 
-def _connect(db: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS brandpulse (READ_ONLY)", [str(db)])
-    con.execute("USE brandpulse")
-    con.execute("SET TimeZone = 'UTC'")
-    # After these two, no statement can read or write files, reach the network or undo them.
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
-    return con
+def _memory_bytes(limit: str) -> int:
+    """Bytes of a DuckDB-style memory size such as '512MB', '1.5GiB' or '800 MB'."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(I?B)?\s*", limit.upper())
+    if not match:
+        raise QueryRefused(
+            explain(
+                "The setting explore_memory_limit is not a memory size",
+                expected="a size such as 512MB or 1GB",
+                found=repr(limit),
+                fix="correct BRANDPULSE_EXPLORE_MEMORY_LIMIT or brandpulse.toml.",
+            )
+        )
+    number, unit, suffix = match.groups()
+    base = 1024 if suffix == "IB" else 1000
+    return int(float(number) * base ** " KMGT".index(unit or " "))
+
+
+# The kernel's cap on the worker's data segment is the budget plus this: the interpreter,
+# DuckDB and Arrow reserve ~350 MB of data memory at start, of which ~100 MB is resident;
+# measured, peak RSS then stays just under the budget (benchmarks/hostile_sql.py).
+_WORKER_RESERVED_BYTES = 192 * 2**20
+
+
+def _duckdb_share(budget: int) -> str:
+    """DuckDB's own memory limit: half the budget, the rest for values it allocates outside
+    its buffer pool (long strings, lists) and for the rows handed to Python."""
+    return f"{budget // 2 // 2**20}MiB"
+
+
+def _scrub(message: str, db: Path) -> str:
+    """``message`` without the database's path, its folder or a process id."""
+    for text in sorted({str(db.resolve()), str(db), str(db.resolve().parent)}, key=len)[::-1]:
+        if len(text) > 1:  # never "/" or ".": that would mangle every message
+            message = message.replace(text, "<database>")
+    message = message.replace(db.name, "<database>")
+    return re.sub(r"\(?\bPID\s*\d+\)?", "", message, flags=re.IGNORECASE).strip()
+
+
+class _Worker:
+    """A worker process answering one request, with timed reads of its messages."""
+
+    def __init__(self, request: WorkerRequest) -> None:
+        # The worker imports this very checkout, whatever the interpreter's path says.
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(_PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p
+        )
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - closed by run_query
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "analysis.explore_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            env=env,
+        )
+        self.messages: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        assert self.process.stdin is not None
+        pickle.dump(request, self.process.stdin)
+        self.process.stdin.close()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        while True:
+            try:
+                self.messages.put(pickle.load(self.process.stdout))
+            except (EOFError, pickle.UnpicklingError, OSError):
+                self.messages.put(("died",))
+                return
+
+    def next(self, deadline: float) -> tuple[Any, ...] | None:
+        """The worker's next message, or None when the deadline passes first."""
+        try:
+            return self.messages.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+
+    def last_error(self) -> str:
+        """The last line the worker wrote to stderr (why it died before the query ran)."""
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else f"exit status {self.process.returncode}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+
+
+def _answer(
+    worker: _Worker,
+    lock_timeout_s: float,
+    timeout_s: float,
+    on_busy: Callable[[], None] | None,
+) -> tuple[tuple[Any, ...], float]:
+    """The worker's final message and the query's start time; waits on the lock first."""
+    # Starting the interpreter and attaching take a few seconds at most beyond the lock wait.
+    deadline = time.monotonic() + lock_timeout_s + 30
+    message = worker.next(deadline)
+    while message is not None and message[0] == "waiting":
+        if on_busy is not None:
+            on_busy()
+        message = worker.next(deadline)
+    if message is None:
+        return ("busy",), time.monotonic()
+    started = time.monotonic()
+    if message[0] == "died":
+        worker.stop()
+        return ("failed", f"the SQL box's worker did not start ({worker.last_error()})"), started
+    if message[0] != "ready":
+        return message, started
+    answer = worker.next(started + timeout_s)
+    return (answer if answer is not None else ("timeout",)), started
+
+
+def _refusal(
+    message: tuple[Any, ...], db: Path, timeout_s: float, limits: WorkerRequest, budget: str
+) -> str:
+    kind = message[0]
+    if kind == "busy":
+        return BUSY_MESSAGE
+    if kind == "timeout":
+        return (
+            f"The query ran longer than {timeout_s:.0f} s and was stopped. "
+            "Fix: filter or aggregate more, or add a LIMIT."
+        )
+    if kind == "too_large":
+        return explain(
+            f"The result is larger than {limits.result_bytes / 2**20:.0f} MB and was not fetched",
+            fix="select fewer columns, shorten long texts (left(text, 200)) or aggregate more.",
+        )
+    if kind in ("out_of_memory", "died"):
+        return explain(
+            f"The query needs more memory than the SQL box allows ({budget})",
+            fix="filter or aggregate more, or raise BRANDPULSE_EXPLORE_MEMORY_LIMIT.",
+        )
+    text = _scrub(str(message[1]), db)
+    if "external access" in text.lower() or "disabled" in text.lower():
+        text = f"files, URLs and other databases cannot be read here (DuckDB says: {text})"
+    return f"The query failed: {text}"
 
 
 def run_query(
     db: Path | str,
     sql: str,
     *,
-    row_limit: int = DEFAULT_ROW_LIMIT,
-    timeout_s: float = DEFAULT_TIMEOUT_S,
+    row_limit: int | None = None,
+    timeout_s: float | None = None,
+    settings: Settings | None = None,
+    on_busy: Callable[[], None] | None = None,
 ) -> QueryResult:
-    """Run one read-only query against ``db``; at most ``row_limit`` rows come back."""
+    """Run one read-only query against ``db`` in a bounded worker process.
+
+    At most ``row_limit`` rows (default ``settings.explore_row_limit``) come back; a
+    result over ``explore_result_mb``, a query over ``timeout_s`` or over the memory
+    limit is refused with QueryRefused. ``on_busy`` is called while the database is
+    locked by a writer (the wait lasts up to ``settings.lock_timeout_s``).
+    """
+    settings = settings or load_settings()
     text = check_query(sql)
     path = Path(db)
     if not path.exists():
-        raise QueryRefused(f"There is no database at {path} yet. Fix: ingest some data first.")
-    con = _connect(path)
-    timer = threading.Timer(timeout_s, con.interrupt)
-    started = time.monotonic()
-    timer.start()
+        raise QueryRefused("There is no database yet. Fix: ingest some data first.")
+    timeout_s = settings.explore_timeout_s if timeout_s is None else timeout_s
+    memory = _memory_bytes(settings.explore_memory_limit)
+    request = WorkerRequest(
+        db=str(path),
+        sql=text,
+        row_limit=settings.explore_row_limit if row_limit is None else row_limit,
+        result_bytes=settings.explore_result_mb * 2**20,
+        memory_limit=_duckdb_share(memory),
+        threads=settings.explore_threads,
+        data_limit_bytes=memory + _WORKER_RESERVED_BYTES,
+        lock_timeout_s=settings.lock_timeout_s,
+        temp_dir=tempfile.mkdtemp(prefix="brandpulse-sql-"),
+    )
+    worker = _Worker(request)
     try:
-        result = con.execute(text)
-        columns = [d[0] for d in result.description or []]
-        rows = result.fetchmany(row_limit + 1)
-    except duckdb.InterruptException:
-        raise QueryRefused(
-            f"The query ran longer than {timeout_s:.0f} s and was stopped. "
-            "Fix: filter or aggregate more, or add a LIMIT."
-        ) from None
-    except duckdb.Error as error:
-        message = str(error).splitlines()[0]
-        if "external access" in message.lower() or "disabled" in message.lower():
-            message = (
-                f"files, URLs and other databases cannot be read here (DuckDB says: {message})"
-            )
-        raise QueryRefused(f"The query failed: {message}") from None
+        message, started = _answer(worker, settings.lock_timeout_s, timeout_s, on_busy)
     finally:
-        timer.cancel()
-        con.close()
+        worker.stop()
+        worker.errors.close()
+        shutil.rmtree(request.temp_dir, ignore_errors=True)
+    if message[0] != "ok":
+        raise QueryRefused(
+            _refusal(message, path, timeout_s, request, settings.explore_memory_limit)
+        )
+    _, columns, rows, truncated, peak_rss_mb = message
     return QueryResult(
         columns=columns,
-        rows=rows[:row_limit],
-        truncated=len(rows) > row_limit,
+        rows=rows,
+        truncated=truncated,
         seconds=time.monotonic() - started,
+        peak_rss_mb=peak_rss_mb,
     )
 
 
-def schema(db: Path | str) -> dict[str, list[tuple[str, str]]]:
+def schema(db: Path | str, settings: Settings | None = None) -> dict[str, list[tuple[str, str]]]:
     """Table -> [(column, type)] for the schema browser."""
-    con = _connect(Path(db))
-    try:
-        rows = con.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_catalog = 'brandpulse' AND table_schema = 'main' "
-            "ORDER BY table_name, ordinal_position"
-        ).fetchall()
-    finally:
-        con.close()
+    settings = settings or load_settings()
+    path = Path(db)
+    memory = _duckdb_share(_memory_bytes(settings.explore_memory_limit))
+    with tempfile.TemporaryDirectory(prefix="brandpulse-sql-") as spill:
+        con = with_lock_retry(
+            lambda: sandbox(path, memory, settings.explore_threads, Path(spill)),
+            path,
+            settings.lock_timeout_s,
+        )
+        try:
+            rows = con.execute(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns "
+                "WHERE table_catalog = 'brandpulse' AND table_schema = 'main' "
+                "ORDER BY table_name, ordinal_position"
+            ).fetchall()
+        finally:
+            con.close()
     tables: dict[str, list[tuple[str, str]]] = {}
     for table, column, kind in rows:
         tables.setdefault(table, []).append((column, kind))

@@ -8,17 +8,26 @@ they never open connections or cache anything themselves.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
 from loaders import store
+from loaders.errors import DatabaseBusyError
 from loaders.info import StoreInfo, store_info
 from loaders.settings import Settings, load_settings
+
+T = TypeVar("T")
+BUSY_SPINNER = (
+    "The database is busy (another Brandpulse command is writing); this page waits for it..."
+)
+# The first try waits this long for the lock; then the page says it is waiting.
+_QUICK_LOCK_S = 0.5
 
 
 def settings() -> Settings:
@@ -32,6 +41,23 @@ def db_path() -> Path:
     return Path(settings().db)
 
 
+def _reading_settings(lock_timeout_s: float | None) -> Settings:
+    chosen = settings()
+    if lock_timeout_s is None:
+        return chosen
+    return dataclasses.replace(chosen, lock_timeout_s=lock_timeout_s)
+
+
+def _patiently(cached: Callable[..., T], *args: Any) -> T:
+    """``cached(*args, _lock_timeout_s=...)``: a short try, then, while a writer holds the
+    lock, a spinner saying so around the full wait (instead of a blank page)."""
+    try:
+        return cached(*args, _lock_timeout_s=_QUICK_LOCK_S)
+    except DatabaseBusyError:
+        with st.spinner(BUSY_SPINNER):
+            return cached(*args, _lock_timeout_s=None)
+
+
 def _data_version(path: Path) -> float:
     """Changes whenever the file is written (an ingest or analysis), keying the caches."""
     wal = path.with_name(path.name + ".wal")
@@ -39,21 +65,30 @@ def _data_version(path: Path) -> float:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _info(path: str, version: float) -> StoreInfo:
-    with store.session(path, read_only=True) as con:
+def _info(path: str, version: float, _lock_timeout_s: float | None = None) -> StoreInfo:
+    reading = _reading_settings(_lock_timeout_s)
+    with store.session(path, read_only=True, settings=reading) as con:
         return store_info(con)
 
 
 def info() -> StoreInfo:
     path = db_path()
-    return _info(str(path), _data_version(path))
+    return _patiently(_info, str(path), _data_version(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _call(path: str, version: float, target: str, args: tuple, kwargs: tuple) -> Any:
+def _call(
+    path: str,
+    version: float,
+    target: str,
+    args: tuple,
+    kwargs: tuple,
+    _lock_timeout_s: float | None = None,
+) -> Any:
     module, name = target.rsplit(".", 1)
     function = getattr(importlib.import_module(module), name)
-    with store.session(path, read_only=True) as con:
+    reading = _reading_settings(_lock_timeout_s)
+    with store.session(path, read_only=True, settings=reading) as con:
         return function(con, *args, **dict(kwargs))
 
 
@@ -61,20 +96,23 @@ def data(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``function(connection, *args, **kwargs)`` on a read-only connection, cached per DB version."""
     path = db_path()
     target = f"{function.__module__}.{function.__qualname__}"
-    return _call(str(path), _data_version(path), target, args, tuple(sorted(kwargs.items())))
+    key = (str(path), _data_version(path), target, args, tuple(sorted(kwargs.items())))
+    return _patiently(_call, *key)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _schema(path: str, version: float) -> dict[str, list[tuple[str, str]]]:
+def _schema(
+    path: str, version: float, _lock_timeout_s: float | None = None
+) -> dict[str, list[tuple[str, str]]]:
     from analysis.explore import schema as read_schema
 
-    return read_schema(path)
+    return read_schema(path, _reading_settings(_lock_timeout_s))
 
 
 def schema() -> dict[str, list[tuple[str, str]]]:
     """Tables and columns for the Explore page's schema browser."""
     path = db_path()
-    return _schema(str(path), _data_version(path))
+    return _patiently(_schema, str(path), _data_version(path))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -60,6 +60,35 @@ class Settings:
         default=0,
         metadata=_doc("Worker threads for DuckDB; 0 uses all cores."),
     )
+    explore_timeout_s: float = field(
+        default=10.0,
+        metadata=_doc(
+            "Seconds a query in the Explore page's SQL box may run before its worker "
+            "process is stopped (waiting for a locked database does not count)."
+        ),
+    )
+    explore_row_limit: int = field(
+        default=10_000,
+        metadata=_doc("Most rows a SQL box query returns; the rest are cut off (and said so)."),
+    )
+    explore_result_mb: int = field(
+        default=32,
+        metadata=_doc(
+            "Most megabytes a SQL box result may hold, counted in DuckDB's Arrow batches "
+            "before anything reaches Python; a larger result is refused."
+        ),
+    )
+    explore_memory_limit: str = field(
+        default="512MB",
+        metadata=_doc(
+            "Memory budget of the SQL box's worker process: DuckDB gets half of it, the "
+            "kernel caps the process near it (RLIMIT_DATA); a query that needs more is refused."
+        ),
+    )
+    explore_threads: int = field(
+        default=1,
+        metadata=_doc("DuckDB threads of the SQL box (1 keeps the dashboard responsive)."),
+    )
     sample_dir: Path = field(
         default=REPO_ROOT / "sample_data",
         metadata=_doc("Folder of the bundled sample data, written by `brandpulse sample`."),

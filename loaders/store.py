@@ -49,8 +49,16 @@ def _is_lock_error(error: Exception) -> bool:
     return isinstance(error, duckdb.Error) and any(m in str(error).lower() for m in _LOCK_MARKERS)
 
 
-def with_lock_retry(action: Callable[[], T], db: Path, timeout_s: float) -> T:
-    """Run ``action`` (which opens ``db``), retrying with jittered backoff while the file is locked."""
+def with_lock_retry(
+    action: Callable[[], T],
+    db: Path,
+    timeout_s: float,
+    on_wait: Callable[[], None] | None = None,
+) -> T:
+    """Run ``action`` (which opens ``db``), retrying with jittered backoff while the file is locked.
+
+    ``on_wait`` is called before each wait, so a caller can say that it is waiting.
+    """
     deadline = time.monotonic() + timeout_s
     delay = 0.02
     while True:
@@ -72,6 +80,8 @@ def with_lock_retry(action: Callable[[], T], db: Path, timeout_s: float) -> T:
                     "Fix: wait for the running ingest or analysis to finish, or raise "
                     "BRANDPULSE_LOCK_TIMEOUT_S."
                 ) from None
+        if on_wait is not None:
+            on_wait()
         time.sleep(delay * (0.5 + random.random()))
         delay = min(delay * 2, 0.5)
 

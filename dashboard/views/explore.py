@@ -32,9 +32,12 @@ with posts_tab:
     ui.posts_table(found, "posts page")
 
 with sql_tab:
+    limits = cache.settings()
     st.caption(
-        "Read-only: one SELECT at a time, no access to files or the network, stopped after "
-        "10 seconds, at most 10,000 rows shown. The sidebar filters do not apply here."
+        "Read-only: one query at a time (SELECT, FROM, PIVOT, DESCRIBE, SUMMARIZE...), no "
+        f"access to files or the network, stopped after {limits.explore_timeout_s:.0f} "
+        f"seconds, at most {limits.explore_row_limit:,} rows and "
+        f"{limits.explore_result_mb} MB. The sidebar filters do not apply here."
     )
     with st.expander("Tables and columns"):
         for table, columns in cache.schema().items():
@@ -46,12 +49,21 @@ with sql_tab:
     )
     sql = st.text_area("SQL", value=default, height=160, key=f"sql-{example}")
     if st.button("Run", type="primary"):
+        busy = st.empty()
         try:
-            result = run_query(cache.db_path(), sql)
+            with st.spinner("Running the query..."):
+                result = run_query(
+                    cache.db_path(),
+                    sql,
+                    settings=limits,
+                    on_busy=lambda: busy.info(cache.BUSY_SPINNER),
+                )
         except QueryRefused as error:
-            st.error(ui.plain(error))
+            busy.empty()
+            st.error(ui.plain(str(error)))  # escaped: the message may quote the SQL
         else:
-            note = " (first 10,000 rows)" if result.truncated else ""
+            busy.empty()
+            note = f" (first {limits.explore_row_limit:,} rows)" if result.truncated else ""
             st.caption(f"{len(result.rows):,} rows{note} in {result.seconds:.2f} s")
             frame = result.to_frame()
             st.dataframe(frame, hide_index=True)

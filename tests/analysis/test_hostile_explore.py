@@ -1,0 +1,326 @@
+"""Hostile SQL in the Explore page's SQL box (issue 15, items 5 and 6).
+
+Refused statements, allowed read-only forms with real values, metadata without the
+database's path, bounded memory (measured in a subprocess), a deadline that holds on
+one long expression, and a real concurrent writer holding the lock.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis.explore import BUSY_MESSAGE, QueryRefused, run_query
+from loaders import store
+from loaders.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    # A folder and file name that must never appear in any answer.
+    folder = tmp_path / "secret-folder-7731"
+    return Settings(db=folder / "acme-brand.duckdb", lock_timeout_s=30)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Path:
+    with store.session(settings=settings) as con:
+        con.execute(
+            "INSERT INTO documents (doc_id, kind, source, brand, created_at, text, text_hash, "
+            "ingest_run_id) SELECT 'd' || i, CASE WHEN i < 12 THEN 'review' ELSE 'social' END, "
+            "'x', CASE WHEN i % 3 = 0 THEN 'Pinecup' ELSE 'Glacio' END, "
+            "TIMESTAMPTZ '2025-01-01', 'post ' || i, 'h' || i, 1 FROM range(30) t(i)"
+        )
+    return settings.db
+
+
+def leaks(text: str, db: Path) -> bool:
+    return any(part in text for part in (str(db.parent), db.name, "secret-folder", "PID"))
+
+
+def documents(db: Path, settings: Settings) -> int:
+    return run_query(db, "SELECT count(*) FROM documents", settings=settings).rows[0][0]
+
+
+# --- statements ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("EXPLAIN ANALYZE INSERT INTO documents (doc_id) VALUES ('x')", "a INSERT statement"),
+        ("EXPLAIN ANALYZE COPY documents TO '/tmp/leak.csv'", "a COPY statement"),
+        ("EXPLAIN ANALYZE ATTACH '/tmp/other.duckdb' AS o", "does not parse"),
+        ("EXPLAIN (ANALYZE) INSERT INTO documents (doc_id) VALUES ('x')", "a INSERT statement"),
+        ("EXPLAIN ANALYZE DELETE FROM documents", "a DELETE statement"),
+        ("EXPLAIN ANALYZE UPDATE documents SET text = ''", "a UPDATE statement"),
+        ("EXPLAIN (FORMAT json) COPY documents TO '/tmp/leak.csv'", "a COPY statement"),
+        ("/* hi */ EXPLAIN -- x\n ANALYZE CREATE TABLE t AS SELECT 1", "a CREATE statement"),
+        ("EXPLAIN ANALYZE SET threads = 8", "a SET statement"),
+        ("CALL pragma_database_list()", "a CALL statement"),
+        ("PRAGMA database_list", "a PRAGMA statement"),
+        ("EXPORT DATABASE '/tmp/out'", "a EXPORT statement"),
+        ("CHECKPOINT", "a CALL statement"),
+        ("INSTALL httpfs", "a LOAD statement"),
+        ("CREATE MACRO m(x) AS x + 1", "a CREATE statement"),
+        ("PIVOT documents ON kind USING count(*); DELETE FROM documents", "2 statements"),
+    ],
+)
+def test_writes_are_refused_even_behind_explain(db, settings, sql, message):
+    with pytest.raises(QueryRefused, match=message) as refused:
+        run_query(db, sql, settings=settings)
+    assert "\n" not in str(refused.value)
+    assert documents(db, settings) == 30
+
+
+def test_pivot_and_the_other_read_only_forms_run(db, settings):
+    pivot = run_query(
+        db,
+        "PIVOT (SELECT kind, brand FROM documents) ON kind USING count(*) ORDER BY brand",
+        settings=settings,
+    )
+    assert pivot.columns == ["brand", "review", "social"]
+    assert pivot.rows == [("Glacio", 8, 12), ("Pinecup", 4, 6)]
+    listed = run_query(
+        db,
+        "PIVOT (SELECT kind, brand FROM documents) ON kind IN ('social') USING count(*) "
+        "ORDER BY brand",
+        settings=settings,
+    )
+    assert listed.rows == [("Glacio", 12), ("Pinecup", 6)]
+    unpivot = run_query(
+        db, "UNPIVOT (SELECT 1 AS a, 2 AS b) ON a, b INTO NAME k VALUE v", settings=settings
+    )
+    assert unpivot.rows == [("a", 1), ("b", 2)]
+    summary = run_query(db, "SUMMARIZE documents", settings=settings)
+    assert summary.rows[1][:4] == ("kind", "VARCHAR", "review", "social")
+    assert run_query(db, "DESCRIBE documents", settings=settings).rows[0][:3] == (
+        "doc_id",
+        "VARCHAR",
+        "NO",
+    )
+    assert ("documents",) in run_query(db, "SHOW tables", settings=settings).rows
+    assert run_query(db, "FROM documents SELECT count(*)", settings=settings).rows == [(30,)]
+    plan = run_query(db, "EXPLAIN ANALYZE SELECT count(*) FROM documents", settings=settings)
+    assert plan.rows[0][0] == "analyzed_plan"
+
+
+# --- metadata and messages -----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT * FROM duckdb_databases()",
+        'SELECT path FROM "duckdb_databases"()',
+        "SELECT * FROM duckdb_settings()",
+        "SELECT current_setting('temp_directory')",
+        "SELECT * FROM pragma_database_list",
+        "SELECT * FROM duckdb_extensions()",
+        "SELECT * FROM query('SELECT * FROM duck' || 'db_databases()')",
+        "EXPLAIN SELECT * FROM duckdb_temporary_files()",
+    ],
+)
+def test_functions_that_show_the_path_are_refused(db, settings, sql):
+    with pytest.raises(QueryRefused, match="is not available here") as refused:
+        run_query(db, sql, settings=settings)
+    assert not leaks(str(refused.value), db)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SHOW DATABASES",
+        "SELECT * FROM information_schema.schemata",
+        "SELECT * FROM duckdb_tables()",
+        "SELECT current_database(), current_schema()",
+        "SELECT 'duckdb_databases()' AS a_word_not_a_call",
+    ],
+)
+def test_allowed_metadata_shows_no_path(db, settings, sql):
+    result = run_query(db, sql, settings=settings)
+    assert result.rows and not leaks(repr(result.rows), db)
+    assert not leaks(repr(result.columns), db)
+
+
+def test_errors_about_the_file_show_no_path(tmp_path, settings):
+    broken = settings.db
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(QueryRefused) as refused:
+        run_query(broken, "SELECT 1", settings=settings)
+    assert str(refused.value).startswith("The query failed: <database> is not a DuckDB database")
+    assert not leaks(str(refused.value), broken)
+
+
+# --- resources -----------------------------------------------------------------------------
+def peak_rss_mb_of(sql: str, db: Path, settings: Settings) -> tuple[str, float]:
+    """Run the query in a fresh interpreter; its answer and the peak RSS of that process
+    and the SQL box's worker (both measured by the kernel)."""
+    script = textwrap.dedent(
+        f"""
+        import resource
+        from pathlib import Path
+        from analysis.explore import QueryRefused, run_query
+        from loaders.settings import Settings
+        try:
+            answer = repr(run_query(Path({str(db)!r}), {sql!r},
+                                    settings=Settings(db=Path({str(db)!r}))).rows[:1])[:60]
+        except QueryRefused as error:
+            answer = str(error)
+        peak = max(resource.getrusage(w).ru_maxrss
+                   for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        print(answer)
+        print(peak / 1024)
+        """
+    )
+    elsewhere = db.parent / "cwd"  # DuckDB's default spill folder is ./.tmp: not here
+    elsewhere.mkdir(exist_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=elsewhere,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert list(elsewhere.iterdir()) == []
+    answer, peak = done.stdout.strip().rsplit("\n", 1)
+    return answer, float(peak)
+
+
+@pytest.mark.parametrize(
+    ("sql", "answer"),
+    [
+        # 2,000 rows of 1 MB: 3.9 GB of RSS before; one DuckDB vector alone is 2 GB.
+        ("SELECT repeat('x', 1000000) AS v FROM range(2000)", "needs more memory"),
+        # 100 MB in rows of 10 KB: the byte cap stops it after 32 MB of Arrow batches.
+        ("SELECT repeat('x', 10000) AS v FROM range(10000)", "larger than 32 MB"),
+        # One value of 1 GB.
+        ("SELECT length(repeat('x', 1000000000))", "needs more memory"),
+        # A 3e7-element list sorted in one expression.
+        ("SELECT list_sort(range(30000000))[1]", "needs more memory"),
+        # 1e8 rows: streamed and cut at the row limit (materialised first, it took 890 MB).
+        ("SELECT * FROM range(100000000)", "[(0,)]"),
+        # 1 GB in rows of 10 KB: the byte cap, not the memory cap, stops it.
+        ("SELECT i, repeat('x', 10000) FROM range(100000) t(i)", "larger than 32 MB"),
+    ],
+)
+def test_large_results_are_bounded_in_memory(db, settings, sql, answer):
+    said, peak_mb = peak_rss_mb_of(sql, db, settings)
+    assert answer in said and "\n" not in said
+    assert peak_mb < 512, f"peak RSS {peak_mb:.0f} MB, over explore_memory_limit"
+
+
+def test_a_result_under_the_caps_comes_back_whole(db, settings):
+    result = run_query(
+        db, "SELECT i, repeat('x', 1000) AS v FROM range(5000) t(i)", settings=settings
+    )
+    assert len(result.rows) == 5000 and not result.truncated
+    assert result.rows[4999] == (4999, "x" * 1000)
+
+
+@pytest.mark.slow
+def test_the_deadline_holds_on_one_long_expression(db, settings):
+    # One regexp over a 40-million-character string is one expression on one row: DuckDB
+    # checks interrupts only between vectors, so in-process it ran ~4x past a 2 s limit.
+    sql = "SELECT length(regexp_replace(repeat('ab', 40000000), '(a|b)', 'cc', 'g'))"
+    started = time.monotonic()
+    with pytest.raises(QueryRefused, match="ran longer than 2 s and was stopped"):
+        run_query(db, sql, settings=settings, timeout_s=2)
+    assert time.monotonic() - started < 4
+
+
+# --- a concurrent writer -------------------------------------------------------------------
+def hold_the_lock(db: Path, seconds: float) -> subprocess.Popen:
+    """A real writer process holding the database read-write for ``seconds``."""
+    script = (
+        "import sys, time, duckdb\n"
+        "con = duckdb.connect(sys.argv[1])\n"
+        "con.execute('BEGIN'); con.execute(\"UPDATE documents SET text = text WHERE doc_id = 'd0'\")\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(float(sys.argv[2]))\n"
+        "con.execute('COMMIT'); con.close()\n"
+    )
+    writer = subprocess.Popen(
+        [sys.executable, "-c", script, str(db), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "locked"
+    return writer
+
+
+def test_a_writer_holding_the_lock_gives_the_busy_message(db, settings):
+    writer = hold_the_lock(db, 30)
+    waits = []
+    try:
+        impatient = Settings(db=db, lock_timeout_s=1)
+        with pytest.raises(QueryRefused) as refused:
+            run_query(
+                db,
+                "SELECT count(*) FROM documents",
+                settings=impatient,
+                on_busy=lambda: waits.append(1),
+            )
+    finally:
+        writer.kill()
+        writer.wait()
+    assert str(refused.value) == BUSY_MESSAGE
+    assert not leaks(str(refused.value), db) and "\n" not in str(refused.value)
+    assert waits  # the page was told to show that it waits
+
+
+def test_a_query_waits_for_a_short_writer(db, settings):
+    writer = hold_the_lock(db, 1.5)
+    waits = []
+    try:
+        result = run_query(
+            db, "SELECT count(*) FROM documents", settings=settings, on_busy=lambda: waits.append(1)
+        )
+    finally:
+        writer.wait(timeout=30)
+    assert result.rows == [(30,)]
+    assert waits
+
+
+def test_the_sandbox_gets_its_limits_before_the_configuration_is_locked(db, tmp_path):
+    from analysis.explore_worker import sandbox
+
+    con = sandbox(db, "100MiB", 1, tmp_path / "spill")
+    try:
+        settings = dict(
+            con.execute(
+                "SELECT name, value FROM duckdb_settings() WHERE name IN "
+                "('threads', 'memory_limit', 'enable_external_access', 'lock_configuration', "
+                "'temp_directory')"
+            ).fetchall()
+        )
+        with pytest.raises(Exception, match="configuration has been locked"):
+            con.execute("SET threads = 8")
+    finally:
+        con.close()
+    assert settings == {
+        "threads": "1",
+        "memory_limit": "100.0 MiB",
+        "enable_external_access": "false",
+        "lock_configuration": "true",
+        "temp_directory": str(tmp_path / "spill"),
+    }
+
+
+def test_row_and_byte_caps_come_from_the_settings(db, settings):
+    from dataclasses import replace
+
+    small = replace(settings, explore_row_limit=100, explore_result_mb=1)
+    result = run_query(db, "SELECT i FROM range(1000) t(i)", settings=small)
+    assert len(result.rows) == 100 and result.truncated and result.rows[-1] == (99,)
+    with pytest.raises(QueryRefused, match="larger than 1 MB and was not fetched"):
+        run_query(db, "SELECT repeat('x', 100000) FROM range(50)", settings=small)

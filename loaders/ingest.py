@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +33,14 @@ from loaders.formats import (
     stage_raw,
 )
 from loaders.mapping import ColumnMapping, resolve_mapping
-from loaders.normalize import build_staged
+from loaders.normalize import NUMERIC_FIELDS, DateWindow, build_staged
 from loaders.settings import Settings, load_settings
 
 # Above this share of unusable ratings an auto-detected rating column is not one
 # (e.g. upvote "score" in a social export) and is kept in `extra` instead.
 MAX_BAD_RATING_SHARE = 0.5
+# How many rows a warning names before it says "and N more".
+ROWS_NAMED = 5
 
 
 @dataclass
@@ -85,6 +87,43 @@ def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     if settings.threads:
         con.execute("SET threads = ?", [settings.threads])
     return con
+
+
+def date_window(settings: Settings, now: datetime | None = None) -> DateWindow:
+    """The plausible dates from the settings ``date_min`` and ``date_max_future_days``."""
+    try:
+        earliest = date.fromisoformat(settings.date_min.strip())
+    except ValueError:
+        raise ConfigError(
+            explain(
+                "Setting 'date_min' is not a date",
+                expected="YYYY-MM-DD, e.g. 2000-01-01",
+                found=repr(settings.date_min),
+                fix="correct BRANDPULSE_DATE_MIN (or date_min in brandpulse.toml).",
+            )
+        ) from None
+    now = now or datetime.now(UTC)
+    try:
+        latest = now + timedelta(days=settings.date_max_future_days)
+    except OverflowError:
+        latest = datetime(9999, 12, 31, tzinfo=UTC)
+    return DateWindow(datetime(earliest.year, earliest.month, earliest.day, tzinfo=UTC), latest)
+
+
+def _count_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One warning naming the kept rows whose likes/shares/replies were unusable and stored empty."""
+    total, notes = con.execute(
+        "SELECT count(*), list('row ' || __row || ': ' || count_note ORDER BY __row)[1:?] "
+        "FROM temp.staged WHERE reason IS NULL AND count_note IS NOT NULL",
+        [ROWS_NAMED],
+    ).fetchall()[0]
+    if not total:
+        return []
+    more = f"; and {total - len(notes):,} more" if total > len(notes) else ""
+    return [
+        f"{total:,} rows have a {'/'.join(NUMERIC_FIELDS)} value that is not a count from 0 to "
+        f"{2**63 - 1:,} and was stored empty (the rows are kept): " + "; ".join(notes) + more
+    ]
 
 
 def _misdetected_fields(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> dict[str, str]:
@@ -158,10 +197,17 @@ def ingest_file(
         overrides = dict(columns or {})
         mapping = resolve_mapping(raw.columns, overrides=overrides, **options)
         warnings = list(raw.notes)
+        window = date_window(settings)
 
         def stage(current: ColumnMapping) -> None:
             _report(progress, "checking", 0.0)
-            build_staged(con, current, raw.columns, max_text_chars=settings.max_text_chars)
+            build_staged(
+                con,
+                current,
+                raw.columns,
+                max_text_chars=settings.max_text_chars,
+                date_window=window,
+            )
 
         stage(mapping)
         misdetected = _misdetected_fields(con, mapping)
@@ -172,6 +218,7 @@ def ingest_file(
             )
             stage(mapping)
 
+        warnings += _count_warnings(con)
         staged_rows, staged_rejects = con.execute(queries.STAGED_COUNTS).fetchall()[0]
         parse_rejects = raw.parse_rejects
         rows_read = staged_rows + len(parse_rejects)

@@ -1,0 +1,155 @@
+"""Hostile exports (issue 15): numbers, dates, stray quotes, mixed encodings, reader limits.
+
+Every file is generated here; each test asserts the accounting
+(read = inserted + duplicates + rejected), the reasons and the stored values.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from loaders.ingest import ingest_file
+from loaders.settings import Settings
+from tests.conftest import scalar
+
+WILD_COUNTS = {
+    "NaN": None,
+    "inf": None,
+    "-inf": None,
+    "1e30": None,
+    "12345678901234567890": None,
+    "-5": None,
+    "garbage": None,
+    "1,234": 1234,
+    "12k": 12_000,
+    "1.2k": 1200,
+    "3.5M": 3_500_000,
+    "9223372036854775807": 9223372036854775807,
+    "42": 42,
+}
+
+
+def wild_numbers_csv(path: Path) -> Path:
+    """One post per wild value, in likes; shares always 1."""
+    lines = ["id,created_at,text,likes,shares"]
+    for i, value in enumerate(WILD_COUNTS):
+        lines.append(f'n{i},2024-03-01 10:{i:02d},post number {i},"{value}",1')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def assert_balanced(result) -> None:
+    assert result.rows_read == result.inserted + result.duplicates + result.rejected
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_wild_counts_are_stored_empty_and_the_rows_kept(tmp_path, settings, db):
+    path = wild_numbers_csv(tmp_path / "counts.csv")
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert "Traceback" not in output
+    read = len(WILD_COUNTS)
+    assert (
+        scalar(db, "SELECT rows_read || '/' || rows_inserted || '/' || rows_rejected FROM ingest_runs")
+        == f"{read}/{read}/0"
+    )
+    likes = rows(db, "SELECT likes FROM documents ORDER BY external_id[2:]::INT")
+    assert dict(zip(WILD_COUNTS, [value for (value,) in likes], strict=True)) == WILD_COUNTS
+    assert "7 rows have a likes/shares/replies value that is not a count" in output
+    assert "row 1: likes 'NaN'" in output and "and 2 more" in output
+    warnings = json.loads(scalar(db, "SELECT warnings FROM ingest_runs"))
+    assert any("row 5: likes '12345678901234567890'" in w for w in warnings)
+
+
+def test_a_rating_of_nan_or_1e30_is_quarantined_not_a_crash(tmp_path, settings, db):
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "text,date,rating\nfine,2024-01-01,4\nnan one,2024-01-01,NaN\n"
+        "huge,2024-01-01,1e30\ninf,2024-01-01,inf\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(path, settings=settings, columns={"rating": "rating"})
+    assert (result.rows_read, result.inserted, result.rejected) == (4, 1, 3)
+    reasons = [r for (r,) in rows(db, "SELECT reason FROM rejected_rows ORDER BY row_number")]
+    assert reasons == [
+        "rating 'NaN' is not a number from 1 to 5",
+        "rating '1e30' is not a number from 1 to 5",
+        "rating 'inf' is not a number from 1 to 5",
+    ]
+
+
+WILD_DATES = [
+    ("0001-01-01", "date 0001-01-01 is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("-infinity", "date -infinity is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("1999-12-31", "date 1999-12-31 is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("200000-01-01", "date 200000-01-01 is after the latest allowed"),
+    ("infinity", "date infinity is after the latest allowed"),
+    ("9999-12-31", "date 9999-12-31 is after the latest allowed"),
+    ("2999-06-01", "date 2999-06-01 is after the latest allowed"),
+    ("9999999999", "date 9999999999 is after the latest allowed"),  # epoch seconds, year 2286
+    ("9999999999999", "date 9999999999999 is after the latest allowed"),  # epoch ms
+    ("99999999999999999999", "unparseable date '99999999999999999999'"),
+    ("2024-05-01", None),
+    ("2000-01-01", None),
+]
+
+
+def wild_dates_csv(path: Path) -> Path:
+    lines = ["id,created_at,text"] + [
+        f"d{i},{value},dated post {i}" for i, (value, _) in enumerate(WILD_DATES)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_dates_outside_the_window_are_quarantined_with_the_setting(tmp_path, settings, db):
+    path = wild_dates_csv(tmp_path / "dates.csv")
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert "Traceback" not in output
+    expected_rejects = [(i + 1, why) for i, (_, why) in enumerate(WILD_DATES) if why]
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = con.execute("SELECT row_number, reason FROM rejected_rows ORDER BY 1").fetchall()
+        kept = con.execute("SELECT external_id FROM documents ORDER BY 1").fetchall()
+        read, inserted, rejected = con.execute(
+            "SELECT rows_read, rows_inserted, rows_rejected FROM ingest_runs"
+        ).fetchall()[0]
+    assert [n for n, _ in reasons] == [n for n, _ in expected_rejects]
+    for (_, reason), (_, why) in zip(reasons, expected_rejects, strict=True):
+        assert reason.startswith(why)
+    assert "(setting date_max_future_days)" in reasons[3][1]
+    assert kept == [("d10",), ("d11",)]
+    assert (read, inserted, rejected) == (len(WILD_DATES), 2, len(WILD_DATES) - 2)
+
+
+def test_the_date_window_follows_the_settings(tmp_path):
+    path = wild_dates_csv(tmp_path / "dates.csv")
+    settings = Settings(db=tmp_path / "w.duckdb", date_min="2024-01-01", date_max_future_days=0)
+    result = ingest_file(path, settings=settings)
+    assert (result.inserted, result.rejected) == (1, len(WILD_DATES) - 1)
+    reason = scalar(settings.db, "SELECT reason FROM rejected_rows WHERE row_number = 12")
+    assert reason == "date 2000-01-01 is before the earliest allowed 2024-01-01 (setting date_min)"
+
+
+def test_a_bad_date_min_setting_is_a_one_line_error(tmp_path, monkeypatch):
+    path = wild_dates_csv(tmp_path / "dates.csv")
+    monkeypatch.setenv("BRANDPULSE_DATE_MIN", "yesterday")
+    code, output = run_cli("ingest", str(path), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 1
+    assert "Setting 'date_min' is not a date" in output
+    assert "Traceback" not in output

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from loaders.errors import InputFileError, explain
+from loaders.textio import LineDecoding, count_lines, transcode_by_line
 
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -71,6 +72,8 @@ class RawInput:
     columns: list[str]
     parse_rejects: list[ParseReject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lines: int | None = None  # physical lines of a text file, header included
+    mixed_encoding: bool = False  # UTF-8 with some lines in a single-byte encoding
 
 
 def detect_format(path: Path, declared: str | None = None) -> str:
@@ -165,18 +168,24 @@ def digest_and_encoding(path: Path, text: bool) -> tuple[str, str | None]:
     return digest.hexdigest(), sniffer.encoding(complete=True) if sniffer else None
 
 
-def _utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
-    """Transcode to UTF-8 (no BOM) so that DuckDB and the Python parsers read one encoding."""
+def _utf8_copy(path: Path, encoding: str, workdir: Path) -> tuple[Path, LineDecoding | None]:
+    """Transcode to UTF-8 (no BOM) so that DuckDB and the Python parsers read one encoding.
+
+    A single-byte encoding means some line is not valid UTF-8: lines are then decoded one
+    by one, UTF-8 first, so one stray byte does not turn the whole file into mojibake.
+    """
     if encoding == "utf-8":
-        return path
+        return path, None
     target = workdir / "input.utf8"
+    if encoding in ("cp1252", "latin-1"):
+        return target, transcode_by_line(path, target, encoding)
     with (
         path.open("r", encoding=encoding, newline="") as source,
         target.open("w", encoding="utf-8", newline="") as sink,
     ):
         while chunk := source.read(_CHUNK):
             sink.write(chunk)
-    return target
+    return target, None
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -560,7 +569,8 @@ def stage_raw(
 ) -> RawInput:
     """Read ``path`` into the temp table ``raw_input`` of ``con``; raise InputFileError if it cannot be read at all."""
     with tempfile.TemporaryDirectory(prefix="brandpulse-") as workdir:
-        source = _utf8_copy(path, encoding, Path(workdir)) if encoding else path
+        source, decoding = _utf8_copy(path, encoding, Path(workdir)) if encoding else (path, None)
+        lines = count_lines(source) if fmt in TEXT_FORMATS else None
         try:
             if fmt in ("csv", "tsv"):
                 names, rejects, notes = _stage_csv(con, source, fmt, progress)
@@ -585,4 +595,7 @@ def stage_raw(
             raise InputFileError(f"{path.name} cannot be read as {fmt.upper()}: {detail}") from None
     if not names:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_input (__row BIGINT)")
-    return RawInput(names, rejects, notes)
+    mixed = decoding is not None and decoding.mixed
+    if mixed:
+        notes.append(decoding.note())
+    return RawInput(names, rejects, notes, lines=lines, mixed_encoding=mixed)

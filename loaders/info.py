@@ -33,6 +33,7 @@ RUN_COLUMNS = (
     "inserted",
     "duplicates",
     "rejected",
+    "lines",
     "finished (UTC)",
 )
 

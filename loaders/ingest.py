@@ -60,6 +60,7 @@ class IngestResult:
     seconds: float
     mapping: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    lines_read: int | None = None  # physical lines of a text file, header included
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -187,6 +188,8 @@ def ingest_file(
             raw = stage_raw(con, path, fmt, encoding, progress)
         elif raw is None:
             raise failure
+        if raw.mixed_encoding:
+            encoding = f"utf-8+{encoding}"
         options = {
             "preset": preset,
             "kind": kind,
@@ -251,6 +254,7 @@ def ingest_file(
                     rejected,
                     json.dumps(mapping.as_json()),
                     json.dumps(warnings),
+                    raw.lines,
                 ],
             )
             refresh_if_stale(con, own_transaction=False)  # new documents and facts land together
@@ -278,6 +282,7 @@ def ingest_file(
         seconds=time.perf_counter() - clock,
         mapping=mapping.as_json(),
         warnings=warnings,
+        lines_read=raw.lines,
     )
 
 

@@ -185,7 +185,9 @@ def build_staged(
     numbers = ",\n".join(
         f"{text(f)} AS {f}_raw, {count_sql(text(f))} AS {f}" for f in NUMERIC_FIELDS
     )
-    window = date_window or DateWindow(datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC))
+    window = date_window or DateWindow(
+        datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)
+    )
     # In the order of their ? in the SQL: brand, source, the text length limit twice, the dates.
     leading_params = [
         mapping.brand,

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import duckdb
-import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
@@ -65,7 +64,9 @@ def test_wild_counts_are_stored_empty_and_the_rows_kept(tmp_path, settings, db):
     assert "Traceback" not in output
     read = len(WILD_COUNTS)
     assert (
-        scalar(db, "SELECT rows_read || '/' || rows_inserted || '/' || rows_rejected FROM ingest_runs")
+        scalar(
+            db, "SELECT rows_read || '/' || rows_inserted || '/' || rows_rejected FROM ingest_runs"
+        )
         == f"{read}/{read}/0"
     )
     likes = rows(db, "SELECT likes FROM documents ORDER BY external_id[2:]::INT")
@@ -153,3 +154,50 @@ def test_a_bad_date_min_setting_is_a_one_line_error(tmp_path, monkeypatch):
     assert code == 1
     assert "Setting 'date_min' is not a date" in output
     assert "Traceback" not in output
+
+
+def mixed_encoding_csv(path: Path, rows: int, bad_rows: tuple[int, ...]) -> Path:
+    """UTF-8 rows "Café crème N", with the given rows written in Windows-1252."""
+    data = b"id,created_at,text\n" + b"".join(
+        f"m{i},2024-02-01,Café crème {i}\n".encode("cp1252" if i in bad_rows else "utf-8")
+        for i in range(1, rows + 1)
+    )
+    path.write_bytes(data)
+    return path
+
+
+def test_one_cp1252_byte_does_not_turn_utf8_rows_into_mojibake(tmp_path, settings, db):
+    path = mixed_encoding_csv(tmp_path / "mixed.csv", 18_000, bad_rows=(9_000,))
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert (
+        "mixed encodings: 1 line(s) were not valid UTF-8 and were read as Windows-1252 (lines 9001)"
+        in output
+    )
+    assert rows(db, "SELECT count(*) FROM documents WHERE text LIKE 'Café crème %'") == [(18_000,)]
+    assert rows(db, "SELECT count(*) FROM documents WHERE contains(text, 'Ã')") == [(0,)]
+    assert rows(db, "SELECT encoding, lines_read, rows_read FROM ingest_runs") == [
+        ("utf-8+cp1252", 18_001, 18_000)
+    ]
+
+
+def test_cp1252_lines_are_counted_and_named(tmp_path, settings, db):
+    bad = tuple(range(10, 80, 10))
+    path = mixed_encoding_csv(tmp_path / "mixed.csv", 100, bad_rows=bad)
+    result = ingest_file(path, settings=settings)
+    assert (result.inserted, result.rejected, result.encoding) == (100, 0, "utf-8+cp1252")
+    assert "7 line(s) were not valid UTF-8" in result.warnings[-1]
+    assert "(lines 11, 21, 31, 41, 51 and 2 more)" in result.warnings[-1]
+    assert rows(db, "SELECT text FROM documents WHERE external_id = 'm70'") == [("Café crème 70",)]
+
+
+def test_a_whole_cp1252_file_is_still_cp1252_without_a_mixed_warning(tmp_path, settings, db):
+    path = tmp_path / "old.csv"
+    path.write_bytes("text,date\nCafé “quoted”,2024-01-02\nplain,2024-01-03\n".encode("cp1252"))
+    result = ingest_file(path, settings=settings)
+    assert (result.encoding, result.inserted, result.lines_read) == ("cp1252", 2, 3)
+    assert not any("mixed" in w for w in result.warnings)
+    assert rows(db, "SELECT text FROM documents ORDER BY created_at") == [
+        ("Café “quoted”",),
+        ("plain",),
+    ]

@@ -13,16 +13,16 @@ import csv
 import hashlib
 import io
 import json
-import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from loaders.csv_careful import ParseReject, csv_python, looks_swallowed
 from loaders.errors import InputFileError, explain
 from loaders.textio import LineDecoding, count_lines, transcode_by_line
 
@@ -41,8 +41,6 @@ FORMAT_BY_SUFFIX = {
 TEXT_FORMATS = {"csv", "tsv", "json", "jsonl"}
 DELIMITER_CANDIDATES = (",", ";", "\t", "|")
 _CHUNK = 1 << 22
-# A record longer than this is broken beyond recovery; DuckDB needs a line limit.
-MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
 # What the parsers raise for a file they cannot read (pyarrow's errors are ValueErrors).
@@ -58,11 +56,15 @@ READ_ERRORS = (
 )
 
 
-@dataclass
-class ParseReject:
-    row_number: int
-    reason: str
-    raw: dict[str, Any]
+@dataclass(frozen=True)
+class ReaderLimits:
+    """What a reader accepts before it quarantines a record or refuses the file (see Settings)."""
+
+    max_field_lines: int = 50
+    max_record_bytes: int = 16 << 20
+    json_max_depth: int = 64
+    xlsx_max_uncompressed_bytes: int = 512 << 20
+    xlsx_max_cells: int = 20_000_000
 
 
 @dataclass
@@ -251,127 +253,6 @@ def _register_columns(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> 
     con.unregister("raw_arrow")
 
 
-class _LineTap:
-    """Feeds lines to csv.reader and remembers them, so a rejected record keeps its raw text."""
-
-    def __init__(self, handle: io.TextIOBase) -> None:
-        self.handle = handle
-        self.lines: list[str] = []
-        self.line_number = 0
-        self.bytes_read = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.handle)
-        self.lines.append(line)
-        self.line_number += 1
-        self.bytes_read += len(line)
-        return line
-
-    def take(self) -> str:
-        text = "".join(self.lines)
-        self.lines.clear()
-        return text
-
-
-def _csv_python(
-    path: Path, delimiter: str, progress: Progress | None
-) -> tuple[list[str], list[list[Any]], list[ParseReject]]:
-    """The exact CSV parser: every record is kept or rejected with a reason.
-
-    A record with the wrong number of fields that spans several lines usually comes from
-    an unbalanced quote that swallowed the following records; its lines are then parsed
-    one by one so the records inside are recovered and only the broken ones rejected.
-    """
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    size = max(path.stat().st_size, 1)
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        tap = _LineTap(handle)
-        reader = csv.reader(tap, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return [], [[]], []
-        except csv.Error as error:
-            raise InputFileError(
-                f"{path.name}: the header line cannot be parsed ({error})."
-            ) from None
-        tap.take()
-        width = len(header)
-        columns: list[list[Any]] = [[] for _ in range(width + 1)]
-        rejects: list[ParseReject] = []
-        record = 0
-
-        def keep(fields: list[str]) -> None:
-            columns[0].append(record)
-            for index in range(width):
-                columns[index + 1].append(fields[index])
-
-        def parse_line(line: str) -> list[str] | None:
-            try:
-                return next(csv.reader([line], delimiter=delimiter, strict=True), [])
-            except csv.Error:
-                return None
-
-        def fits(fields: list[str]) -> list[str] | None:
-            if len(fields) == width:
-                return fields
-            if len(fields) > width and not any(f.strip() for f in fields[width:]):
-                return fields[:width]  # trailing delimiters
-            return None
-
-        while True:
-            start_line = tap.line_number + 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                record += 1
-                rejects.append(
-                    ParseReject(
-                        record,
-                        f"unreadable record at line {start_line}: {error}",
-                        {"line": start_line, "text": tap.take()},
-                    )
-                )
-                continue
-            raw = tap.take()
-            if not fields:
-                continue  # blank line, not a record
-            good = fits(fields)
-            if good is not None:
-                record += 1
-                keep(good)
-                continue
-            lines = raw.splitlines(keepends=True)
-            pieces = (
-                [(raw, fields)] if len(lines) == 1 else [(line, parse_line(line)) for line in lines]
-            )
-            for offset, (line, piece) in enumerate(pieces):
-                if piece == []:
-                    continue  # a blank line inside the broken span
-                record += 1
-                good = fits(piece) if piece is not None else None
-                if good is not None:
-                    keep(good)
-                    continue
-                found = f"found {len(piece)}" if piece is not None else "found an unreadable line"
-                quote_note = " (unbalanced quote)" if line.count('"') % 2 else ""
-                rejects.append(
-                    ParseReject(
-                        record,
-                        f"broken row at line {start_line + offset}: expected {width} fields, {found}{quote_note}",
-                        {"line": start_line + offset, "text": line},
-                    )
-                )
-            if progress and record % 50_000 == 0:
-                progress("reading", min(tap.bytes_read / size, 1.0))
-    return header, columns, rejects
-
-
 def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
@@ -523,8 +404,32 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _duckdb_swallowed_rows(
+    con: duckdb.DuckDBPyConnection, width: int, delimiter: str, limits: ReaderLimits
+) -> bool:
+    """True when a field DuckDB read spans whole records: an unclosed quote it did not notice.
+
+    Only called when the file has more physical lines than records, i.e. has multi-line
+    fields; those fields alone are fetched and looked at.
+    """
+    for index in range(width):
+        fields = con.execute(
+            f"SELECT c{index} FROM raw_input WHERE contains(c{index}, chr(10)) LIMIT 100000"  # noqa: S608 - generated name
+        ).fetchall()
+        for (value,) in fields:
+            lines = value.splitlines(keepends=True)
+            if looks_swallowed(lines, width, delimiter, limits.max_field_lines):
+                return True
+    return False
+
+
 def _stage_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, progress: Progress | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    progress: Progress | None,
+    limits: ReaderLimits,
+    lines: int | None,
 ) -> tuple[list[str], list[ParseReject], list[str]]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(1 << 16)
@@ -545,17 +450,27 @@ def _stage_csv(
             f"""CREATE OR REPLACE TEMP TABLE raw_input AS
             SELECT row_number() OVER () AS __row, * FROM read_csv(?, columns = {columns}, header = true,
                 delim = ?, quote = '"', escape = '"', auto_detect = false, strict_mode = true,
-                store_rejects = true, max_line_size = {MAX_RECORD_BYTES}, null_padding = false)""",  # noqa: S608 - generated names
+                store_rejects = true, max_line_size = {limits.max_record_bytes},
+                null_padding = false)""",  # noqa: S608 - generated names
             [str(path), delimiter],
         )
         clean = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0] == 0
+        records = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
+        if clean and lines is not None and lines > records + 1:
+            clean = not _duckdb_swallowed_rows(con, len(names), delimiter, limits)
     except duckdb.Error:
         clean = False
     if clean:
         return names, [], notes
     # Some records are broken: the exact parser accounts for each one.
     notes.append("some rows needed the careful parser")
-    _, rows, rejects = _csv_python(path, delimiter, progress)
+    _, rows, rejects = csv_python(
+        path,
+        delimiter,
+        progress,
+        max_field_lines=limits.max_field_lines,
+        max_record_chars=limits.max_record_bytes,
+    )
     _register_columns(con, rows)
     return names, rejects, notes
 
@@ -566,14 +481,16 @@ def stage_raw(
     fmt: str,
     encoding: str | None,
     progress: Progress | None = None,
+    limits: ReaderLimits | None = None,
 ) -> RawInput:
     """Read ``path`` into the temp table ``raw_input`` of ``con``; raise InputFileError if it cannot be read at all."""
+    limits = limits or ReaderLimits()
     with tempfile.TemporaryDirectory(prefix="brandpulse-") as workdir:
         source, decoding = _utf8_copy(path, encoding, Path(workdir)) if encoding else (path, None)
         lines = count_lines(source) if fmt in TEXT_FORMATS else None
         try:
             if fmt in ("csv", "tsv"):
-                names, rejects, notes = _stage_csv(con, source, fmt, progress)
+                names, rejects, notes = _stage_csv(con, source, fmt, progress, limits, lines)
             elif fmt in ("json", "jsonl"):
                 names, rejects, notes = _stage_json(con, source, fmt, progress)
             elif fmt == "parquet":

@@ -27,6 +27,7 @@ from loaders.formats import (
     TEXT_FORMATS,
     Progress,
     RawInput,
+    ReaderLimits,
     detect_format,
     digest_and_encoding,
     guess_encoding,
@@ -111,6 +112,17 @@ def date_window(settings: Settings, now: datetime | None = None) -> DateWindow:
     return DateWindow(datetime(earliest.year, earliest.month, earliest.day, tzinfo=UTC), latest)
 
 
+def reader_limits(settings: Settings) -> ReaderLimits:
+    """The readers' limits from the settings."""
+    return ReaderLimits(
+        max_field_lines=settings.csv_max_field_lines,
+        max_record_bytes=settings.max_record_mb << 20,
+        json_max_depth=settings.json_max_depth,
+        xlsx_max_uncompressed_bytes=settings.xlsx_max_uncompressed_mb << 20,
+        xlsx_max_cells=settings.xlsx_max_cells,
+    )
+
+
 def _count_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
     """One warning naming the kept rows whose likes/shares/replies were unusable and stored empty."""
     total, notes = con.execute(
@@ -170,6 +182,7 @@ def ingest_file(
     fmt = detect_format(path, file_format)
     text = fmt in TEXT_FORMATS
 
+    limits = reader_limits(settings)
     con = _staging_connection(settings)
     try:
         _report(progress, "reading", 0.0)
@@ -179,13 +192,13 @@ def ingest_file(
             full_pass = pool.submit(digest_and_encoding, path, text)
             guess = guess_encoding(path) if text else None
             try:
-                raw: RawInput | None = stage_raw(con, path, fmt, guess, progress)
+                raw: RawInput | None = stage_raw(con, path, fmt, guess, progress, limits)
                 failure: InputFileError | None = None
             except InputFileError as error:
                 raw, failure = None, error
             sha256, encoding = full_pass.result()
         if encoding != guess:  # a byte past the first megabyte showed another encoding
-            raw = stage_raw(con, path, fmt, encoding, progress)
+            raw = stage_raw(con, path, fmt, encoding, progress, limits)
         elif raw is None:
             raise failure
         if raw.mixed_encoding:
@@ -343,7 +356,7 @@ def preview_file(
     encoding = guess_encoding(path) if fmt in TEXT_FORMATS else None
     con = _staging_connection(settings)
     try:
-        raw = stage_raw(con, path, fmt, encoding)
+        raw = stage_raw(con, path, fmt, encoding, limits=reader_limits(settings))
         cursor = con.execute(
             "SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [rows]
         )

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
@@ -201,3 +202,102 @@ def test_a_whole_cp1252_file_is_still_cp1252_without_a_mixed_warning(tmp_path, s
         ("Café “quoted”",),
         ("plain",),
     ]
+
+
+def stray_quote_csv(path: Path, rows: int, broken: int, closer: int, closer_text: str) -> Path:
+    """``rows`` posts; row ``broken`` opens a quote it never closes, row ``closer`` holds a quote."""
+    lines = ["id,created_at,text,likes"]
+    for i in range(1, rows + 1):
+        text = f"post number {i} about the product"
+        if i == broken:
+            text = '"broken quote start'
+        elif i == closer:
+            text = closer_text
+        lines.append(f"r{i},2024-01-01,{text},{i}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("closer_text", "stored_closer"),
+    [
+        ('"quoted text"', "quoted text"),  # DuckDB refuses the file; the careful parser swallowed
+        ('a 5" screen', 'a 5" screen'),  # DuckDB itself swallowed rows 11-500 silently
+    ],
+)
+def test_a_stray_quote_swallows_no_rows(tmp_path, settings, db, closer_text, stored_closer):
+    path = stray_quote_csv(tmp_path / "stray.csv", 1000, 10, 500, closer_text)
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert rows(
+        db,
+        "SELECT rows_read, rows_inserted, rows_duplicate, rows_rejected, lines_read FROM ingest_runs",
+    ) == [(1000, 999, 0, 1, 1001)]
+    [(row_number, reason, raw)] = rows(db, "SELECT row_number, reason, raw FROM rejected_rows")
+    assert row_number == 10
+    assert reason == (
+        "unclosed quote at line 11: its field ran over more than 50 lines, swallowing the rows "
+        "after it; this row is quarantined and the following lines read as rows"
+    )
+    assert json.loads(raw) == {"line": 11, "text": 'r10,2024-01-01,"broken quote start,10\n'}
+    assert rows(db, "SELECT max(length(text)) FROM documents") == [(34,)]
+    assert rows(db, "SELECT text, likes FROM documents WHERE external_id = 'r500'") == [
+        (stored_closer, 500)
+    ]
+    assert rows(db, "SELECT likes FROM documents WHERE external_id = 'r11'") == [(11,)]
+    code, info = run_cli("db", "info", "--db", str(db))
+    assert code == 0
+    run_line = next(line for line in info.splitlines() if "stray.csv" in line).split()
+    assert run_line[3:8] == ["1,000", "999", "0", "1", "1,001"]
+
+
+def test_a_short_swallow_is_caught_by_its_inner_rows(tmp_path, settings, db):
+    # Only four rows swallowed: under the line limit, but the field's inner lines are rows.
+    path = stray_quote_csv(tmp_path / "short.csv", 100, 10, 14, 'a 5" screen')
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected, result.lines_read) == (
+        100,
+        99,
+        1,
+        101,
+    )
+    reason = scalar(db, "SELECT reason FROM rejected_rows")
+    assert reason.startswith("unclosed quote at line 11: its field ran over 5 lines")
+
+
+def paragraph_reviews_csv(path: Path, rows: int) -> Path:
+    """Reviews whose quoted text has two to four paragraphs, with commas, on separate lines."""
+    lines = ["id,created_at,text,stars"]
+    for i in range(1, rows + 1):
+        paragraphs = [
+            f"Paragraph {p} of review {i}, with a comma, and more" for p in range(2 + i % 3)
+        ]
+        lines.append(f'v{i},2024-01-0{1 + i % 9},"' + "\n".join(paragraphs) + f'",{1 + i % 5}')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_legit_multi_line_fields_still_load_as_one_field(tmp_path, settings, db):
+    path = paragraph_reviews_csv(tmp_path / "reviews.csv", 300)
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (300, 300, 0)
+    assert result.lines_read == 1 + sum(2 + i % 3 for i in range(1, 301))
+    assert not any("careful parser" in w for w in result.warnings)
+    assert scalar(db, "SELECT text FROM documents WHERE external_id = 'v2'") == (
+        "Paragraph 0 of review 2, with a comma, and more\n"
+        "Paragraph 1 of review 2, with a comma, and more\n"
+        "Paragraph 2 of review 2, with a comma, and more\n"
+        "Paragraph 3 of review 2, with a comma, and more"
+    )
+
+
+def test_legit_paragraphs_beside_a_stray_quote(tmp_path, settings, db):
+    # The careful parser (forced by the broken row) keeps paragraphs whole too.
+    path = paragraph_reviews_csv(tmp_path / "mixed.csv", 50)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('v51,2024-01-01,"never closed,3\n')
+        handle.writelines(f"v{i},2024-01-02,plain review {i},4\n" for i in range(52, 152))
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (151, 150, 1)
+    assert scalar(db, "SELECT count(*) FROM documents WHERE contains(text, chr(10))") == 50
+    assert scalar(db, "SELECT row_number FROM rejected_rows") == 51

@@ -12,7 +12,7 @@ import codecs
 import csv
 import hashlib
 import io
-import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -24,6 +24,7 @@ import duckdb
 
 from loaders.csv_careful import ParseReject, csv_python, looks_swallowed
 from loaders.errors import InputFileError, explain
+from loaders.json_records import flatten, records_from_json
 from loaders.textio import LineDecoding, count_lines, transcode_by_line
 
 FORMAT_BY_SUFFIX = {
@@ -253,108 +254,22 @@ def _register_columns(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> 
     con.unregister("raw_arrow")
 
 
-def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flatten(inner, f"{prefix}.{key}" if prefix else str(key), out)
-    elif isinstance(value, list):
-        out[prefix] = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, bool):
-        out[prefix] = "true" if value else "false"
-    elif value is None:
-        out[prefix] = None
-    else:
-        out[prefix] = str(value)
-
-
-@dataclass
-class _InvalidJson:
-    message: str
-
-
-def _records_from_json(
-    path: Path, fmt: str, progress: Progress | None
-) -> tuple[list[dict[str, Any] | None], list[ParseReject], list[str]]:
-    """Records (None for rejected positions) and rejects, from a JSON array/object or JSON Lines."""
-    text = path.read_text(encoding="utf-8-sig")
-    notes: list[str] = []
-    # (where, parsed item or _InvalidJson, raw to keep if rejected)
-    items: list[tuple[str, Any, dict[str, Any]]] = []
-    if fmt == "json":
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            lines = [line for line in text.splitlines() if line.strip()]
-            if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
-                raise InputFileError(
-                    explain(
-                        f"{path.name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
-                        expected="a JSON array of objects, or one object per line",
-                    )
-                ) from None
-            fmt = "jsonl"  # JSON Lines saved as .json
-            notes.append("read as JSON Lines (one object per line)")
-        else:
-            if isinstance(document, dict):
-                nested = [
-                    (k, v)
-                    for k, v in document.items()
-                    if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)
-                ]
-                if nested:
-                    notes.append(f"records read from the '{nested[0][0]}' list")
-                    document = nested[0][1]
-                else:
-                    document = [document]
-            if not isinstance(document, list):
-                raise InputFileError(
-                    explain(
-                        f"{path.name} holds a JSON {type(document).__name__}",
-                        expected="a JSON array of objects",
-                    )
-                )
-            items = [
-                (f"element {i}", item, {"value": item}) for i, item in enumerate(document, start=1)
-            ]
-    if fmt == "jsonl":
-        lines = text.splitlines()
-        for line_number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                item: Any = json.loads(line)
-            except json.JSONDecodeError as error:
-                item = _InvalidJson(error.msg)
-            items.append((f"line {line_number}", item, {"line": line_number, "text": line}))
-            if progress and line_number % 50_000 == 0:
-                progress("reading", line_number / len(lines))
-
-    records: list[dict[str, Any] | None] = []
-    rejects: list[ParseReject] = []
-    for record, (where, item, raw) in enumerate(items, start=1):
-        if isinstance(item, dict):
-            records.append(item)
-            continue
-        records.append(None)
-        if isinstance(item, _InvalidJson):
-            reason = f"{where} is not valid JSON: {item.message}"
-        else:
-            reason = f"{where} is a JSON {type(item).__name__}, not an object"
-        rejects.append(ParseReject(record, reason, raw))
-    return records, rejects, notes
-
-
 def _stage_json(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, progress: Progress | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    progress: Progress | None,
+    limits: ReaderLimits,
 ) -> tuple[list[str], list[ParseReject], list[str]]:
-    records, rejects, notes = _records_from_json(path, fmt, progress)
+    records, rejects, notes = records_from_json(
+        path, fmt, progress, max_depth=limits.json_max_depth, max_bytes=limits.max_record_bytes
+    )
     flat_rows: list[tuple[int, dict[str, Any]]] = []
     header: dict[str, None] = {}
     for index, record in enumerate(records, start=1):
         if record is None:
             continue
-        flat: dict[str, Any] = {}
-        _flatten(record, "", flat)
+        flat = flatten(record)
         header.update(dict.fromkeys(flat))
         flat_rows.append((index, flat))
     names = list(header)
@@ -379,8 +294,60 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return names
 
 
-def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], list[str]]:
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def check_xlsx_limits(path: Path, limits: ReaderLimits) -> None:
+    """Refuse a decompression bomb from the zip directory, before any XML is parsed.
+
+    The sizes come from the central directory; Python's zipfile never inflates a member
+    past its declared size (it stops there and fails the CRC), so they cannot lie.
+    """
+    with zipfile.ZipFile(path) as book:
+        members = book.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > limits.xlsx_max_uncompressed_bytes:
+            raise InputFileError(
+                explain(
+                    f"{path.name} unpacks to {unpacked / 1e6:,.0f} MB; it was not opened",
+                    expected=f"at most {limits.xlsx_max_uncompressed_bytes >> 20:,} MB inside "
+                    "an .xlsx (setting xlsx_max_uncompressed_mb)",
+                    found=f"a {path.stat().st_size / 1e6:,.1f} MB file holding {unpacked / 1e6:,.0f} MB",
+                    fix="save the sheet as CSV, or raise the setting if the file is genuine.",
+                )
+            )
+        for member in members:
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
+                continue
+            with book.open(member) as sheet:
+                head = sheet.read(8192)  # the dimension element comes first
+            found = re.search(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', head)
+            if not found:
+                continue
+            columns = _column_number(found[3]) - _column_number(found[1]) + 1
+            cells = columns * (int(found[4]) - int(found[2]) + 1)
+            if cells > limits.xlsx_max_cells:
+                raise InputFileError(
+                    explain(
+                        f"{path.name}: sheet {member.filename.rsplit('/', 1)[-1]} declares "
+                        f"{cells:,} cells; it was not opened",
+                        expected=f"at most {limits.xlsx_max_cells:,} cells (setting xlsx_max_cells)",
+                        found=f"dimension {found[1].decode()}{found[2].decode()}:{found[3].decode()}{found[4].decode()}",
+                        fix="save the sheet as CSV, or raise the setting if the file is genuine.",
+                    )
+                )
+
+
+def _stage_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, limits: ReaderLimits
+) -> tuple[list[str], list[str]]:
     import pandas as pd
+
+    check_xlsx_limits(path, limits)
 
     book = pd.ExcelFile(path, engine="openpyxl")
     notes = (
@@ -492,11 +459,11 @@ def stage_raw(
             if fmt in ("csv", "tsv"):
                 names, rejects, notes = _stage_csv(con, source, fmt, progress, limits, lines)
             elif fmt in ("json", "jsonl"):
-                names, rejects, notes = _stage_json(con, source, fmt, progress)
+                names, rejects, notes = _stage_json(con, source, fmt, progress, limits)
             elif fmt == "parquet":
                 names, rejects, notes = _stage_parquet(con, source), [], []
             else:
-                (names, notes), rejects = _stage_xlsx(con, source), []
+                (names, notes), rejects = _stage_xlsx(con, source, limits), []
         except InputFileError:
             raise
         except Exception as error:

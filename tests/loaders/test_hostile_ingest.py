@@ -301,3 +301,150 @@ def test_legit_paragraphs_beside_a_stray_quote(tmp_path, settings, db):
     assert (result.rows_read, result.inserted, result.rejected) == (151, 150, 1)
     assert scalar(db, "SELECT count(*) FROM documents WHERE contains(text, chr(10))") == 50
     assert scalar(db, "SELECT row_number FROM rejected_rows") == 51
+
+
+def nested_json(depth: int) -> str:
+    return '{"a": ' * depth + '"deep"' + "}" * depth
+
+
+def test_deeply_nested_json_lines_are_quarantined(tmp_path, settings, db):
+    path = tmp_path / "deep.jsonl"
+    good = '{"text": "fine post", "created_at": "2024-01-01"}'
+    path.write_text(
+        "\n".join(
+            [
+                good,
+                '{"text": "too deep", "created_at": "2024-01-01", "x": ' + nested_json(70) + "}",
+                '{"text": "deeper", "created_at": "2024-01-01", "x": ' + nested_json(200_000) + "}",
+                good.replace("fine", "another fine"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert rows(db, "SELECT rows_read, rows_inserted, rows_rejected FROM ingest_runs") == [
+        (4, 2, 2)
+    ]
+    reasons = rows(db, "SELECT row_number, reason FROM rejected_rows ORDER BY 1")
+    assert reasons == [
+        (2, "line 2 is nested 71 levels deep; the limit is 64 (setting json_max_depth)"),
+        (3, "line 3 is nested too deeply to read (setting json_max_depth)"),
+    ]
+
+
+def test_a_json_document_nested_too_deep_is_a_one_line_error(tmp_path, db):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 1
+    assert output.strip().splitlines() == [
+        "Error: deep.json is nested too deeply to read. Expected records nested at most 64 "
+        "levels (setting json_max_depth). Found a document nested thousands of levels deep. "
+        "Fix: export the records as a flat JSON array or JSON Lines."
+    ]
+    assert not db.exists() or rows(db, "SELECT count(*) FROM ingest_runs") == [(0,)]
+
+
+def test_an_oversized_csv_record_is_quarantined(tmp_path):
+    settings = Settings(db=tmp_path / "big.duckdb", max_record_mb=1)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("text,created_at\nfirst post,2024-01-01\n")
+        handle.write("x" * (3 << 20) + ",2024-01-01\n")
+        handle.write("last post,2024-01-02\n")
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (3, 2, 1)
+    reason, raw = rows(settings.db, "SELECT reason, raw FROM rejected_rows")[0]
+    assert reason == "record at line 3 is over 1 MB (setting max_record_mb)"
+    assert len(json.loads(raw)["text"]) == 2_000
+
+
+def test_an_oversized_json_lines_record_is_quarantined(tmp_path):
+    settings = Settings(db=tmp_path / "big.duckdb", max_record_mb=1)
+    path = tmp_path / "big.jsonl"
+    big = json.dumps({"text": "y" * (2 << 20), "created_at": "2024-01-01"})
+    path.write_text(
+        '{"text": "small", "created_at": "2024-01-01"}\n' + big + "\n", encoding="utf-8"
+    )
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (2, 1, 1)
+    assert scalar(settings.db, "SELECT reason FROM rejected_rows") == (
+        "line 2 is over 1 MB (setting max_record_mb)"
+    )
+
+
+def xlsx_bomb(path: Path, sheet_bytes: int) -> Path:
+    """An .xlsx-shaped zip whose sheet XML is ``sheet_bytes`` of highly compressible rows."""
+    import zipfile
+
+    row = b'<row><c t="inlineStr"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b"<worksheet><sheetData>")
+            chunk = row * ((1 << 20) // len(row))
+            for _ in range(sheet_bytes // len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_an_xlsx_bomb_is_refused_from_the_zip_directory(tmp_path):
+    settings = Settings(db=tmp_path / "x.duckdb", xlsx_max_uncompressed_mb=4)
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 8 << 20)
+    assert path.stat().st_size < 200_000
+    code, output = run_cli_env(settings, "ingest", str(path))
+    assert code == 1
+    [line] = output.strip().splitlines()
+    assert line.startswith("Error: bomb.xlsx unpacks to 8 MB; it was not opened. ")
+    assert "Expected at most 4 MB inside an .xlsx (setting xlsx_max_uncompressed_mb)." in line
+
+
+@pytest.mark.slow
+def test_a_gigabyte_xlsx_bomb_is_refused_with_the_default_limit(tmp_path):
+    import time
+
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 1_080 << 20)
+    started = time.perf_counter()
+    code, output = run_cli("ingest", str(path), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 1
+    assert "bomb.xlsx unpacks to 1,132 MB; it was not opened" in output
+    assert time.perf_counter() - started < 5
+
+
+def test_an_xlsx_declaring_too_many_cells_is_refused_before_parsing(tmp_path):
+    import zipfile
+
+    import pandas as pd
+
+    real = tmp_path / "real.xlsx"
+    pd.DataFrame({"text": ["hello"], "created_at": ["2024-01-01"]}).to_excel(real, index=False)
+    forged = tmp_path / "cells.xlsx"
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(forged, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:B2"', b'<dimension ref="A1:AB1048576"')
+            target.writestr(member, data)
+    code, output = run_cli("ingest", str(forged), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 1
+    assert output.strip() == (
+        "Error: cells.xlsx: sheet sheet1.xml declares 29,360,128 cells; it was not opened. "
+        "Expected at most 20,000,000 cells (setting xlsx_max_cells). Found dimension A1:AB1048576. "
+        "Fix: save the sheet as CSV, or raise the setting if the file is genuine."
+    )
+    code, output = run_cli("ingest", str(real), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 0, output
+
+
+def run_cli_env(settings: Settings, *args: str) -> tuple[int, str]:
+    """The CLI with the limits of ``settings`` in the environment, as a user sets them."""
+    env = {
+        "BRANDPULSE_XLSX_MAX_UNCOMPRESSED_MB": str(settings.xlsx_max_uncompressed_mb),
+        "BRANDPULSE_MAX_RECORD_MB": str(settings.max_record_mb),
+    }
+    result = CliRunner().invoke(cli, [*args, "--db", str(settings.db)], env=env)
+    return result.exit_code, result.output

@@ -106,6 +106,9 @@ WILD_DATES = [
     ("9999999999", "date 9999999999 is after the latest allowed"),  # epoch seconds, year 2286
     ("9999999999999", "date 9999999999999 is after the latest allowed"),  # epoch ms
     ("99999999999999999999", "unparseable date '99999999999999999999'"),
+    ("294247-01-10", "date 294247-01-10 is after the latest allowed"),  # DuckDB's last year
+    ("epoch", "date epoch is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("-1", "unparseable date '-1'"),
     ("2024-05-01", None),
     ("2000-01-01", None),
 ]
@@ -135,7 +138,7 @@ def test_dates_outside_the_window_are_quarantined_with_the_setting(tmp_path, set
     for (_, reason), (_, why) in zip(reasons, expected_rejects, strict=True):
         assert reason.startswith(why)
     assert "(setting date_max_future_days)" in reasons[3][1]
-    assert kept == [("d10",), ("d11",)]
+    assert kept == [(f"d{len(WILD_DATES) - 2}",), (f"d{len(WILD_DATES) - 1}",)]
     assert (read, inserted, rejected) == (len(WILD_DATES), 2, len(WILD_DATES) - 2)
 
 
@@ -144,7 +147,9 @@ def test_the_date_window_follows_the_settings(tmp_path):
     settings = Settings(db=tmp_path / "w.duckdb", date_min="2024-01-01", date_max_future_days=0)
     result = ingest_file(path, settings=settings)
     assert (result.inserted, result.rejected) == (1, len(WILD_DATES) - 1)
-    reason = scalar(settings.db, "SELECT reason FROM rejected_rows WHERE row_number = 12")
+    reason = scalar(
+        settings.db, "SELECT reason FROM rejected_rows WHERE row_number = ?", [len(WILD_DATES)]
+    )
     assert reason == "date 2000-01-01 is before the earliest allowed 2024-01-01 (setting date_min)"
 
 
@@ -448,3 +453,23 @@ def run_cli_env(settings: Settings, *args: str) -> tuple[int, str]:
     }
     result = CliRunner().invoke(cli, [*args, "--db", str(settings.db)], env=env)
     return result.exit_code, result.output
+
+
+def test_the_data_page_preview_refuses_a_bomb_in_one_line(tmp_path):
+    from loaders.errors import InputFileError
+    from loaders.ingest import preview_file
+
+    settings = Settings(db=tmp_path / "p.duckdb", xlsx_max_uncompressed_mb=4)
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 8 << 20)
+    with pytest.raises(InputFileError) as error:
+        preview_file(path, settings=settings)
+    assert len(str(error.value).splitlines()) == 1
+    assert "(setting xlsx_max_uncompressed_mb)" in str(error.value)
+
+
+def test_the_preview_reads_mixed_encodings_line_by_line(tmp_path, settings):
+    from loaders.ingest import preview_file
+
+    path = mixed_encoding_csv(tmp_path / "mixed.csv", 30, bad_rows=(3,))
+    preview = preview_file(path, settings=settings, rows=5)
+    assert [row["text"] for row in preview.rows[:4]] == [f"Café crème {i}" for i in range(1, 5)]

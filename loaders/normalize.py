@@ -150,7 +150,9 @@ def _count_note(fields: tuple[str, ...]) -> str:
         f"CASE WHEN {f}_raw IS NOT NULL AND {f} IS NULL THEN '{f} ''' || left({f}_raw, 30) || '''' END"
         for f in fields
     ]
-    return f"nullif(concat_ws(', ', {', '.join(parts)}), '')"
+    unusable = " OR ".join(f"({f}_raw IS NOT NULL AND {f} IS NULL)" for f in fields)
+    # Nearly every row has usable counts: build the text only for the others.
+    return f"CASE WHEN {unusable} THEN concat_ws(', ', {', '.join(parts)}) END"
 
 
 def build_staged(

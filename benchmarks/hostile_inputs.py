@@ -129,35 +129,35 @@ for _n, _value in enumerate(
     case(f"date{_n}", f"created_at = {_value}")(_one_bad_value("created_at", _value))
 
 
-@case("stray1", "unclosed quote in row 10, quoted field in row 500 (1,000 rows)")
-def _stray_long(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 1000)
-    lines[9] = f'{tag}10,2024-03-01 10:00:00,"broken start,10,1,3'
-    lines[499] = f'{tag}500,2024-03-01 10:00:00,"{text_of(tag, 500)}",500,1,3'
-    planted = _write_csv(path, tag, lines)
+def _unquoted_rows(tag: str, count: int) -> list[tuple[str, str]]:
+    """(CSV line, text) of rows whose text is unquoted and has no comma, as many exports write."""
+    rows = []
+    for i in range(1, count + 1):
+        text = text_of(tag, i).replace(",", "")
+        rows.append((f"{tag}{i},2024-03-01 10:00:00,{text},{i},1,3", text))
+    return rows
+
+
+def _stray(path: Path, tag: str, count: int, closer: int, closer_text: str) -> list[str]:
+    """Row 10 opens a quote it never closes; row ``closer`` holds ``closer_text`` as its text."""
+    rows = _unquoted_rows(tag, count)
+    rows[9] = (f'{tag}10,2024-03-01 10:00:00,"broken start,10,1,3', "")
+    rows[closer - 1] = (f"{tag}{closer},2024-03-01 10:00:00,{closer_text},{closer},1,3", "")
+    path.write_text("\n".join([HEADER] + [line for line, _ in rows]) + "\n", encoding="utf-8")
+    planted = [text for _, text in rows]
+    planted[closer - 1] = closer_text.strip('"')
     return planted[:9] + planted[10:]  # row 10 itself is broken: its text is not planted whole
 
 
-@case("stray2", "unclosed quote in row 10, bare quote in row 500 (DuckDB accepts it)")
-def _stray_silent(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 1000)
-    lines[9] = f'{tag}10,2024-03-01 10:00:00,"broken start,10,1,3'
-    bare = text_of(tag, 500).replace(",", "") + ' 5" screen'  # unquoted: no comma in it
-    lines[499] = f"{tag}500,2024-03-01 10:00:00,{bare},500,1,3"
-    planted = _write_csv(path, tag, lines)
-    planted[499] = bare
-    return planted[:9] + planted[10:]
-
-
-@case("stray3", "unclosed quote swallowing 4 rows")
-def _stray_short(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 100)
-    lines[9] = f'{tag}10,2024-03-01 10:00:00,"broken start,10,1,3'
-    bare = text_of(tag, 14).replace(",", "") + ' 5"'
-    lines[13] = f"{tag}14,2024-03-01 10:00:00,{bare},14,1,3"
-    planted = _write_csv(path, tag, lines)
-    planted[13] = bare
-    return planted[:9] + planted[10:]
+case("stray1", "unclosed quote in row 10, quoted field in row 500 (1,000 rows)")(
+    lambda path, tag: _stray(path, tag, 1000, 500, f'"[{tag}-500] quoted text"')
+)
+case("stray2", "unclosed quote in row 10, bare quote in row 500 (DuckDB accepts it)")(
+    lambda path, tag: _stray(path, tag, 1000, 500, f'[{tag}-500] a 5" screen')
+)
+case("stray3", "unclosed quote in row 10 swallowing 4 rows")(
+    lambda path, tag: _stray(path, tag, 100, 14, f'[{tag}-14] a 5" screen')
+)
 
 
 @case("paragraphs", "legit multi-line quoted reviews")
@@ -355,17 +355,31 @@ def _mixedjson(path: Path, tag: str) -> list[str]:
     return planted
 
 
-@case("bomb", "an .xlsx decompression bomb (about 1 GB inside)", ".xlsx")
+@case("bomb", "an .xlsx decompression bomb: a real workbook, about 1 GB of sheet inside", ".xlsx")
 def _bomb(path: Path, tag: str) -> list[str]:
+    import pandas as pd
+
+    real = path.with_suffix(".real.xlsx")
+    pd.DataFrame({"text": ["a"], "created_at": ["2024-03-01"]}).to_excel(real, index=False)
     row = b'<row><c t="inlineStr"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>'
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
-        book.writestr("[Content_Types].xml", "<Types/>")
-        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(b"<worksheet><sheetData>")
-            chunk = row * ((1 << 20) // len(row))
-            for _ in range(1_080):
-                sheet.write(chunk)
-            sheet.write(b"</sheetData></worksheet>")
+    with (
+        zipfile.ZipFile(real) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book,
+    ):
+        for member in source.infolist():
+            if member.filename != "xl/worksheets/sheet1.xml":
+                book.writestr(member, source.read(member))
+                continue
+            with book.open(member.filename, "w", force_zip64=True) as sheet:
+                sheet.write(
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                )
+                sheet.write(b"<sheetData>")
+                chunk = row * ((1 << 20) // len(row))
+                for _ in range(1_080):
+                    sheet.write(chunk)
+                sheet.write(b"</sheetData></worksheet>")
+    real.unlink()
     return []
 
 

@@ -135,6 +135,7 @@ def _print_results(results: Sequence[Any]) -> None:
             r.inserted,
             r.duplicates,
             r.rejected,
+            "-" if r.lines_read is None else r.lines_read,
             f"{r.seconds:.1f}s",
         )
         for r in results
@@ -149,12 +150,24 @@ def _print_results(results: Sequence[Any]) -> None:
                     sum(getattr(r, k) for r in results)
                     for k in ("rows_read", "inserted", "duplicates", "rejected")
                 ),
+                sum(r.lines_read or 0 for r in results),
                 "",
             )
         )
     click.echo(
         format_table(
-            ("file", "kind", "preset", "read", "inserted", "duplicates", "rejected", "time"), rows
+            (
+                "file",
+                "kind",
+                "preset",
+                "read",
+                "inserted",
+                "duplicates",
+                "rejected",
+                "lines",
+                "time",
+            ),
+            rows,
         )
     )
     for result in results:

@@ -12,18 +12,20 @@ import codecs
 import csv
 import hashlib
 import io
-import json
-import sys
+import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from loaders.csv_careful import ParseReject, csv_python, looks_swallowed
 from loaders.errors import InputFileError, explain
+from loaders.json_records import flatten, records_from_json
 from loaders.tempdirs import private_tempdir
+from loaders.textio import LineDecoding, count_lines, transcode_by_line
 
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -40,8 +42,6 @@ FORMAT_BY_SUFFIX = {
 TEXT_FORMATS = {"csv", "tsv", "json", "jsonl"}
 DELIMITER_CANDIDATES = (",", ";", "\t", "|")
 _CHUNK = 1 << 22
-# A record longer than this is broken beyond recovery; DuckDB needs a line limit.
-MAX_RECORD_BYTES = 64 * 1024 * 1024
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
 # What the parsers raise for a file they cannot read (pyarrow's errors are ValueErrors).
@@ -57,11 +57,15 @@ READ_ERRORS = (
 )
 
 
-@dataclass
-class ParseReject:
-    row_number: int
-    reason: str
-    raw: dict[str, Any]
+@dataclass(frozen=True)
+class ReaderLimits:
+    """What a reader accepts before it quarantines a record or refuses the file (see Settings)."""
+
+    max_field_lines: int = 50
+    max_record_bytes: int = 16 << 20
+    json_max_depth: int = 64
+    xlsx_max_uncompressed_bytes: int = 512 << 20
+    xlsx_max_cells: int = 20_000_000
 
 
 @dataclass
@@ -71,6 +75,8 @@ class RawInput:
     columns: list[str]
     parse_rejects: list[ParseReject] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lines: int | None = None  # physical lines of a text file, header included
+    mixed_encoding: bool = False  # UTF-8 with some lines in a single-byte encoding
 
 
 def detect_format(path: Path, declared: str | None = None) -> str:
@@ -165,18 +171,24 @@ def digest_and_encoding(path: Path, text: bool) -> tuple[str, str | None]:
     return digest.hexdigest(), sniffer.encoding(complete=True) if sniffer else None
 
 
-def _utf8_copy(path: Path, encoding: str, workdir: Path) -> Path:
-    """Transcode to UTF-8 (no BOM) so that DuckDB and the Python parsers read one encoding."""
+def _utf8_copy(path: Path, encoding: str, workdir: Path) -> tuple[Path, LineDecoding | None]:
+    """Transcode to UTF-8 (no BOM) so that DuckDB and the Python parsers read one encoding.
+
+    A single-byte encoding means some line is not valid UTF-8: lines are then decoded one
+    by one, UTF-8 first, so one stray byte does not turn the whole file into mojibake.
+    """
     if encoding == "utf-8":
-        return path
+        return path, None
     target = workdir / "input.utf8"
+    if encoding in ("cp1252", "latin-1"):
+        return target, transcode_by_line(path, target, encoding)
     with (
         path.open("r", encoding=encoding, newline="") as source,
         target.open("w", encoding="utf-8", newline="") as sink,
     ):
         while chunk := source.read(_CHUNK):
             sink.write(chunk)
-    return target
+    return target, None
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -242,229 +254,22 @@ def _register_columns(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> 
     con.unregister("raw_arrow")
 
 
-class _LineTap:
-    """Feeds lines to csv.reader and remembers them, so a rejected record keeps its raw text."""
-
-    def __init__(self, handle: io.TextIOBase) -> None:
-        self.handle = handle
-        self.lines: list[str] = []
-        self.line_number = 0
-        self.bytes_read = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.handle)
-        self.lines.append(line)
-        self.line_number += 1
-        self.bytes_read += len(line)
-        return line
-
-    def take(self) -> str:
-        text = "".join(self.lines)
-        self.lines.clear()
-        return text
-
-
-def _csv_python(
-    path: Path, delimiter: str, progress: Progress | None
-) -> tuple[list[str], list[list[Any]], list[ParseReject]]:
-    """The exact CSV parser: every record is kept or rejected with a reason.
-
-    A record with the wrong number of fields that spans several lines usually comes from
-    an unbalanced quote that swallowed the following records; its lines are then parsed
-    one by one so the records inside are recovered and only the broken ones rejected.
-    """
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    size = max(path.stat().st_size, 1)
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        tap = _LineTap(handle)
-        reader = csv.reader(tap, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
-        try:
-            header = next(reader)
-        except StopIteration:
-            return [], [[]], []
-        except csv.Error as error:
-            raise InputFileError(
-                f"{path.name}: the header line cannot be parsed ({error})."
-            ) from None
-        tap.take()
-        width = len(header)
-        columns: list[list[Any]] = [[] for _ in range(width + 1)]
-        rejects: list[ParseReject] = []
-        record = 0
-
-        def keep(fields: list[str]) -> None:
-            columns[0].append(record)
-            for index in range(width):
-                columns[index + 1].append(fields[index])
-
-        def parse_line(line: str) -> list[str] | None:
-            try:
-                return next(csv.reader([line], delimiter=delimiter, strict=True), [])
-            except csv.Error:
-                return None
-
-        def fits(fields: list[str]) -> list[str] | None:
-            if len(fields) == width:
-                return fields
-            if len(fields) > width and not any(f.strip() for f in fields[width:]):
-                return fields[:width]  # trailing delimiters
-            return None
-
-        while True:
-            start_line = tap.line_number + 1
-            try:
-                fields = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                record += 1
-                rejects.append(
-                    ParseReject(
-                        record,
-                        f"unreadable record at line {start_line}: {error}",
-                        {"line": start_line, "text": tap.take()},
-                    )
-                )
-                continue
-            raw = tap.take()
-            if not fields:
-                continue  # blank line, not a record
-            good = fits(fields)
-            if good is not None:
-                record += 1
-                keep(good)
-                continue
-            lines = raw.splitlines(keepends=True)
-            pieces = (
-                [(raw, fields)] if len(lines) == 1 else [(line, parse_line(line)) for line in lines]
-            )
-            for offset, (line, piece) in enumerate(pieces):
-                if piece == []:
-                    continue  # a blank line inside the broken span
-                record += 1
-                good = fits(piece) if piece is not None else None
-                if good is not None:
-                    keep(good)
-                    continue
-                found = f"found {len(piece)}" if piece is not None else "found an unreadable line"
-                quote_note = " (unbalanced quote)" if line.count('"') % 2 else ""
-                rejects.append(
-                    ParseReject(
-                        record,
-                        f"broken row at line {start_line + offset}: expected {width} fields, {found}{quote_note}",
-                        {"line": start_line + offset, "text": line},
-                    )
-                )
-            if progress and record % 50_000 == 0:
-                progress("reading", min(tap.bytes_read / size, 1.0))
-    return header, columns, rejects
-
-
-def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flatten(inner, f"{prefix}.{key}" if prefix else str(key), out)
-    elif isinstance(value, list):
-        out[prefix] = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, bool):
-        out[prefix] = "true" if value else "false"
-    elif value is None:
-        out[prefix] = None
-    else:
-        out[prefix] = str(value)
-
-
-@dataclass
-class _InvalidJson:
-    message: str
-
-
-def _records_from_json(
-    path: Path, fmt: str, progress: Progress | None
-) -> tuple[list[dict[str, Any] | None], list[ParseReject], list[str]]:
-    """Records (None for rejected positions) and rejects, from a JSON array/object or JSON Lines."""
-    text = path.read_text(encoding="utf-8-sig")
-    notes: list[str] = []
-    # (where, parsed item or _InvalidJson, raw to keep if rejected)
-    items: list[tuple[str, Any, dict[str, Any]]] = []
-    if fmt == "json":
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as error:
-            lines = [line for line in text.splitlines() if line.strip()]
-            if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
-                raise InputFileError(
-                    explain(
-                        f"{path.name} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
-                        expected="a JSON array of objects, or one object per line",
-                    )
-                ) from None
-            fmt = "jsonl"  # JSON Lines saved as .json
-            notes.append("read as JSON Lines (one object per line)")
-        else:
-            if isinstance(document, dict):
-                nested = [
-                    (k, v)
-                    for k, v in document.items()
-                    if isinstance(v, list) and v and all(isinstance(i, dict) for i in v)
-                ]
-                if nested:
-                    notes.append(f"records read from the '{nested[0][0]}' list")
-                    document = nested[0][1]
-                else:
-                    document = [document]
-            if not isinstance(document, list):
-                raise InputFileError(
-                    explain(
-                        f"{path.name} holds a JSON {type(document).__name__}",
-                        expected="a JSON array of objects",
-                    )
-                )
-            items = [
-                (f"element {i}", item, {"value": item}) for i, item in enumerate(document, start=1)
-            ]
-    if fmt == "jsonl":
-        lines = text.splitlines()
-        for line_number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                item: Any = json.loads(line)
-            except json.JSONDecodeError as error:
-                item = _InvalidJson(error.msg)
-            items.append((f"line {line_number}", item, {"line": line_number, "text": line}))
-            if progress and line_number % 50_000 == 0:
-                progress("reading", line_number / len(lines))
-
-    records: list[dict[str, Any] | None] = []
-    rejects: list[ParseReject] = []
-    for record, (where, item, raw) in enumerate(items, start=1):
-        if isinstance(item, dict):
-            records.append(item)
-            continue
-        records.append(None)
-        if isinstance(item, _InvalidJson):
-            reason = f"{where} is not valid JSON: {item.message}"
-        else:
-            reason = f"{where} is a JSON {type(item).__name__}, not an object"
-        rejects.append(ParseReject(record, reason, raw))
-    return records, rejects, notes
-
-
 def _stage_json(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, progress: Progress | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    progress: Progress | None,
+    limits: ReaderLimits,
 ) -> tuple[list[str], list[ParseReject], list[str]]:
-    records, rejects, notes = _records_from_json(path, fmt, progress)
+    records, rejects, notes = records_from_json(
+        path, fmt, progress, max_depth=limits.json_max_depth, max_bytes=limits.max_record_bytes
+    )
     flat_rows: list[tuple[int, dict[str, Any]]] = []
     header: dict[str, None] = {}
     for index, record in enumerate(records, start=1):
         if record is None:
             continue
-        flat: dict[str, Any] = {}
-        _flatten(record, "", flat)
+        flat = flatten(record)
         header.update(dict.fromkeys(flat))
         flat_rows.append((index, flat))
     names = list(header)
@@ -489,8 +294,60 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return names
 
 
-def _stage_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[list[str], list[str]]:
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.decode():
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def check_xlsx_limits(path: Path, limits: ReaderLimits) -> None:
+    """Refuse a decompression bomb from the zip directory, before any XML is parsed.
+
+    The sizes come from the central directory; Python's zipfile never inflates a member
+    past its declared size (it stops there and fails the CRC), so they cannot lie.
+    """
+    with zipfile.ZipFile(path) as book:
+        members = book.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > limits.xlsx_max_uncompressed_bytes:
+            raise InputFileError(
+                explain(
+                    f"{path.name} unpacks to {unpacked / 1e6:,.0f} MB; it was not opened",
+                    expected=f"at most {limits.xlsx_max_uncompressed_bytes >> 20:,} MB inside "
+                    "an .xlsx (setting xlsx_max_uncompressed_mb)",
+                    found=f"a {path.stat().st_size / 1e6:,.1f} MB file holding {unpacked / 1e6:,.0f} MB",
+                    fix="save the sheet as CSV, or raise the setting if the file is genuine.",
+                )
+            )
+        for member in members:
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
+                continue
+            with book.open(member) as sheet:
+                head = sheet.read(8192)  # the dimension element comes first
+            found = re.search(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', head)
+            if not found:
+                continue
+            columns = _column_number(found[3]) - _column_number(found[1]) + 1
+            cells = columns * (int(found[4]) - int(found[2]) + 1)
+            if cells > limits.xlsx_max_cells:
+                raise InputFileError(
+                    explain(
+                        f"{path.name}: sheet {member.filename.rsplit('/', 1)[-1]} declares "
+                        f"{cells:,} cells; it was not opened",
+                        expected=f"at most {limits.xlsx_max_cells:,} cells (setting xlsx_max_cells)",
+                        found=f"dimension {found[1].decode()}{found[2].decode()}:{found[3].decode()}{found[4].decode()}",
+                        fix="save the sheet as CSV, or raise the setting if the file is genuine.",
+                    )
+                )
+
+
+def _stage_xlsx(
+    con: duckdb.DuckDBPyConnection, path: Path, limits: ReaderLimits
+) -> tuple[list[str], list[str]]:
     import pandas as pd
+
+    check_xlsx_limits(path, limits)
 
     book = pd.ExcelFile(path, engine="openpyxl")
     notes = (
@@ -514,8 +371,32 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _duckdb_swallowed_rows(
+    con: duckdb.DuckDBPyConnection, width: int, delimiter: str, limits: ReaderLimits
+) -> bool:
+    """True when a field DuckDB read spans whole records: an unclosed quote it did not notice.
+
+    Only called when the file has more physical lines than records, i.e. has multi-line
+    fields; those fields alone are fetched and looked at.
+    """
+    for index in range(width):
+        fields = con.execute(
+            f"SELECT c{index} FROM raw_input WHERE contains(c{index}, chr(10)) LIMIT 100000"  # noqa: S608 - generated name
+        ).fetchall()
+        for (value,) in fields:
+            lines = value.splitlines(keepends=True)
+            if looks_swallowed(lines, width, delimiter, limits.max_field_lines):
+                return True
+    return False
+
+
 def _stage_csv(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, progress: Progress | None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    progress: Progress | None,
+    limits: ReaderLimits,
+    lines: int | None,
 ) -> tuple[list[str], list[ParseReject], list[str]]:
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(1 << 16)
@@ -536,17 +417,27 @@ def _stage_csv(
             f"""CREATE OR REPLACE TEMP TABLE raw_input AS
             SELECT row_number() OVER () AS __row, * FROM read_csv(?, columns = {columns}, header = true,
                 delim = ?, quote = '"', escape = '"', auto_detect = false, strict_mode = true,
-                store_rejects = true, max_line_size = {MAX_RECORD_BYTES}, null_padding = false)""",  # noqa: S608 - generated names
+                store_rejects = true, max_line_size = {limits.max_record_bytes},
+                null_padding = false)""",  # noqa: S608 - generated names
             [str(path), delimiter],
         )
         clean = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0] == 0
+        records = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
+        if clean and lines is not None and lines > records + 1:
+            clean = not _duckdb_swallowed_rows(con, len(names), delimiter, limits)
     except duckdb.Error:
         clean = False
     if clean:
         return names, [], notes
     # Some records are broken: the exact parser accounts for each one.
     notes.append("some rows needed the careful parser")
-    _, rows, rejects = _csv_python(path, delimiter, progress)
+    _, rows, rejects = csv_python(
+        path,
+        delimiter,
+        progress,
+        max_field_lines=limits.max_field_lines,
+        max_record_chars=limits.max_record_bytes,
+    )
     _register_columns(con, rows)
     return names, rejects, notes
 
@@ -557,19 +448,22 @@ def stage_raw(
     fmt: str,
     encoding: str | None,
     progress: Progress | None = None,
+    limits: ReaderLimits | None = None,
 ) -> RawInput:
     """Read ``path`` into the temp table ``raw_input`` of ``con``; raise InputFileError if it cannot be read at all."""
+    limits = limits or ReaderLimits()
     with private_tempdir("stage") as workdir:  # 0700, removed even on SIGTERM
-        source = _utf8_copy(path, encoding, Path(workdir)) if encoding else path
+        source, decoding = _utf8_copy(path, encoding, Path(workdir)) if encoding else (path, None)
+        lines = count_lines(source) if fmt in TEXT_FORMATS else None
         try:
             if fmt in ("csv", "tsv"):
-                names, rejects, notes = _stage_csv(con, source, fmt, progress)
+                names, rejects, notes = _stage_csv(con, source, fmt, progress, limits, lines)
             elif fmt in ("json", "jsonl"):
-                names, rejects, notes = _stage_json(con, source, fmt, progress)
+                names, rejects, notes = _stage_json(con, source, fmt, progress, limits)
             elif fmt == "parquet":
                 names, rejects, notes = _stage_parquet(con, source), [], []
             else:
-                (names, notes), rejects = _stage_xlsx(con, source), []
+                (names, notes), rejects = _stage_xlsx(con, source, limits), []
         except InputFileError:
             raise
         except Exception as error:
@@ -585,4 +479,7 @@ def stage_raw(
             raise InputFileError(f"{path.name} cannot be read as {fmt.upper()}: {detail}") from None
     if not names:
         con.execute("CREATE OR REPLACE TEMP TABLE raw_input (__row BIGINT)")
-    return RawInput(names, rejects, notes)
+    mixed = decoding is not None and decoding.mixed
+    if mixed:
+        notes.append(decoding.note())
+    return RawInput(names, rejects, notes, lines=lines, mixed_encoding=mixed)

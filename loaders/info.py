@@ -35,6 +35,7 @@ RUN_COLUMNS = (
     "inserted",
     "duplicates",
     "rejected",
+    "lines",
     "finished (UTC)",
 )
 

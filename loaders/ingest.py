@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +26,21 @@ from loaders.formats import (
     TEXT_FORMATS,
     Progress,
     RawInput,
+    ReaderLimits,
     detect_format,
     digest_and_encoding,
     guess_encoding,
     stage_raw,
 )
 from loaders.mapping import ColumnMapping, resolve_mapping
-from loaders.normalize import build_staged
+from loaders.normalize import NUMERIC_FIELDS, DateWindow, build_staged
 from loaders.settings import Settings, load_settings
 
 # Above this share of unusable ratings an auto-detected rating column is not one
 # (e.g. upvote "score" in a social export) and is kept in `extra` instead.
 MAX_BAD_RATING_SHARE = 0.5
+# How many rows a warning names before it says "and N more".
+ROWS_NAMED = 5
 
 
 @dataclass
@@ -57,6 +60,7 @@ class IngestResult:
     seconds: float
     mapping: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    lines_read: int | None = None  # physical lines of a text file, header included
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -84,6 +88,54 @@ def _staging_connection(settings: Settings) -> duckdb.DuckDBPyConnection:
     if settings.threads:
         con.execute("SET threads = ?", [settings.threads])
     return con
+
+
+def date_window(settings: Settings, now: datetime | None = None) -> DateWindow:
+    """The plausible dates from the settings ``date_min`` and ``date_max_future_days``."""
+    try:
+        earliest = date.fromisoformat(settings.date_min.strip())
+    except ValueError:
+        raise ConfigError(
+            explain(
+                "Setting 'date_min' is not a date",
+                expected="YYYY-MM-DD, e.g. 2000-01-01",
+                found=repr(settings.date_min),
+                fix="correct BRANDPULSE_DATE_MIN (or date_min in brandpulse.toml).",
+            )
+        ) from None
+    now = now or datetime.now(UTC)
+    try:
+        latest = now + timedelta(days=settings.date_max_future_days)
+    except OverflowError:
+        latest = datetime(9999, 12, 31, tzinfo=UTC)
+    return DateWindow(datetime(earliest.year, earliest.month, earliest.day, tzinfo=UTC), latest)
+
+
+def reader_limits(settings: Settings) -> ReaderLimits:
+    """The readers' limits from the settings."""
+    return ReaderLimits(
+        max_field_lines=settings.csv_max_field_lines,
+        max_record_bytes=settings.max_record_mb << 20,
+        json_max_depth=settings.json_max_depth,
+        xlsx_max_uncompressed_bytes=settings.xlsx_max_uncompressed_mb << 20,
+        xlsx_max_cells=settings.xlsx_max_cells,
+    )
+
+
+def _count_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """One warning naming the kept rows whose likes/shares/replies were unusable and stored empty."""
+    total, notes = con.execute(
+        "SELECT count(*), list('row ' || __row || ': ' || count_note ORDER BY __row)[1:?] "
+        "FROM temp.staged WHERE reason IS NULL AND count_note IS NOT NULL",
+        [ROWS_NAMED],
+    ).fetchall()[0]
+    if not total:
+        return []
+    more = f"; and {total - len(notes):,} more" if total > len(notes) else ""
+    return [
+        f"{total:,} rows have a {'/'.join(NUMERIC_FIELDS)} value that is not a count from 0 to "
+        f"{2**63 - 1:,} and was stored empty (the rows are kept): " + "; ".join(notes) + more
+    ]
 
 
 def _misdetected_fields(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> dict[str, str]:
@@ -129,6 +181,7 @@ def ingest_file(
     fmt = detect_format(path, file_format)
     text = fmt in TEXT_FORMATS
 
+    limits = reader_limits(settings)
     con = _staging_connection(settings)
     try:
         _report(progress, "reading", 0.0)
@@ -138,15 +191,17 @@ def ingest_file(
             full_pass = pool.submit(digest_and_encoding, path, text)
             guess = guess_encoding(path) if text else None
             try:
-                raw: RawInput | None = stage_raw(con, path, fmt, guess, progress)
+                raw: RawInput | None = stage_raw(con, path, fmt, guess, progress, limits)
                 failure: InputFileError | None = None
             except InputFileError as error:
                 raw, failure = None, error
             sha256, encoding = full_pass.result()
         if encoding != guess:  # a byte past the first megabyte showed another encoding
-            raw = stage_raw(con, path, fmt, encoding, progress)
+            raw = stage_raw(con, path, fmt, encoding, progress, limits)
         elif raw is None:
             raise failure
+        if raw.mixed_encoding:
+            encoding = f"utf-8+{encoding}"
         options = {
             "preset": preset,
             "kind": kind,
@@ -157,10 +212,17 @@ def ingest_file(
         overrides = dict(columns or {})
         mapping = resolve_mapping(raw.columns, overrides=overrides, **options)
         warnings = list(raw.notes)
+        window = date_window(settings)
 
         def stage(current: ColumnMapping) -> None:
             _report(progress, "checking", 0.0)
-            build_staged(con, current, raw.columns, max_text_chars=settings.max_text_chars)
+            build_staged(
+                con,
+                current,
+                raw.columns,
+                max_text_chars=settings.max_text_chars,
+                date_window=window,
+            )
 
         stage(mapping)
         misdetected = _misdetected_fields(con, mapping)
@@ -171,6 +233,7 @@ def ingest_file(
             )
             stage(mapping)
 
+        warnings += _count_warnings(con)
         staged_rows, staged_rejects = con.execute(queries.STAGED_COUNTS).fetchall()[0]
         parse_rejects = raw.parse_rejects
         rows_read = staged_rows + len(parse_rejects)
@@ -203,6 +266,7 @@ def ingest_file(
                     rejected,
                     json.dumps(mapping.as_json()),
                     json.dumps(warnings),
+                    raw.lines,
                 ],
             )
             refresh_if_stale(con, own_transaction=False)  # new documents and facts land together
@@ -230,6 +294,7 @@ def ingest_file(
         seconds=time.perf_counter() - clock,
         mapping=mapping.as_json(),
         warnings=warnings,
+        lines_read=raw.lines,
     )
 
 
@@ -290,7 +355,7 @@ def preview_file(
     encoding = guess_encoding(path) if fmt in TEXT_FORMATS else None
     con = _staging_connection(settings)
     try:
-        raw = stage_raw(con, path, fmt, encoding)
+        raw = stage_raw(con, path, fmt, encoding, limits=reader_limits(settings))
         cursor = con.execute(
             "SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [rows]
         )

@@ -6,6 +6,8 @@ Everything is one vectorised DuckDB statement. Column identifiers are generated 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -86,12 +88,30 @@ def timestamp_sql(expr: str, day_first: bool) -> str:
     END"""
 
 
+def count_sql(expr: str) -> str:
+    """A non-negative BIGINT from "1234", "1,234", "12k" or "1.2M"; NULL for anything else.
+
+    NaN, inf, negative numbers and values beyond BIGINT become NULL (the row is kept and
+    the run's warnings name it), never a conversion error. Plain integers, nearly every
+    value, take the first branch: one cast, no regular expression.
+    """
+    clean = f"lower(regexp_replace({expr}, '[,\\s_]', '', 'g'))"
+    return f"""CASE
+        WHEN try_cast({expr} AS BIGINT) >= 0 THEN try_cast({expr} AS BIGINT)
+        WHEN regexp_full_match({clean}, '[0-9]{{1,19}}') THEN try_cast({clean} AS BIGINT)
+        WHEN regexp_full_match({clean}, '[0-9]{{1,15}}(\\.[0-9]{{1,6}})?[km]?') THEN try_cast(round(
+            try_cast(regexp_extract({clean}, '^[0-9.]+') AS DOUBLE)
+            * CASE right({clean}, 1) WHEN 'k' THEN 1e3 WHEN 'm' THEN 1e6 ELSE 1 END) AS BIGINT)
+    END"""
+
+
 def rating_sql(expr: str) -> str:
     """A DOUBLE from "5", "4.0 out of 5 stars", "FIVE" (Google) or "★★★★"; NULL if not a number."""
     return f"""CASE
         WHEN {expr} IS NULL THEN NULL
         WHEN upper({expr}) IN ('ONE', 'TWO', 'THREE', 'FOUR', 'FIVE')
             THEN CAST(list_position(['ONE', 'TWO', 'THREE', 'FOUR', 'FIVE'], upper({expr})) AS DOUBLE)
+        WHEN regexp_matches({expr}, '^[0-9.,]+[eE][-+]?[0-9]') THEN NULL
         WHEN contains({expr}, '★') THEN CAST(length({expr}) - length(replace({expr}, '★', '')) AS DOUBLE)
         ELSE try_cast(replace(regexp_extract({expr}, '^([0-9]+([.,][0-9]+)?)', 1), ',', '.') AS DOUBLE)
     END"""
@@ -108,14 +128,46 @@ def day_first_dates(con: duckdb.DuckDBPyConnection, column: str) -> bool:
     return first_big > 0 and second_big == 0
 
 
+@dataclass(frozen=True)
+class DateWindow:
+    """Dates a post can plausibly have; rows outside are quarantined naming the setting."""
+
+    earliest: datetime
+    latest: datetime
+
+    def sql_params(self) -> list[Any]:
+        return [
+            self.earliest,
+            f"{self.earliest:%Y-%m-%d}",
+            self.latest,
+            f"{self.latest:%Y-%m-%d %H:%M} UTC",
+        ]
+
+
+def _count_note(fields: tuple[str, ...]) -> str:
+    """SQL naming the counts that were filled but unusable, e.g. "likes 'NaN'"."""
+    parts = [
+        f"CASE WHEN {f}_raw IS NOT NULL AND {f} IS NULL THEN '{f} ''' || left({f}_raw, 30) || '''' END"
+        for f in fields
+    ]
+    unusable = " OR ".join(f"({f}_raw IS NOT NULL AND {f} IS NULL)" for f in fields)
+    # Nearly every row has usable counts: build the text only for the others.
+    return f"CASE WHEN {unusable} THEN concat_ws(', ', {', '.join(parts)}) END"
+
+
 def build_staged(
     con: duckdb.DuckDBPyConnection,
     mapping: ColumnMapping,
     header: list[str],
     *,
     max_text_chars: int,
+    date_window: DateWindow | None = None,
 ) -> None:
-    """Create the temp table ``staged``: one row per ``raw_input`` row, with ``reason`` set when rejected."""
+    """Create the temp table ``staged``: one row per ``raw_input`` row, with ``reason`` set when rejected.
+
+    ``count_note`` names the counts (likes, shares, replies) that were not usable numbers
+    and are stored empty; the row itself is kept.
+    """
     position = {name: index for index, name in enumerate(header)}
     column = {field: f"c{position[name]}" for field, name in mapping.columns.items()}
     params: list[Any] = []
@@ -135,11 +187,19 @@ def build_staged(
     mapped_indices = {position[name] for name in mapping.columns.values()}
     day_first = day_first_dates(con, column["created_at"])
     numbers = ",\n".join(
-        f"CAST(try_cast(regexp_replace({text(f)}, '[,\\s]', '', 'g') AS DOUBLE) AS BIGINT) AS {f}"
-        for f in NUMERIC_FIELDS
+        f"{text(f)} AS {f}_raw, {count_sql(text(f))} AS {f}" for f in NUMERIC_FIELDS
     )
-    # In the order of their ? in the SQL: brand, source, then the text length limit twice.
-    leading_params = [mapping.brand, mapping.source, max_text_chars, max_text_chars]
+    window = date_window or DateWindow(
+        datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)
+    )
+    # In the order of their ? in the SQL: brand, source, the text length limit twice, the dates.
+    leading_params = [
+        mapping.brand,
+        mapping.source,
+        max_text_chars,
+        max_text_chars,
+        *window.sql_params(),
+    ]
     extra_json = json_of([i for i in range(len(header)) if i not in mapped_indices])
     raw_json = json_of(list(range(len(header))))
     sql = f"""
@@ -175,13 +235,17 @@ def build_staged(
             CASE WHEN bp_text IS NULL THEN 'empty text' END,
             CASE WHEN length(bp_text) > ? THEN 'text is ' || length(bp_text) || ' characters; the limit is ' || ? END,
             CASE WHEN created_raw IS NULL THEN 'missing date'
-                 WHEN created_at IS NULL THEN 'unparseable date ''' || left(created_raw, 80) || '''' END,
+                 WHEN created_at IS NULL THEN 'unparseable date ''' || left(created_raw, 80) || ''''
+                 WHEN created_at < ? THEN 'date ' || left(created_raw, 40)
+                      || ' is before the earliest allowed ' || ? || ' (setting date_min)'
+                 WHEN created_at > ? THEN 'date ' || left(created_raw, 40)
+                      || ' is after the latest allowed ' || ? || ' (setting date_max_future_days)' END,
             CASE WHEN rating_raw IS NOT NULL AND rating IS NULL THEN 'rating ''' || left(rating_raw, 40) || ''' is not a number from 1 to 5'
                  WHEN rating NOT BETWEEN 1 AND 5 THEN 'rating ' || rating_raw || ' is outside 1-5' END
         ), '') AS reason
         FROM parsed
     )
-    SELECT __row, reason, rating_raw,
+    SELECT __row, reason, rating_raw, {_count_note(NUMERIC_FIELDS)} AS count_note,
         substr(md5(concat_ws(chr(31), source,
             CASE WHEN external_id IS NOT NULL THEN 'id' || chr(31) || external_id
                  ELSE 'text' || chr(31) || coalesce(norm_text, '') || chr(31) || coalesce(CAST(epoch_us(created_at) AS VARCHAR), '')

@@ -34,8 +34,8 @@ SELECT count(*) AS staged, count(*) FILTER (WHERE reason IS NOT NULL) AS rejecte
 
 INSERT_RUN = """
 INSERT INTO ingest_runs (run_id, file, sha256, format, encoding, kind, preset, started_at, finished_at,
-    rows_read, rows_inserted, rows_duplicate, rows_rejected, mapping, warnings)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?)
+    rows_read, rows_inserted, rows_duplicate, rows_rejected, mapping, warnings, lines_read)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?, ?, ?, ?, ?)
 """
 
 # An auto-detected id column that repeats with different texts is not a post id.
@@ -72,7 +72,7 @@ FROM documents
 
 RECENT_RUNS = """
 SELECT run_id, regexp_extract(file, '[^/\\\\]+$') AS file, kind, preset, rows_read, rows_inserted,
-       rows_duplicate, rows_rejected, finished_at
+       rows_duplicate, rows_rejected, lines_read, finished_at
 FROM ingest_runs ORDER BY run_id DESC LIMIT ?
 """
 

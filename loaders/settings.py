@@ -56,6 +56,54 @@ class Settings:
         default="2GB",
         metadata=_doc("DuckDB memory limit while a file is staged; larger files spill to disk."),
     )
+    date_min: str = field(
+        default="2000-01-01",
+        metadata=_doc(
+            "Earliest date a post may have (YYYY-MM-DD); older rows, such as placeholder "
+            "dates like 0001-01-01, are quarantined at ingest with the reason."
+        ),
+    )
+    date_max_future_days: float = field(
+        default=1.0,
+        metadata=_doc(
+            "How many days past now a post's date may lie; later rows (9999-12-31, "
+            "'infinity') are quarantined at ingest with the reason."
+        ),
+    )
+    csv_max_field_lines: int = field(
+        default=50,
+        metadata=_doc(
+            "A quoted CSV field spanning more physical lines than this is taken for a broken "
+            "(unclosed) quote: that row is quarantined and the lines after it read as rows."
+        ),
+    )
+    max_record_mb: int = field(
+        default=16,
+        metadata=_doc(
+            "Largest single record (CSV row, JSON Lines line, JSON object) in MB; a larger one "
+            "is quarantined (CSV, JSON Lines) or the file refused (JSON)."
+        ),
+    )
+    json_max_depth: int = field(
+        default=64,
+        metadata=_doc(
+            "Deepest nesting of objects and lists accepted in a JSON record; deeper records "
+            "are quarantined."
+        ),
+    )
+    xlsx_max_uncompressed_mb: int = field(
+        default=512,
+        metadata=_doc(
+            "Largest uncompressed size of an .xlsx file's contents in MB, checked from the zip "
+            "directory before parsing (refuses decompression bombs)."
+        ),
+    )
+    xlsx_max_cells: int = field(
+        default=20_000_000,
+        metadata=_doc(
+            "Most cells an .xlsx sheet may declare (its dimension), checked before parsing."
+        ),
+    )
     threads: int = field(
         default=0,
         metadata=_doc("Worker threads for DuckDB; 0 uses all cores."),

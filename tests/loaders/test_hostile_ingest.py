@@ -1,0 +1,475 @@
+"""Hostile exports (issue 15): numbers, dates, stray quotes, mixed encodings, reader limits.
+
+Every file is generated here; each test asserts the accounting
+(read = inserted + duplicates + rejected), the reasons and the stored values.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from loaders.ingest import ingest_file
+from loaders.settings import Settings
+from tests.conftest import scalar
+
+WILD_COUNTS = {
+    "NaN": None,
+    "inf": None,
+    "-inf": None,
+    "1e30": None,
+    "12345678901234567890": None,
+    "-5": None,
+    "garbage": None,
+    "1,234": 1234,
+    "12k": 12_000,
+    "1.2k": 1200,
+    "3.5M": 3_500_000,
+    "9223372036854775807": 9223372036854775807,
+    "42": 42,
+}
+
+
+def wild_numbers_csv(path: Path) -> Path:
+    """One post per wild value, in likes; shares always 1."""
+    lines = ["id,created_at,text,likes,shares"]
+    for i, value in enumerate(WILD_COUNTS):
+        lines.append(f'n{i},2024-03-01 10:{i:02d},post number {i},"{value}",1')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def assert_balanced(result) -> None:
+    assert result.rows_read == result.inserted + result.duplicates + result.rejected
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_wild_counts_are_stored_empty_and_the_rows_kept(tmp_path, settings, db):
+    path = wild_numbers_csv(tmp_path / "counts.csv")
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert "Traceback" not in output
+    read = len(WILD_COUNTS)
+    assert (
+        scalar(
+            db, "SELECT rows_read || '/' || rows_inserted || '/' || rows_rejected FROM ingest_runs"
+        )
+        == f"{read}/{read}/0"
+    )
+    likes = rows(db, "SELECT likes FROM documents ORDER BY external_id[2:]::INT")
+    assert dict(zip(WILD_COUNTS, [value for (value,) in likes], strict=True)) == WILD_COUNTS
+    assert "7 rows have a likes/shares/replies value that is not a count" in output
+    assert "row 1: likes 'NaN'" in output and "and 2 more" in output
+    warnings = json.loads(scalar(db, "SELECT warnings FROM ingest_runs"))
+    assert any("row 5: likes '12345678901234567890'" in w for w in warnings)
+
+
+def test_a_rating_of_nan_or_1e30_is_quarantined_not_a_crash(tmp_path, settings, db):
+    path = tmp_path / "ratings.csv"
+    path.write_text(
+        "text,date,rating\nfine,2024-01-01,4\nnan one,2024-01-01,NaN\n"
+        "huge,2024-01-01,1e30\ninf,2024-01-01,inf\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(path, settings=settings, columns={"rating": "rating"})
+    assert (result.rows_read, result.inserted, result.rejected) == (4, 1, 3)
+    reasons = [r for (r,) in rows(db, "SELECT reason FROM rejected_rows ORDER BY row_number")]
+    assert reasons == [
+        "rating 'NaN' is not a number from 1 to 5",
+        "rating '1e30' is not a number from 1 to 5",
+        "rating 'inf' is not a number from 1 to 5",
+    ]
+
+
+WILD_DATES = [
+    ("0001-01-01", "date 0001-01-01 is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("-infinity", "date -infinity is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("1999-12-31", "date 1999-12-31 is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("200000-01-01", "date 200000-01-01 is after the latest allowed"),
+    ("infinity", "date infinity is after the latest allowed"),
+    ("9999-12-31", "date 9999-12-31 is after the latest allowed"),
+    ("2999-06-01", "date 2999-06-01 is after the latest allowed"),
+    ("9999999999", "date 9999999999 is after the latest allowed"),  # epoch seconds, year 2286
+    ("9999999999999", "date 9999999999999 is after the latest allowed"),  # epoch ms
+    ("99999999999999999999", "unparseable date '99999999999999999999'"),
+    ("294247-01-10", "date 294247-01-10 is after the latest allowed"),  # DuckDB's last year
+    ("epoch", "date epoch is before the earliest allowed 2000-01-01 (setting date_min)"),
+    ("-1", "unparseable date '-1'"),
+    ("2024-05-01", None),
+    ("2000-01-01", None),
+]
+
+
+def wild_dates_csv(path: Path) -> Path:
+    lines = ["id,created_at,text"] + [
+        f"d{i},{value},dated post {i}" for i, (value, _) in enumerate(WILD_DATES)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_dates_outside_the_window_are_quarantined_with_the_setting(tmp_path, settings, db):
+    path = wild_dates_csv(tmp_path / "dates.csv")
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert "Traceback" not in output
+    expected_rejects = [(i + 1, why) for i, (_, why) in enumerate(WILD_DATES) if why]
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = con.execute("SELECT row_number, reason FROM rejected_rows ORDER BY 1").fetchall()
+        kept = con.execute("SELECT external_id FROM documents ORDER BY 1").fetchall()
+        read, inserted, rejected = con.execute(
+            "SELECT rows_read, rows_inserted, rows_rejected FROM ingest_runs"
+        ).fetchall()[0]
+    assert [n for n, _ in reasons] == [n for n, _ in expected_rejects]
+    for (_, reason), (_, why) in zip(reasons, expected_rejects, strict=True):
+        assert reason.startswith(why)
+    assert "(setting date_max_future_days)" in reasons[3][1]
+    assert kept == [(f"d{len(WILD_DATES) - 2}",), (f"d{len(WILD_DATES) - 1}",)]
+    assert (read, inserted, rejected) == (len(WILD_DATES), 2, len(WILD_DATES) - 2)
+
+
+def test_the_date_window_follows_the_settings(tmp_path):
+    path = wild_dates_csv(tmp_path / "dates.csv")
+    settings = Settings(db=tmp_path / "w.duckdb", date_min="2024-01-01", date_max_future_days=0)
+    result = ingest_file(path, settings=settings)
+    assert (result.inserted, result.rejected) == (1, len(WILD_DATES) - 1)
+    reason = scalar(
+        settings.db, "SELECT reason FROM rejected_rows WHERE row_number = ?", [len(WILD_DATES)]
+    )
+    assert reason == "date 2000-01-01 is before the earliest allowed 2024-01-01 (setting date_min)"
+
+
+def test_a_bad_date_min_setting_is_a_one_line_error(tmp_path, monkeypatch):
+    path = wild_dates_csv(tmp_path / "dates.csv")
+    monkeypatch.setenv("BRANDPULSE_DATE_MIN", "yesterday")
+    code, output = run_cli("ingest", str(path), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 1
+    assert "Setting 'date_min' is not a date" in output
+    assert "Traceback" not in output
+
+
+def mixed_encoding_csv(path: Path, rows: int, bad_rows: tuple[int, ...]) -> Path:
+    """UTF-8 rows "Café crème N", with the given rows written in Windows-1252."""
+    data = b"id,created_at,text\n" + b"".join(
+        f"m{i},2024-02-01,Café crème {i}\n".encode("cp1252" if i in bad_rows else "utf-8")
+        for i in range(1, rows + 1)
+    )
+    path.write_bytes(data)
+    return path
+
+
+def test_one_cp1252_byte_does_not_turn_utf8_rows_into_mojibake(tmp_path, settings, db):
+    path = mixed_encoding_csv(tmp_path / "mixed.csv", 18_000, bad_rows=(9_000,))
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert (
+        "mixed encodings: 1 line(s) were not valid UTF-8 and were read as Windows-1252 (lines 9001)"
+        in output
+    )
+    assert rows(db, "SELECT count(*) FROM documents WHERE text LIKE 'Café crème %'") == [(18_000,)]
+    assert rows(db, "SELECT count(*) FROM documents WHERE contains(text, 'Ã')") == [(0,)]
+    assert rows(db, "SELECT encoding, lines_read, rows_read FROM ingest_runs") == [
+        ("utf-8+cp1252", 18_001, 18_000)
+    ]
+
+
+def test_cp1252_lines_are_counted_and_named(tmp_path, settings, db):
+    bad = tuple(range(10, 80, 10))
+    path = mixed_encoding_csv(tmp_path / "mixed.csv", 100, bad_rows=bad)
+    result = ingest_file(path, settings=settings)
+    assert (result.inserted, result.rejected, result.encoding) == (100, 0, "utf-8+cp1252")
+    assert "7 line(s) were not valid UTF-8" in result.warnings[-1]
+    assert "(lines 11, 21, 31, 41, 51 and 2 more)" in result.warnings[-1]
+    assert rows(db, "SELECT text FROM documents WHERE external_id = 'm70'") == [("Café crème 70",)]
+
+
+def test_a_whole_cp1252_file_is_still_cp1252_without_a_mixed_warning(tmp_path, settings, db):
+    path = tmp_path / "old.csv"
+    path.write_bytes("text,date\nCafé “quoted”,2024-01-02\nplain,2024-01-03\n".encode("cp1252"))
+    result = ingest_file(path, settings=settings)
+    assert (result.encoding, result.inserted, result.lines_read) == ("cp1252", 2, 3)
+    assert not any("mixed" in w for w in result.warnings)
+    assert rows(db, "SELECT text FROM documents ORDER BY created_at") == [
+        ("Café “quoted”",),
+        ("plain",),
+    ]
+
+
+def stray_quote_csv(path: Path, rows: int, broken: int, closer: int, closer_text: str) -> Path:
+    """``rows`` posts; row ``broken`` opens a quote it never closes, row ``closer`` holds a quote."""
+    lines = ["id,created_at,text,likes"]
+    for i in range(1, rows + 1):
+        text = f"post number {i} about the product"
+        if i == broken:
+            text = '"broken quote start'
+        elif i == closer:
+            text = closer_text
+        lines.append(f"r{i},2024-01-01,{text},{i}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("closer_text", "stored_closer"),
+    [
+        ('"quoted text"', "quoted text"),  # DuckDB refuses the file; the careful parser swallowed
+        ('a 5" screen', 'a 5" screen'),  # DuckDB itself swallowed rows 11-500 silently
+    ],
+)
+def test_a_stray_quote_swallows_no_rows(tmp_path, settings, db, closer_text, stored_closer):
+    path = stray_quote_csv(tmp_path / "stray.csv", 1000, 10, 500, closer_text)
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert rows(
+        db,
+        "SELECT rows_read, rows_inserted, rows_duplicate, rows_rejected, lines_read FROM ingest_runs",
+    ) == [(1000, 999, 0, 1, 1001)]
+    [(row_number, reason, raw)] = rows(db, "SELECT row_number, reason, raw FROM rejected_rows")
+    assert row_number == 10
+    assert reason == (
+        "unclosed quote at line 11: its field ran over more than 50 lines, swallowing the rows "
+        "after it; this row is quarantined and the following lines read as rows"
+    )
+    assert json.loads(raw) == {"line": 11, "text": 'r10,2024-01-01,"broken quote start,10\n'}
+    assert rows(db, "SELECT max(length(text)) FROM documents") == [(34,)]
+    assert rows(db, "SELECT text, likes FROM documents WHERE external_id = 'r500'") == [
+        (stored_closer, 500)
+    ]
+    assert rows(db, "SELECT likes FROM documents WHERE external_id = 'r11'") == [(11,)]
+    code, info = run_cli("db", "info", "--db", str(db))
+    assert code == 0
+    run_line = next(line for line in info.splitlines() if "stray.csv" in line).split()
+    assert run_line[3:8] == ["1,000", "999", "0", "1", "1,001"]
+
+
+def test_a_short_swallow_is_caught_by_its_inner_rows(tmp_path, settings, db):
+    # Only four rows swallowed: under the line limit, but the field's inner lines are rows.
+    path = stray_quote_csv(tmp_path / "short.csv", 100, 10, 14, 'a 5" screen')
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected, result.lines_read) == (
+        100,
+        99,
+        1,
+        101,
+    )
+    reason = scalar(db, "SELECT reason FROM rejected_rows")
+    assert reason.startswith("unclosed quote at line 11: its field ran over 5 lines")
+
+
+def paragraph_reviews_csv(path: Path, rows: int) -> Path:
+    """Reviews whose quoted text has two to four paragraphs, with commas, on separate lines."""
+    lines = ["id,created_at,text,stars"]
+    for i in range(1, rows + 1):
+        paragraphs = [
+            f"Paragraph {p} of review {i}, with a comma, and more" for p in range(2 + i % 3)
+        ]
+        lines.append(f'v{i},2024-01-0{1 + i % 9},"' + "\n".join(paragraphs) + f'",{1 + i % 5}')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_legit_multi_line_fields_still_load_as_one_field(tmp_path, settings, db):
+    path = paragraph_reviews_csv(tmp_path / "reviews.csv", 300)
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (300, 300, 0)
+    assert result.lines_read == 1 + sum(2 + i % 3 for i in range(1, 301))
+    assert not any("careful parser" in w for w in result.warnings)
+    assert scalar(db, "SELECT text FROM documents WHERE external_id = 'v2'") == (
+        "Paragraph 0 of review 2, with a comma, and more\n"
+        "Paragraph 1 of review 2, with a comma, and more\n"
+        "Paragraph 2 of review 2, with a comma, and more\n"
+        "Paragraph 3 of review 2, with a comma, and more"
+    )
+
+
+def test_legit_paragraphs_beside_a_stray_quote(tmp_path, settings, db):
+    # The careful parser (forced by the broken row) keeps paragraphs whole too.
+    path = paragraph_reviews_csv(tmp_path / "mixed.csv", 50)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('v51,2024-01-01,"never closed,3\n')
+        handle.writelines(f"v{i},2024-01-02,plain review {i},4\n" for i in range(52, 152))
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (151, 150, 1)
+    assert scalar(db, "SELECT count(*) FROM documents WHERE contains(text, chr(10))") == 50
+    assert scalar(db, "SELECT row_number FROM rejected_rows") == 51
+
+
+def nested_json(depth: int) -> str:
+    return '{"a": ' * depth + '"deep"' + "}" * depth
+
+
+def test_deeply_nested_json_lines_are_quarantined(tmp_path, settings, db):
+    path = tmp_path / "deep.jsonl"
+    good = '{"text": "fine post", "created_at": "2024-01-01"}'
+    path.write_text(
+        "\n".join(
+            [
+                good,
+                '{"text": "too deep", "created_at": "2024-01-01", "x": ' + nested_json(70) + "}",
+                '{"text": "deeper", "created_at": "2024-01-01", "x": ' + nested_json(200_000) + "}",
+                good.replace("fine", "another fine"),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert rows(db, "SELECT rows_read, rows_inserted, rows_rejected FROM ingest_runs") == [
+        (4, 2, 2)
+    ]
+    reasons = rows(db, "SELECT row_number, reason FROM rejected_rows ORDER BY 1")
+    assert reasons == [
+        (2, "line 2 is nested 71 levels deep; the limit is 64 (setting json_max_depth)"),
+        (3, "line 3 is nested too deeply to read (setting json_max_depth)"),
+    ]
+
+
+def test_a_json_document_nested_too_deep_is_a_one_line_error(tmp_path, db):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    code, output = run_cli("ingest", str(path), "--db", str(db))
+    assert code == 1
+    assert output.strip().splitlines() == [
+        "Error: deep.json is nested too deeply to read. Expected records nested at most 64 "
+        "levels (setting json_max_depth). Found a document nested thousands of levels deep. "
+        "Fix: export the records as a flat JSON array or JSON Lines."
+    ]
+    assert not db.exists() or rows(db, "SELECT count(*) FROM ingest_runs") == [(0,)]
+
+
+def test_an_oversized_csv_record_is_quarantined(tmp_path):
+    settings = Settings(db=tmp_path / "big.duckdb", max_record_mb=1)
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("text,created_at\nfirst post,2024-01-01\n")
+        handle.write("x" * (3 << 20) + ",2024-01-01\n")
+        handle.write("last post,2024-01-02\n")
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (3, 2, 1)
+    reason, raw = rows(settings.db, "SELECT reason, raw FROM rejected_rows")[0]
+    assert reason == "record at line 3 is over 1 MB (setting max_record_mb)"
+    assert len(json.loads(raw)["text"]) == 2_000
+
+
+def test_an_oversized_json_lines_record_is_quarantined(tmp_path):
+    settings = Settings(db=tmp_path / "big.duckdb", max_record_mb=1)
+    path = tmp_path / "big.jsonl"
+    big = json.dumps({"text": "y" * (2 << 20), "created_at": "2024-01-01"})
+    path.write_text(
+        '{"text": "small", "created_at": "2024-01-01"}\n' + big + "\n", encoding="utf-8"
+    )
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (2, 1, 1)
+    assert scalar(settings.db, "SELECT reason FROM rejected_rows") == (
+        "line 2 is over 1 MB (setting max_record_mb)"
+    )
+
+
+def xlsx_bomb(path: Path, sheet_bytes: int) -> Path:
+    """An .xlsx-shaped zip whose sheet XML is ``sheet_bytes`` of highly compressible rows."""
+    import zipfile
+
+    row = b'<row><c t="inlineStr"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c></row>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            sheet.write(b"<worksheet><sheetData>")
+            chunk = row * ((1 << 20) // len(row))
+            for _ in range(sheet_bytes // len(chunk)):
+                sheet.write(chunk)
+            sheet.write(b"</sheetData></worksheet>")
+    return path
+
+
+def test_an_xlsx_bomb_is_refused_from_the_zip_directory(tmp_path):
+    settings = Settings(db=tmp_path / "x.duckdb", xlsx_max_uncompressed_mb=4)
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 8 << 20)
+    assert path.stat().st_size < 200_000
+    code, output = run_cli_env(settings, "ingest", str(path))
+    assert code == 1
+    [line] = output.strip().splitlines()
+    assert line.startswith("Error: bomb.xlsx unpacks to 8 MB; it was not opened. ")
+    assert "Expected at most 4 MB inside an .xlsx (setting xlsx_max_uncompressed_mb)." in line
+
+
+@pytest.mark.slow
+def test_a_gigabyte_xlsx_bomb_is_refused_with_the_default_limit(tmp_path):
+    import time
+
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 1_080 << 20)
+    started = time.perf_counter()
+    code, output = run_cli("ingest", str(path), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 1
+    assert "bomb.xlsx unpacks to 1,132 MB; it was not opened" in output
+    assert time.perf_counter() - started < 5
+
+
+def test_an_xlsx_declaring_too_many_cells_is_refused_before_parsing(tmp_path):
+    import zipfile
+
+    import pandas as pd
+
+    real = tmp_path / "real.xlsx"
+    pd.DataFrame({"text": ["hello"], "created_at": ["2024-01-01"]}).to_excel(real, index=False)
+    forged = tmp_path / "cells.xlsx"
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(forged, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:B2"', b'<dimension ref="A1:AB1048576"')
+            target.writestr(member, data)
+    code, output = run_cli("ingest", str(forged), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 1
+    assert output.strip() == (
+        "Error: cells.xlsx: sheet sheet1.xml declares 29,360,128 cells; it was not opened. "
+        "Expected at most 20,000,000 cells (setting xlsx_max_cells). Found dimension A1:AB1048576. "
+        "Fix: save the sheet as CSV, or raise the setting if the file is genuine."
+    )
+    code, output = run_cli("ingest", str(real), "--db", str(tmp_path / "x.duckdb"))
+    assert code == 0, output
+
+
+def run_cli_env(settings: Settings, *args: str) -> tuple[int, str]:
+    """The CLI with the limits of ``settings`` in the environment, as a user sets them."""
+    env = {
+        "BRANDPULSE_XLSX_MAX_UNCOMPRESSED_MB": str(settings.xlsx_max_uncompressed_mb),
+        "BRANDPULSE_MAX_RECORD_MB": str(settings.max_record_mb),
+    }
+    result = CliRunner().invoke(cli, [*args, "--db", str(settings.db)], env=env)
+    return result.exit_code, result.output
+
+
+def test_the_data_page_preview_refuses_a_bomb_in_one_line(tmp_path):
+    from loaders.errors import InputFileError
+    from loaders.ingest import preview_file
+
+    settings = Settings(db=tmp_path / "p.duckdb", xlsx_max_uncompressed_mb=4)
+    path = xlsx_bomb(tmp_path / "bomb.xlsx", 8 << 20)
+    with pytest.raises(InputFileError) as error:
+        preview_file(path, settings=settings)
+    assert len(str(error.value).splitlines()) == 1
+    assert "(setting xlsx_max_uncompressed_mb)" in str(error.value)
+
+
+def test_the_preview_reads_mixed_encodings_line_by_line(tmp_path, settings):
+    from loaders.ingest import preview_file
+
+    path = mixed_encoding_csv(tmp_path / "mixed.csv", 30, bad_rows=(3,))
+    preview = preview_file(path, settings=settings, rows=5)
+    assert [row["text"] for row in preview.rows[:4]] == [f"Café crème {i}" for i in range(1, 5)]

@@ -268,6 +268,7 @@ class Settings:
     )
     generator_api_key: str = field(
         default="",
+        repr=False,  # never in logs or tracebacks
         metadata=_doc(
             "API key for generator='openai', sent as a Bearer token; empty sends none. "
             "Prefer the environment variable to the TOML file."

@@ -14,9 +14,17 @@ import textwrap
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from analysis.explore import BUSY_MESSAGE, QueryRefused, run_query
+from analysis.explore import (
+    BUSY_MESSAGE,
+    QueryRefused,
+    _hidden_names,
+    check_query,
+    run_query,
+    schema,
+)
 from loaders import store
 from loaders.settings import Settings
 
@@ -123,12 +131,107 @@ def test_pivot_and_the_other_read_only_forms_run(db, settings):
         "SELECT * FROM duckdb_extensions()",
         "SELECT * FROM query('SELECT * FROM duck' || 'db_databases()')",
         "EXPLAIN SELECT * FROM duckdb_temporary_files()",
+        # SQL given as a string literal and run by an executor (the review's bypass)
+        "SELECT * FROM json_execute_serialized_sql("
+        "json_serialize_sql('SELECT path FROM duckdb_databases()'))",
+        "SELECT * FROM json_execute_serialized_sql(json_serialize_sql("
+        "json_deserialize_sql(json_serialize_sql('SELECT value FROM duckdb_settings()'))))",
+        'SELECT * FROM "JSON_EXECUTE_SERIALIZED_SQL"((SELECT s FROM (SELECT '
+        "json_serialize_sql('SELECT path FROM duck' || 'db_databases()') AS s)))",
+        "SELECT * FROM main.json_execute_serialized_sql($$x$$)",
+        "SELECT * FROM query_table(['duckdb_databases'])",
+        "SELECT * FROM system.main.duckdb_databases()",
+        # built-in views and macros that read a hidden function
+        "SELECT name, value FROM pg_catalog.pg_settings",
+        "SELECT * FROM pg_catalog.pg_database",
+        "SELECT * FROM histogram_values('duckdb_settings', value)",
+        "SELECT get_block_size('brandpulse')",
+        "SELECT * FROM duckdb_logs_parsed('QueryLog')",
+        "SELECT * FROM duckdb_prepared_statements()",
+        # inside lambdas, list functions and subqueries
+        "SELECT list_transform([1], x -> current_setting('temp_directory'))",
+        "SELECT (SELECT list(path) FROM duckdb_databases())",
+        "SELECT [x FOR x IN (SELECT list(value) FROM duckdb_settings())]",
+        "WITH s AS (FROM duckdb_settings()) SELECT * FROM s",
     ],
 )
 def test_functions_that_show_the_path_are_refused(db, settings, sql):
     with pytest.raises(QueryRefused, match="is not available here") as refused:
         run_query(db, sql, settings=settings)
     assert not leaks(str(refused.value), db)
+    assert "\n" not in str(refused.value)
+
+
+def test_the_refusal_names_the_function_found():
+    with pytest.raises(QueryRefused) as refused:
+        check_query("SELECT * FROM \"Json_Execute_Serialized_SQL\"(json_serialize_sql('SELECT 1'))")
+    assert str(refused.value) == (
+        "json_execute_serialized_sql is not available here: it shows or touches the "
+        "configuration or the database file, or runs SQL given as text. Expected queries "
+        "over the Brandpulse tables and ordinary functions. Found json_execute_serialized_sql, "
+        "json_serialize_sql. Fix: query the Brandpulse tables (see Tables and columns)."
+    )
+
+
+def test_a_parse_error_says_what_was_expected_and_found():
+    with pytest.raises(QueryRefused) as refused:
+        check_query("SELEC count(*) FROM documents")
+    assert str(refused.value) == (
+        "The SQL does not parse. Expected one DuckDB query, e.g. SELECT count(*) FROM "
+        'documents. Found Parser Error: syntax error at or near "SELEC". Fix: correct the '
+        "syntax near the place DuckDB names."
+    )
+
+
+def catalog_queries() -> list[str]:
+    """A query over every built-in view and every table function callable without
+    arguments, from DuckDB's own catalog (new ones in a later DuckDB included)."""
+    con = duckdb.connect(":memory:")
+    try:
+        views = con.execute(
+            "SELECT schema_name, view_name FROM duckdb_views() WHERE internal"
+        ).fetchall()
+        functions = con.execute(
+            "SELECT DISTINCT function_name FROM duckdb_functions() "
+            "WHERE function_type IN ('table', 'table_macro') AND len(parameters) = 0"
+        ).fetchall()
+    finally:
+        con.close()
+    # Names from DuckDB's own catalog, quoted: no user input.
+    on_views = [f'SELECT * FROM "{owner}"."{view}"' for owner, view in views]  # noqa: S608
+    on_functions = [f'SELECT * FROM "{name}"()' for (name,) in functions]  # noqa: S608
+    return on_views + on_functions
+
+
+def test_every_catalog_view_and_table_function_is_refused_or_shows_no_path(db, tmp_path):
+    from analysis.explore_worker import sandbox
+
+    spill = tmp_path / "spill-4-sandbox"
+    con = sandbox(db, "100MiB", 1, spill)
+    shown = []
+    try:
+        for sql in catalog_queries():
+            try:
+                check_query(sql)
+            except QueryRefused:
+                continue
+            try:
+                rows = con.execute(sql).fetchall()
+            except duckdb.Error:
+                continue  # refused by DuckDB itself (external access, wrong arguments)
+            if leaks(repr(rows), db) or str(spill) in repr(rows):
+                shown.append(sql)
+    finally:
+        con.close()
+    assert len(catalog_queries()) > 60
+    assert shown == []
+
+
+def test_the_brandpulse_schema_uses_no_refused_name(db, settings):
+    tables = schema(db, settings=settings)
+    names = set(tables) | {column for columns in tables.values() for column, _ in columns}
+    assert len(names) > 20
+    assert sorted(n for n in names if n.lower() in _hidden_names()) == []
 
 
 @pytest.mark.parametrize(
@@ -139,6 +242,9 @@ def test_functions_that_show_the_path_are_refused(db, settings, sql):
         "SELECT * FROM duckdb_tables()",
         "SELECT current_database(), current_schema()",
         "SELECT 'duckdb_databases()' AS a_word_not_a_call",
+        "SELECT * FROM pg_catalog.pg_tables",
+        "SELECT function_name FROM duckdb_functions() LIMIT 3",
+        "SELECT * FROM pragma_table_info('documents')",
     ],
 )
 def test_allowed_metadata_shows_no_path(db, settings, sql):

@@ -5,7 +5,9 @@ Four locks, so that a typo or a curious query can neither change, leak nor exhau
 1. only one statement, and it must be a query (``SELECT``/``WITH``/``FROM``/``PIVOT``/
    ``DESCRIBE``/``SHOW``/``SUMMARIZE``, or ``EXPLAIN`` of one of these), checked with
    DuckDB's own parser and tokenizer before anything runs; functions that show the
-   configuration or the database's path are refused by name;
+   configuration or the database's path, or that run SQL given as a string, are refused
+   by name: an allowlist of table functions, name patterns, and every built-in view or
+   macro of DuckDB's catalog that uses a refused name;
 2. the query runs in a worker process (:mod:`analysis.explore_worker`) on a private
    in-memory connection where the database is attached read-only, with a memory limit
    and thread count; then external access (files, URLs, ``ATTACH``, extensions) is
@@ -13,7 +15,8 @@ Four locks, so that a typo or a curious query can neither change, leak nor exhau
    ``COPY ... TO`` fail inside DuckDB too;
 3. results are capped in rows and bytes while DuckDB hands them over in Arrow batches,
    and the worker's data memory is capped by the kernel (``RLIMIT_DATA``);
-4. the worker is killed at the deadline: DuckDB cannot interrupt one long expression.
+4. the worker is killed at the deadline: DuckDB cannot interrupt one long expression;
+   the kernel also kills it when the dashboard dies and past a CPU-time limit.
    Messages never carry the database's path or a process id.
 """
 
@@ -262,7 +265,7 @@ def _hidden_names() -> frozenset[str]:
         views = con.execute("SELECT view_name, sql FROM duckdb_views() WHERE internal").fetchall()
     finally:
         con.close()
-    hidden = {name for name in _HIDDEN}
+    hidden = set(_HIDDEN)
     for name, kind, _ in functions:
         lowered = name.lower()
         if _is_hidden_name(lowered) or (

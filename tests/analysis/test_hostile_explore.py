@@ -2,7 +2,10 @@
 
 Refused statements, allowed read-only forms with real values, metadata without the
 database's path, bounded memory (measured in a subprocess), a deadline that holds on
-one long expression, and a real concurrent writer holding the lock.
+one long expression, and a real concurrent writer holding the lock. Also (review of issue
+15): SQL run from a string (``json_execute_serialized_sql``) and every catalog view, macro
+and table function checked for the path; a worker orphaned by a ``kill -9``'d parent or
+over its CPU time dies, and its folder is swept.
 """
 
 from __future__ import annotations

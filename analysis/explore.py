@@ -5,7 +5,9 @@ Four locks, so that a typo or a curious query can neither change, leak nor exhau
 1. only one statement, and it must be a query (``SELECT``/``WITH``/``FROM``/``PIVOT``/
    ``DESCRIBE``/``SHOW``/``SUMMARIZE``, or ``EXPLAIN`` of one of these), checked with
    DuckDB's own parser and tokenizer before anything runs; functions that show the
-   configuration or the database's path are refused by name;
+   configuration or the database's path, or that run SQL given as a string, are refused
+   by name: an allowlist of table functions, name patterns, and every built-in view or
+   macro of DuckDB's catalog that uses a refused name;
 2. the query runs in a worker process (:mod:`analysis.explore_worker`) on a private
    in-memory connection where the database is attached read-only, with a memory limit
    and thread count; then external access (files, URLs, ``ATTACH``, extensions) is
@@ -13,17 +15,19 @@ Four locks, so that a typo or a curious query can neither change, leak nor exhau
    ``COPY ... TO`` fail inside DuckDB too;
 3. results are capped in rows and bytes while DuckDB hands them over in Arrow batches,
    and the worker's data memory is capped by the kernel (``RLIMIT_DATA``);
-4. the worker is killed at the deadline: DuckDB cannot interrupt one long expression.
+4. the worker is killed at the deadline: DuckDB cannot interrupt one long expression;
+   the kernel also kills it when the dashboard dies and past a CPU-time limit.
    Messages never carry the database's path or a process id.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import queue
 import re
-import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,7 @@ from analysis.explore_worker import WorkerRequest, sandbox
 from loaders.errors import BrandpulseError, explain
 from loaders.settings import Settings, load_settings
 from loaders.store import with_lock_retry
+from loaders.tempdirs import make_private_dir, private_tempdir, remove_dir
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 BUSY_MESSAGE = (
@@ -47,36 +52,71 @@ BUSY_MESSAGE = (
 )
 # DuckDB parses PIVOT without an IN list into several statements (MULTI).
 _PIVOTS = {"PIVOT", "PIVOT_WIDER", "UNPIVOT", "PIVOT_LONGER"}
-# Functions and views that show the database's path, the configuration (temp folder,
-# extension folder) or secrets, that checkpoint, and those that run SQL from a string (a
-# way around the name check). Refused wherever they appear, however they are quoted.
+# Functions, views and macros that show the database's path, the configuration (temp
+# folder, allowed paths, extension folder) or secrets, that checkpoint, or that run SQL
+# given as a string (``query``, ``json_execute_serialized_sql(json_serialize_sql('...'))``:
+# the string is a literal, so the name check cannot see inside it). Refused wherever they
+# appear, however they are quoted. Seeds; :func:`_hidden_names` adds whatever DuckDB's own
+# catalog defines on top of them.
 _HIDDEN = {
-    "current_setting",
-    "duckdb_databases",
-    "duckdb_extensions",
-    "duckdb_external_file_cache",
-    "duckdb_log_contexts",
-    "duckdb_logs",
-    "duckdb_memory",
-    "duckdb_secret_types",
-    "duckdb_secrets",
-    "duckdb_settings",
-    "duckdb_temporary_files",
-    "getenv",
     "checkpoint",
+    "current_setting",
     "force_checkpoint",
+    "getenv",
     "getvariable",
-    "pragma_database_list",
-    "pragma_database_size",
-    "pragma_metadata_info",
-    "pragma_storage_info",
-    "pragma_user_agent",
-    "pragma_version",
     "query",
     "query_table",
     "which_secret",
     "database_list",
     "database_size",
+}
+# Name patterns refused unless vetted below: catalog functions (duckdb_*, pragma_*), SQL
+# executors and (de)serialisers, and anything a future DuckDB adds with such a name.
+_HIDDEN_PATTERN = re.compile(r"^(duckdb_|pragma_|json_execute)|serializ|checkpoint")
+# Vetted: they show tables, columns, types and functions only, never a path or a setting.
+_VETTED_CATALOG = {
+    "duckdb_columns",
+    "duckdb_constraints",
+    "duckdb_dependencies",
+    "duckdb_functions",
+    "duckdb_indexes",
+    "duckdb_keywords",
+    "duckdb_schemas",
+    "duckdb_sequences",
+    "duckdb_tables",
+    "duckdb_types",
+    "duckdb_views",
+    "pragma_collations",
+    "pragma_show",
+    "pragma_table_info",
+}
+# The only table functions allowed (an allowlist: a table function DuckDB adds later is
+# refused until vetted). File readers are listed because DuckDB itself refuses them with
+# external access off, and its message says so.
+_VETTED_TABLE_FUNCTIONS = _VETTED_CATALOG | {
+    "generate_series",
+    "glob",
+    "json_each",
+    "json_tree",
+    "parquet_metadata",
+    "parquet_schema",
+    "pg_timezone_names",
+    "range",
+    "read_blob",
+    "read_csv",
+    "read_csv_auto",
+    "read_json",
+    "read_json_auto",
+    "read_json_objects",
+    "read_ndjson",
+    "read_ndjson_auto",
+    "read_ndjson_objects",
+    "read_parquet",
+    "read_text",
+    "repeat",
+    "repeat_row",
+    "sniff_csv",
+    "unnest",
 }
 
 EXAMPLE_QUERIES = {
@@ -171,7 +211,14 @@ def _statement_kind(text: str) -> str:
     try:
         statements = duckdb.extract_statements(text)
     except duckdb.Error as error:
-        raise QueryRefused(f"The SQL does not parse: {str(error).splitlines()[0]}") from None
+        raise QueryRefused(
+            explain(
+                "The SQL does not parse",
+                expected="one DuckDB query, e.g. SELECT count(*) FROM documents",
+                found=str(error).splitlines()[0] if str(error) else type(error).__name__,
+                fix="correct the syntax near the place DuckDB names.",
+            )
+        ) from None
     if len(statements) != 1:
         raise QueryRefused(
             explain(
@@ -197,19 +244,71 @@ def _check_read_only(text: str, *, explain_allowed: bool) -> None:
     raise _refuse_kind(kind if kind != "MULTI" else first or kind)
 
 
+def _is_hidden_name(name: str) -> bool:
+    return name in _HIDDEN or (
+        _HIDDEN_PATTERN.search(name) is not None and name not in _VETTED_CATALOG
+    )
+
+
+@functools.cache
+def _hidden_names() -> frozenset[str]:
+    """Every name refused in the SQL box, from DuckDB's own catalog: the seeds and pattern
+    matches, table functions not vetted, then (to a fixed point) each built-in view or
+    macro whose definition uses a refused name (``pg_settings`` reads ``duckdb_settings``,
+    ``histogram_values`` calls ``query_table``)."""
+    con = duckdb.connect(":memory:")
+    try:
+        functions = con.execute(
+            "SELECT DISTINCT function_name, function_type, coalesce(macro_definition, '') "
+            "FROM duckdb_functions()"
+        ).fetchall()
+        views = con.execute("SELECT view_name, sql FROM duckdb_views() WHERE internal").fetchall()
+    finally:
+        con.close()
+    hidden = set(_HIDDEN)
+    for name, kind, _ in functions:
+        lowered = name.lower()
+        if _is_hidden_name(lowered) or (
+            kind in ("table", "table_macro") and lowered not in _VETTED_TABLE_FUNCTIONS
+        ):
+            hidden.add(lowered)
+    definitions = [(n.lower(), d) for n, _, d in functions if d] + [
+        (n.lower(), d) for n, d in views
+    ]
+    uses = {name: _names(text) for name, text in definitions}
+    grown = True
+    while grown:
+        grown = False
+        for name, used in uses.items():
+            if name not in hidden and used & hidden:
+                hidden.add(name)
+                grown = True
+    return frozenset(hidden)
+
+
+def _names(text: str) -> set[str]:
+    """The identifiers and keywords of ``text``, unquoted and lower-cased."""
+    try:
+        return {t.strip('"').lower() for _, t in _tokens(text, ("identifier", "keyword"))}
+    except (duckdb.Error, RuntimeError):  # a definition the tokenizer cannot read
+        return set()
+
+
 def check_query(sql: str) -> str:
     """The single statement of ``sql`` if it is a read-only query; else QueryRefused."""
     text = sql.strip().rstrip(";").strip()
     if not text:
         raise QueryRefused("Write a query first, e.g. SELECT count(*) FROM documents.")
     _check_read_only(text, explain_allowed=True)
-    names = {t.strip('"').lower() for _, t in _tokens(text, ("identifier", "keyword"))}
-    hidden = sorted(names & _HIDDEN)
+    names = _names(text)
+    hidden = sorted(n for n in names if n in _hidden_names() or _is_hidden_name(n))
     if hidden:
         raise QueryRefused(
             explain(
                 f"{hidden[0]} is not available here: it shows or touches the configuration "
-                "or the database file",
+                "or the database file, or runs SQL given as text",
+                expected="queries over the Brandpulse tables and ordinary functions",
+                found=", ".join(hidden[:5]),
                 fix="query the Brandpulse tables (see Tables and columns).",
             )
         )
@@ -237,6 +336,18 @@ def _memory_bytes(limit: str) -> int:
 # DuckDB and Arrow reserve ~350 MB of data memory at start, of which ~100 MB is resident;
 # measured, peak RSS then stays just under the budget (benchmarks/hostile_sql.py).
 _WORKER_RESERVED_BYTES = 192 * 2**20
+
+
+# CPU seconds the worker may use beyond the deadline's share: interpreter start-up and
+# attaching (~2 s), plus slack for a busy machine. Waiting for the lock uses no CPU.
+_WORKER_CPU_MARGIN_S = 30
+
+
+def _cpu_seconds(timeout_s: float, threads: int) -> int:
+    """The worker's CPU limit: every thread busy for the whole deadline, plus the margin
+    (the parent kills it at the deadline first; this holds when the parent is gone)."""
+    cores = threads if threads > 0 else os.cpu_count() or 1  # DuckDB's 0: every core
+    return int(timeout_s * cores) + _WORKER_CPU_MARGIN_S
 
 
 def _duckdb_share(budget: int) -> str:
@@ -299,6 +410,13 @@ class _Worker:
         lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
         return lines[-1] if lines else f"exit status {self.process.returncode}"
 
+    def exit_status(self) -> int | None:
+        """The worker's exit status once it has ended (it just closed its output)."""
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -328,7 +446,11 @@ def _answer(
     if message[0] != "ready":
         return message, started
     answer = worker.next(started + timeout_s)
-    return (answer if answer is not None else ("timeout",)), started
+    if answer is None:
+        return ("timeout",), started
+    if answer[0] == "died" and worker.exit_status() == -signal.SIGXCPU:
+        return ("timeout",), started  # the kernel's CPU limit stopped it
+    return answer, started
 
 
 def _refusal(
@@ -390,7 +512,9 @@ def run_query(
         threads=settings.explore_threads,
         data_limit_bytes=memory + _WORKER_RESERVED_BYTES,
         lock_timeout_s=settings.lock_timeout_s,
-        temp_dir=tempfile.mkdtemp(prefix="brandpulse-sql-"),
+        temp_dir=str(make_private_dir("sql")),  # swept by the next run after a kill -9
+        cpu_limit_s=_cpu_seconds(timeout_s, settings.explore_threads),
+        parent_pid=os.getpid(),
     )
     worker = _Worker(request)
     try:
@@ -398,7 +522,7 @@ def run_query(
     finally:
         worker.stop()
         worker.errors.close()
-        shutil.rmtree(request.temp_dir, ignore_errors=True)
+        remove_dir(Path(request.temp_dir))
     if message[0] != "ok":
         raise QueryRefused(
             _refusal(message, path, timeout_s, request, settings.explore_memory_limit)
@@ -418,9 +542,9 @@ def schema(db: Path | str, settings: Settings | None = None) -> dict[str, list[t
     settings = settings or load_settings()
     path = Path(db)
     memory = _duckdb_share(_memory_bytes(settings.explore_memory_limit))
-    with tempfile.TemporaryDirectory(prefix="brandpulse-sql-") as spill:
+    with private_tempdir("sql") as spill:
         con = with_lock_retry(
-            lambda: sandbox(path, memory, settings.explore_threads, Path(spill)),
+            lambda: sandbox(path, memory, settings.explore_threads, spill),
             path,
             settings.lock_timeout_s,
         )

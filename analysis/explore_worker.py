@@ -7,6 +7,12 @@ values (``repeat('x', 1000000)``) or one huge expression (``list_sort(range(3e7)
 allocates gigabytes outside its memory limit before the next check. A process can be
 killed at the deadline, and its data segment is capped with ``RLIMIT_DATA``.
 
+It must also end when nobody waits for it: if the dashboard is killed (``kill -9`` runs no
+cleanup) or its script thread never unwinds, an orphan would run ``SELECT count(*) FROM
+range(1e15)`` for days. So the kernel kills it when its parent dies (Linux
+``PR_SET_PDEATHSIG``; it checks that the parent is still there after asking) and when it
+has used more CPU time than the deadline allows (``RLIMIT_CPU``, everywhere).
+
 Protocol: the parent writes one pickled :class:`WorkerRequest` to stdin; the worker
 writes pickled tuples to its original stdout, in order: ``("waiting",)`` when the
 database is locked and it starts retrying, then ``("ready",)`` once attached (or
@@ -16,9 +22,12 @@ database is locked and it starts retrying, then ``("ready",)`` once attached (or
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import pickle
 import resource
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +54,8 @@ class WorkerRequest:
     data_limit_bytes: int
     lock_timeout_s: float
     temp_dir: str  # private folder for DuckDB to spill to; the parent removes it
+    cpu_limit_s: int = 0  # CPU seconds (all threads) before the kernel stops the worker
+    parent_pid: int = 0  # the process that waits for the answer; the worker dies with it
 
 
 def sandbox(db: Path, memory_limit: str, threads: int, temp_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -143,12 +154,36 @@ def serve(request: WorkerRequest, out: BinaryIO) -> None:
         con.close()
 
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux only; elsewhere
+    the CPU limit still ends an orphan). Exits at once if the parent is already gone."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # The parent may have died before the request above: then we were already re-parented.
+    if parent_pid and os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def limit_cpu(seconds: int) -> None:
+    """SIGXCPU (which ends the process) after ``seconds`` of CPU time, SIGKILL 5 s later."""
+    if seconds > 0:
+        soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        wanted = seconds + 5 if hard == resource.RLIM_INFINITY else min(seconds + 5, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (min(seconds, wanted), wanted))
+
+
 def main() -> None:
     # Only our own frames go to the parent: keep the original stdout for them and point
     # fd 1 at stderr, so nothing a library prints can corrupt the stream.
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     request: WorkerRequest = pickle.load(sys.stdin.buffer)
+    die_with_parent(request.parent_pid)
+    limit_cpu(request.cpu_limit_s)
     if request.data_limit_bytes > 0:
         resource.setrlimit(
             resource.RLIMIT_DATA, (request.data_limit_bytes, request.data_limit_bytes)

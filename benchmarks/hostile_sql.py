@@ -190,6 +190,45 @@ ATTEMPTS: list[tuple[str, str]] = [
     ("path", "SELECT * FROM duckdb_logs"),
     ("path", "EXPLAIN SELECT * FROM duckdb_databases()"),
     ("path", "SELECT database_name, path FROM duckdb_databases() -- x"),
+    # SQL given as a string and run by an executor; views and macros over hidden functions
+    (
+        "path",
+        "SELECT * FROM json_execute_serialized_sql("
+        "json_serialize_sql('SELECT path FROM duckdb_databases()'))",
+    ),
+    (
+        "path",
+        "SELECT * FROM json_execute_serialized_sql("
+        "json_serialize_sql('SELECT name, value FROM duckdb_settings()'))",
+    ),
+    (
+        "path",
+        "SELECT * FROM json_execute_serialized_sql(json_serialize_sql("
+        "json_deserialize_sql(json_serialize_sql('SELECT path FROM duckdb_databases()'))))",
+    ),
+    (
+        "path",
+        'SELECT * FROM "JSON_EXECUTE_SERIALIZED_SQL"((SELECT s FROM (SELECT '
+        "json_serialize_sql('SELECT path FROM duck' || 'db_databases()') AS s)))",
+    ),
+    ("path", "SELECT * FROM query_table(['duckdb_databases'])"),
+    ("path", "SELECT * FROM system.main.duckdb_databases()"),
+    ("path", "SELECT name, value FROM pg_catalog.pg_settings"),
+    ("path", "SELECT * FROM pg_catalog.pg_database"),
+    ("path", "SELECT * FROM histogram_values('duckdb_settings', value)"),
+    ("path", "SELECT get_block_size('brandpulse')"),
+    ("path", "SELECT * FROM duckdb_logs_parsed('QueryLog')"),
+    ("path", "SELECT * FROM duckdb_variables()"),
+    ("path", "SELECT list_transform([1], x -> current_setting('temp_directory'))"),
+    ("path", "SELECT [x FOR x IN (SELECT list(value) FROM duckdb_settings())]"),
+    ("path", "WITH s AS (FROM duckdb_settings()) SELECT * FROM s"),
+    ("path", "PREPARE p AS SELECT path FROM duckdb_databases()"),
+    ("path", "SELECT * FROM duckdb_prepared_statements()"),
+    (
+        "macro",
+        "CREATE MACRO m() AS TABLE SELECT * FROM json_execute_serialized_sql("
+        "json_serialize_sql('SELECT path FROM duckdb_databases()'))",
+    ),
     # several statements and comment tricks
     ("write", "SELECT 1; DELETE FROM documents"),
     ("attach", "SELECT 1; ATTACH '{other}' AS o"),

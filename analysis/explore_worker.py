@@ -83,7 +83,13 @@ def sandbox(db: Path, memory_limit: str, threads: int, temp_dir: Path) -> duckdb
 
 
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this process's own peak; Linux carries ru_maxrss across exec, so on its own
+    # it would report the (larger) dashboard process that started the worker.
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, request: WorkerRequest) -> tuple[Any, ...]:

@@ -288,8 +288,11 @@ def peak_rss_mb_of(sql: str, db: Path, memory_limit: str) -> tuple[str, float]:
             answer = repr(run_query(Path({str(db)!r}), {sql!r}, settings=settings).rows[:1])[:60]
         except QueryRefused as error:
             answer = str(error)
-        peak = max(resource.getrusage(w).ru_maxrss
-                   for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+        # Our own peak from /proc (VmHWM): Linux carries ru_maxrss across exec, so
+        # RUSAGE_SELF would report the pytest process that started us (GBs with models).
+        own = next(int(line.split()[1]) for line in open("/proc/self/status")
+                   if line.startswith("VmHWM:"))
+        peak = max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         print(answer)
         print(peak / 1024)
         """

@@ -21,7 +21,13 @@ from typing import Any
 
 import duckdb
 
-from loaders.csv_careful import ParseReject, csv_python, looks_swallowed
+from loaders.csv_careful import (
+    SHAPE_SAMPLE_RECORDS,
+    ParseReject,
+    RecordShapes,
+    csv_python,
+    looks_swallowed,
+)
 from loaders.errors import InputFileError, explain
 from loaders.json_records import flatten, records_from_json
 from loaders.tempdirs import private_tempdir
@@ -377,15 +383,23 @@ def _duckdb_swallowed_rows(
     """True when a field DuckDB read spans whole records: an unclosed quote it did not notice.
 
     Only called when the file has more physical lines than records, i.e. has multi-line
-    fields; those fields alone are fetched and looked at.
+    fields; those fields alone are fetched and looked at, against the shapes of the
+    records that have no multi-line field.
     """
+    multi_line = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
+    columns = ", ".join(f"c{i}" for i in range(width))
+    sample = con.execute(
+        f"SELECT {columns} FROM raw_input WHERE NOT coalesce({multi_line}, false) "  # noqa: S608 - generated names
+        f"ORDER BY __row LIMIT {SHAPE_SAMPLE_RECORDS}"
+    ).fetchall()
+    shapes = RecordShapes.learn(sample, width)
     for index in range(width):
         fields = con.execute(
             f"SELECT c{index} FROM raw_input WHERE contains(c{index}, chr(10)) LIMIT 100000"  # noqa: S608 - generated name
         ).fetchall()
         for (value,) in fields:
             lines = value.splitlines(keepends=True)
-            if looks_swallowed(lines, width, delimiter, limits.max_field_lines):
+            if looks_swallowed(lines, width, delimiter, limits.max_field_lines, shapes):
                 return True
     return False
 

@@ -308,6 +308,60 @@ def test_legit_paragraphs_beside_a_stray_quote(tmp_path, settings, db):
     assert scalar(db, "SELECT row_number FROM rejected_rows") == 51
 
 
+def test_a_two_column_review_with_comma_lines_loads_as_one_field(tmp_path, settings, db):
+    # The reviewer's regression: in a 2-column file any prose line with one comma parses as
+    # a "row"; one such line is no evidence of swallowed rows.
+    path = tmp_path / "two.csv"
+    path.write_text(
+        'date,text\n2024-01-01,"Great product\nFast shipping, good price\nWould buy again"\n'
+        "2024-01-02,ok\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected, result.lines_read) == (2, 2, 0, 5)
+    assert rows(db, "SELECT text FROM documents ORDER BY created_at") == [
+        ("Great product\nFast shipping, good price\nWould buy again",),
+        ("ok",),
+    ]
+
+
+def three_column_reviews_csv(path: Path, rows: int, broken_row: bool) -> Path:
+    """date,text,stars; each review has 3-5 paragraphs of prose with two commas (3 "fields")."""
+    lines = ["created_at,text,stars"]
+    for i in range(1, rows + 1):
+        paragraphs = [
+            f"Paragraph {p} of review {i}: sturdy, quiet, and cheap" for p in range(3 + i % 3)
+        ]
+        lines.append(f'2024-01-{1 + i % 28:02d},"' + "\n".join(paragraphs) + f'",{1 + i % 5}')
+    if broken_row:  # forces the careful parser, which must keep the paragraphs whole too
+        lines.append('2024-02-01,"never closed,3')
+        lines += [f"2024-02-02,plain review {i},4" for i in range(60)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("broken_row", [False, True])
+def test_three_column_paragraphs_with_commas_load_whole(tmp_path, settings, db, broken_row):
+    path = three_column_reviews_csv(tmp_path / "three.csv", 200, broken_row)
+    result = ingest_file(path, settings=settings)
+    expected = (261, 260, 1) if broken_row else (200, 200, 0)
+    assert (result.rows_read, result.inserted, result.rejected) == expected
+    assert scalar(db, "SELECT count(*) FROM documents WHERE contains(text, chr(10))") == 200
+    assert scalar(db, "SELECT text FROM documents WHERE text LIKE '%review 2:%'") == "\n".join(
+        f"Paragraph {p} of review 2: sturdy, quiet, and cheap" for p in range(5)
+    )
+
+
+@pytest.mark.parametrize("closer", [12, 13, 15, 16])
+def test_a_swallow_of_a_few_rows_in_a_wide_file_is_caught(tmp_path, settings, db, closer):
+    # Rows 11 .. closer-1 swallowed (1 to 5 rows): they start like every other record.
+    path = stray_quote_csv(tmp_path / "few.csv", 100, 10, closer, 'a 5" screen')
+    result = ingest_file(path, settings=settings)
+    assert (result.rows_read, result.inserted, result.rejected) == (100, 99, 1)
+    assert scalar(db, "SELECT row_number FROM rejected_rows") == 10
+    assert scalar(db, "SELECT likes FROM documents WHERE external_id = 'r11'") == 11
+
+
 def nested_json(depth: int) -> str:
     return '{"a": ' * depth + '"deep"' + "}" * depth
 

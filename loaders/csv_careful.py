@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.errors import InputFileError
+from loaders.errors import InputFileError, explain
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
 RAW_KEPT_CHARS = 2_000  # of an oversized record, this much is kept with its reject
@@ -217,6 +217,23 @@ def looks_swallowed(
     return width >= BLIND_MIN_WIDTH and len(rows) >= BLIND_MIN_ROWS and len(rows) * 2 >= len(inner)
 
 
+def oversized_header(max_chars: int) -> str:
+    return f"a header line over {max_chars >> 20} MB"
+
+
+def header_error(name: str, found: str, max_chars: int) -> InputFileError:
+    """The file's first line is no usable header: nothing of it can be read."""
+    return InputFileError(
+        explain(
+            f"{name}: the header line cannot be parsed",
+            expected=f"a first line of column names of at most {max_chars >> 20} MB "
+            "(setting max_record_mb)",
+            found=found,
+            fix="export the file again with a row of column names first.",
+        )
+    )
+
+
 def _broken_quote_reject(record: int, start_line: int, lines: list[str], limit: int) -> ParseReject:
     first = lines[0]
     spanned = f"more than {limit}" if len(lines) > limit else str(len(lines))
@@ -263,10 +280,12 @@ def csv_python(
             header = next(reader)
         except StopIteration:
             return [], [[]], []
-        except (csv.Error, _RunawayRecord) as error:
-            raise InputFileError(
-                f"{path.name}: the header line cannot be parsed ({error or 'too long'})."
+        except _RunawayRecord:
+            raise header_error(
+                path.name, oversized_header(max_record_chars), max_record_chars
             ) from None
+        except csv.Error as error:
+            raise header_error(path.name, str(error), max_record_chars) from None
         tap.take()
         tap.max_lines = max_field_lines + 1
         state = _State(len(header), delimiter, max_field_lines)

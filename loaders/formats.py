@@ -12,7 +12,9 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 import re
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +28,9 @@ from loaders.csv_careful import (
     ParseReject,
     RecordShapes,
     csv_python,
+    header_error,
     looks_swallowed,
+    oversized_header,
 )
 from loaders.errors import InputFileError, explain
 from loaders.json_records import flatten, records_from_json
@@ -235,16 +239,18 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _read_header(path: Path, delimiter: str) -> list[str]:
+def _read_header(path: Path, delimiter: str, max_chars: int) -> list[str]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # the record limit below is ours
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline(max_chars + 1)
+        if len(first) > max_chars:
+            raise header_error(path.name, oversized_header(max_chars), max_chars)
         try:
-            return next(csv.reader(handle, delimiter=delimiter))
+            return next(csv.reader(itertools.chain([first], handle), delimiter=delimiter))
         except StopIteration:
             return []
         except csv.Error as error:
-            raise InputFileError(
-                f"{path.name}: the header line cannot be parsed ({error})."
-            ) from None
+            raise header_error(path.name, str(error), max_chars) from None
 
 
 def _register_columns(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> None:
@@ -415,7 +421,7 @@ def _stage_csv(
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(1 << 16)
     delimiter = "\t" if fmt == "tsv" else sniff_delimiter(sample)
-    header = _read_header(path, delimiter)
+    header = _read_header(path, delimiter, limits.max_record_bytes)
     if not header:
         return [], [], []
     names = _unique_names(header)

@@ -390,7 +390,7 @@ def test_deeply_nested_json_lines_are_quarantined(tmp_path, settings, db):
     reasons = rows(db, "SELECT row_number, reason FROM rejected_rows ORDER BY 1")
     assert reasons == [
         (2, "line 2 is nested 71 levels deep; the limit is 64 (setting json_max_depth)"),
-        (3, "line 3 is nested too deeply to read (setting json_max_depth)"),
+        (3, "line 3 is nested 200,001 levels deep; the limit is 64 (setting json_max_depth)"),
     ]
 
 
@@ -401,7 +401,7 @@ def test_a_json_document_nested_too_deep_is_a_one_line_error(tmp_path, db):
     assert code == 1
     assert output.strip().splitlines() == [
         "Error: deep.json is nested too deeply to read. Expected records nested at most 64 "
-        "levels (setting json_max_depth). Found a document nested thousands of levels deep. "
+        "levels (setting json_max_depth). Found a document nested 200,000 levels deep. "
         "Fix: export the records as a flat JSON array or JSON Lines."
     ]
     assert not db.exists() or rows(db, "SELECT count(*) FROM ingest_runs") == [(0,)]
@@ -419,6 +419,28 @@ def test_an_oversized_csv_record_is_quarantined(tmp_path):
     reason, raw = rows(settings.db, "SELECT reason, raw FROM rejected_rows")[0]
     assert reason == "record at line 3 is over 1 MB (setting max_record_mb)"
     assert len(json.loads(raw)["text"]) == 2_000
+
+
+def test_an_unreadable_csv_header_says_expected_found_fix(tmp_path):
+    from loaders.csv_careful import csv_python
+    from loaders.errors import InputFileError
+
+    path = tmp_path / "wide.csv"
+    path.write_text("h" * (2 << 20) + ",created_at\nfirst post,2024-01-01\n", encoding="utf-8")
+    expected = (
+        "Error: wide.csv: the header line cannot be parsed. Expected a first line of column "
+        "names of at most 1 MB (setting max_record_mb). Found a header line over 1 MB. "
+        "Fix: export the file again with a row of column names first."
+    )
+    with pytest.raises(InputFileError) as error:
+        csv_python(path, ",", None, max_field_lines=50, max_record_chars=1 << 20)
+    assert "Error: " + str(error.value) == expected
+    env = {"BRANDPULSE_MAX_RECORD_MB": "1"}
+    result = CliRunner().invoke(
+        cli, ["ingest", str(path), "--db", str(tmp_path / "h.duckdb")], env=env
+    )
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [expected]
 
 
 def test_an_oversized_json_lines_record_is_quarantined(tmp_path):

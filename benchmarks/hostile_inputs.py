@@ -408,6 +408,31 @@ def _bomb(path: Path, tag: str) -> list[str]:
     return []
 
 
+@case("xlsxwide", "an .xlsx without dimension, one cell at column XFD in 2,000 rows", ".xlsx")
+def _wide_bomb(path: Path, tag: str) -> list[str]:
+    """Tiny, and under the size limit, but pandas widens all 2,000 rows to 16,384 cells."""
+    import pandas as pd
+
+    real = path.with_suffix(".real.xlsx")
+    pd.DataFrame({"text": ["a"], "created_at": ["2024-03-01"]}).to_excel(real, index=False)
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c>'
+        b'<c r="XFD%d" t="inlineStr"><is><t>y</t></is></c></row>' % (i, i, i)
+        for i in range(1, 2_001)
+    )
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = (
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    b"<sheetData>" + rows + b"</sheetData></worksheet>"
+                )
+            book.writestr(member, data)
+    real.unlink()
+    return []
+
+
 @case("xlsxok", "a normal .xlsx", ".xlsx")
 def _xlsx(path: Path, tag: str) -> list[str]:
     import pandas as pd

@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import itertools
-import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from loaders.errors import InputFileError, explain
 from loaders.json_records import flatten, records_from_json
 from loaders.tempdirs import private_tempdir
 from loaders.textio import LineDecoding, count_lines, transcode_by_line
+from loaders.xlsx_limits import check_xlsx_limits
 
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -74,7 +74,7 @@ class ReaderLimits:
     max_field_lines: int = 50
     max_record_bytes: int = 16 << 20
     json_max_depth: int = 64
-    xlsx_max_uncompressed_bytes: int = 512 << 20
+    xlsx_max_uncompressed_bytes: int = 100 << 20
     xlsx_max_cells: int = 20_000_000
 
 
@@ -306,60 +306,12 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return names
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.decode():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
-
-
-def check_xlsx_limits(path: Path, limits: ReaderLimits) -> None:
-    """Refuse a decompression bomb from the zip directory, before any XML is parsed.
-
-    The sizes come from the central directory; Python's zipfile never inflates a member
-    past its declared size (it stops there and fails the CRC), so they cannot lie.
-    """
-    with zipfile.ZipFile(path) as book:
-        members = book.infolist()
-        unpacked = sum(member.file_size for member in members)
-        if unpacked > limits.xlsx_max_uncompressed_bytes:
-            raise InputFileError(
-                explain(
-                    f"{path.name} unpacks to {unpacked / 1e6:,.0f} MB; it was not opened",
-                    expected=f"at most {limits.xlsx_max_uncompressed_bytes >> 20:,} MB inside "
-                    "an .xlsx (setting xlsx_max_uncompressed_mb)",
-                    found=f"a {path.stat().st_size / 1e6:,.1f} MB file holding {unpacked / 1e6:,.0f} MB",
-                    fix="save the sheet as CSV, or raise the setting if the file is genuine.",
-                )
-            )
-        for member in members:
-            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
-                continue
-            with book.open(member) as sheet:
-                head = sheet.read(8192)  # the dimension element comes first
-            found = re.search(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', head)
-            if not found:
-                continue
-            columns = _column_number(found[3]) - _column_number(found[1]) + 1
-            cells = columns * (int(found[4]) - int(found[2]) + 1)
-            if cells > limits.xlsx_max_cells:
-                raise InputFileError(
-                    explain(
-                        f"{path.name}: sheet {member.filename.rsplit('/', 1)[-1]} declares "
-                        f"{cells:,} cells; it was not opened",
-                        expected=f"at most {limits.xlsx_max_cells:,} cells (setting xlsx_max_cells)",
-                        found=f"dimension {found[1].decode()}{found[2].decode()}:{found[3].decode()}{found[4].decode()}",
-                        fix="save the sheet as CSV, or raise the setting if the file is genuine.",
-                    )
-                )
-
-
 def _stage_xlsx(
     con: duckdb.DuckDBPyConnection, path: Path, limits: ReaderLimits
 ) -> tuple[list[str], list[str]]:
     import pandas as pd
 
-    check_xlsx_limits(path, limits)
+    check_xlsx_limits(path, limits.xlsx_max_uncompressed_bytes, limits.xlsx_max_cells)
 
     book = pd.ExcelFile(path, engine="openpyxl")
     notes = (

@@ -95,7 +95,7 @@ class Settings:
         ),
     )
     xlsx_max_uncompressed_mb: int = field(
-        default=512,
+        default=100,
         metadata=_doc(
             "Largest uncompressed size of an .xlsx file's contents in MB, checked from the zip "
             "directory before parsing (refuses decompression bombs)."
@@ -104,7 +104,8 @@ class Settings:
     xlsx_max_cells: int = field(
         default=20_000_000,
         metadata=_doc(
-            "Most cells an .xlsx sheet may declare (its dimension), checked before parsing."
+            "Most cells an .xlsx sheet may hold, counted in its XML before parsing (its "
+            "declared dimension is not trusted)."
         ),
     )
     threads: int = field(

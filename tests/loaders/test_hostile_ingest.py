@@ -521,6 +521,67 @@ def test_an_xlsx_declaring_too_many_cells_is_refused_before_parsing(tmp_path):
     assert code == 0, output
 
 
+def xlsx_without_true_dimension(path: Path, rows: int, last_column: str, dimension: bytes) -> Path:
+    """A real workbook of ``rows`` rows (text, created_at and a cell in ``last_column``), its
+    <dimension> replaced by ``dimension`` (b"" drops it)."""
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["text", "created_at"])
+    for i in range(1, rows):
+        sheet.append([f"post {i}", "2024-01-01"])
+        sheet[f"{last_column}{i + 1}"] = "x"
+    real = path.with_suffix(".real.xlsx")
+    book.save(real)
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(path, "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", dimension, data)
+            target.writestr(member, data)
+    real.unlink()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("dimension", "last_column", "found"),
+    [
+        (b"", "C", "more than 100 cells"),  # 50 rows x 3 columns, no dimension at all
+        (b'<dimension ref="A1:B2"/>', "C", "more than 100 cells"),  # a dimension that lies
+        (b"", "XFD", "more than 100 cells"),  # sparse: one far cell per row widens every row
+    ],
+)
+def test_an_xlsx_is_refused_by_the_cells_it_holds_not_what_it_declares(
+    tmp_path, dimension, last_column, found
+):
+    path = xlsx_without_true_dimension(tmp_path / "lies.xlsx", 50, last_column, dimension)
+    env = {"BRANDPULSE_XLSX_MAX_CELLS": "100"}
+    result = CliRunner().invoke(
+        cli, ["ingest", str(path), "--db", str(tmp_path / "x.duckdb")], env=env
+    )
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        f"Error: lies.xlsx: sheet sheet1.xml holds {found}; it was not opened. Expected at most "
+        "100 cells (setting xlsx_max_cells). Found them counted in the sheet itself, whatever "
+        "its dimension says. Fix: save the sheet as CSV, or raise the setting if the file is "
+        "genuine."
+    ]
+    env = {"BRANDPULSE_XLSX_MAX_CELLS": "1000000"}
+    result = CliRunner().invoke(
+        cli, ["ingest", str(path), "--db", str(tmp_path / "y.duckdb")], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert rows(tmp_path / "y.duckdb", "SELECT count(*) FROM documents") == [(49,)]
+
+
+def test_the_default_xlsx_size_limit_is_100_mb():
+    assert Settings().xlsx_max_uncompressed_mb == 100
+
+
 def run_cli_env(settings: Settings, *args: str) -> tuple[int, str]:
     """The CLI with the limits of ``settings`` in the environment, as a user sets them."""
     env = {

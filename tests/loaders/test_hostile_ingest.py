@@ -362,6 +362,29 @@ def test_a_swallow_of_a_few_rows_in_a_wide_file_is_caught(tmp_path, settings, db
     assert scalar(db, "SELECT likes FROM documents WHERE external_id = 'r11'") == 11
 
 
+def test_record_shapes_tell_rows_from_prose():
+    from loaders.csv_careful import RecordShapes, looks_swallowed, value_shape
+
+    assert [value_shape(v) for v in ("2024-01-05", "r17", "Fast shipping", "", None)] == [
+        "9-9-9",
+        "a9",
+        "a a",
+        "",
+        "",
+    ]
+    records = [[f"2024-01-{d:02d}", f"review {d}"] for d in range(1, 11)]
+    shapes = RecordShapes.learn(records, 2)
+    assert shapes.columns == ("9-9-9", "a 9")
+    field = ['2024-01-11,"Great\n', "Fast shipping, good price\n", 'again"\n']
+    swallowed = ['2024-01-11,"Great\n', "2024-01-12,review 12\n", '2024-01-13,a 5" screen\n']
+    assert not looks_swallowed(field, 2, ",", 50, shapes)
+    assert looks_swallowed(swallowed, 2, ",", 50, shapes)
+    # Four records teach nothing: a 2-column file is then judged by the line limit alone.
+    assert not RecordShapes.learn(records[:4], 2).known
+    assert not looks_swallowed(swallowed, 2, ",", 50, RecordShapes.learn(records[:4], 2))
+    assert looks_swallowed(swallowed * 20, 2, ",", 50, None)
+
+
 def nested_json(depth: int) -> str:
     return '{"a": ' * depth + '"deep"' + "}" * depth
 

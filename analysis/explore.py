@@ -42,7 +42,7 @@ import duckdb
 
 from analysis.explore_worker import WorkerRequest, sandbox
 from loaders.errors import BrandpulseError, explain
-from loaders.settings import Settings, load_settings
+from loaders.settings import Settings, load_settings, memory_bytes
 from loaders.store import with_lock_retry
 from loaders.tempdirs import make_private_dir, private_tempdir, remove_dir
 
@@ -316,20 +316,8 @@ def check_query(sql: str) -> str:
 
 
 def _memory_bytes(limit: str) -> int:
-    """Bytes of a DuckDB-style memory size such as '512MB', '1.5GiB' or '800 MB'."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(I?B)?\s*", limit.upper())
-    if not match:
-        raise QueryRefused(
-            explain(
-                "The setting explore_memory_limit is not a memory size",
-                expected="a size such as 512MB or 1GB",
-                found=repr(limit),
-                fix="correct BRANDPULSE_EXPLORE_MEMORY_LIMIT or brandpulse.toml.",
-            )
-        )
-    number, unit, suffix = match.groups()
-    base = 1024 if suffix == "IB" else 1000
-    return int(float(number) * base ** " KMGT".index(unit or " "))
+    """Bytes of explore_memory_limit; checked when the settings were loaded or built."""
+    return memory_bytes(limit)
 
 
 # The kernel's cap on the worker's data segment is the budget plus this: the interpreter,

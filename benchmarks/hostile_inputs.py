@@ -67,14 +67,15 @@ class Case:
     what: str
     suffix: str
     make: Callable[[Path, str], list[str]]  # writes the file; returns the planted texts
+    valid: bool = False  # every row is legitimate: a quarantined one counts as lost
 
 
 CASES: list[Case] = []
 
 
-def case(tag: str, what: str, suffix: str = ".csv") -> Callable:
+def case(tag: str, what: str, suffix: str = ".csv", valid: bool = False) -> Callable:
     def register(make: Callable[[Path, str], list[str]]) -> Callable:
-        CASES.append(Case(tag, what, suffix, make))
+        CASES.append(Case(tag, what, suffix, make, valid))
         return make
 
     return register
@@ -158,9 +159,12 @@ case("stray2", "unclosed quote in row 10, bare quote in row 500 (DuckDB accepts 
 case("stray3", "unclosed quote in row 10 swallowing 4 rows")(
     lambda path, tag: _stray(path, tag, 100, 14, f'[{tag}-14] a 5" screen')
 )
+case("stray4", "unclosed quote in row 10 swallowing 1 row")(
+    lambda path, tag: _stray(path, tag, 100, 12, f'[{tag}-12] a 5" screen')
+)
 
 
-@case("paragraphs", "legit multi-line quoted reviews")
+@case("paragraphs", "legit multi-line quoted reviews", valid=True)
 def _paragraphs(path: Path, tag: str) -> list[str]:
     lines, planted = [], []
     for i in range(1, 101):
@@ -169,6 +173,27 @@ def _paragraphs(path: Path, tag: str) -> list[str]:
         lines.append(f'{tag}{i},2024-03-01 10:00:00,"{text}",{i},1,4')
     _write_csv(path, tag, lines)
     return planted
+
+
+def _narrow_paragraphs(path: Path, tag: str, header: str, pattern: str) -> list[str]:
+    """Reviews in a 2- or 3-column file whose paragraphs hold as many commas as a record."""
+    lines, planted = [header], []
+    for i in range(1, 101):
+        text = f"[{tag}-{i}] Great product\n" + "\n".join([pattern] * (1 + i % 4))
+        planted.append(text)
+        lines.append(
+            f'2024-03-{1 + i % 28:02d},"{text}"' + ("" if header.count(",") == 1 else ",4")
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return planted
+
+
+case("narrow2", "legit multi-line reviews, 2 columns, a comma in each paragraph", valid=True)(
+    lambda path, tag: _narrow_paragraphs(path, tag, "date,text", "Fast shipping, good price")
+)
+case("narrow3", "legit multi-line reviews, 3 columns, two commas in each paragraph", valid=True)(
+    lambda path, tag: _narrow_paragraphs(path, tag, "date,text,stars", "Sturdy, quiet, cheap")
+)
 
 
 @case("mixedenc", "UTF-8 file with one Windows-1252 row")
@@ -383,6 +408,31 @@ def _bomb(path: Path, tag: str) -> list[str]:
     return []
 
 
+@case("xlsxwide", "an .xlsx without dimension, one cell at column XFD in 2,000 rows", ".xlsx")
+def _wide_bomb(path: Path, tag: str) -> list[str]:
+    """Tiny, and under the size limit, but pandas widens all 2,000 rows to 16,384 cells."""
+    import pandas as pd
+
+    real = path.with_suffix(".real.xlsx")
+    pd.DataFrame({"text": ["a"], "created_at": ["2024-03-01"]}).to_excel(real, index=False)
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c>'
+        b'<c r="XFD%d" t="inlineStr"><is><t>y</t></is></c></row>' % (i, i, i)
+        for i in range(1, 2_001)
+    )
+    with zipfile.ZipFile(real) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = (
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    b"<sheetData>" + rows + b"</sheetData></worksheet>"
+                )
+            book.writestr(member, data)
+    real.unlink()
+    return []
+
+
 @case("xlsxok", "a normal .xlsx", ".xlsx")
 def _xlsx(path: Path, tag: str) -> list[str]:
     import pandas as pd
@@ -442,7 +492,7 @@ def score(planted: list[str], stored: list[str], rejected: list[str]) -> tuple[i
     return lost, corrupted
 
 
-def run_ours(path: Path, db: Path, planted: list[str]) -> dict:
+def run_ours(path: Path, db: Path, planted: list[str], valid: bool) -> dict:
     started = time.perf_counter()
     try:
         done = subprocess.run(
@@ -471,7 +521,8 @@ def run_ours(path: Path, db: Path, planted: list[str]) -> dict:
             [sys.executable, "-c", OURS_CHECK, str(db)], capture_output=True, text=True, check=True
         )
         seen = json.loads(check.stdout)
-        lost, corrupted = score(planted, seen["stored"], seen["rejected"])
+        # In a file of valid rows, a quarantined row is a row lost.
+        lost, corrupted = score(planted, seen["stored"], [] if valid else seen["rejected"])
         result["stored"], result["rejected"] = len(seen["stored"]), len(seen["rejected"])
     elif done.returncode == 1:
         result["refused_whole_file"] = True  # told in one line; nothing stored, nothing silent
@@ -532,7 +583,7 @@ def main() -> None:
                 continue
             path = work / f"{item.tag}{item.suffix}"
             planted = item.make(path, item.tag)
-            ours = run_ours(path, work / f"{item.tag}.duckdb", planted)
+            ours = run_ours(path, work / f"{item.tag}.duckdb", planted, item.valid)
             peer = run_peer(path, item.suffix, planted)
             report.append(
                 {

@@ -10,22 +10,27 @@ Two kinds of breakage are recovered here:
   opening quote is taken as broken: that one line is quarantined, and the lines after it
   are read again as records.
 
-Legitimate multi-line fields (a review with paragraphs) keep loading as one field: their
-inner lines are short prose, not records of the file's width.
+Legitimate multi-line fields (a review with paragraphs) keep loading as one field. A
+paragraph with a comma or two splits into as many "fields" as a narrow file's record, so
+the width alone is no evidence: an inner line counts as a swallowed record only when its
+values have the shapes (digits, letters, punctuation) that the file's one-line records
+have in nearly every row, e.g. a date column's ``9-9-9``. Without such shapes (a small or
+free-text file) only wide files are judged by width, and only on several inner lines.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import sys
-from collections import deque
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.errors import InputFileError
+from loaders.errors import InputFileError, explain
 
 Progress = Callable[[str, float], None]  # (stage, fraction 0..1)
 RAW_KEPT_CHARS = 2_000  # of an oversized record, this much is kept with its reject
@@ -101,22 +106,132 @@ def fit_width(fields: list[str], width: int) -> list[str] | None:
     return None
 
 
-def looks_swallowed(lines: list[str], width: int, delimiter: str, max_lines: int) -> bool:
+SHAPE_SAMPLE_RECORDS = 2_000  # one-line records whose shapes are learnt
+SHAPE_MIN_RECORDS = 5  # fewer one-line records than this teach nothing
+SHAPE_DOMINANCE = 0.9  # a column has a shape when this share of its values has it
+SHAPE_CHARS = 40  # of each value, the start is enough to tell a date from prose
+BLIND_MIN_WIDTH = 4  # without shapes, narrower records are too easily made by prose
+BLIND_MIN_ROWS = 3  # without shapes, this many inner lines must be records
+
+
+def value_shape(value: str | None) -> str:
+    """The shape of a value: digits as 9, letters as a, blanks as one space, runs collapsed.
+
+    '2024-01-05' -> '9-9-9', 'r17' -> 'a9', 'Fast shipping' -> 'a a'.
+    """
+    classes = (
+        "9" if c.isdigit() else "a" if c.isalpha() else " " if c.isspace() else c
+        for c in (value or "")[:SHAPE_CHARS]
+    )
+    return "".join(kind for kind, _ in itertools.groupby(classes))
+
+
+@dataclass(frozen=True)
+class RecordShapes:
+    """Per column, the shape nearly all of the file's one-line records have there (or None)."""
+
+    columns: tuple[str | None, ...] = ()
+
+    @classmethod
+    def learn(cls, records: Iterable[Iterable[str | None]], width: int) -> RecordShapes:
+        counters: list[Counter[str]] = [Counter() for _ in range(width)]
+        seen = 0
+        for record in itertools.islice(records, SHAPE_SAMPLE_RECORDS):
+            seen += 1
+            for counter, value in zip(counters, record, strict=False):
+                counter[value_shape(value)] += 1
+        if seen < SHAPE_MIN_RECORDS:
+            return cls()
+        dominant: list[str | None] = []
+        for counter in counters:
+            shape, count = counter.most_common(1)[0] if counter else ("", 0)
+            dominant.append(shape if count >= SHAPE_DOMINANCE * seen else None)
+        return cls(tuple(dominant))
+
+    @property
+    def known(self) -> bool:
+        """True when some column has a non-empty shape to recognise records by."""
+        return any(self.columns)
+
+    def matches(self, fields: list[str]) -> bool:
+        return all(
+            shape is None or value_shape(value) == shape
+            for shape, value in zip(self.columns, fields, strict=False)
+        )
+
+
+def one_line_records(lines: Iterable[str], width: int, delimiter: str) -> Iterator[list[str]]:
+    """The records of ``lines`` (header excluded) that take exactly one physical line."""
+    read = 0
+
+    def counted() -> Iterator[str]:
+        nonlocal read
+        for line in lines:
+            read += 1
+            yield line
+
+    reader = csv.reader(counted(), delimiter=delimiter, quotechar='"', strict=False)
+    before = 0
+    try:
+        for fields in reader:
+            spanned, before = read - before, read
+            if spanned == 1 and fields and (good := fit_width(fields, width)) is not None:
+                yield good
+    except csv.Error:
+        return  # a sample cut inside a quoted field, or a NUL byte: the shapes so far suffice
+
+
+def learn_shapes(path: Path, width: int, delimiter: str) -> RecordShapes:
+    """The shapes of the first one-line records of the CSV file ``path``."""
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        lines = itertools.islice(handle, 1, 1 + 4 * SHAPE_SAMPLE_RECORDS)
+        return RecordShapes.learn(one_line_records(lines, width, delimiter), width)
+
+
+def looks_swallowed(
+    lines: list[str],
+    width: int,
+    delimiter: str,
+    max_lines: int,
+    shapes: RecordShapes | None = None,
+) -> bool:
     """True when a multi-line field holds whole records: a broken quote, not a paragraph.
 
     ``lines`` are the field's (or record's) physical lines; the inner ones are tested.
+    With known ``shapes``, an inner line is a record only if its values have them; a
+    majority of the inner lines must be records either way.
     """
     if len(lines) > max_lines:
         return True
-    if width < 2 or len(lines) < 3:
-        return False
     inner = lines[1:-1]
-    records = sum(
-        1
+    if width < 2 or not inner:
+        return False
+    rows = [
+        good
         for line in inner
-        if (fields := parse_line(line, delimiter)) and fit_width(fields, width) is not None
+        if (fields := parse_line(line, delimiter)) and (good := fit_width(fields, width))
+    ]
+    if shapes is not None and shapes.known:
+        records = sum(1 for row in rows if shapes.matches(row))
+        return records >= 1 and records * 2 >= len(inner)
+    return width >= BLIND_MIN_WIDTH and len(rows) >= BLIND_MIN_ROWS and len(rows) * 2 >= len(inner)
+
+
+def oversized_header(max_chars: int) -> str:
+    return f"a header line over {max_chars >> 20} MB"
+
+
+def header_error(name: str, found: str, max_chars: int) -> InputFileError:
+    """The file's first line is no usable header: nothing of it can be read."""
+    return InputFileError(
+        explain(
+            f"{name}: the header line cannot be parsed",
+            expected=f"a first line of column names of at most {max_chars >> 20} MB "
+            "(setting max_record_mb)",
+            found=found,
+            fix="export the file again with a row of column names first.",
+        )
     )
-    return records >= 1 and records * 2 >= len(inner)
 
 
 def _broken_quote_reject(record: int, start_line: int, lines: list[str], limit: int) -> ParseReject:
@@ -165,13 +280,16 @@ def csv_python(
             header = next(reader)
         except StopIteration:
             return [], [[]], []
-        except (csv.Error, _RunawayRecord) as error:
-            raise InputFileError(
-                f"{path.name}: the header line cannot be parsed ({error or 'too long'})."
+        except _RunawayRecord:
+            raise header_error(
+                path.name, oversized_header(max_record_chars), max_record_chars
             ) from None
+        except csv.Error as error:
+            raise header_error(path.name, str(error), max_record_chars) from None
         tap.take()
         tap.max_lines = max_field_lines + 1
         state = _State(len(header), delimiter, max_field_lines)
+        state.shapes = learn_shapes(path, len(header), delimiter)
         while True:
             start_line = tap.line_number + 1
             try:
@@ -213,6 +331,7 @@ class _State:
         self.columns: list[list[Any]] = [[] for _ in range(width + 1)]
         self.rejects: list[ParseReject] = []
         self.record = 0
+        self.shapes = RecordShapes()
 
     def keep(self, fields: list[str]) -> None:
         self.columns[0].append(self.record)
@@ -221,7 +340,7 @@ class _State:
 
     def swallowed(self, lines: list[str]) -> bool:
         return len(lines) > 1 and looks_swallowed(
-            lines, self.width, self.delimiter, self.max_field_lines
+            lines, self.width, self.delimiter, self.max_field_lines, self.shapes
         )
 
     def runaway(self, tap: _LineTap, start_line: int, max_chars: int) -> None:

@@ -12,7 +12,8 @@ import codecs
 import csv
 import hashlib
 import io
-import re
+import itertools
+import sys
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,11 +22,20 @@ from typing import Any
 
 import duckdb
 
-from loaders.csv_careful import ParseReject, csv_python, looks_swallowed
+from loaders.csv_careful import (
+    SHAPE_SAMPLE_RECORDS,
+    ParseReject,
+    RecordShapes,
+    csv_python,
+    header_error,
+    looks_swallowed,
+    oversized_header,
+)
 from loaders.errors import InputFileError, explain
 from loaders.json_records import flatten, records_from_json
 from loaders.tempdirs import private_tempdir
 from loaders.textio import LineDecoding, count_lines, transcode_by_line
+from loaders.xlsx_limits import check_xlsx_limits
 
 FORMAT_BY_SUFFIX = {
     ".csv": "csv",
@@ -64,7 +74,7 @@ class ReaderLimits:
     max_field_lines: int = 50
     max_record_bytes: int = 16 << 20
     json_max_depth: int = 64
-    xlsx_max_uncompressed_bytes: int = 512 << 20
+    xlsx_max_uncompressed_bytes: int = 100 << 20
     xlsx_max_cells: int = 20_000_000
 
 
@@ -229,16 +239,18 @@ def sniff_delimiter(sample: str) -> str:
     return best
 
 
-def _read_header(path: Path, delimiter: str) -> list[str]:
+def _read_header(path: Path, delimiter: str, max_chars: int) -> list[str]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # the record limit below is ours
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline(max_chars + 1)
+        if len(first) > max_chars:
+            raise header_error(path.name, oversized_header(max_chars), max_chars)
         try:
-            return next(csv.reader(handle, delimiter=delimiter))
+            return next(csv.reader(itertools.chain([first], handle), delimiter=delimiter))
         except StopIteration:
             return []
         except csv.Error as error:
-            raise InputFileError(
-                f"{path.name}: the header line cannot be parsed ({error})."
-            ) from None
+            raise header_error(path.name, str(error), max_chars) from None
 
 
 def _register_columns(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> None:
@@ -294,60 +306,12 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return names
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters.decode():
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
-
-
-def check_xlsx_limits(path: Path, limits: ReaderLimits) -> None:
-    """Refuse a decompression bomb from the zip directory, before any XML is parsed.
-
-    The sizes come from the central directory; Python's zipfile never inflates a member
-    past its declared size (it stops there and fails the CRC), so they cannot lie.
-    """
-    with zipfile.ZipFile(path) as book:
-        members = book.infolist()
-        unpacked = sum(member.file_size for member in members)
-        if unpacked > limits.xlsx_max_uncompressed_bytes:
-            raise InputFileError(
-                explain(
-                    f"{path.name} unpacks to {unpacked / 1e6:,.0f} MB; it was not opened",
-                    expected=f"at most {limits.xlsx_max_uncompressed_bytes >> 20:,} MB inside "
-                    "an .xlsx (setting xlsx_max_uncompressed_mb)",
-                    found=f"a {path.stat().st_size / 1e6:,.1f} MB file holding {unpacked / 1e6:,.0f} MB",
-                    fix="save the sheet as CSV, or raise the setting if the file is genuine.",
-                )
-            )
-        for member in members:
-            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
-                continue
-            with book.open(member) as sheet:
-                head = sheet.read(8192)  # the dimension element comes first
-            found = re.search(rb'<(?:\w+:)?dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', head)
-            if not found:
-                continue
-            columns = _column_number(found[3]) - _column_number(found[1]) + 1
-            cells = columns * (int(found[4]) - int(found[2]) + 1)
-            if cells > limits.xlsx_max_cells:
-                raise InputFileError(
-                    explain(
-                        f"{path.name}: sheet {member.filename.rsplit('/', 1)[-1]} declares "
-                        f"{cells:,} cells; it was not opened",
-                        expected=f"at most {limits.xlsx_max_cells:,} cells (setting xlsx_max_cells)",
-                        found=f"dimension {found[1].decode()}{found[2].decode()}:{found[3].decode()}{found[4].decode()}",
-                        fix="save the sheet as CSV, or raise the setting if the file is genuine.",
-                    )
-                )
-
-
 def _stage_xlsx(
     con: duckdb.DuckDBPyConnection, path: Path, limits: ReaderLimits
 ) -> tuple[list[str], list[str]]:
     import pandas as pd
 
-    check_xlsx_limits(path, limits)
+    check_xlsx_limits(path, limits.xlsx_max_uncompressed_bytes, limits.xlsx_max_cells)
 
     book = pd.ExcelFile(path, engine="openpyxl")
     notes = (
@@ -377,15 +341,23 @@ def _duckdb_swallowed_rows(
     """True when a field DuckDB read spans whole records: an unclosed quote it did not notice.
 
     Only called when the file has more physical lines than records, i.e. has multi-line
-    fields; those fields alone are fetched and looked at.
+    fields; those fields alone are fetched and looked at, against the shapes of the
+    records that have no multi-line field.
     """
+    multi_line = " OR ".join(f"contains(c{i}, chr(10))" for i in range(width))
+    columns = ", ".join(f"c{i}" for i in range(width))
+    sample = con.execute(
+        f"SELECT {columns} FROM raw_input WHERE NOT coalesce({multi_line}, false) "  # noqa: S608 - generated names
+        f"ORDER BY __row LIMIT {SHAPE_SAMPLE_RECORDS}"
+    ).fetchall()
+    shapes = RecordShapes.learn(sample, width)
     for index in range(width):
         fields = con.execute(
             f"SELECT c{index} FROM raw_input WHERE contains(c{index}, chr(10)) LIMIT 100000"  # noqa: S608 - generated name
         ).fetchall()
         for (value,) in fields:
             lines = value.splitlines(keepends=True)
-            if looks_swallowed(lines, width, delimiter, limits.max_field_lines):
+            if looks_swallowed(lines, width, delimiter, limits.max_field_lines, shapes):
                 return True
     return False
 
@@ -401,7 +373,7 @@ def _stage_csv(
     with path.open("r", encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(1 << 16)
     delimiter = "\t" if fmt == "tsv" else sniff_delimiter(sample)
-    header = _read_header(path, delimiter)
+    header = _read_header(path, delimiter, limits.max_record_bytes)
     if not header:
         return [], [], []
     names = _unique_names(header)

@@ -7,7 +7,9 @@ the reason and the setting to change, never a RecursionError or an out-of-memory
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,14 +64,33 @@ def flatten(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _too_deep(path: Path, max_depth: int) -> InputFileError:
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def text_depth(text: str) -> int:
+    """Deepest bracket nesting of JSON ``text`` (brackets inside strings ignored), without
+    parsing it: for text too deep for Python's parser to say how deep it is."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    steps = (1 if bracket in "[{" else -1 for bracket in brackets)
+    return max(itertools.accumulate(steps, initial=0))
+
+
+def _too_deep(path: Path, text: str, max_depth: int) -> InputFileError:
     return InputFileError(
         explain(
             f"{path.name} is nested too deeply to read",
             expected=f"records nested at most {max_depth} levels (setting json_max_depth)",
-            found="a document nested thousands of levels deep",
+            found=f"a document nested {text_depth(text):,} levels deep",
             fix="export the records as a flat JSON array or JSON Lines.",
         )
+    )
+
+
+def _too_deep_reason(line: str, max_depth: int) -> str:
+    return (
+        f"is nested {text_depth(line):,} levels deep; the limit is {max_depth} "
+        "(setting json_max_depth)"
     )
 
 
@@ -80,7 +101,7 @@ def _document_items(
     try:
         document = json.loads(text)
     except RecursionError:
-        raise _too_deep(path, max_depth) from None
+        raise _too_deep(path, text, max_depth) from None
     except json.JSONDecodeError as error:
         lines = [line for line in text.splitlines() if line.strip()]
         if len(lines) < 2 or not lines[0].lstrip().startswith("{"):
@@ -114,7 +135,7 @@ def _document_items(
 
 
 def _line_items(
-    text: str, progress: Progress | None, max_bytes: int
+    text: str, progress: Progress | None, max_bytes: int, max_depth: int
 ) -> list[tuple[str, Any, dict[str, Any]]]:
     items: list[tuple[str, Any, dict[str, Any]]] = []
     lines = text.splitlines()
@@ -131,7 +152,7 @@ def _line_items(
             except json.JSONDecodeError as error:
                 item = _Invalid(f"is not valid JSON: {error.msg}")
             except RecursionError:
-                item = _Invalid("is nested too deeply to read (setting json_max_depth)")
+                item = _Invalid(_too_deep_reason(line, max_depth))
         items.append((f"line {line_number}", item, raw))
         if progress and line_number % 50_000 == 0:
             progress("reading", line_number / len(lines))
@@ -161,7 +182,7 @@ def records_from_json(
     notes: list[str] = []
     items = _document_items(path, text, notes, max_depth) if fmt == "json" else None
     if items is None:
-        items = _line_items(text, progress, max_bytes)
+        items = _line_items(text, progress, max_bytes, max_depth)
     records: list[dict[str, Any] | None] = []
     rejects: list[ParseReject] = []
     # No record can be larger than the whole text: only a large file needs the size check.

@@ -8,10 +8,13 @@ directory (or the file named by ``BRANDPULSE_CONFIG``); environment variables
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +95,7 @@ class Settings:
         ),
     )
     xlsx_max_uncompressed_mb: int = field(
-        default=512,
+        default=100,
         metadata=_doc(
             "Largest uncompressed size of an .xlsx file's contents in MB, checked from the zip "
             "directory before parsing (refuses decompression bombs)."
@@ -101,7 +104,8 @@ class Settings:
     xlsx_max_cells: int = field(
         default=20_000_000,
         metadata=_doc(
-            "Most cells an .xlsx sheet may declare (its dimension), checked before parsing."
+            "Most cells an .xlsx sheet may hold, counted in its XML before parsing (its "
+            "declared dimension is not trusted)."
         ),
     )
     threads: int = field(
@@ -286,6 +290,10 @@ class Settings:
         ),
     )
 
+    def __post_init__(self) -> None:
+        # Settings built in code get the same checks as those loaded from TOML or env.
+        _check_ranges({name: getattr(self, name) for name in _CHECKED}, {}, {})
+
     @classmethod
     def field_docs(cls) -> dict[str, str]:
         """Field name -> documentation, for `brandpulse config` and the README."""
@@ -293,6 +301,83 @@ class Settings:
 
 
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+_MEMORY_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGT]?)(I?B)?\s*")
+
+
+def memory_bytes(limit: str) -> int:
+    """Bytes of a DuckDB-style memory size such as '512MB', '1.5GiB' or '800 MB'.
+
+    Raises ValueError for anything else; settings are checked with it when loaded.
+    """
+    match = _MEMORY_SIZE.fullmatch(limit.upper())
+    if not match:
+        raise ValueError(f"not a memory size: {limit!r}")
+    number, unit, suffix = match.groups()
+    base = 1024 if suffix == "IB" else 1000
+    return int(float(number) * base ** " KMGT".index(unit or " "))
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _is_memory_size(value: str) -> bool:
+    try:
+        return memory_bytes(value) > 0
+    except ValueError:
+        return False
+
+
+def _whole(unit: str) -> tuple[Callable[[Any], bool], str]:
+    return (lambda value: value >= 1), f"a whole number of {unit}, 1 or more"
+
+
+# Setting -> (is the value usable, what a usable value is). A NaN or a 0 here would fail
+# much later (a traceback in the date window, every row quarantined, a SQL box that
+# refuses everything), far from the setting that caused it.
+_CHECKED: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "date_max_future_days": (
+        lambda days: math.isfinite(days) and days >= 0,
+        "a finite number of days, 0 or more",
+    ),
+    "csv_max_field_lines": _whole("lines"),
+    "max_record_mb": _whole("megabytes"),
+    "json_max_depth": _whole("levels"),
+    "xlsx_max_uncompressed_mb": _whole("megabytes"),
+    "xlsx_max_cells": _whole("cells"),
+    "explore_timeout_s": (
+        lambda seconds: math.isfinite(seconds) and seconds > 0,
+        "a finite number of seconds, more than 0",
+    ),
+    "explore_row_limit": _whole("rows"),
+    "explore_result_mb": _whole("megabytes"),
+    "explore_threads": _whole("threads"),
+    "explore_memory_limit": (_is_memory_size, "a memory size such as 512MB or 1GiB, more than 0"),
+    "date_min": (_is_date, "a date YYYY-MM-DD, e.g. 2000-01-01"),
+}
+
+
+def _check_ranges(
+    values: Mapping[str, Any], raws: Mapping[str, Any], origins: Mapping[str, str]
+) -> None:
+    """Raise one ConfigError for the first checked setting whose value is unusable."""
+    for name, (usable, expected) in _CHECKED.items():
+        if name not in values or usable(values[name]):
+            continue
+        origin = origins.get(name, "Settings(...)")
+        raise ConfigError(
+            explain(
+                f"Setting '{name}' "
+                + ("is not a date" if name == "date_min" else "is out of range"),
+                expected=expected,
+                found=f"{raws.get(name, values[name])!r} in {origin}",
+                fix=f"correct {origin}.",
+            )
+        )
 
 
 def _coerce(name: str, kind: type, raw: Any, origin: str) -> Any:
@@ -330,6 +415,8 @@ def load_settings(
     environ = os.environ if environ is None else environ
     types = _field_types()
     values: dict[str, Any] = {}
+    raws: dict[str, Any] = {}  # as written, for messages
+    origins: dict[str, str] = {}
 
     path = config_file or (Path(environ[CONFIG_ENV]) if environ.get(CONFIG_ENV) else None)
     if path is None and Path(DEFAULT_CONFIG_FILE).is_file():
@@ -354,13 +441,18 @@ def load_settings(
                     )
                 )
             values[key] = _coerce(key, types[key], raw, str(path))
+            raws[key], origins[key] = raw, str(path)
 
     for key, kind in types.items():
         env_name = f"BRANDPULSE_{key.upper()}"
         if environ.get(env_name):
-            values[key] = _coerce(key, kind, environ[env_name], f"environment variable {env_name}")
+            origin = f"environment variable {env_name}"
+            values[key] = _coerce(key, kind, environ[env_name], origin)
+            raws[key], origins[key] = environ[env_name], origin
 
     for key, raw in (overrides or {}).items():
         if raw is not None:
             values[key] = _coerce(key, types[key], raw, f"option {key}")
+            raws[key], origins[key] = raw, f"option {key}"
+    _check_ranges(values, raws, origins)
     return Settings(**values)

@@ -131,7 +131,7 @@ def run_weekly(
     from analysis.report import report_weeks, save_report, weekly_report
     from loaders import store
     from loaders.campaigns import import_campaigns, looks_like_campaigns
-    from loaders.inbox import new_inbox_files, scan_inbox
+    from loaders.inbox import check_folder, leaves_inbox, new_inbox_files, scan_inbox
     from loaders.ingest import ingest_file
 
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
@@ -143,14 +143,22 @@ def run_weekly(
                 found=", ".join(unknown),
             )
         )
-    scan = scan_inbox(inbox)  # a missing inbox is an error before anything is touched
+    check_folder(inbox)  # a missing inbox is an error before anything is touched
     now = datetime.now(UTC)
     outbox.mkdir(parents=True, exist_ok=True)
-    run = WeeklyRun(links_skipped=scan.links_leaving)
+    run = WeeklyRun()
     with _exclusive(lock_file(settings.db), lock_wait_s):
+        # Listed once the lock is held: files may come and go while a run waits for it.
+        scan = scan_inbox(inbox)
+        run.links_skipped = list(scan.links_leaving)
         with store.session(settings=settings) as con:
-            pending, run.already_loaded = new_inbox_files(con, inbox, scan.files)
+            pending, run.already_loaded = new_inbox_files(
+                con, inbox, scan.files, unreadable=run.failed
+            )
         for file in pending:
+            if leaves_inbox(file.path, inbox):  # swapped for a link since it was listed
+                run.links_skipped.append(file.path)
+                continue
             try:
                 if looks_like_campaigns(file.path):
                     run.campaigns[file.path] = import_campaigns(file.path, settings=settings)

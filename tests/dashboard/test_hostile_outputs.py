@@ -253,3 +253,42 @@ def test_suggestions_saved_with_credentials_in_the_generator_name_show_none(
     [caption] = [c.value for c in app.caption if c.value.startswith(f"#{sid} ·")]
     assert "pa55word" not in caption and "me:" not in caption and "0123456789" not in caption
     assert caption.endswith(" · m at http\\://llm.example:8080/v1?api\\_key=••••")
+
+
+# --- st.dataframe's own toolbar download (it writes =formulas as they are) ---------------------
+EXPORT_OPTION = "client.disableDataExport"
+
+
+def test_the_served_dashboard_turns_table_export_off_before_the_first_page():
+    from dashboard.server import streamlit_config
+    from loaders.settings import Settings
+
+    assert streamlit_config(Settings(), 8501)[EXPORT_OPTION] is True
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "views/overview.py",
+        "views/sentiment.py",
+        "views/topics.py",
+        "views/campaigns.py",
+        "views/suggestions.py",
+        "views/report.py",
+        "views/explore.py",
+        "views/data.py",
+        "views/labeling.py",
+    ],
+)
+def test_every_page_turns_the_tables_own_csv_download_off(monkeypatch, tmp_path, page):
+    """Whichever page a session opens, the app sets the option (e.g. under `streamlit run`)."""
+    import streamlit as st
+
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "pages.duckdb"))
+    app = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    app.run()
+    st.set_option(EXPORT_OPTION, False)  # as a fresh process starts
+    app.switch_page(page)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert st.get_option(EXPORT_OPTION) is True

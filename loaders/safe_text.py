@@ -192,10 +192,14 @@ def _mask_prefixes(text: str, secret: str) -> str:
     servers echo keys half-shown ("sk-abc1****"), and a message cut short may end in one."""
     if len(secret) < SECRET_PREFIX_SHOWN:
         return text
-    head = re.escape(secret[:SECRET_PREFIX_SHOWN])
-    rest = "".join(f"(?:{re.escape(c)}" for c in secret[SECRET_PREFIX_SHOWN:])
-    pattern = head + rest + ")?" * (len(secret) - SECRET_PREFIX_SHOWN)
-    return re.sub(pattern, MASK, text)
+    head, parts, start = secret[:SECRET_PREFIX_SHOWN], [], 0
+    while (found := text.find(head, start)) >= 0:
+        end = found + SECRET_PREFIX_SHOWN
+        while end < len(text) and end - found < len(secret) and text[end] == secret[end - found]:
+            end += 1  # as far as the text goes on like the secret
+        parts += [text[start:found], MASK]
+        start = end
+    return "".join(parts) + text[start:]
 
 
 def redact_secrets(text: Any, secrets: Iterable[str | None] = ()) -> str:

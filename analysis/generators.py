@@ -166,8 +166,10 @@ class ChatCompletionsGenerator:
             with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 - the user's endpoint
                 answer = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as error:
+            # Masked before it is cut: a key cut in half would no longer match its mask.
+            detail = redact_secrets(_error_message(error), self._secrets())[:ERROR_DETAIL_CHARS]
             raise self._failure(
-                f"{url} answered HTTP {error.code}: {_error_message(error)}. Fix: check the "
+                f"{url} answered HTTP {error.code}: {detail}. Fix: check the "
                 "model name and the API key."
             ) from None
         except TimeoutError:
@@ -431,12 +433,15 @@ def smollm2_source() -> str:
     return str(smollm2_gguf())
 
 
+ERROR_DETAIL_CHARS = 200  # of an endpoint's error body in a message
+
+
 def _error_message(error: urllib.error.HTTPError) -> str:
     try:
         payload = json.loads(error.read().decode("utf-8"))
         detail = payload.get("error", payload)
         message = detail.get("message") if isinstance(detail, dict) else detail
-        return " ".join(str(message).split())[:200]
+        return " ".join(str(message).split())  # cut by the caller, once secrets are masked
     except (ValueError, AttributeError):
         return error.reason or "no details"
 

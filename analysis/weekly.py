@@ -107,6 +107,39 @@ def report_name(week: str, brand: str | None, fmt: str) -> str:
     return f"brandpulse-{week}" + (f"-{slug}" if slug else "") + f".{fmt}"
 
 
+def _load(
+    pending: list[Any],
+    inbox: Path,
+    run: WeeklyRun,
+    settings: Settings,
+    ingest_options: dict[str, Any],
+    file_progress: FileProgress | None,
+) -> None:
+    """Ingest (or import as campaigns) each of ``pending`` (loaders.inbox.InboxFile), noting
+    in ``run`` what each did; one file's failure, whatever it is, is that file's only."""
+    from loaders.campaigns import import_campaigns, looks_like_campaigns
+    from loaders.inbox import leaves_inbox
+    from loaders.ingest import ingest_file
+
+    for file in pending:
+        if leaves_inbox(file.path, inbox):  # swapped for a link since it was listed
+            run.links_skipped.append(file.path)
+            continue
+        try:
+            if looks_like_campaigns(file.path):
+                run.campaigns[file.path] = import_campaigns(file.path, settings=settings)
+                continue
+            progress = file_progress(file.path) if file_progress else None
+            run.ingested.append(
+                ingest_file(file.path, settings=settings, progress=progress, **ingest_options)
+            )
+        except BrandpulseError as error:
+            run.failed[file.path] = str(error)
+        except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
+            logger.debug("Loading %s failed", file.path, exc_info=True)
+            run.failed[file.path] = unexpected_failure(file.path, error)
+
+
 def run_weekly(
     settings: Settings,
     inbox: Path,
@@ -130,9 +163,7 @@ def run_weekly(
     """
     from analysis.report import report_weeks, save_report, weekly_report
     from loaders import store
-    from loaders.campaigns import import_campaigns, looks_like_campaigns
-    from loaders.inbox import new_inbox_files, scan_inbox
-    from loaders.ingest import ingest_file
+    from loaders.inbox import check_folder, new_inbox_files, scan_inbox
 
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
     if unknown:
@@ -143,29 +174,19 @@ def run_weekly(
                 found=", ".join(unknown),
             )
         )
-    scan = scan_inbox(inbox)  # a missing inbox is an error before anything is touched
+    check_folder(inbox)  # a missing inbox is an error before anything is touched
     now = datetime.now(UTC)
     outbox.mkdir(parents=True, exist_ok=True)
-    run = WeeklyRun(links_skipped=scan.links_leaving)
+    run = WeeklyRun()
     with _exclusive(lock_file(settings.db), lock_wait_s):
+        # Listed once the lock is held: files may come and go while a run waits for it.
+        scan = scan_inbox(inbox)
+        run.links_skipped = list(scan.links_leaving)
         with store.session(settings=settings) as con:
-            pending, run.already_loaded = new_inbox_files(con, inbox, scan.files)
-        for file in pending:
-            try:
-                if looks_like_campaigns(file.path):
-                    run.campaigns[file.path] = import_campaigns(file.path, settings=settings)
-                    continue
-                progress = file_progress(file.path) if file_progress else None
-                run.ingested.append(
-                    ingest_file(
-                        file.path, settings=settings, progress=progress, **(ingest_options or {})
-                    )
-                )
-            except BrandpulseError as error:
-                run.failed[file.path] = str(error)
-            except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
-                logger.debug("Loading %s failed", file.path, exc_info=True)
-                run.failed[file.path] = unexpected_failure(file.path, error)
+            pending, run.already_loaded = new_inbox_files(
+                con, inbox, scan.files, unreadable=run.failed
+            )
+        _load(pending, inbox, run, settings, ingest_options or {}, file_progress)
         # Also after a run with nothing new: it finishes what an interrupted run left.
         run.analysis = analyze_all(settings, progress=analysis_progress)
         with store.session(settings=settings, read_only=True) as con:

@@ -15,6 +15,10 @@ from dashboard.gate import password_gate
 from loaders.errors import BrandpulseError
 
 st.set_page_config(page_title="Brandpulse", page_icon="📈", layout="wide")
+# st.dataframe's own "Download as CSV" writes cells as they are (=HYPERLINK(...) runs in a
+# spreadsheet); our ui.download buttons neutralise formulas, so the tables' export is off.
+# dashboard/server.py sets it before the first page too; this covers `streamlit run`.
+st.set_option("client.disableDataExport", True)
 try:
     password_gate(cache.settings().dashboard_password)  # before any page can read data
 except BrandpulseError as error:  # a bad setting: one line, and no page without the gate

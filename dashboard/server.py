@@ -129,6 +129,8 @@ def streamlit_config(settings: Settings, port: int) -> dict[str, Any]:
         "server.headless": True,
         "browser.gatherUsageStats": False,
         "client.toolbarMode": "viewer",
+        # Tables' own CSV download keeps formulas (=HYPERLINK...): ui.download is the safe one.
+        "client.disableDataExport": True,
         "server.maxUploadSize": settings.upload_limit_mb,
     }
 

@@ -184,12 +184,30 @@ _KEY_LIKE = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_-]{8,}")
 _URL_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
 
 
+SECRET_PREFIX_SHOWN = 6  # the start of a key this long or longer is masked wherever it shows
+
+
+def _mask_prefixes(text: str, secret: str) -> str:
+    """``text`` with every start of ``secret`` (>= SECRET_PREFIX_SHOWN characters) masked:
+    servers echo keys half-shown ("sk-abc1****"), and a message cut short may end in one."""
+    if len(secret) < SECRET_PREFIX_SHOWN:
+        return text
+    head, parts, start = secret[:SECRET_PREFIX_SHOWN], [], 0
+    while (found := text.find(head, start)) >= 0:
+        end = found + SECRET_PREFIX_SHOWN
+        while end < len(text) and end - found < len(secret) and text[end] == secret[end - found]:
+            end += 1  # as far as the text goes on like the secret
+        parts += [text[start:found], MASK]
+        start = end
+    return "".join(parts) + text[start:]
+
+
 def redact_secrets(text: Any, secrets: Iterable[str | None] = ()) -> str:
     """``text`` (an error body, a message) with the given secrets, any Bearer, Basic or
     Authorization token, key-like strings (sk-...) and URL credentials masked."""
     text = str(text)
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
+        text = _mask_prefixes(text.replace(secret, MASK), secret)
     text = _NAMED_SECRET.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
     text = _SCHEME_TOKEN.sub(lambda m: m.group().split()[0] + " " + MASK, text)
     text = _KEY_LIKE.sub(MASK, text)

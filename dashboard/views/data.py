@@ -24,6 +24,7 @@ uploaded = st.file_uploader(
     type=UPLOAD_TYPES,
     key="upload",
 )
+uploads.keep_only(uploaded)  # a replaced or cleared upload's copy goes now
 if uploaded is not None and uploaded.size > limit_mb * 1024 * 1024:
     st.error(
         f"{ui.plain(uploaded.name)} is {uploaded.size / 1024 / 1024:,.0f} MB; the Data page takes files up "

@@ -28,6 +28,7 @@ from analysis.suggestions import (
 )
 from dashboard import cache, ui
 from loaders.errors import GeneratorError
+from loaders.safe_text import redact_secrets
 
 CARD_LIMIT = 6
 
@@ -135,7 +136,8 @@ def show_suggestion(suggestion) -> None:
             + (
                 "fixed phrasing"
                 if suggestion.source == "template"
-                else ui.plain(suggestion.generator)
+                # Rows saved by older versions may hold the endpoint's user:pass@ or key.
+                else ui.plain(redact_secrets(suggestion.generator))
             )
         )
         text = st.text_area(

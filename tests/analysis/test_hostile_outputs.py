@@ -144,3 +144,48 @@ def test_credentials_in_the_base_url_are_sent_but_never_shown(echo_server):
     assert "pa55word" not in message and KEY not in message
     assert "bWU6cGE1NXdvcmQ" not in message  # nor the Basic token that encodes them
     assert message.startswith(f"http://{echo_server}/v1/chat/completions?api_key=••••")
+
+
+# --- an endpoint whose long error body cuts the echoed key, or shows only its start -----------
+PLAIN_KEY = "abcd1234efgh5678ijkl"  # no sk- prefix: only the given secret marks it
+
+
+class CuttingHandler(BaseHTTPRequestHandler):
+    """Answers 401 with the key echoed at the 200-character cut (/cut) or half shown (/half)."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        token = self.headers.get("Authorization", "").split()[-1]
+        if self.path.startswith("/cut/"):
+            message = "x" * 180 + " provided: " + token  # the key starts at character 192
+        else:
+            message = f"Incorrect API key provided: {token[:10]}**********{token[-4:]}."
+        body = json.dumps({"error": {"message": message}}).encode()
+        self.send_response(401)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def cutting_server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CuttingHandler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("path", ["cut", "half"])
+def test_a_key_cut_or_half_shown_in_the_error_body_is_masked(cutting_server, path):
+    generator = ChatCompletionsGenerator(f"http://{cutting_server}/{path}", "m", api_key=PLAIN_KEY)
+    with pytest.raises(GeneratorError) as raised:
+        generator.generate("s", "p", GenerationOptions())
+    message = str(raised.value)
+    assert PLAIN_KEY[:6] not in message, message
+    assert "provided: ••••" in message and "\n" not in message
+    if path == "cut":  # still cut to 200 characters of detail, after masking
+        detail = message.split("answered HTTP 401: ")[1].split(". Fix:")[0]
+        assert detail == "x" * 180 + " provided: ••••"

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from analysis import report as report_module
 from analysis.report import save_report, weekly_report
 from dashboard.cli import cli
+from loaders import inbox as inbox_module
 from loaders import ingest, store
 from loaders.errors import ReportError
 from loaders.inbox import scan_inbox
@@ -143,3 +144,86 @@ def test_a_partial_name_taken_by_a_link_is_refused_in_one_line(week_report, tmp_
     )
     assert victim.read_text() == "precious" and not out.exists()
     assert (tmp_path / ".week.md.guessed.partial").is_symlink()
+
+
+def weekly_command(inbox: Path, outbox: Path, db: Path) -> list[str]:
+    return [
+        "weekly",
+        "--inbox",
+        str(inbox),
+        "--outbox",
+        str(outbox),
+        "--format",
+        "md",
+        "--db",
+        str(db),
+    ]
+
+
+@pytest.mark.slow
+def test_a_file_that_vanishes_after_the_scan_is_named_and_the_run_goes_on(
+    tiny_model, tiny_base, tmp_path, monkeypatch
+):
+    """A file removed (or made unreadable) between the inbox listing and its hashing, e.g.
+    while the run waited for another run's lock: that file's failure, not the run's."""
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
+    monkeypatch.setenv("BRANDPULSE_TOPIC_EMBEDDING_MODEL", str(tiny_base))
+    inbox, outbox, db = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    assert write_reviews(inbox / "a.csv", date(2025, 11, 3), 2) == 14
+    assert write_reviews(inbox / "b.csv", date(2025, 11, 10), 3) == 21
+    write_reviews(inbox / "gone.csv", date(2025, 11, 10), 1)
+    real_scan = inbox_module.scan_inbox
+
+    def scan_then_remove(folder):
+        scan = real_scan(folder)
+        (inbox / "gone.csv").unlink()  # listed, then removed by someone else
+        return scan
+
+    monkeypatch.setattr(inbox_module, "scan_inbox", scan_then_remove)
+    result = CliRunner().invoke(cli, weekly_command(inbox, outbox, db))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert errors == [
+        "Error: gone.csv could not be read. Found FileNotFoundError: No such file or directory. "
+        "Fix: it stays in the inbox for the next run; check that it is still there and readable."
+    ]
+    assert ": 3 new files, 0 already loaded" in result.output
+    assert scalar(db, "SELECT count(*) FROM documents") == 14 + 21
+    report = outbox / "brandpulse-2025-W46.md"
+    assert f"Report for 2025-W46 written to {report}" in result.output
+    assert "| Posts | 21 | 14 |" in report.read_text()
+
+
+@pytest.mark.slow
+def test_a_file_swapped_for_a_link_after_the_scan_is_not_read(
+    tiny_model, tiny_base, tmp_path, monkeypatch
+):
+    """The inbox is checked for links leading out when listed, and each file again right
+    before it is read: a file replaced by such a link in between is skipped, said so."""
+    monkeypatch.setenv("BRANDPULSE_SENTIMENT_MODEL", str(tiny_model))
+    monkeypatch.setenv("BRANDPULSE_TOPIC_EMBEDDING_MODEL", str(tiny_base))
+    inbox, outbox, db = tmp_path / "inbox", tmp_path / "outbox", tmp_path / "w.duckdb"
+    elsewhere = tmp_path / "elsewhere"
+    inbox.mkdir()
+    elsewhere.mkdir()
+    assert write_reviews(inbox / "a.csv", date(2025, 11, 3), 2) == 14
+    assert write_reviews(inbox / "b.csv", date(2025, 11, 10), 3) == 21
+    write_reviews(elsewhere / "secret.csv", date(2025, 11, 10), 4)
+    real_new_files = inbox_module.new_inbox_files
+
+    def hash_then_swap(*args, **kwargs):
+        found = real_new_files(*args, **kwargs)
+        (inbox / "b.csv").unlink()
+        (inbox / "b.csv").symlink_to(elsewhere / "secret.csv")  # planted after the scan
+        return found
+
+    monkeypatch.setattr(inbox_module, "new_inbox_files", hash_then_swap)
+    result = CliRunner().invoke(cli, weekly_command(inbox, outbox, db))
+    assert result.exit_code == 0, result.output
+    assert f"Skipped link leaving the inbox: {inbox / 'b.csv'}" in result.output
+    assert scalar(db, "SELECT count(*) FROM documents") == 14
+    assert scalar(db, "SELECT count(*) FROM documents WHERE text LIKE '%secret%'") == 0
+    assert rows(db, "SELECT regexp_extract(file, '[^/]+$') FROM ingest_runs") == [("a.csv",)]

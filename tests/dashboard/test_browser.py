@@ -296,3 +296,29 @@ def test_report_page_downloads_the_weeks_pdf(server, browser, tmp_path):
     assert len(pdf_page_images(pdf, tmp_path)) == 3
     assert " ".join(pdf_page_text(pdf, 1).split()).startswith(title)
     assert not page_problems(browser)
+
+
+def table_toolbar_labels(driver, page_url: str) -> list[str]:
+    """The buttons of the first table's own toolbar (shown on hover), by their labels."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(page_url)
+    table = WebDriverWait(driver, 60).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')
+    )[0]
+    ActionChains(driver).move_to_element(table).perform()
+    buttons = WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="stElementToolbar"] button')
+    )
+    return [b.get_attribute("aria-label") or b.text for b in buttons]
+
+
+def test_tables_offer_no_csv_download_of_their_own(server, browser):
+    """st.dataframe's toolbar download writes =formulas unchanged; the pages' own
+    download buttons (formula-safe) are the export."""
+    url, _ = server
+    labels = table_toolbar_labels(browser, f"{url}/data")
+    assert "Search" in labels and "Fullscreen" in labels  # the toolbar shows, without download
+    assert not [label for label in labels if "download" in label.lower()], labels

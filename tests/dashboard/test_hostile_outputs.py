@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -214,3 +215,80 @@ def test_a_crafted_link_shows_its_ignored_values_as_text(monkeypatch, tmp_path):
     )
     html = shown_html(note)
     assert "<img" not in html and "<script" not in html and "<a " not in html
+
+
+def test_suggestions_saved_with_credentials_in_the_generator_name_show_none(
+    monkeypatch, tmp_path, demo_run
+):
+    """Rows saved before generator names were redacted still hold user:pass@ and ?api_key=:
+    the page redacts them as it shows them."""
+    from datetime import date
+
+    from analysis.insights import Card
+    from analysis.suggestions import SuggestOptions, save_suggestions, suggest_for_cards
+    from loaders import store
+
+    db = tmp_path / "old.duckdb"
+    shutil.copy(demo_run[0], db)  # analyzed sample data: the page needs sentiment and topics
+    stored_name = "m at http://me:pa55word@llm.example:8080/v1?api_key=sk-live-0123456789abcdef"
+    card = Card("campaign_lift", "Spring lifted", 1.0, {"campaign": "Spring", "posts": 3})
+    options = SuggestOptions(formats=("ad_headline",), variants=1, rounds=1)
+    results = suggest_for_cards([card], None, options, [], brand="Tidewell")
+    with store.session(db) as con:
+        [sid] = save_suggestions(
+            con, results, date(2025, 10, 6), date(2025, 10, 12), options, stored_name
+        )
+        con.execute(
+            "UPDATE suggestions SET source = 'model', generator = ? WHERE id = ?",
+            [stored_name, sid],
+        )
+    monkeypatch.setenv("BRANDPULSE_DB", str(db))
+    monkeypatch.setenv("BRANDPULSE_GENERATOR", "template")
+    app = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    app.query_params.update({"from": "2025-10-06", "to": "2025-10-12"})
+    app.run()
+    app.switch_page("views/suggestions.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    [caption] = [c.value for c in app.caption if c.value.startswith(f"#{sid} ·")]
+    assert "pa55word" not in caption and "me:" not in caption and "0123456789" not in caption
+    assert caption.endswith(" · m at http\\://llm.example:8080/v1?api\\_key=••••")
+
+
+# --- st.dataframe's own toolbar download (it writes =formulas as they are) ---------------------
+EXPORT_OPTION = "client.disableDataExport"
+
+
+def test_the_served_dashboard_turns_table_export_off_before_the_first_page():
+    from dashboard.server import streamlit_config
+    from loaders.settings import Settings
+
+    assert streamlit_config(Settings(), 8501)[EXPORT_OPTION] is True
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "views/overview.py",
+        "views/sentiment.py",
+        "views/topics.py",
+        "views/campaigns.py",
+        "views/suggestions.py",
+        "views/report.py",
+        "views/explore.py",
+        "views/data.py",
+        "views/labeling.py",
+    ],
+)
+def test_every_page_turns_the_tables_own_csv_download_off(monkeypatch, tmp_path, page):
+    """Whichever page a session opens, the app sets the option (e.g. under `streamlit run`)."""
+    import streamlit as st
+
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "pages.duckdb"))
+    app = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    app.run()
+    st.set_option(EXPORT_OPTION, False)  # as a fresh process starts
+    app.switch_page(page)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert st.get_option(EXPORT_OPTION) is True

@@ -14,6 +14,7 @@ import socket
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -313,3 +314,77 @@ def test_data_page_upload_is_private_and_removed_after_the_ingest(monkeypatch, t
         assert upload_dirs(temp) == [] and not app.file_uploader[0].value
     finally:
         os.umask(previous)
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a/..", "..\\..", ""])
+def test_an_upload_named_like_a_folder_is_copied_under_a_fixed_name(name):
+    from dashboard.uploads import copy_name
+
+    assert copy_name(name) == "upload"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("../../etc/shop.csv", "shop.csv"),
+        ("C:\\fakepath\\shop.xlsx", "shop.xlsx"),
+        ("..\\..\\shop.json", "shop.json"),
+        ("shop.csv", "shop.csv"),
+        ("../.csv", "upload.csv"),
+        (".hidden.csv", "upload.hidden.csv"),
+    ],
+)
+def test_an_upload_keeps_only_its_own_name(name, expected):
+    from dashboard.uploads import copy_name
+
+    assert copy_name(name) == expected
+
+
+def open_uploads_page(monkeypatch, tmp_path) -> tuple[AppTest, Path]:
+    import tempfile
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("BRANDPULSE_DB", str(tmp_path / "uploads.duckdb"))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("views/data.py")
+    app.run()
+    return app, temp
+
+
+def test_an_upload_named_dot_dot_is_copied_inside_its_private_folder(monkeypatch, tmp_path):
+    """Streamlit itself refuses '..' (no allowed extension) in the uploader, so the copy is
+    checked straight: it must land inside the private folder, never name the one above."""
+    from types import SimpleNamespace
+
+    from dashboard import uploads
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(uploads.st, "session_state", {})
+    upload = SimpleNamespace(file_id="f1", name="..", getvalue=lambda: b"date,text\n")
+    path = uploads.private_copy(upload)
+    (folder,) = upload_dirs(temp)
+    assert path == folder / "upload" and path.read_bytes() == b"date,text\n"
+    assert sorted(p.name for p in temp.iterdir()) == [folder.name]  # nothing beside it
+    uploads.discard("f1")
+    assert upload_dirs(temp) == []
+
+
+def test_a_previewed_upload_is_removed_when_replaced_or_cleared(monkeypatch, tmp_path):
+    app, temp = open_uploads_page(monkeypatch, tmp_path)
+    app.file_uploader[0].upload("first.csv", b"date,text\n2025-11-03,One\n", "text/csv")
+    app.run()
+    (first,) = upload_dirs(temp)
+    assert (first / "first.csv").is_file()
+    app.file_uploader[0].upload("second.csv", b"date,text\n2025-11-03,Two\n", "text/csv")
+    app.run()
+    (second,) = upload_dirs(temp)  # the first file's copy went when the second replaced it
+    assert second != first and [p.name for p in second.iterdir()] == ["second.csv"]
+    app.file_uploader[0].set_value(None)  # the user clears the uploader, never ingesting
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert upload_dirs(temp) == []

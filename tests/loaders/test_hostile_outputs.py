@@ -145,3 +145,21 @@ def test_a_known_secret_is_masked_wherever_it_appears():
     assert redact_secrets("you sent hunter2-secret twice: hunter2-secret", ["hunter2-secret"]) == (
         "you sent •••• twice: ••••"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("provided: abcd1234efgh", "provided: ••••"),  # cut short at the end
+        ("provided: abcd1234ef**********ijkl.", "provided: ••••**********ijkl."),  # half shown
+        ("provided: abcd1 (5 characters)", "provided: abcd1 (5 characters)"),  # too short to tell
+        ("abcd12abcd1234efgh5678ijklX", "••••••••X"),
+    ],
+)
+def test_the_start_of_a_known_secret_is_masked_too(text, shown):
+    assert redact_secrets(text, ["abcd1234efgh5678ijkl"]) == shown
+
+
+def test_a_very_long_secret_and_its_start_are_masked():
+    key = "k" + "b1" * 600  # 1,201 characters: no pattern nesting that deep
+    assert redact_secrets(f"x {key[:50]} y {key} z", [key]) == "x •••• y •••• z"

@@ -135,28 +135,24 @@ def build(db: Path, documents: int) -> None:
 def page_calls(con: Any, filters: Any) -> dict[str, Callable[[], Any]]:
     from dataclasses import replace
 
-    from analysis.overview import (
-        analysis_state,
-        brand_sparklines,
-        default_period,
-        facet_values,
-        find_posts,
-        period_kpis,
-        rating_distribution,
-        sentiment_trend,
-        top_movers,
-    )
-    from analysis.sentiment import active_model_metrics, least_certain
-    from analysis.topics import list_topics, topic_names
-    from analysis.trends import period_alerts, topic_map, topic_table, topics_over_time
-    from loaders.info import store_info
+    from analysis.insight.facets import analysis_state, facet_values
+    from analysis.insight.kpis import period_kpis, top_movers
+    from analysis.insight.posts import find_posts
+    from analysis.insight.trend import brand_sparklines, rating_distribution, sentiment_trend
+    from analysis.periods import default_period
+    from analysis.sentiment.corrections import least_certain
+    from analysis.sentiment.scoring_run import active_model_metrics
+    from analysis.topics.edits import list_topics, topic_names
+    from analysis.topics.spikes import period_alerts
+    from analysis.topics.trends import topic_map, topic_table, topics_over_time
+    from loaders.store.info import store_info
 
     undated = replace(filters, start=None, end=None)
 
     def period():
         found = default_period(con)
         if filters.start:
-            from analysis.overview import Period
+            from analysis.periods import Period
 
             return Period(filters.start, filters.end)
         return found
@@ -315,7 +311,7 @@ def main() -> None:
         print(f"Building {db} with {args.docs:,} documents ...")
         build(db, args.docs)
         print(f"  built in {time.perf_counter() - started:.0f} s")
-    from loaders import facts
+    from loaders.store import facts
 
     with store.session(db) as con:  # what every write that changes the figures pays
         started = time.perf_counter()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 def load_texts(data: Path, count: int) -> list[str]:
     """Tweets, SST-2 sentences and Amazon reviews (long ones included), shuffled with a seed."""
-    from analysis.training import read_labeled_file
+    from analysis.sentiment.training import read_labeled_file
 
     texts = [e.text for e in read_labeled_file(data / "tweeteval_sentiment" / "train.csv").examples]
     texts += [e.text for e in read_labeled_file(data / "tweeteval_sentiment" / "eval.csv").examples]
@@ -48,7 +48,7 @@ def classification_model() -> Path:
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from analysis.model import default_backbone
+    from analysis.sentiment.model import default_backbone
 
     target = WORK / "minilm-seqcls"
     if not (target / "config.json").is_file():
@@ -78,10 +78,10 @@ def main() -> None:
     import torch
     from transformers import pipeline
 
-    from analysis.default_model import ensure_default_model
-    from analysis.model import load_model
-    from analysis.scoring import score_texts
-    from analysis.training import evaluate, read_labeled_file
+    from analysis.sentiment.default_model import ensure_default_model
+    from analysis.sentiment.model import load_model
+    from analysis.sentiment.scoring import score_texts
+    from analysis.sentiment.training import evaluate, read_labeled_file
 
     WORK.mkdir(parents=True, exist_ok=True)
     texts = load_texts(args.data, args.texts)

@@ -8,7 +8,7 @@
    Target: <= 10 s on 2 cores.
 3. Grounding on the sample data: the insight cards of three weeks (Tidewell's lid defect,
    the Grind Never Stops backlash, Glacio's outage), every format, three raw samples each:
-   the share that passes :func:`analysis.grounding.check_variant` (and does not copy the
+   the share that passes :func:`analysis.suggestions.grounding.check_variant` (and does not copy the
    prompt's worked example) as the model wrote it, and after
    :func:`analysis.suggestions.clean_output` strips labels, quotes and greetings. The
    problems found are counted by kind. Baseline: the same prompts without the worked
@@ -49,7 +49,7 @@ import json, sys, time
 started = time.perf_counter()
 import torch, transformers  # noqa: F401
 imported = time.perf_counter()
-from analysis.generators import LocalCausalLMGenerator, smollm2_source
+from analysis.suggestions.generators import LocalCausalLMGenerator, smollm2_source
 LocalCausalLMGenerator(smollm2_source(), sys.argv[1]).load()
 done = time.perf_counter()
 print(json.dumps({"import_s": imported - started, "load_s": done - imported}))
@@ -111,22 +111,20 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=3, help="top cards per week")
     args = parser.parse_args()
 
-    from analysis.generators import LocalCausalLMGenerator, smollm2_source
-    from analysis.grounding import check_variant
-    from analysis.insights import insight_cards
-    from analysis.overview import Period
-    from analysis.suggestions import (
-        FORMATS,
-        SuggestOptions,
+    from analysis.insight.cards import insight_cards
+    from analysis.periods import Period, parse_week
+    from analysis.suggestions.generators import LocalCausalLMGenerator, smollm2_source
+    from analysis.suggestions.grounding import check_variant
+    from analysis.suggestions.plays import FORMATS, SuggestOptions
+    from analysis.suggestions.prompts import (
         build_example,
         build_prompt,
         clean_output,
         copied_example,
-        known_names,
     )
-    from analysis.trends import parse_week
+    from analysis.suggestions.writer import known_names
     from loaders import store
-    from loaders.settings import load_settings
+    from loaders.config import load_settings
 
     # 1. Load time, cold then warm, each in a new process.
     cache = WORK / "models"

@@ -50,7 +50,7 @@ def write_corpus(folder: Path, documents: int, seed: int, id_prefix: str = "") -
 
 
 def fresh_settings(name: str):
-    from loaders.settings import Settings
+    from loaders.config import Settings
 
     folder = WORK / name
     shutil.rmtree(folder, ignore_errors=True)
@@ -59,7 +59,7 @@ def fresh_settings(name: str):
 
 
 def ingest(settings, files: list[Path]) -> int:
-    from loaders.ingest import ingest_file
+    from loaders.ingest.files import ingest_file
 
     return sum(ingest_file(path, settings=settings).inserted for path in files)
 
@@ -69,21 +69,23 @@ def log(message: str) -> None:
 
 
 def scale_run(documents: int, new_documents: int) -> dict:
-    from analysis import embeddings, topics
+    from analysis.topics import embeddings
+    from analysis.topics.assign import assign_new_documents
+    from analysis.topics.fit import _corpus, fit_topics
     from loaders import store
 
     settings = fresh_settings("scale")
     stored = ingest(settings, write_corpus(WORK / "corpus-main", documents, seed=101))
     log(f"ingested {stored:,} documents")
     with store.session(settings=settings, read_only=True) as con:
-        corpus = topics._corpus(con.execute("SELECT doc_id, text FROM documents").fetchall())
+        corpus = _corpus(con.execute("SELECT doc_id, text FROM documents").fetchall())
     started = time.perf_counter()
     _, embedded = embeddings.embed(settings, corpus.texts_by_hash)
     embed_s = time.perf_counter() - started
     log(f"embedded {embedded:,} distinct texts in {embed_s:.0f}s")
 
     started = time.perf_counter()
-    fit = topics.fit_topics(settings)
+    fit = fit_topics(settings)
     fit_s = time.perf_counter() - started
     log(f"fit with cached embeddings: {fit_s:.0f}s, {fit.n_topics} topics")
 
@@ -91,7 +93,7 @@ def scale_run(documents: int, new_documents: int) -> dict:
         settings, write_corpus(WORK / "corpus-new", new_documents, seed=202, id_prefix="N")
     )
     started = time.perf_counter()
-    assigned = topics.assign_new_documents(settings)
+    assigned = assign_new_documents(settings)
     assign_s = time.perf_counter() - started
     log(f"assigned {added:,} new documents in {assign_s:.0f}s")
     return {
@@ -115,9 +117,9 @@ def scale_run(documents: int, new_documents: int) -> dict:
 def head_to_head(subset: int) -> dict:
     from bertopic import BERTopic
 
-    from analysis import topics
-    from analysis.embeddings import load_embedder
-    from analysis.model import default_backbone
+    from analysis.sentiment.model import default_backbone
+    from analysis.topics.embeddings import load_embedder
+    from analysis.topics.fit import fit_topics
     from loaders import store
 
     settings = fresh_settings("subset")
@@ -141,11 +143,11 @@ def head_to_head(subset: int) -> dict:
     log(f"BERTopic defaults: {baseline_s:.0f}s, outliers {baseline_outliers:.1%}")
 
     started = time.perf_counter()
-    cold = topics.fit_topics(settings)
+    cold = fit_topics(settings)
     cold_s = time.perf_counter() - started
     log(f"brandpulse fit (embedding included): {cold_s:.0f}s")
     started = time.perf_counter()
-    topics.fit_topics(settings)
+    fit_topics(settings)
     warm_s = time.perf_counter() - started
     log(f"brandpulse refit (cached embeddings): {warm_s:.0f}s")
     return {

@@ -66,8 +66,7 @@ def weekly(db: Path, inbox: Path, outbox: Path) -> tuple[float, str]:
 
 def write_next_week(db: Path, inbox: Path) -> tuple[str, int]:
     """The last full week's documents again, a week later, as two export files."""
-    from analysis.report import last_full_week
-    from analysis.trends import iso_week
+    from analysis.periods import iso_week, last_full_week
     from loaders import store
 
     with store.session(db, read_only=True) as con:

@@ -30,9 +30,9 @@ RESULTS = ROOT / "benchmarks" / "results" / "eval_sentiment.json"
 TRAINED_VERSION = "bench-tweeteval-sst2"
 sys.path.insert(0, str(ROOT))
 
-from analysis.labels import NEGATIVE, NEUTRAL, POSITIVE  # noqa: E402
-from analysis.metrics import classification_metrics  # noqa: E402
-from analysis.training import Example, read_labeled_file  # noqa: E402
+from analysis.sentiment.labels import NEGATIVE, NEUTRAL, POSITIVE  # noqa: E402
+from analysis.sentiment.metrics import classification_metrics  # noqa: E402
+from analysis.sentiment.training import Example, read_labeled_file  # noqa: E402
 
 
 def eval_sets(data: Path) -> dict[str, list[Example]]:
@@ -71,15 +71,15 @@ def vader(sets: dict[str, list[Example]]) -> dict[str, dict]:
 
 
 def ours(model_dir: Path, sets: dict[str, list[Example]]) -> dict[str, dict]:
-    from analysis.model import load_model
-    from analysis.training import evaluate
+    from analysis.sentiment.model import load_model
+    from analysis.sentiment.training import evaluate
 
     model = load_model(model_dir)
     return {name: evaluate(model, examples) for name, examples in sets.items()}
 
 
 def build_default(models: Path) -> tuple[Path, float, bool]:
-    from analysis.default_model import ensure_default_model
+    from analysis.sentiment.default_model import ensure_default_model
 
     started = time.monotonic()
     _, path, built = ensure_default_model(models)

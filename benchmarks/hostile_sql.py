@@ -284,8 +284,8 @@ def run_one(mode: str, db: str, sql: str) -> dict:
     started = time.monotonic()
     try:
         if mode == "sandbox":
-            from analysis.explore import QueryRefused, run_query
-            from loaders.settings import Settings
+            from analysis.explore.sql_box import QueryRefused, run_query
+            from loaders.config import Settings
 
             try:
                 result = run_query(Path(db), sql, settings=Settings(db=Path(db)))
@@ -321,7 +321,7 @@ def run_one(mode: str, db: str, sql: str) -> dict:
 # --- the harness ---------------------------------------------------------------------------
 def make_world(base: Path) -> dict[str, str]:
     from loaders import store
-    from loaders.settings import Settings
+    from loaders.config import Settings
 
     store_dir = base / f"{STORE_MARKER}-7731"
     files = base / "attacker-files"
@@ -407,8 +407,8 @@ def judge(category: str, answer: dict, before: str, after: str, out: Path) -> li
 
 
 def run_all(limit: int | None) -> dict:
-    from analysis.explore import _memory_bytes
-    from loaders.settings import Settings
+    from analysis.explore.sql_box import _memory_bytes
+    from loaders.config import Settings
 
     cap_mb = _memory_bytes(Settings().explore_memory_limit) / 2**20
     base = Path(tempfile.mkdtemp(prefix="brandpulse-hostile-sql-"))

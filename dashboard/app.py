@@ -24,18 +24,27 @@ try:
 except BrandpulseError as error:  # a bad setting: one line, and no page without the gate
     st.error(str(error))
     st.stop()
+# Sections follow a marketer's week: read what happened, act on it, look after the data.
+# The page scripts live in views/, not pages/: Streamlit treats a pages/ folder beside the
+# entry script as an old-style multipage app and runs this file as one of its pages.
 page = st.navigation(
-    [
-        st.Page("views/overview.py", title="Overview", icon="📊", default=True),
-        st.Page("views/sentiment.py", title="Sentiment", icon="📈"),
-        st.Page("views/topics.py", title="Topics", icon="🗂️"),
-        st.Page("views/campaigns.py", title="Campaigns", icon="📣"),
-        st.Page("views/suggestions.py", title="Suggestions", icon="💡"),
-        st.Page("views/report.py", title="Report", icon="📄"),
-        st.Page("views/explore.py", title="Explore", icon="🔎"),
-        st.Page("views/data.py", title="Data", icon="📥"),
-        st.Page("views/labeling.py", title="Labeling", icon="🏷️"),
-    ]
+    {
+        "Insight": [
+            st.Page("views/overview.py", title="Overview", icon="📊", default=True),
+            st.Page("views/sentiment.py", title="Sentiment", icon="📈"),
+            st.Page("views/topics.py", title="Topics", icon="🗂️"),
+            st.Page("views/campaigns.py", title="Campaigns", icon="📣"),
+        ],
+        "Act": [
+            st.Page("views/suggestions.py", title="Suggestions", icon="💡"),
+            st.Page("views/report.py", title="Report", icon="📄"),
+        ],
+        "Data": [
+            st.Page("views/data.py", title="Data", icon="📥"),
+            st.Page("views/labeling.py", title="Labeling", icon="🏷️"),
+            st.Page("views/explore.py", title="Explore", icon="🔎"),
+        ],
+    }
 )
 try:
     ui.filter_bar()

@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from loaders import store
+from loaders.config import Settings, load_settings
 from loaders.errors import DatabaseBusyError
-from loaders.info import StoreInfo, store_info
-from loaders.settings import Settings, load_settings
+from loaders.store.info import StoreInfo, store_info
 
 T = TypeVar("T")
 BUSY_SPINNER = (
@@ -104,7 +104,7 @@ def data(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def _schema(
     path: str, version: float, _lock_timeout_s: float | None = None
 ) -> dict[str, list[tuple[str, str]]]:
-    from analysis.explore import schema as read_schema
+    from analysis.explore.sql_box import schema as read_schema
 
     return read_schema(path, _reading_settings(_lock_timeout_s))
 
@@ -117,7 +117,7 @@ def schema() -> dict[str, list[tuple[str, str]]]:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _preview(path: str, file_id: str) -> Any:
-    from loaders.ingest import preview_file
+    from loaders.ingest.files import preview_file
 
     return preview_file(path, settings=settings())
 
@@ -135,7 +135,7 @@ def write(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _generator(choice: str, base_url: str, model: str, key: str, model_dir: str) -> Any:
-    from analysis.generators import make_generator
+    from analysis.suggestions.generators import make_generator
 
     return make_generator(settings())
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from analysis.weekly import REPORT_FORMATS
+from analysis.jobs.weekly import REPORT_FORMATS
+from loaders.config import Settings, load_settings
 from loaders.errors import BrandpulseError
 from loaders.safe_text import shown_setting, visible
-from loaders.settings import Settings, load_settings
 
 STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
 
@@ -66,7 +66,7 @@ def format_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
     """Files as given, and the supported files inside folders (not hidden ones)."""
-    from loaders.inbox import export_files
+    from loaders.ingest.inbox import export_files
 
     files: list[Path] = []
     for path in paths:
@@ -109,7 +109,7 @@ def ingest_paths(
     paths: Sequence[Path], settings: Settings, **options: Any
 ) -> tuple[list[Any], list[str]]:
     """Ingest each file with a progress bar; returns the results and the one-line errors."""
-    from loaders.ingest import ingest_file
+    from loaders.ingest.files import ingest_file
 
     results, errors = [], []
     bars = FileBars()
@@ -227,7 +227,7 @@ def ingest(
     db: Path | None,
 ) -> None:
     """Load export files (CSV, TSV, JSON, JSON Lines, Parquet, Excel) or folders of them."""
-    from loaders.mapping import load_mapping_file, parse_map_options
+    from loaders.ingest.mapping import load_mapping_file, parse_map_options
 
     options: dict[str, Any] = load_mapping_file(mapping_file) if mapping_file else {}
     columns = {**options.pop("columns", {}), **parse_map_options(maps)}
@@ -253,8 +253,8 @@ def db() -> None:
 def db_info(db_path: Path | None, runs: int) -> None:
     """Counts by kind, source and brand, the date range, and recent ingest runs."""
     from loaders import store
-    from loaders.deletion import DELETION_COLUMNS, recent_deletions
-    from loaders.info import RUN_COLUMNS, store_info
+    from loaders.store.deletion import DELETION_COLUMNS, recent_deletions
+    from loaders.store.info import RUN_COLUMNS, store_info
 
     settings = _settings(db_path)
     with store.session(settings=settings, read_only=True) as con:
@@ -285,7 +285,7 @@ def db_info(db_path: Path | None, runs: int) -> None:
 def db_rejected(run_id: int, db_path: Path | None, limit: int) -> None:
     """Show the quarantined rows of one ingest run, with their reasons."""
     from loaders import store
-    from loaders.info import rejected_rows
+    from loaders.store.info import rejected_rows
 
     with store.session(settings=_settings(db_path), read_only=True) as con:
         rows = rejected_rows(con, run_id, limit)
@@ -296,7 +296,7 @@ def db_rejected(run_id: int, db_path: Path | None, limit: int) -> None:
     )
 
 
-# --- db delete: remove what was loaded by mistake (loaders.deletion) -------------------------------
+# --- db delete: remove what was loaded by mistake (loaders.store.deletion) -------------------------------
 def _deletion_ids(ids: str | None, ids_file: Path | None) -> tuple[str, ...]:
     found = [part.strip() for part in (ids or "").split(",")]
     if ids_file is not None:
@@ -350,7 +350,7 @@ def db_delete(
     9999-12-31 and infinity; `--to 1999-12-31` removes year 1 and -infinity.
     """
     from loaders import store
-    from loaders.deletion import Selection, delete_documents
+    from loaders.store.deletion import Selection, delete_documents
 
     selection = Selection(
         run=run_id,
@@ -394,7 +394,7 @@ def campaigns_import(path: Path, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def campaigns_results(db: Path | None) -> None:
     """Each campaign side by side: posts, brand sentiment before/during, uplift, share of voice."""
-    from analysis.campaigns import compare_campaigns
+    from analysis.campaigns.results import compare_campaigns
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -532,7 +532,7 @@ class StageBars:
 
 
 def _run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool = True) -> None:
-    from analysis.pipeline import analyze_all
+    from analysis.jobs.analysis_pass import analyze_all
 
     bars = StageBars()
     try:
@@ -551,7 +551,7 @@ def _print_analysis(result: Any) -> None:
 
 
 def _print_topics(result: Any) -> None:
-    from analysis.topics import FitResult
+    from analysis.topics.fit import FitResult
 
     if isinstance(result, FitResult):
         carried = (
@@ -691,8 +691,8 @@ def train(
     db: Path | None,
 ) -> None:
     """Fine-tune a sentiment model on labeled data and register it."""
-    from analysis.sentiment import train_and_register
-    from analysis.training import TrainingConfig, read_labeled_file, sample_examples
+    from analysis.sentiment.trainer import train_and_register
+    from analysis.sentiment.training import TrainingConfig, read_labeled_file, sample_examples
 
     settings = _settings(db)
     options = {"text_col": text_col, "label_col": label_col, "label_from_rating": label_from_rating}
@@ -746,7 +746,7 @@ def models() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def models_list(db: Path | None) -> None:
     """Registered sentiment models; * marks the active one."""
-    from analysis import registry
+    from analysis.sentiment import registry
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -784,7 +784,7 @@ def models_list(db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def models_use(version: str, db: Path | None) -> None:
     """Make VERSION the active model (the next `analyze` scores with it)."""
-    from analysis import registry
+    from analysis.sentiment import registry
     from loaders import store
 
     with store.session(settings=_settings(db)) as con:
@@ -804,9 +804,9 @@ def models_use(version: str, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def models_add(source: str, label_map: str | None, use: bool, db: Path | None) -> None:
     """Register a ready classifier: Hugging Face id or folder (checked by loading it)."""
-    from analysis import registry
-    from analysis.labels import parse_label_map
-    from analysis.model import load_model
+    from analysis.sentiment import registry
+    from analysis.sentiment.labels import parse_label_map
+    from analysis.sentiment.model import load_model
     from loaders import store
 
     mapping = parse_label_map(label_map)
@@ -839,7 +839,7 @@ def labels() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def labels_add(doc_id: str, label: str, note: str | None, db: Path | None) -> None:
     """Correct DOC_ID's sentiment; the human label wins in every aggregate."""
-    from analysis.sentiment import add_correction
+    from analysis.sentiment.corrections import add_correction
 
     add_correction(_settings(db), doc_id, label, note)
     click.echo(f"{doc_id} is now {label}")
@@ -850,7 +850,7 @@ def labels_add(doc_id: str, label: str, note: str | None, db: Path | None) -> No
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def labels_queue(limit: int, db: Path | None) -> None:
     """The documents the active model is least sure about, to label first."""
-    from analysis.sentiment import least_certain
+    from analysis.sentiment.corrections import least_certain
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -873,8 +873,8 @@ def topics() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def topics_list(examples: bool, db: Path | None) -> None:
     """Topics of the current model with size, share negative and keywords."""
-    from analysis.topics import list_topics
-    from analysis.trends import topic_sentiment
+    from analysis.topics.edits import list_topics
+    from analysis.topics.trends import topic_sentiment
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -909,7 +909,7 @@ def topics_list(examples: bool, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def topics_rename(topic: int, name: str, db: Path | None) -> None:
     """Name TOPIC yourself (kept across refits); an empty NAME restores the generated label."""
-    from analysis.topics import rename_topic
+    from analysis.topics.edits import rename_topic
 
     rename_topic(_settings(db), topic, name)
     click.echo(f"Topic {topic} is now called '{name}'." if name.strip() else "Name reset.")
@@ -921,7 +921,7 @@ def topics_rename(topic: int, name: str, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def topics_merge(topics_to_merge: tuple[int, ...], into: int, db: Path | None) -> None:
     """Merge TOPICS into one (kept across refits)."""
-    from analysis.topics import merge_topics
+    from analysis.topics.edits import merge_topics
 
     merge_topics(_settings(db), topics_to_merge, into)
     click.echo(f"Merged {', '.join(map(str, topics_to_merge))} into topic {into}.")
@@ -933,7 +933,8 @@ def topics_merge(topics_to_merge: tuple[int, ...], into: int, db: Path | None) -
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def topics_emerging(week: str | None, show_all: bool, db: Path | None) -> None:
     """Topics growing significantly in a week against the four weeks before."""
-    from analysis.trends import emerging_topics, iso_week
+    from analysis.periods import iso_week
+    from analysis.topics.trends import emerging_topics
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -969,7 +970,8 @@ def topics_emerging(week: str | None, show_all: bool, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def topics_spikes(db: Path | None) -> None:
     """Weeks whose volume or negative share jumped, and the topics that drove it."""
-    from analysis.trends import detect_spikes, iso_week
+    from analysis.periods import iso_week
+    from analysis.topics.spikes import detect_spikes
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -1000,7 +1002,7 @@ def insights(
     week: str | None, own_brand: str | None, limit: int, examples: bool, db: Path | None
 ) -> None:
     """The notable facts of a week, ranked, each with its figures and example posts."""
-    from analysis.insights import insight_cards
+    from analysis.insight.cards import insight_cards
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -1020,8 +1022,7 @@ def _period_of(con: Any, week: str | None, start: str | None, end: str | None) -
     """The period a command reports on: an ISO week, explicit dates, or the last 7 days."""
     from datetime import date, timedelta
 
-    from analysis.overview import Period, default_period
-    from analysis.trends import parse_week
+    from analysis.periods import Period, default_period, parse_week
 
     if week and (start or end):
         raise click.UsageError("Give either --week or --start/--end, not both.")
@@ -1107,16 +1108,11 @@ def suggest(
     db: Path | None,
 ) -> None:
     """The period's insight cards, each with a recommended play and checked copy variants."""
-    from analysis.generators import make_generator
-    from analysis.insights import insight_cards
-    from analysis.suggestions import (
-        FORMAT_NAMES,
-        SuggestOptions,
-        generator_name,
-        known_names,
-        save_suggestions,
-        suggest_for_cards,
-    )
+    from analysis.insight.cards import insight_cards
+    from analysis.suggestions.generators import make_generator
+    from analysis.suggestions.plays import FORMAT_NAMES, SuggestOptions
+    from analysis.suggestions.review import save_suggestions
+    from analysis.suggestions.writer import generator_name, known_names, suggest_for_cards
     from loaders import store
 
     settings = load_settings({"db": db, "generator": generator})
@@ -1190,7 +1186,7 @@ def suggestions() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def suggestions_list(status: str | None, db: Path | None) -> None:
     """Stored suggestions with their id, status and text."""
-    from analysis.suggestions import list_suggestions
+    from analysis.suggestions.review import list_suggestions
     from loaders import store
 
     with store.session(settings=_settings(db), read_only=True) as con:
@@ -1213,7 +1209,7 @@ def suggestions_list(status: str | None, db: Path | None) -> None:
 
 
 def _review(db: Path | None, ids: tuple[int, ...], **change: Any) -> None:
-    from analysis.suggestions import review_suggestion
+    from analysis.suggestions.review import review_suggestion
     from loaders import store
 
     with store.session(settings=_settings(db)) as con:
@@ -1259,7 +1255,7 @@ def suggestions_edit(suggestion_id: int, text: str, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def suggestions_export(out: Path, db: Path | None) -> None:
     """Write the approved suggestions, with their evidence, as CSV or Markdown."""
-    from analysis.suggestions import export_approved, list_suggestions
+    from analysis.suggestions.review import export_approved, list_suggestions
     from loaders import store
 
     kinds = {".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
@@ -1284,7 +1280,8 @@ def suggestions_export(out: Path, db: Path | None) -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False))
 def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> None:
     """The week's report: KPIs, trend, topics, spikes, campaigns, actions and posts."""
-    from analysis.report import REPORT_SUFFIXES, save_report, weekly_report
+    from analysis.report.content import weekly_report
+    from analysis.report.files import REPORT_SUFFIXES, save_report
     from loaders import store
 
     if out.suffix.lower() not in REPORT_SUFFIXES:
@@ -1341,8 +1338,8 @@ def weekly(
     Safe to run twice: files already loaded are skipped, and the report is replaced.
     Exits with 1 when a file could not be read or a report format failed.
     """
-    from analysis.weekly import run_weekly
-    from loaders.mapping import load_mapping_file
+    from analysis.jobs.weekly import run_weekly
+    from loaders.ingest.mapping import load_mapping_file
 
     options: dict[str, Any] = load_mapping_file(mapping_file) if mapping_file else {}
     file_bars, stage_bars = FileBars(), StageBars()

@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from loaders.config import Settings
 from loaders.errors import ConfigError, explain
-from loaders.settings import Settings
 
 APP_SCRIPT = Path(__file__).with_name("app.py")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

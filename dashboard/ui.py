@@ -17,15 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from analysis.filters import Filters
-from analysis.overview import (
-    AnalysisState,
-    Period,
-    analysis_state,
-    data_span,
-    default_period,
-    facet_values,
-)
-from analysis.topics import topic_names
+from analysis.insight.facets import AnalysisState, analysis_state, facet_values
+from analysis.periods import Period, data_span, default_period
+from analysis.topics.edits import topic_names
 from dashboard import cache
 from dashboard.filter_state import filters_from_query, filters_to_query
 from loaders.safe_text import csv_text, markdown_literal
@@ -235,7 +229,7 @@ class StageProgress:
 
 def run_analysis() -> None:
     """Score sentiment and fit or update topics, with a progress bar."""
-    from analysis.pipeline import analyze_all
+    from analysis.jobs.analysis_pass import analyze_all
 
     bar = StageProgress("Starting the analysis")
     result = analyze_all(cache.settings(), progress=bar)
@@ -252,7 +246,7 @@ def load_sample() -> None:
     """Ingest the bundled sample data and its campaigns, then analyze it."""
     from loaders import sample
     from loaders.campaigns import import_campaigns
-    from loaders.ingest import ingest_file
+    from loaders.ingest.files import ingest_file
 
     settings = cache.settings()
     bar = StageProgress("Loading the sample data")

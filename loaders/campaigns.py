@@ -9,10 +9,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from loaders import queries, store
+from loaders import store
+from loaders.config import Settings, load_settings
 from loaders.errors import InputFileError, explain
-from loaders.formats import file_digest
-from loaders.settings import Settings, load_settings
+from loaders.ingest.formats import file_digest
+from loaders.store.sql import INSERT_CAMPAIGN_IMPORT, UPSERT_CAMPAIGNS
 
 REQUIRED = ("name", "start", "end")
 ALIASES = {
@@ -97,7 +98,7 @@ def store_campaigns(
     rows: list[dict[str, Any]], settings: Settings, source: Path | None = None
 ) -> int:
     """Insert or replace campaigns (parsed rows); attribution follows on commit. The
-    ``source`` file, when given, is remembered by its bytes (see loaders.inbox)."""
+    ``source`` file, when given, is remembered by its bytes (see loaders.ingest.inbox)."""
     import pyarrow as pa
 
     table = pa.Table.from_pylist(
@@ -118,14 +119,13 @@ def store_campaigns(
     )
     with store.session(settings=settings) as con:
         con.register("campaigns_arrow", table)
-        con.execute("BEGIN TRANSACTION")
-        con.execute(queries.UPSERT_CAMPAIGNS)
-        if source is not None:
-            con.execute(
-                queries.INSERT_CAMPAIGN_IMPORT,
-                [str(source.resolve()), file_digest(source), len(rows)],
-            )
-        con.execute("COMMIT")
+        with store.transaction(con):
+            con.execute(UPSERT_CAMPAIGNS)
+            if source is not None:
+                con.execute(
+                    INSERT_CAMPAIGN_IMPORT,
+                    [str(source.resolve()), file_digest(source), len(rows)],
+                )
     return len(rows)
 
 

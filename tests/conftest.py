@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.report_pdf import find_browser
+from analysis.report.pdf import find_browser
 from loaders import store
-from loaders.settings import Settings
+from loaders.config import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -111,7 +111,7 @@ def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import torch
     from transformers import AutoTokenizer, BertConfig, BertModel
 
-    from analysis.model import default_backbone
+    from analysis.sentiment.model import default_backbone
 
     folder = tmp_path_factory.mktemp("tiny-base")
     tokenizer = AutoTokenizer.from_pretrained(default_backbone())
@@ -132,8 +132,8 @@ def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_model(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A Brandpulse model directory fine-tuned from ``tiny_base`` for a few steps."""
-    from analysis.model import save_classifier
-    from analysis.training import Example, TrainingConfig, fine_tune
+    from analysis.sentiment.model import save_classifier
+    from analysis.sentiment.training import Example, TrainingConfig, fine_tune
 
     examples = [Example(text, label) for text, label in TINY_EXAMPLES]
     net, tokenizer, _ = fine_tune(

@@ -14,7 +14,7 @@ def modules(package: str) -> list[str]:
     return [package] + [
         f"{package}.{m.name}"
         for m in pkgutil.walk_packages([str(path)])
-        if "views" not in m.name and m.name != "app"
+        if "pages" not in m.name and m.name != "app"
     ]
 
 
@@ -39,7 +39,7 @@ def test_dashboard_cli_does_not_load_torch():
 
 
 def test_readme_documents_every_setting():
-    from loaders.settings import Settings
+    from loaders.config import Settings
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     missing = [

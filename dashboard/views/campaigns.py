@@ -6,14 +6,14 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from analysis.campaigns import (
+from analysis.campaigns.results import (
     campaign_posts,
     campaign_result,
     campaign_table,
     campaign_topics,
     window_table,
 )
-from analysis.overview import facet_values
+from analysis.insight.facets import facet_values
 from dashboard import cache, ui
 from loaders.campaigns import add_campaign, import_campaigns
 from loaders.tempdirs import private_tempdir, write_private

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.overview import analysis_state
+from analysis.insight.facets import analysis_state
 from dashboard import cache, ui, uploads
-from loaders.info import RUN_COLUMNS, rejected_rows
-from loaders.ingest import ingest_file
-from loaders.mapping import FIELDS, KINDS, REQUIRED_FIELDS
+from loaders.ingest.files import ingest_file
+from loaders.ingest.mapping import FIELDS, REQUIRED_FIELDS
+from loaders.ingest.presets import KINDS
+from loaders.store.info import RUN_COLUMNS, rejected_rows
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
 NOT_MAPPED = "(not in this file)"

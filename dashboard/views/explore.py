@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis.explore import EXAMPLE_QUERIES, QueryRefused, run_query
-from analysis.overview import find_posts
-from analysis.queries import POST_ORDERS
+from analysis.explore.sql_box import EXAMPLE_QUERIES, QueryRefused, run_query
+from analysis.insight.posts import find_posts
+from analysis.insight.sql import POST_ORDERS
 from dashboard import cache, ui
 
 PAGE_SIZE = 50

@@ -5,12 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from analysis.sentiment import (
-    active_model_metrics,
-    add_correction,
-    least_certain,
-    retrain_with_corrections,
-)
+from analysis.sentiment.corrections import add_correction, least_certain
+from analysis.sentiment.scoring_run import active_model_metrics
+from analysis.sentiment.trainer import retrain_with_corrections
 from dashboard import cache, ui
 
 QUEUE_SIZE = 10

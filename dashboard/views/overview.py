@@ -8,9 +8,11 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from analysis.overview import brand_sparklines, period_kpis, top_movers
-from analysis.topics import topic_names
-from analysis.trends import iso_week, period_alerts
+from analysis.insight.kpis import period_kpis, top_movers
+from analysis.insight.trend import brand_sparklines
+from analysis.periods import iso_week
+from analysis.topics.edits import topic_names
+from analysis.topics.spikes import period_alerts
 from dashboard import cache, ui
 
 st.title("Overview")

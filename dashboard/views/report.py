@@ -7,18 +7,15 @@ from functools import partial
 
 import streamlit as st
 
-from analysis.overview import facet_values
-from analysis.report import (
-    render,
-    report_figure,
-    report_weeks,
-    section_markdown,
-    sections,
-    table_markdown,
-    weekly_report,
-)
-from analysis.report_pdf import find_browser
-from analysis.weekly import report_name
+from analysis.insight.facets import facet_values
+from analysis.jobs.weekly import report_name
+from analysis.periods import report_weeks
+from analysis.report.content import weekly_report
+from analysis.report.files import render
+from analysis.report.html import report_figure
+from analysis.report.markdown import section_markdown, table_markdown
+from analysis.report.pdf import find_browser
+from analysis.report.sections import sections
 from dashboard import cache, ui
 
 st.title("Report")

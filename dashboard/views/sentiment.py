@@ -8,8 +8,9 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from analysis.overview import GRAINS, find_posts, rating_distribution, sentiment_trend
-from analysis.queries import SENTIMENT_SEGMENTS
+from analysis.insight.posts import find_posts
+from analysis.insight.sql import SENTIMENT_SEGMENTS
+from analysis.insight.trend import GRAINS, rating_distribution, sentiment_trend
 from dashboard import cache, ui
 
 st.title("Sentiment")

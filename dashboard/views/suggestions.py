@@ -8,24 +8,18 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from analysis.insights import insight_cards
-from analysis.overview import facet_values
-from analysis.suggestions import (
-    FORMAT_NAMES,
-    FORMATS,
-    PLAYS,
-    SuggestOptions,
-    card_key,
+from analysis.insight.cards import insight_cards
+from analysis.insight.facets import facet_values
+from analysis.suggestions.plays import FORMAT_NAMES, FORMATS, PLAYS, SuggestOptions
+from analysis.suggestions.prompts import fact_lines
+from analysis.suggestions.review import (
     export_approved,
-    fact_lines,
-    generator_name,
-    known_names,
     list_suggestions,
     regenerate_suggestion,
     review_suggestion,
     save_suggestions,
-    suggest_for_cards,
 )
+from analysis.suggestions.writer import card_key, generator_name, known_names, suggest_for_cards
 from dashboard import cache, ui
 from loaders.errors import GeneratorError
 from loaders.safe_text import redact_secrets

@@ -9,9 +9,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from analysis.overview import find_posts
-from analysis.topics import list_topics, merge_topics, rename_topic
-from analysis.trends import topic_map, topic_table, topics_over_time
+from analysis.insight.posts import find_posts
+from analysis.topics.edits import list_topics, merge_topics, rename_topic
+from analysis.topics.trends import topic_map, topic_table, topics_over_time
 from dashboard import cache, ui
 
 st.title("Topics")

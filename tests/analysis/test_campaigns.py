@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from analysis.campaigns import (
+from analysis.campaigns.results import (
     Sentiment,
     campaign_posts,
     campaign_result,
@@ -16,7 +16,7 @@ from analysis.campaigns import (
 from loaders import sample, store
 from loaders.campaigns import import_campaigns
 from loaders.errors import BrandpulseError
-from loaders.ingest import ingest_file
+from loaders.ingest.files import ingest_file
 from tests.conftest import SAMPLE, insert_documents, rows, score_with_ground_truth
 
 CAMPAIGNS = (
@@ -111,7 +111,7 @@ def test_net_difference_interval():
 
 @pytest.fixture(scope="module")
 def sample_with_truth(tmp_path_factory):
-    from loaders.settings import Settings
+    from loaders.config import Settings
 
     folder = tmp_path_factory.mktemp("campaigns-sample")
     settings = Settings(db=folder / "sample.duckdb", model_dir=folder / "models")
@@ -164,8 +164,8 @@ def test_uplift_recovers_the_planted_campaign_effects(sample_with_truth):
 def test_insight_cards_for_a_campaign_and_a_competitor_outage(sample_with_truth):
     from datetime import date
 
-    from analysis.insights import insight_cards
-    from analysis.overview import Period
+    from analysis.insight.cards import insight_cards
+    from analysis.periods import Period
 
     with store.session(settings=sample_with_truth, read_only=True) as con:
         grind = insight_cards(

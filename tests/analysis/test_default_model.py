@@ -7,16 +7,16 @@ import time
 
 import pytest
 
-from analysis.default_model import (
+from analysis.sentiment.default_model import (
     DEFAULT_CONFIG,
     ensure_default_model,
     seed_examples,
     weak_label_examples,
 )
-from analysis.seed_corpus import INDUSTRIES, build_seed_corpus
-from analysis.training import TrainingConfig, evaluate, read_labeled_file
+from analysis.sentiment.seed_corpus import INDUSTRIES, build_seed_corpus
+from analysis.sentiment.training import TrainingConfig, evaluate, read_labeled_file
 from loaders import store
-from loaders.ingest import ingest_file
+from loaders.ingest.files import ingest_file
 from tests.conftest import SAMPLE, SHARED_DATA, needs_shared
 
 # The target for the offline default on SST-2 dev is 0.85 accuracy; it reaches
@@ -73,7 +73,7 @@ def test_default_model_is_cached_by_a_hash_of_its_inputs(tmp_path, settings):
 @pytest.mark.slow
 @needs_shared
 def test_offline_default_on_sst2_dev(tmp_path):
-    from analysis.model import load_model
+    from analysis.sentiment.model import load_model
 
     started = time.monotonic()
     _, path, built = ensure_default_model(tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.explore import EXAMPLE_QUERIES, QueryRefused, run_query, schema
+from analysis.explore.sql_box import EXAMPLE_QUERIES, QueryRefused, run_query, schema
 from loaders import store
 
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from analysis.generators import ChatCompletionsGenerator, GenerationOptions
+from analysis.suggestions.generators import ChatCompletionsGenerator, GenerationOptions
 from loaders.errors import GeneratorError
 
 

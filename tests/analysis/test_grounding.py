@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.grounding import _TEMPLATES, LENGTH_LIMITS, check_variant, fallback_copy
+from analysis.suggestions.grounding import _TEMPLATES, LENGTH_LIMITS, check_variant, fallback_copy
 
 FACTS = {
     "campaign": "Grind Never Stops",

@@ -13,13 +13,22 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analysis import campaigns, insights, overview, report, trends
+from analysis.campaigns.results import campaign_table
 from analysis.filters import Filters
-from analysis.overview import Period
+from analysis.insight.cards import insight_cards
+from analysis.insight.facets import facet_values
+from analysis.insight.kpis import period_kpis, top_movers
+from analysis.insight.posts import find_posts
+from analysis.insight.trend import brand_sparklines, sentiment_trend
+from analysis.periods import Period, data_span, default_period, last_full_week, report_weeks
+from analysis.report.content import weekly_report
+from analysis.topics.spikes import detect_spikes, period_alerts
+from analysis.topics.trends import emerging_topics, topic_sentiment, topics_over_time
 from dashboard.cli import cli
-from loaders import facts, store
-from loaders.info import store_info
-from loaders.settings import Settings
+from loaders import store
+from loaders.config import Settings
+from loaders.store import facts
+from loaders.store.info import store_info
 from tests.conftest import insert_documents
 
 # Every kind of date DuckDB stores that Python cannot hold, or that a placeholder uses.
@@ -97,58 +106,56 @@ def hostile_db(settings: Settings) -> Path:
 def test_every_reader_survives_and_ignores_unplaceable_dates(settings, hostile_db):
     with store.session(settings=settings, read_only=True) as con:
         assert con.execute("SELECT count(*) FROM doc_facts").fetchall()[0][0] == 47
-        period = overview.default_period(con, now=NOW)
+        period = default_period(con, now=NOW)
         assert period == Period(date(2025, 10, 14), date(2025, 10, 20))
-        assert overview.data_span(con, now=NOW) == Period(date(2025, 10, 1), date(2025, 10, 20))
-        kpis = overview.period_kpis(con, period)
+        assert data_span(con, now=NOW) == Period(date(2025, 10, 1), date(2025, 10, 20))
+        kpis = period_kpis(con, period)
         assert (kpis["documents"].current, kpis["documents"].previous) == (14, 14)
-        assert [m.key for m in overview.top_movers(con, "brand", period)] == ["Tidewell"]
+        assert [m.key for m in top_movers(con, "brand", period)] == ["Tidewell"]
         for grain in ("day", "week", "month"):
-            trend = overview.sentiment_trend(con, grain=grain)
+            trend = sentiment_trend(con, grain=grain)
             assert all(isinstance(row["period"], date) for row in trend)
             # 40 good documents and the one dated 2999 (a date, just a future one)
             assert sum(row["documents"] for row in trend) == 41
-        posts = overview.find_posts(con, order="newest", limit=100)
+        posts = find_posts(con, order="newest", limit=100)
         assert len(posts) == 41 and posts[0]["doc_id"] == "odd-5"  # 2999-06-01
         assert all(isinstance(p["created_at"], datetime) for p in posts)
-        assert overview.find_posts(con, order="oldest")[0]["doc_id"] == "good-0"
-        sparks = overview.brand_sparklines(con)
+        assert find_posts(con, order="oldest")[0]["doc_id"] == "good-0"
+        sparks = brand_sparklines(con)
         assert sparks[0]["documents"] == 41
-        assert overview.facet_values(con)["brand"] == [("Tidewell", 47)]  # still stored
-        assert trends.topic_sentiment(con) == [] and trends.topics_over_time(con) == []
-        assert trends.emerging_topics(con, now=NOW) == []
-        assert trends.detect_spikes(con) == []
-        assert trends.period_alerts(con, period.start, period.end).spikes == []
-        (row,) = campaigns.campaign_table(con)
+        assert facet_values(con)["brand"] == [("Tidewell", 47)]  # still stored
+        assert topic_sentiment(con) == [] and topics_over_time(con) == []
+        assert emerging_topics(con, now=NOW) == []
+        assert detect_spikes(con) == []
+        assert period_alerts(con, period.start, period.end).spikes == []
+        (row,) = campaign_table(con)
         assert (row["campaign"], row["verdict"]) == ("Autumn", "no data")
-        assert insights.insight_cards(con, period) == []
+        assert insight_cards(con, period) == []
 
 
 def test_the_last_full_week_and_the_default_period_ignore_rows_beyond_now(settings, hostile_db):
     with store.session(settings=settings, read_only=True) as con:
-        assert report.last_full_week(con, now=NOW) == date(2025, 10, 13)
-        assert report.report_weeks(con, now=NOW) == ["2025-W42", "2025-W41", "2025-W40"]
-        assert report.weekly_report(con, now=NOW).week == "2025-W42"
+        assert last_full_week(con, now=NOW) == date(2025, 10, 13)
+        assert report_weeks(con, now=NOW) == ["2025-W42", "2025-W41", "2025-W40"]
+        assert weekly_report(con, now=NOW).week == "2025-W42"
         # Earlier clock: documents after it do not count either, up to the instant.
         mid_october = datetime(2025, 10, 15, 11, 0, tzinfo=UTC)  # before the noon post
-        assert report.last_full_week(con, now=mid_october) == date(2025, 10, 6)
-        assert overview.default_period(con, now=mid_october) == Period(
-            date(2025, 10, 8), date(2025, 10, 14)
-        )
-        assert report.report_weeks(con, now=datetime(2025, 9, 1, tzinfo=UTC)) == []
+        assert last_full_week(con, now=mid_october) == date(2025, 10, 6)
+        assert default_period(con, now=mid_october) == Period(date(2025, 10, 8), date(2025, 10, 14))
+        assert report_weeks(con, now=datetime(2025, 9, 1, tzinfo=UTC)) == []
 
 
 def test_weeks_and_periods_at_the_ends_of_the_calendar(settings, hostile_db):
     assert Period(date(1, 1, 1), date(1, 1, 3)).previous() == Period(date(1, 1, 1), date(1, 1, 1))
     with store.session(settings=settings, read_only=True) as con:
-        last = report.weekly_report(con, "9999-W52")
+        last = weekly_report(con, "9999-W52")
         assert last.period == Period(date(9999, 12, 27), date(9999, 12, 31))
         assert last.kpis["documents"].current == 0  # the 9999-12-31 row is not readable
-        first = report.weekly_report(con, "0001-W01")
+        first = weekly_report(con, "0001-W01")
         assert first.period.start == date(1, 1, 1) and first.kpis["documents"].current == 0
         far = Filters(start=date(2999, 1, 1))
-        assert overview.find_posts(con, far)[0]["doc_id"] == "odd-5"
-        assert trends.period_alerts(con, date(1, 1, 1), date(1, 1, 20)).spikes == []
+        assert find_posts(con, far)[0]["doc_id"] == "odd-5"
+        assert period_alerts(con, date(1, 1, 1), date(1, 1, 20)).spikes == []
 
 
 def test_report_and_db_info_commands_with_placeholder_dates(settings, hostile_db, tmp_path):
@@ -176,8 +183,8 @@ def test_a_database_holding_only_unplaceable_dates_has_no_default(settings):
         con.execute("DELETE FROM documents WHERE doc_id LIKE 'good-%'")
         facts.refresh_if_stale(con)
     with store.session(settings=settings, read_only=True) as con:
-        assert overview.default_period(con, now=NOW) is None
-        assert report.report_weeks(con, now=NOW) == []
+        assert default_period(con, now=NOW) is None
+        assert report_weeks(con, now=NOW) == []
         assert store_info(con).first is None
     result = CliRunner().invoke(cli, ["report", "--db", str(settings.db), "--out", "x.md"])
     assert result.exit_code == 1

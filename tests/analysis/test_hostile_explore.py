@@ -23,7 +23,7 @@ import duckdb
 import psutil
 import pytest
 
-from analysis.explore import (
+from analysis.explore.sql_box import (
     BUSY_MESSAGE,
     QueryRefused,
     _answer,
@@ -34,9 +34,9 @@ from analysis.explore import (
     run_query,
     schema,
 )
-from analysis.explore_worker import WorkerRequest
+from analysis.explore.worker import WorkerRequest
 from loaders import store
-from loaders.settings import Settings
+from loaders.config import Settings
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -214,7 +214,7 @@ def catalog_queries() -> list[str]:
 
 
 def test_every_catalog_view_and_table_function_is_refused_or_shows_no_path(db, tmp_path):
-    from analysis.explore_worker import sandbox
+    from analysis.explore.worker import sandbox
 
     spill = tmp_path / "spill-4-sandbox"
     con = sandbox(db, "100MiB", 1, spill)
@@ -281,8 +281,8 @@ def peak_rss_mb_of(sql: str, db: Path, memory_limit: str) -> tuple[str, float]:
         f"""
         import resource
         from pathlib import Path
-        from analysis.explore import QueryRefused, run_query
-        from loaders.settings import Settings
+        from analysis.explore.sql_box import QueryRefused, run_query
+        from loaders.config import Settings
         try:
             settings = Settings(db=Path({str(db)!r}), explore_memory_limit={memory_limit!r})
             answer = repr(run_query(Path({str(db)!r}), {sql!r}, settings=settings).rows[:1])[:60]
@@ -419,7 +419,7 @@ def test_the_worker_stops_at_its_cpu_limit(db, settings):
 def worker_of(parent: psutil.Process) -> psutil.Process:
     for _ in range(600):
         for child in parent.children():
-            if "analysis.explore_worker" in " ".join(child.cmdline()):
+            if "analysis.explore.worker" in " ".join(child.cmdline()):
                 return child
         time.sleep(0.05)
     raise AssertionError("no SQL box worker started")
@@ -440,8 +440,8 @@ def test_a_killed_dashboard_takes_its_worker_and_leaves_a_folder_the_next_run_sw
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from analysis.explore import run_query\n"
-        "from loaders.settings import Settings\n"
+        "from analysis.explore.sql_box import run_query\n"
+        "from loaders.config import Settings\n"
         "db = Path(sys.argv[1])\n"
         "run_query(db, sys.argv[2], settings=Settings(db=db), timeout_s=3600)\n"
     )
@@ -532,7 +532,7 @@ def test_a_query_waits_for_a_short_writer(db, settings):
 
 
 def test_the_sandbox_gets_its_limits_before_the_configuration_is_locked(db, tmp_path):
-    from analysis.explore_worker import sandbox
+    from analysis.explore.worker import sandbox
 
     con = sandbox(db, "100MiB", 1, tmp_path / "spill")
     try:

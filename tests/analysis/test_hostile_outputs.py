@@ -14,16 +14,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from markdown_it import MarkdownIt
 
-from analysis.generators import ChatCompletionsGenerator, GenerationOptions
-from analysis.insights import Card
-from analysis.report import Section, section_markdown
-from analysis.suggestions import (
-    SuggestOptions,
-    export_approved,
-    review_suggestion,
-    save_suggestions,
-    suggest_for_cards,
-)
+from analysis.insight.cards import Card
+from analysis.report.markdown import section_markdown
+from analysis.report.sections import Section
+from analysis.suggestions.generators import ChatCompletionsGenerator, GenerationOptions
+from analysis.suggestions.plays import SuggestOptions
+from analysis.suggestions.review import export_approved, review_suggestion, save_suggestions
+from analysis.suggestions.writer import suggest_for_cards
 from loaders import store
 from loaders.errors import GeneratorError
 

@@ -11,14 +11,16 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from analysis import report as report_module
-from analysis.report import save_report, weekly_report
+from analysis.report import files as report_files
+from analysis.report.content import weekly_report
+from analysis.report.files import save_report
 from dashboard.cli import cli
-from loaders import inbox as inbox_module
-from loaders import ingest, store
+from loaders import store
+from loaders.config import Settings
 from loaders.errors import ReportError
-from loaders.inbox import scan_inbox
-from loaders.settings import Settings
+from loaders.ingest import files as ingest
+from loaders.ingest import inbox as inbox_module
+from loaders.ingest.inbox import scan_inbox
 from tests.analysis.test_hostile_dates import NOW, hostile_database
 from tests.analysis.test_weekly import write_reviews
 from tests.conftest import rows, scalar
@@ -134,7 +136,7 @@ def test_a_partial_name_taken_by_a_link_is_refused_in_one_line(week_report, tmp_
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
     out = tmp_path / "week.md"
-    monkeypatch.setattr(report_module.secrets, "token_hex", lambda _: "guessed")
+    monkeypatch.setattr(report_files.secrets, "token_hex", lambda _: "guessed")
     (tmp_path / ".week.md.guessed.partial").symlink_to(victim)
     with pytest.raises(ReportError) as raised:
         save_report(week_report, out)

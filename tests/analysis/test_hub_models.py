@@ -43,7 +43,7 @@ def _offline(cache, tmp_path) -> dict[str, str]:
 
 def test_hub_id_loads_from_the_cache_without_internet(hub_cache, tmp_path):
     code = (
-        "from analysis.model import load_model; from analysis.scoring import score_texts\n"
+        "from analysis.sentiment.model import load_model; from analysis.sentiment.scoring import score_texts\n"
         f"m = load_model({HUB_ID!r})\n"
         "p = score_texts(m, ['great bottle', 'awful lid'])\n"
         "print(m.kind, m.output_labels, round(sum([p[0].p_negative, p[0].p_neutral, p[0].p_positive]), 6))"

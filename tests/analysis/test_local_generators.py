@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.generators import (
+from analysis.suggestions.generators import (
     ChatCompletionsGenerator,
     GenerationOptions,
     LocalCausalLMGenerator,
@@ -19,8 +19,8 @@ from analysis.generators import (
     make_generator,
     smollm2_gguf,
 )
+from loaders.config import load_settings
 from loaders.errors import GeneratorError
-from loaders.settings import load_settings
 from tests.conftest import REPO
 
 HUB_ID = "acme/tiny-chat"
@@ -86,7 +86,7 @@ def test_a_hub_id_loads_from_the_hub_cache_without_internet(tiny_lm, tmp_path):
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text("b" * 40)
     code = (
-        "from analysis.generators import LocalCausalLMGenerator, GenerationOptions\n"
+        "from analysis.suggestions.generators import LocalCausalLMGenerator, GenerationOptions\n"
         f"g = LocalCausalLMGenerator({HUB_ID!r})\n"
         "print(len(g.generate_many('', 'Hi', GenerationOptions(max_new_tokens=4, seed=1), 2)))\n"
         "try:\n"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.labels import map_model_labels, normalise_label, parse_label_map
-from analysis.metrics import classification_metrics
-from analysis.model import LoadedModel, default_backbone, load_model
-from analysis.scoring import score_texts
-from analysis.textprep import prepare_text
-from analysis.training import Example, TrainingConfig, fine_tune, read_labeled_file
+from analysis.sentiment.labels import map_model_labels, normalise_label, parse_label_map
+from analysis.sentiment.metrics import classification_metrics
+from analysis.sentiment.model import LoadedModel, default_backbone, load_model
+from analysis.sentiment.scoring import score_texts
+from analysis.sentiment.textprep import prepare_text
+from analysis.sentiment.training import Example, TrainingConfig, fine_tune, read_labeled_file
 from loaders.errors import ModelError, TrainingDataError
 from tests.conftest import TINY_EXAMPLES
 
@@ -97,7 +97,7 @@ def test_read_labeled_files(tmp_path):
 def test_fine_tune_trains_the_whole_encoder(tiny_base):
     import torch
 
-    from analysis.model import new_classifier
+    from analysis.sentiment.model import new_classifier
 
     _, fresh = new_classifier(str(tiny_base))
     examples = [Example(t, label) for t, label in TINY_EXAMPLES]
@@ -118,7 +118,7 @@ def test_fine_tune_trains_the_whole_encoder(tiny_base):
 def test_two_class_examples_do_not_train_the_neutral_output(tiny_base):
     import torch
 
-    from analysis.model import new_classifier
+    from analysis.sentiment.model import new_classifier
 
     config = TrainingConfig(max_steps=2, batch_size=8, learning_rate=1e-2, weight_decay=0.0)
     torch.manual_seed(config.seed)  # fine_tune seeds the same way before building the head

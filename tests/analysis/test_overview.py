@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from analysis.filters import Filters
-from analysis.overview import Period, default_period, period_kpis, top_movers
+from analysis.insight.kpis import period_kpis, top_movers
+from analysis.periods import Period, default_period
 from loaders import store
 from loaders.errors import BrandpulseError
 from tests.analysis.test_trends import LAST_WEEK, build
@@ -66,7 +67,7 @@ def test_empty_database(settings):
 
 
 def test_sentiment_trend_per_week_and_segment(con):
-    from analysis.overview import sentiment_trend
+    from analysis.insight.trend import sentiment_trend
 
     weekly = sentiment_trend(con)
     assert len(weekly) == 6
@@ -90,7 +91,7 @@ def test_sentiment_trend_per_week_and_segment(con):
 
 
 def test_sentiment_topic_and_language_filters(con):
-    from analysis.overview import sentiment_trend
+    from analysis.insight.trend import sentiment_trend
 
     def total(filters: Filters) -> int:
         return sum(r["documents"] for r in sentiment_trend(con, filters))
@@ -102,7 +103,8 @@ def test_sentiment_topic_and_language_filters(con):
 
 
 def test_post_browser_search_sort_and_page(con, settings):
-    from analysis.overview import find_posts, rating_distribution
+    from analysis.insight.posts import find_posts
+    from analysis.insight.trend import rating_distribution
 
     found = find_posts(con, search="D00001")
     assert [p["doc_id"] for p in found] == ["d00001"]
@@ -121,7 +123,7 @@ def test_post_browser_search_sort_and_page(con, settings):
 
 
 def test_rating_distribution_on_the_sample(demo_run):
-    from analysis.overview import rating_distribution
+    from analysis.insight.trend import rating_distribution
     from tests.conftest import scalar
 
     db, _ = demo_run

@@ -7,11 +7,14 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from analysis.report import _escape, last_full_week, render_markdown, weekly_report
+from analysis.periods import last_full_week
+from analysis.report.content import weekly_report
+from analysis.report.markdown import render_markdown
+from analysis.report.sections import _escape
 from dashboard.cli import cli
 from loaders import store
+from loaders.config import load_settings
 from loaders.errors import BrandpulseError
-from loaders.settings import load_settings
 from tests.conftest import rows, scalar
 
 WEEK_FIGURES = """
@@ -119,7 +122,7 @@ def test_html_report_is_self_contained_and_escapes_post_text(demo_run):
     import dataclasses
     import re
 
-    from analysis.report import render_html
+    from analysis.report.html import render_html
 
     report = dataclasses.replace(_report(demo_run[0]), negative_posts=[HOSTILE])
     page = render_html(report)

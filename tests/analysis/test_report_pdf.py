@@ -10,19 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analysis.report import (
-    NEGATIVE_COLOR,
-    POSITIVE_COLOR,
-    VOLUME_COLOR,
-    save_report,
-    sections,
-    weekly_report,
-)
-from analysis.report_pdf import find_browser, render_pdf
+from analysis.report.content import weekly_report
+from analysis.report.files import save_report
+from analysis.report.html import NEGATIVE_COLOR, POSITIVE_COLOR, VOLUME_COLOR
+from analysis.report.pdf import find_browser, render_pdf
+from analysis.report.sections import sections
 from dashboard.cli import cli
 from loaders import store
+from loaders.config import load_settings
 from loaders.errors import ReportError
-from loaders.settings import load_settings
 from tests.conftest import needs_renderer, pdf_page_images, pdf_page_text, pixels_like
 
 

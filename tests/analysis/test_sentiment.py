@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import registry
-from analysis.sentiment import (
+from analysis.sentiment import registry
+from analysis.sentiment.corrections import (
     add_correction,
-    analyze,
     least_certain,
     sentiment_summary,
     weekly_sentiment,
 )
+from analysis.sentiment.scoring_run import analyze
 from loaders import store
 from loaders.errors import BrandpulseError, ModelError
-from loaders.ingest import ingest_file
+from loaders.ingest.files import ingest_file
 from tests.conftest import rows, scalar
 
 LONG_REVIEW = "I have used this bottle every day on my commute. " * 60 + "It started to leak."
@@ -143,8 +143,9 @@ def test_corrections_override_every_aggregate(corpus_db):
 
 @pytest.mark.slow
 def test_retrain_with_corrections_registers_an_active_evaluated_model(corpus_db, tiny_base):
-    from analysis.sentiment import CORRECTION_WEIGHT, active_model_metrics, retrain_with_corrections
-    from analysis.training import TrainingConfig
+    from analysis.sentiment.scoring_run import active_model_metrics
+    from analysis.sentiment.trainer import CORRECTION_WEIGHT, retrain_with_corrections
+    from analysis.sentiment.training import TrainingConfig
 
     analyze(corpus_db)
     with pytest.raises(BrandpulseError, match="No corrections yet"):

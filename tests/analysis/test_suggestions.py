@@ -9,21 +9,19 @@ from datetime import date
 
 import pytest
 
-from analysis.generators import GenerationOptions
-from analysis.insights import Card
-from analysis.suggestions import (
-    SuggestOptions,
-    build_prompt,
-    clean_output,
+from analysis.insight.cards import Card
+from analysis.suggestions.generators import GenerationOptions
+from analysis.suggestions.plays import SuggestOptions
+from analysis.suggestions.prompts import build_prompt, clean_output
+from analysis.suggestions.review import (
     export_approved,
     get_suggestion,
     list_suggestions,
     regenerate_suggestion,
     review_suggestion,
     save_suggestions,
-    suggest_for_cards,
-    write_variants,
 )
+from analysis.suggestions.writer import suggest_for_cards, write_variants
 from loaders import store
 from loaders.errors import BrandpulseError, GeneratorError
 
@@ -250,8 +248,8 @@ def test_an_example_marker_in_the_cards_own_facts_is_not_copying():
 @pytest.mark.parametrize("kind", ["rising_negative_topic", "praised_theme"])
 @pytest.mark.parametrize("fmt", ["social_post", "email_subject", "ad_headline", "review_reply"])
 def test_the_worked_examples_pass_their_own_check(kind, fmt):
-    from analysis.grounding import check_variant
-    from analysis.suggestions import worked_example
+    from analysis.suggestions.grounding import check_variant
+    from analysis.suggestions.plays import worked_example
 
     example = worked_example(kind)
     result = check_variant(example.answers[fmt], example.facts, fmt=fmt, context=[example.brief])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.topic_text import (
+from analysis.topics.fit import TopicParams, _carry_over, _label
+from analysis.topics.text import (
     brand_stop_words,
     keyword_analyzer,
     phrase_analyzer,
@@ -12,8 +13,7 @@ from analysis.topic_text import (
     text_hash,
     topic_text,
 )
-from analysis.topics import TopicParams, _carry_over, _label
-from loaders.settings import Settings
+from loaders.config import Settings
 
 
 def test_topic_text_drops_links_handles_html_and_retweet_prefix():

@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from analysis import topics
+from analysis.topics.assign import AssignResult, update_topics
+from analysis.topics.edits import list_topics, merge_topics, rename_topic
+from analysis.topics.fit import fit_topics
 from loaders import store
+from loaders.config import Settings
 from loaders.errors import TopicError
-from loaders.settings import Settings
 from tests.conftest import insert_documents, rows, scalar
 
 pytestmark = pytest.mark.slow
@@ -105,12 +107,12 @@ def theme_of_topics(settings: Settings, truth: dict[str, str]) -> dict[int, str]
 
 def test_fit_finds_the_themes_with_labels_and_examples(small):
     settings, truth = small
-    result = topics.fit_topics(settings)
+    result = fit_topics(settings)
     assert result.run_id == 1 and result.n_docs == 120 and result.embedded == 120
     assert result.outlier_share <= 0.15
     assert sorted(theme_of_topics(settings, truth).values()) == ["battery", "delivery", "taste"]
     with store.session(settings=settings, read_only=True) as con:
-        found = topics.list_topics(con)
+        found = list_topics(con)
     assert sum(t.size for t in found) == 120 - round(result.outlier_share * 120)
     for topic in found:
         assert 1 <= len(topic.label.replace(",", " ").split()) <= 5
@@ -127,10 +129,10 @@ def test_fit_finds_the_themes_with_labels_and_examples(small):
 
 def test_same_documents_same_topics(small):
     settings, _ = small
-    first = topics.fit_topics(settings)
+    first = fit_topics(settings)
     before = assignments(settings)
     labels_before = rows(settings.db, "SELECT topic, label FROM topics WHERE run_id = 1 ORDER BY 1")
-    second = topics.fit_topics(settings)
+    second = fit_topics(settings)
     assert second.run_id == first.run_id + 1 and second.embedded == 0  # all from the cache
     assert assignments(settings) == before
     assert (
@@ -143,18 +145,18 @@ def test_same_documents_same_topics(small):
 
 def test_renames_and_merges_survive_a_refit(small):
     settings, truth = small
-    topics.fit_topics(settings)
+    fit_topics(settings)
     by_theme = {theme: topic for topic, theme in theme_of_topics(settings, truth).items()}
-    topics.rename_topic(settings, by_theme["battery"], "Battery complaints")
-    topics.merge_topics(settings, [by_theme["delivery"]], into=by_theme["taste"])
+    rename_topic(settings, by_theme["battery"], "Battery complaints")
+    merge_topics(settings, [by_theme["delivery"]], into=by_theme["taste"])
     with store.session(settings=settings, read_only=True) as con:
-        names = {t.name for t in topics.list_topics(con)}
+        names = {t.name for t in list_topics(con)}
     assert "Battery complaints" in names and len(names) == 2
 
-    refit = topics.fit_topics(settings)
+    refit = fit_topics(settings)
     assert (refit.carried_labels, refit.carried_merges) == (1, 1)
     with store.session(settings=settings, read_only=True) as con:
-        current = topics.list_topics(con)
+        current = list_topics(con)
     assert "Battery complaints" in {t.name for t in current} and len(current) == 2
     moved = assignments(settings)
     delivery_topics = {moved[d] for d, theme in truth.items() if theme == "delivery"} - {-1}
@@ -164,13 +166,13 @@ def test_renames_and_merges_survive_a_refit(small):
 
 def test_new_documents_are_assigned_without_refit(small):
     settings, truth = small
-    topics.fit_topics(settings)
+    fit_topics(settings)
     by_theme = {theme: topic for topic, theme in theme_of_topics(settings, truth).items()}
     fresh = [(theme, text) for theme, text in corpus(2, 60) if text not in set(truth)]
     new_items = [item for item in fresh if item[1] not in {t for _, t in corpus(1, 40)}][:12]
     insert(settings, new_items, "n")
-    result = topics.update_topics(settings)
-    assert isinstance(result, topics.AssignResult)
+    result = update_topics(settings)
+    assert isinstance(result, AssignResult)
     assert result.run_id == 1 and result.assigned + result.outliers == len(new_items)
     assert result.embedded == len(new_items)
     got = assignments(settings)
@@ -182,7 +184,7 @@ def test_new_documents_are_assigned_without_refit(small):
         1 for t in got.values() if t >= 0
     )
     # Nothing left to assign.
-    again = topics.update_topics(settings)
+    again = update_topics(settings)
     assert (again.assigned, again.outliers) == (0, 0)
 
 
@@ -190,6 +192,6 @@ def test_too_few_texts_and_unknown_topics_are_explained(tmp_path):
     settings = Settings(db=tmp_path / "t.duckdb")
     insert(settings, corpus(1, 3), "d")
     with pytest.raises(TopicError, match="Too few texts to find topics. Expected at least 20"):
-        topics.fit_topics(settings)
+        fit_topics(settings)
     with pytest.raises(TopicError, match="No topic model yet"):
-        topics.rename_topic(settings, 0, "x")
+        rename_topic(settings, 0, "x")

@@ -11,10 +11,14 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from analysis import topics, trends
+from analysis.periods import parse_week
+from analysis.topics.edits import topic_names
+from analysis.topics.fit import FitResult, fit_topics
+from analysis.topics.spikes import detect_spikes
+from analysis.topics.trends import emerging_topics
 from loaders import sample, store
-from loaders.ingest import ingest_file
-from loaders.settings import Settings
+from loaders.config import Settings
+from loaders.ingest.files import ingest_file
 from tests.conftest import (
     SAMPLE,
     needs_renderer,
@@ -29,13 +33,13 @@ DEFECT_WEEK = "2025-W41"
 
 
 @pytest.fixture(scope="module")
-def fitted(tmp_path_factory) -> tuple[Settings, topics.FitResult]:
+def fitted(tmp_path_factory) -> tuple[Settings, FitResult]:
     folder = tmp_path_factory.mktemp("topics-sample")
     settings = Settings(db=folder / "sample.duckdb", model_dir=folder / "models")
     for name in sample.DOCUMENT_FILES:
         ingest_file(SAMPLE / name, settings=settings)
     score_with_ground_truth(settings)
-    return settings, topics.fit_topics(settings)
+    return settings, fit_topics(settings)
 
 
 def themes(settings: Settings) -> tuple[dict[str, str], dict[str, int]]:
@@ -80,12 +84,12 @@ def test_defect_week_is_emerging_and_a_spike_driven_by_it(fitted):
     settings, _ = fitted
     lid = lid_topic(settings)
     with store.session(settings=settings, read_only=True) as con:
-        emerging = trends.emerging_topics(con, DEFECT_WEEK)
-        spikes = trends.detect_spikes(con)
-        names = topics.topic_names(con)
+        emerging = emerging_topics(con, DEFECT_WEEK)
+        spikes = detect_spikes(con)
+        names = topic_names(con)
     assert emerging[0].topic == lid and emerging[0].emerging
     assert "lid" in names[lid] and "leak" in names[lid]
-    defect_week = trends.parse_week(DEFECT_WEEK)
+    defect_week = parse_week(DEFECT_WEEK)
     flagged = {s.metric: s for s in spikes if s.week == defect_week}
     assert set(flagged) == {"volume", "negative_share"}
     for spike in flagged.values():
@@ -93,22 +97,22 @@ def test_defect_week_is_emerging_and_a_spike_driven_by_it(fitted):
         assert spike.drivers[0].share_of_change > 0.8
     # The weeks before the defect have no emerging topic from it.
     with store.session(settings=settings, read_only=True) as con:
-        before = trends.emerging_topics(con, "2025-W40")
+        before = emerging_topics(con, "2025-W40")
     assert not any(e.emerging and e.topic == lid for e in before)
 
 
 def test_defect_week_insight_cards(fitted):
     from datetime import timedelta
 
-    from analysis.insights import insight_cards
-    from analysis.overview import Period
+    from analysis.insight.cards import insight_cards
+    from analysis.periods import Period
 
     settings, _ = fitted
     lid = lid_topic(settings)
-    monday = trends.parse_week(DEFECT_WEEK)
+    monday = parse_week(DEFECT_WEEK)
     with store.session(settings=settings, read_only=True) as con:
         cards = insight_cards(con, Period(monday, monday + timedelta(days=6)))
-        names = topics.topic_names(con)
+        names = topic_names(con)
     top = cards[0]
     assert top.kind == "rising_negative_topic" and top.facts["topic"] == names[lid]
     assert top.facts["emerging"] and top.facts["share_negative"] > 0.8
@@ -120,13 +124,14 @@ def test_defect_week_insight_cards(fitted):
 
 
 def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the_spike(fitted):
-    from analysis.report import render_markdown, weekly_report
+    from analysis.report.content import weekly_report
+    from analysis.report.markdown import render_markdown
 
     settings, _ = fitted
     lid = lid_topic(settings)
     with store.session(settings=settings, read_only=True) as con:
         report = weekly_report(con, DEFECT_WEEK)
-        names = topics.topic_names(con)
+        names = topic_names(con)
     assert [t.topic for t in report.emerging] == [lid]
     assert {s.metric for s in report.spikes} == {"volume", "negative_share"}
     assert all(s.drivers[0].topic == lid for s in report.spikes)
@@ -140,13 +145,14 @@ def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the
 
 @needs_renderer
 def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(fitted, tmp_path):
-    from analysis.report import save_report, weekly_report
+    from analysis.report.content import weekly_report
+    from analysis.report.files import save_report
 
     settings, _ = fitted
     lid = lid_topic(settings)
     with store.session(settings=settings, read_only=True) as con:
         report = weekly_report(con, DEFECT_WEEK)
-        name = topics.topic_names(con)[lid]
+        name = topic_names(con)[lid]
     pdf = save_report(report, tmp_path / "defect-week.pdf")
     assert len(pdf_page_images(pdf, tmp_path)) == 3
     topics_page = " ".join(pdf_page_text(pdf, 2).split())

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from analysis import trends
 from analysis.filters import Filters
+from analysis.periods import iso_week, parse_week
+from analysis.topics.spikes import detect_spikes, spike_drivers
+from analysis.topics.trends import emerging_topics, topic_sentiment, topics_over_time
 from loaders import store
 from loaders.errors import BrandpulseError
 from tests.conftest import insert_documents
@@ -70,17 +72,17 @@ LAST_WEEK = FIRST_MONDAY + timedelta(weeks=WEEKS - 1)
 
 
 def test_topic_sentiment_counts(con):
-    rows = {r["topic"]: r for r in trends.topic_sentiment(con)}
+    rows = {r["topic"]: r for r in topic_sentiment(con)}
     assert rows[0]["documents"] == 2 * 5 + 40 and rows[0]["share_negative"] == 1.0
     assert rows[1]["documents"] == 600 and rows[1]["negative"] == 120
     assert rows[1]["share_negative"] == pytest.approx(0.2)
     assert rows[1]["mean_score"] == pytest.approx(0.6)
-    only_b = {r["topic"]: r for r in trends.topic_sentiment(con, Filters(brand="B"))}
+    only_b = {r["topic"]: r for r in topic_sentiment(con, Filters(brand="B"))}
     assert set(only_b) == {1} and only_b[1]["documents"] == 300
 
 
 def test_topics_over_time_shares_sum_to_one(con):
-    rows = trends.topics_over_time(con, by="brand")
+    rows = topics_over_time(con, by="brand")
     totals: dict = {}
     for row in rows:
         totals[(row["week"], row["segment"])] = (
@@ -92,34 +94,34 @@ def test_topics_over_time_shares_sum_to_one(con):
     }
     assert last_a == {0: 40, 1: 50}
     with pytest.raises(BrandpulseError, match="Cannot split topics over time by 'colour'"):
-        trends.topics_over_time(con, by="colour")
+        topics_over_time(con, by="colour")
 
 
 def test_emerging_topic_in_defect_week_only(con):
-    found = trends.emerging_topics(con, trends.iso_week(LAST_WEEK))
+    found = emerging_topics(con, iso_week(LAST_WEEK))
     assert [e.topic for e in found if e.emerging] == [0]
     defect = found[0]
     assert (defect.documents, defect.baseline_weekly) == (40, 2.0)
     assert defect.share == pytest.approx(40 / 140)
     assert defect.p_value < 1e-6
     # The week before, nothing is new.
-    before = trends.emerging_topics(con, LAST_WEEK - timedelta(weeks=1))
+    before = emerging_topics(con, LAST_WEEK - timedelta(weeks=1))
     assert not any(e.emerging for e in before)
     # Default: the latest week.
-    assert trends.emerging_topics(con)[0].week == LAST_WEEK
+    assert emerging_topics(con)[0].week == LAST_WEEK
 
 
 def test_small_wobble_is_not_emerging(settings):
     build(settings, wobble=4)  # 6 posts instead of 2 in week 5: three times the usual, but few
     with store.session(settings=settings, read_only=True) as con:
-        week5 = trends.emerging_topics(con, LAST_WEEK - timedelta(weeks=1))
+        week5 = emerging_topics(con, LAST_WEEK - timedelta(weeks=1))
     defect = next(e for e in week5 if e.topic == 0)
     assert defect.documents == 6 and defect.growth > 2
     assert not defect.emerging and defect.p_value > 0.01
 
 
 def test_spikes_and_their_drivers_add_up(con):
-    spikes = trends.detect_spikes(con)
+    spikes = detect_spikes(con)
     assert {(s.week, s.metric) for s in spikes} == {
         (LAST_WEEK, "volume"),
         (LAST_WEEK, "negative_share"),
@@ -132,13 +134,13 @@ def test_spikes_and_their_drivers_add_up(con):
     share = next(s for s in spikes if s.metric == "negative_share")
     assert share.value == pytest.approx(60 / 140)
     assert share.baseline == pytest.approx((80 + 8) / 408)
-    drivers = trends.spike_drivers(con, LAST_WEEK, "volume")
+    drivers = spike_drivers(con, LAST_WEEK, "volume")
     assert [(d.topic, d.change) for d in drivers] == [(0, 38.0), (1, 0.0)]
 
 
 def test_filters_remove_the_spike(con):
-    assert trends.detect_spikes(con, Filters(brand="B")) == []
-    assert trends.detect_spikes(con, Filters(end=LAST_WEEK - timedelta(days=1))) == []
+    assert detect_spikes(con, Filters(brand="B")) == []
+    assert detect_spikes(con, Filters(end=LAST_WEEK - timedelta(days=1))) == []
 
 
 @pytest.mark.parametrize(
@@ -151,16 +153,16 @@ def test_filters_remove_the_spike(con):
     ],
 )
 def test_parse_week(text, monday):
-    assert trends.parse_week(text) == monday
+    assert parse_week(text) == monday
 
 
 def test_parse_week_explains_bad_input():
     with pytest.raises(BrandpulseError, match="'week 41' is not a week. Expected an ISO week"):
-        trends.parse_week("week 41")
+        parse_week("week 41")
 
 
 def test_generated_labels_from_a_namer_with_fallback(settings):
-    from analysis.topics import list_topics, relabel_topics, rename_topic
+    from analysis.topics.edits import list_topics, relabel_topics, rename_topic
 
     build(settings)
     rename_topic(settings, 1, "Everyday chatter")

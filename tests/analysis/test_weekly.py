@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from analysis.trends import iso_week
-from analysis.weekly import lock_file, report_name, run_weekly
+from analysis.jobs.weekly import lock_file, report_name, run_weekly
+from analysis.periods import iso_week
 from dashboard.cli import cli
+from loaders.config import Settings
 from loaders.errors import BrandpulseError, ReportError
-from loaders.settings import Settings
 from tests.conftest import SAMPLE, needs_renderer, pdf_page_images, rows, scalar
 
 

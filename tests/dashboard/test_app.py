@@ -169,8 +169,8 @@ def test_every_page_on_an_empty_database(monkeypatch, tmp_path, page):
 
 
 def test_pages_offer_to_run_the_analysis(monkeypatch, tmp_path):
-    from loaders.ingest import ingest_file
-    from loaders.settings import Settings
+    from loaders.config import Settings
+    from loaders.ingest.files import ingest_file
 
     db = tmp_path / "unanalyzed.duckdb"
     ingest_file(REPO / "sample_data" / "reviews.csv", settings=Settings(db=db))

@@ -50,7 +50,7 @@ def test_bad_values_are_dropped_and_reported():
 
 
 def test_facet_values_on_the_sample(demo_run):
-    from analysis.overview import facet_values
+    from analysis.insight.facets import facet_values
     from loaders import store
 
     db, _ = demo_run

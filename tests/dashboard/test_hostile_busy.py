@@ -12,7 +12,7 @@ import pytest
 
 from dashboard import cache
 from loaders import store
-from loaders.settings import Settings
+from loaders.config import Settings
 
 
 @pytest.fixture

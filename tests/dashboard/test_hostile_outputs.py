@@ -97,15 +97,12 @@ def test_config_shows_an_unset_key_as_empty(monkeypatch):
 def test_suggestions_export_command_writes_safe_files(tmp_path, suffix):
     from datetime import date
 
-    from analysis.insights import Card
-    from analysis.suggestions import (
-        SuggestOptions,
-        review_suggestion,
-        save_suggestions,
-        suggest_for_cards,
-    )
+    from analysis.insight.cards import Card
+    from analysis.suggestions.plays import SuggestOptions
+    from analysis.suggestions.review import review_suggestion, save_suggestions
+    from analysis.suggestions.writer import suggest_for_cards
     from loaders import store
-    from loaders.settings import Settings
+    from loaders.config import Settings
 
     settings = Settings(db=tmp_path / "s.duckdb", lock_timeout_s=30)
     card = Card(
@@ -224,8 +221,10 @@ def test_suggestions_saved_with_credentials_in_the_generator_name_show_none(
     the page redacts them as it shows them."""
     from datetime import date
 
-    from analysis.insights import Card
-    from analysis.suggestions import SuggestOptions, save_suggestions, suggest_for_cards
+    from analysis.insight.cards import Card
+    from analysis.suggestions.plays import SuggestOptions
+    from analysis.suggestions.review import save_suggestions
+    from analysis.suggestions.writer import suggest_for_cards
     from loaders import store
 
     db = tmp_path / "old.duckdb"
@@ -261,7 +260,7 @@ EXPORT_OPTION = "client.disableDataExport"
 
 def test_the_served_dashboard_turns_table_export_off_before_the_first_page():
     from dashboard.server import streamlit_config
-    from loaders.settings import Settings
+    from loaders.config import Settings
 
     assert streamlit_config(Settings(), 8501)[EXPORT_OPTION] is True
 

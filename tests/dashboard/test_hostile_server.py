@@ -24,8 +24,8 @@ from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
 from dashboard.server import HostCheck, allowed_hosts, check_exposure, host_name
+from loaders.config import Settings
 from loaders.errors import ConfigError
-from loaders.settings import Settings
 from tests.conftest import REPO
 
 APP = str(REPO / "dashboard" / "app.py")

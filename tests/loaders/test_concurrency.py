@@ -46,7 +46,7 @@ def python(code: str, *args: str) -> subprocess.Popen:
 READER = """
 import sys, time
 from loaders import store
-from loaders.settings import Settings
+from loaders.config import Settings
 db, seconds = sys.argv[1], float(sys.argv[2])
 settings = Settings(db=db, lock_timeout_s=60)
 deadline, queries, last = time.monotonic() + seconds, 0, 0
@@ -59,8 +59,8 @@ print(queries, last)
 
 WRITER = """
 import sys
-from loaders.ingest import ingest_file
-from loaders.settings import Settings
+from loaders.ingest.files import ingest_file
+from loaders.config import Settings
 db = sys.argv[1]
 for path in sys.argv[2:]:
     result = ingest_file(path, settings=Settings(db=db, lock_timeout_s=60))
@@ -96,8 +96,8 @@ def test_ingest_while_another_process_queries(tmp_path, db):
 
 KILLABLE = """
 import sys
-from loaders.ingest import ingest_file
-from loaders.settings import Settings
+from loaders.ingest.files import ingest_file
+from loaders.config import Settings
 
 def progress(stage, fraction):
     if stage == "writing":
@@ -111,8 +111,8 @@ print("DONE", flush=True)
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.0, 0.15, 0.4])
 def test_killed_ingest_leaves_database_as_before(tmp_path, db, delay):
-    from loaders.ingest import ingest_file
-    from loaders.settings import Settings
+    from loaders.config import Settings
+    from loaders.ingest.files import ingest_file
 
     settings = Settings(db=db)
     ingest_file(write_posts(tmp_path / "first.csv", 1000), settings=settings)

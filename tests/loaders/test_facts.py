@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from loaders import facts, store
-from loaders.ingest import ingest_file
+from loaders import store
+from loaders.ingest.files import ingest_file
+from loaders.store import facts
 from tests.conftest import REPO, insert_documents, rows
 
 # The figures doc_facts must hold, computed the slow way from the source tables.
@@ -81,7 +82,7 @@ def test_an_ingest_brings_its_facts_in_the_same_transaction(settings):
 
 
 def test_a_labeling_click_updates_one_row_without_a_rebuild(settings, monkeypatch):
-    from analysis.sentiment import add_correction
+    from analysis.sentiment.corrections import add_correction
 
     with store.session(settings=settings) as con:
         insert_documents(con, DOCS)

@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from loaders.config import Settings
 from loaders.errors import BrandpulseError
-from loaders.ingest import ingest_file
-from loaders.settings import Settings
+from loaders.ingest.files import ingest_file
 from tests.conftest import scalar
 
 FUZZ = settings(

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
-from loaders import deletion, store
-from loaders.deletion import Selection, delete_documents, run_balance
+from loaders import store
 from loaders.errors import BrandpulseError
-from loaders.ingest import ingest_file
+from loaders.ingest.files import ingest_file
+from loaders.store import deletion
+from loaders.store.deletion import Selection, delete_documents, run_balance
 from tests.conftest import rows, scalar
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -78,7 +79,7 @@ def loaded(settings, tmp_path) -> dict[str, int]:
             "INSERT INTO campaigns (name, brand, start_date, end_date, keywords) VALUES "
             "('Lids', 'Tidewell', DATE '2025-10-01', DATE '2025-10-31', ['lid'])"
         )
-        from loaders.facts import refresh_if_stale
+        from loaders.store.facts import refresh_if_stale
 
         refresh_if_stale(con)
         assert (
@@ -157,7 +158,7 @@ def test_placeholder_dates_are_reached_by_open_date_ranges(settings, loaded):
         assert past.documents == 2  # -infinity and year 1
         assert con.execute("SELECT count(*) FROM documents").fetchall()[0][0] == 7
     with store.session(settings=settings, read_only=True) as con:
-        from loaders.info import store_info
+        from loaders.store.info import store_info
 
         info = store_info(con)
     assert (info.outside_window, info.after_now, info.documents) == (0, 0, 7)

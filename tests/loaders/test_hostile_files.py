@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from loaders import store, tempdirs
-from loaders.ingest import ingest_file
-from loaders.settings import Settings
+from loaders.config import Settings
+from loaders.ingest.files import ingest_file
 from tests.conftest import REPO
 
 CSV = "date,text\n2025-11-03,Loved the new bottle\n2025-11-04,Leaked in my bag\n"
@@ -89,7 +89,7 @@ def test_ingest_creates_a_private_database_and_leaves_no_temp_folders(
 
 
 def test_weekly_lock_file_is_owner_only(tmp_path):
-    from analysis.weekly import _exclusive, lock_file
+    from analysis.jobs.weekly import _exclusive, lock_file
 
     lock = lock_file(tmp_path / "db.duckdb")
     with _exclusive(lock, 1.0):

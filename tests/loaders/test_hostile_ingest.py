@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
-from loaders.ingest import ingest_file
-from loaders.settings import Settings
+from loaders.config import Settings
+from loaders.ingest.files import ingest_file
 from tests.conftest import scalar
 
 WILD_COUNTS = {
@@ -363,7 +363,7 @@ def test_a_swallow_of_a_few_rows_in_a_wide_file_is_caught(tmp_path, settings, db
 
 
 def test_record_shapes_tell_rows_from_prose():
-    from loaders.csv_careful import RecordShapes, looks_swallowed, value_shape
+    from loaders.ingest.csv_careful import RecordShapes, looks_swallowed, value_shape
 
     assert [value_shape(v) for v in ("2024-01-05", "r17", "Fast shipping", "", None)] == [
         "9-9-9",
@@ -445,8 +445,8 @@ def test_an_oversized_csv_record_is_quarantined(tmp_path):
 
 
 def test_an_unreadable_csv_header_says_expected_found_fix(tmp_path):
-    from loaders.csv_careful import csv_python
     from loaders.errors import InputFileError
+    from loaders.ingest.csv_careful import csv_python
 
     path = tmp_path / "wide.csv"
     path.write_text("h" * (2 << 20) + ",created_at\nfirst post,2024-01-01\n", encoding="utf-8")
@@ -481,7 +481,7 @@ def test_an_oversized_json_lines_record_is_quarantined(tmp_path):
 
 
 def test_the_preview_reads_mixed_encodings_line_by_line(tmp_path, settings):
-    from loaders.ingest import preview_file
+    from loaders.ingest.files import preview_file
 
     path = mixed_encoding_csv(tmp_path / "mixed.csv", 30, bad_rows=(3,))
     preview = preview_file(path, settings=settings, rows=5)

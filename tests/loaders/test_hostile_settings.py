@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
+from loaders.config import Settings, load_settings, memory_bytes
 from loaders.errors import ConfigError
-from loaders.settings import Settings, load_settings, memory_bytes
 
 OUT_OF_RANGE = [
     ("DATE_MAX_FUTURE_DAYS", "nan", "a finite number of days, 0 or more"),

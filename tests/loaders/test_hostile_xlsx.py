@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
-from loaders.settings import Settings
+from loaders.config import Settings
 from tests.loaders.test_hostile_ingest import rows, run_cli
 
 
@@ -154,7 +154,7 @@ def run_cli_env(settings: Settings, *args: str) -> tuple[int, str]:
 
 def test_the_data_page_preview_refuses_a_bomb_in_one_line(tmp_path):
     from loaders.errors import InputFileError
-    from loaders.ingest import preview_file
+    from loaders.ingest.files import preview_file
 
     settings = Settings(db=tmp_path / "p.duckdb", xlsx_max_uncompressed_mb=4)
     path = xlsx_bomb(tmp_path / "bomb.xlsx", 8 << 20)

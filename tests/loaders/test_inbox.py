@@ -6,8 +6,8 @@ import shutil
 
 from loaders import store
 from loaders.campaigns import import_campaigns, looks_like_campaigns
-from loaders.inbox import export_files, new_inbox_files
-from loaders.ingest import ingest_file
+from loaders.ingest.files import ingest_file
+from loaders.ingest.inbox import export_files, new_inbox_files
 from tests.conftest import SAMPLE
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from loaders.errors import InputFileError, MappingError
-from loaders.ingest import ingest_file
+from loaders.ingest.files import ingest_file
 from tests.conftest import SHARED_DATA, needs_shared, rows, scalar
 
 HEADER = "id,text,date,rating,product\n"
@@ -287,8 +287,8 @@ def test_real_datafiniti_export_reconciles(settings, db):
 
 
 def test_unknown_time_zone_is_a_config_error(tmp_path):
+    from loaders.config import Settings
     from loaders.errors import ConfigError
-    from loaders.settings import Settings
 
     path = write(tmp_path / "r.csv", HEADER + GOOD[0])
     with pytest.raises(ConfigError, match="Unknown time zone 'Mars/Olympus'"):

@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from loaders.errors import MappingError
-from loaders.mapping import detect_preset, normalise_header, parse_map_options, resolve_mapping
+from loaders.ingest.mapping import (
+    detect_preset,
+    normalise_header,
+    parse_map_options,
+    resolve_mapping,
+)
 
 DATAFINITI = [
     "id",

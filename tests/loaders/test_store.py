@@ -4,8 +4,8 @@ import duckdb
 import pytest
 
 from loaders import store
+from loaders.config import Settings, load_settings
 from loaders.errors import SchemaError
-from loaders.settings import Settings, load_settings
 
 
 def test_new_file_gets_latest_schema(db):

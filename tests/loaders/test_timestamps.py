@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from loaders.normalize import rating_sql, timestamp_sql
+from loaders.ingest.normalize import rating_sql, timestamp_sql
 
 
 def parse(

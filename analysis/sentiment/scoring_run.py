@@ -119,7 +119,7 @@ def analyze(
 
     started = time.monotonic()
     with store.session(settings=settings, read_only=True) as con:
-        if not con.execute(ANY_DOCUMENT).fetchall()[0][0]:
+        if not store.scalar(con, ANY_DOCUMENT):
             # Nothing to score: do not build (or download) a model for an empty database.
             return AnalysisResult(model_version="", seconds=time.monotonic() - started)
     record, built = resolve_model(settings, progress)

@@ -13,8 +13,6 @@ from analysis.sentiment.sql import (
     DOCUMENT_EXISTS,
     INSERT_LABEL,
     LEAST_CERTAIN,
-    SENTIMENT_SUMMARY,
-    WEEKLY_SENTIMENT,
 )
 from analysis.sentiment.training import Example
 from loaders import store
@@ -34,23 +32,18 @@ def add_correction(settings: Settings, doc_id: str, label: str, note: str | None
             )
         )
     with store.session(settings=settings) as con:
-        if not con.execute(DOCUMENT_EXISTS, [doc_id]).fetchall()[0][0]:
+        if not store.scalar(con, DOCUMENT_EXISTS, [doc_id]):
             raise BrandpulseError(
                 explain(
                     f"No document with id '{doc_id}'",
                     fix="copy the id from the labeling queue or a drill-down.",
                 )
             )
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with store.transaction(con):
             was_current = facts.is_current(con)
             con.execute(INSERT_LABEL, [doc_id, label, note])
             if was_current:  # one row changes: no need to rebuild the read model for a click
                 facts.apply_correction(con, doc_id, label)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
 
 def corrections(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -81,17 +74,3 @@ def least_certain(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[Uncer
         UncertainDocument(doc_id, text, label, neg, neu, pos, ranked[0] - ranked[1])
         for doc_id, text, label, neg, neu, pos, ranked in rows
     ]
-
-
-def sentiment_summary(
-    con: duckdb.DuckDBPyConnection, *, brand: str | None = None, kind: str | None = None
-) -> dict[str, Any]:
-    """Counts per label and the mean score, with human corrections applied."""
-    return store.records(con, SENTIMENT_SUMMARY, [brand, brand, kind, kind])[0]
-
-
-def weekly_sentiment(
-    con: duckdb.DuckDBPyConnection, *, brand: str | None = None
-) -> list[dict[str, Any]]:
-    """Per week and brand: labeled documents, mean score, positive and negative shares."""
-    return store.records(con, WEEKLY_SENTIMENT, [brand, brand])

@@ -78,10 +78,6 @@ def inputs_hash(examples: Sequence[Example], base: str, config: TrainingConfig) 
     return digest.hexdigest()[:12]
 
 
-def default_version(weak: Sequence[Example] = ()) -> str:
-    return "default-" + inputs_hash([*seed_examples(), *weak], default_backbone(), DEFAULT_CONFIG)
-
-
 def ensure_default_model(
     model_dir: Path,
     weak: Sequence[Example] = (),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from loaders.errors import ModelError, explain
 
@@ -69,7 +69,3 @@ def parse_label_map(text: str | None) -> dict[str, str]:
             )
         result[name.strip()] = target.strip()
     return result
-
-
-def label_counts(labels: Sequence[str]) -> dict[str, int]:
-    return {label: sum(1 for x in labels if x == label) for label in LABELS}

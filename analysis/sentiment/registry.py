@@ -19,6 +19,7 @@ from analysis.sentiment.sql import (
     LIST_MODELS,
     MODEL_BY_VERSION,
 )
+from loaders import store
 from loaders.errors import ModelError, explain
 
 
@@ -35,18 +36,14 @@ class ModelRecord:
     scored: int = 0
 
 
-def _record(row: tuple[Any, ...]) -> ModelRecord:
-    version, kind, source, base, label_map, metrics, created_at, active, *rest = row
+def _record(row: dict[str, Any]) -> ModelRecord:
+    # The JSON columns are stored as text; only LIST_MODELS counts the scored documents.
     return ModelRecord(
-        version=version,
-        kind=kind,
-        source=source,
-        base=base,
-        label_map=json.loads(label_map) if label_map else {},
-        metrics=json.loads(metrics) if metrics else {},
-        created_at=created_at,
-        active=active,
-        scored=rest[0] if rest else 0,
+        **{
+            **row,
+            "label_map": json.loads(row["label_map"]) if row["label_map"] else {},
+            "metrics": json.loads(row["metrics"]) if row["metrics"] else {},
+        }
     )
 
 
@@ -72,8 +69,7 @@ def register(
     activate: bool = False,
 ) -> None:
     """Add (or update) a model; with ``activate`` it becomes the one analysis scores with."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute(
             INSERT_MODEL,
             [
@@ -88,10 +84,6 @@ def register(
         if activate:
             con.execute(DEACTIVATE_MODELS)
             con.execute(ACTIVATE_MODEL, [version])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def use(con: duckdb.DuckDBPyConnection, version: str) -> ModelRecord:
@@ -106,29 +98,24 @@ def use(con: duckdb.DuckDBPyConnection, version: str) -> ModelRecord:
                 fix="see `brandpulse models list`, or train one with `brandpulse train`.",
             )
         )
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with store.transaction(con):
         con.execute(DEACTIVATE_MODELS)
         con.execute(ACTIVATE_MODEL, [version])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return get(con, version)  # type: ignore[return-value]
 
 
 def get(con: duckdb.DuckDBPyConnection, version: str) -> ModelRecord | None:
-    rows = con.execute(MODEL_BY_VERSION, [version]).fetchall()
+    rows = store.records(con, MODEL_BY_VERSION, [version])
     return _record(rows[0]) if rows else None
 
 
 def active(con: duckdb.DuckDBPyConnection) -> ModelRecord | None:
-    rows = con.execute(ACTIVE_MODEL).fetchall()
+    rows = store.records(con, ACTIVE_MODEL)
     return _record(rows[0]) if rows else None
 
 
 def list_models(con: duckdb.DuckDBPyConnection) -> list[ModelRecord]:
-    return [_record(row) for row in con.execute(LIST_MODELS).fetchall()]
+    return [_record(row) for row in store.records(con, LIST_MODELS)]
 
 
 def model_path(model_dir: Path, version: str) -> Path:

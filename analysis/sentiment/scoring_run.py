@@ -1,4 +1,5 @@
-"""Sentiment over the database: incremental scoring, human corrections, the labeling queue.
+"""Sentiment over the database: incremental scoring with the model it resolves, and that
+model's stored figures (corrections and the labeling queue are in :mod:`.corrections`).
 
 ``analyze`` scores every document the active model version has not scored yet. The
 database is only locked while a scored chunk is written, so the dashboard keeps
@@ -105,69 +106,100 @@ def _read_metrics(path: Any) -> dict[str, Any] | None:
     return json.loads(metrics.read_text(encoding="utf-8")) if metrics.is_file() else None
 
 
-def analyze(
-    settings: Settings,
-    *,
-    progress: StageProgress | None = None,
-) -> AnalysisResult:
-    """Score the documents not yet scored by the active model version; returns the counts."""
+SENTIMENT_COLUMNS = [
+    "doc_id",
+    "label",
+    "p_negative",
+    "p_neutral",
+    "p_positive",
+    "score",
+    "language",
+    "skip_reason",
+]
+TextGroups = dict[str, list[tuple[str, str | None]]]  # text -> (doc_id, source language) each
+
+
+def _write_rows(settings: Settings, version: str, rows: list[tuple[Any, ...]]) -> None:
+    """Insert scored (or skipped) rows; the write lock is held for this chunk only."""
     import pandas as pd
 
-    from analysis.sentiment.language import detect_language
-    from analysis.sentiment.model import load_model
-    from analysis.sentiment.scoring import score_texts
-
-    started = time.monotonic()
-    with store.session(settings=settings, read_only=True) as con:
-        if not con.execute(ANY_DOCUMENT).fetchall()[0][0]:
-            # Nothing to score: do not build (or download) a model for an empty database.
-            return AnalysisResult(model_version="", seconds=time.monotonic() - started)
-    record, built = resolve_model(settings, progress)
-    result = AnalysisResult(model_version=record.version, model_built=built)
-    with store.session(settings=settings, read_only=True) as con:
-        pending = con.execute(UNSCORED_DOCUMENTS, [record.version]).fetchall()
-    if not pending:
-        result.seconds = time.monotonic() - started
-        return result
-
-    if progress:
-        progress("loading model", 0, 1)
-    model = load_model(
-        record.source, label_map=record.label_map, quantize=settings.sentiment_quantize
+    frame = pd.DataFrame(rows, columns=SENTIMENT_COLUMNS).astype(
+        {"label": "object", "language": "object", "skip_reason": "object"}
     )
-    docs_by_text: dict[str, list[tuple[str, str | None]]] = {}
+    frame.insert(1, "model_version", version)
+    with store.session(settings=settings) as con:
+        con.register("scored_batch", frame)
+        con.execute(INSERT_SENTIMENT)
+        con.unregister("scored_batch")
+
+
+def _group_by_text(pending: list[tuple[Any, ...]]) -> tuple[TextGroups, list[tuple[Any, ...]]]:
+    """Documents grouped by their text (each text is scored once), and rows for the empty ones."""
+    docs_by_text: TextGroups = {}
     skipped_rows = []
     for doc_id, text, source_language in pending:
         if text is None or not text.strip():
             skipped_rows.append((doc_id, None, None, None, None, None, source_language, EMPTY_TEXT))
         else:
             docs_by_text.setdefault(text, []).append((doc_id, source_language))
+    return docs_by_text, skipped_rows
+
+
+def _score_chunk(
+    model: Any,
+    chunk: list[str],
+    docs_by_text: TextGroups,
+    languages: Counter[str],
+    batch_size: int,
+    chunk_progress: Callable[[int, int], None],
+) -> list[tuple[Any, ...]]:
+    """One row per document whose text is in ``chunk``; counts each document's language."""
+    from analysis.sentiment.language import detect_language
+    from analysis.sentiment.scoring import score_texts
+
+    predictions = score_texts(model, chunk, batch_size=batch_size, progress=chunk_progress)
+    rows = []
+    for text, prediction in zip(chunk, predictions, strict=True):
+        detected = detect_language(text)
+        for doc_id, source_language in docs_by_text[text]:
+            language = detected or source_language
+            languages[language or "unknown"] += 1
+            rows.append(
+                (
+                    doc_id,
+                    prediction.label,
+                    prediction.p_negative,
+                    prediction.p_neutral,
+                    prediction.p_positive,
+                    prediction.score,
+                    language,
+                    None,
+                )
+            )
+    return rows
+
+
+def _score_pending(
+    settings: Settings,
+    record: registry.ModelRecord,
+    pending: list[tuple[Any, ...]],
+    result: AnalysisResult,
+    progress: StageProgress | None,
+) -> None:
+    """Score ``pending`` with ``record``'s model, writing every WRITE_EVERY texts."""
+    from analysis.sentiment.model import load_model
+
+    if progress:
+        progress("loading model", 0, 1)
+    model = load_model(
+        record.source, label_map=record.label_map, quantize=settings.sentiment_quantize
+    )
+    docs_by_text, skipped_rows = _group_by_text(pending)
     texts = list(docs_by_text)
     result.unique_texts = len(texts)
     languages: Counter[str] = Counter()
-
-    def write(rows: list[tuple[Any, ...]]) -> None:
-        frame = pd.DataFrame(
-            rows,
-            columns=[
-                "doc_id",
-                "label",
-                "p_negative",
-                "p_neutral",
-                "p_positive",
-                "score",
-                "language",
-                "skip_reason",
-            ],
-        ).astype({"label": "object", "language": "object", "skip_reason": "object"})
-        frame.insert(1, "model_version", record.version)
-        with store.session(settings=settings) as con:
-            con.register("scored_batch", frame)
-            con.execute(INSERT_SENTIMENT)
-            con.unregister("scored_batch")
-
     if skipped_rows:
-        write(skipped_rows)
+        _write_rows(settings, record.version, skipped_rows)
         result.skipped[EMPTY_TEXT] = len(skipped_rows)
     for start in range(0, len(texts), WRITE_EVERY):
         chunk = texts[start : start + WRITE_EVERY]
@@ -178,37 +210,35 @@ def analyze(
             if progress:
                 progress("scoring", start + int(size * done / max(1, total)), len(texts))
 
-        predictions = score_texts(
-            model, chunk, batch_size=settings.sentiment_batch_size, progress=chunk_progress
+        rows = _score_chunk(
+            model, chunk, docs_by_text, languages, settings.sentiment_batch_size, chunk_progress
         )
-        rows = []
-        for text, prediction in zip(chunk, predictions, strict=True):
-            detected = detect_language(text)
-            for doc_id, source_language in docs_by_text[text]:
-                language = detected or source_language
-                languages[language or "unknown"] += 1
-                rows.append(
-                    (
-                        doc_id,
-                        prediction.label,
-                        prediction.p_negative,
-                        prediction.p_neutral,
-                        prediction.p_positive,
-                        prediction.score,
-                        language,
-                        None,
-                    )
-                )
-        write(rows)
+        _write_rows(settings, record.version, rows)
         result.scored += len(rows)
     if progress:
         progress("scoring", len(texts), len(texts))
     result.languages = dict(languages.most_common())
+
+
+def analyze(
+    settings: Settings,
+    *,
+    progress: StageProgress | None = None,
+) -> AnalysisResult:
+    """Score the documents not yet scored by the active model version; returns the counts."""
+    started = time.monotonic()
+    with store.session(settings=settings, read_only=True) as con:
+        if not store.scalar(con, ANY_DOCUMENT):
+            # Nothing to score: do not build (or download) a model for an empty database.
+            return AnalysisResult(model_version="", seconds=time.monotonic() - started)
+    record, built = resolve_model(settings, progress)
+    result = AnalysisResult(model_version=record.version, model_built=built)
+    with store.session(settings=settings, read_only=True) as con:
+        pending = con.execute(UNSCORED_DOCUMENTS, [record.version]).fetchall()
+    if pending:
+        _score_pending(settings, record, pending, result, progress)
     result.seconds = time.monotonic() - started
     return result
-
-
-# --- human corrections -----------------------------------------------------------------------
 
 
 # --- training ----------------------------------------------------------------------------------

@@ -94,37 +94,6 @@ WITH effective AS (SELECT * FROM doc_facts e WHERE {READABLE_SQL})
 """  # noqa: S608 - a constant window
 
 
-SENTIMENT_SUMMARY = (
-    EFFECTIVE_SENTIMENT
-    + """
-SELECT count(*) AS documents,
-       count(label) AS labeled,
-       count(*) FILTER (WHERE label = 'positive') AS positive,
-       count(*) FILTER (WHERE label = 'neutral') AS neutral,
-       count(*) FILTER (WHERE label = 'negative') AS negative,
-       avg(score) AS mean_score,
-       count(*) FILTER (WHERE corrected) AS corrected
-FROM effective
-WHERE (? IS NULL OR brand = ?) AND (? IS NULL OR kind = ?)
-"""
-)
-
-
-WEEKLY_SENTIMENT = (
-    EFFECTIVE_SENTIMENT
-    + """
-SELECT week, brand,
-       count(label) AS documents,
-       avg(score) AS mean_score,
-       count(*) FILTER (WHERE label = 'positive') / nullif(count(label), 0) AS share_positive,
-       count(*) FILTER (WHERE label = 'negative') / nullif(count(label), 0) AS share_negative
-FROM effective
-WHERE label IS NOT NULL AND (? IS NULL OR brand = ?)
-GROUP BY ALL ORDER BY week, brand
-"""
-)
-
-
 LEAST_CERTAIN = """
 WITH active_model AS (SELECT version FROM models WHERE active)
 SELECT s.doc_id, d.text, s.label, s.p_negative, s.p_neutral, s.p_positive,

@@ -249,6 +249,64 @@ def _batches(
     return batches
 
 
+def _class_weight(examples: Sequence[Example]) -> Any:
+    """Inverse class frequency over the three-class examples (all ones when there are none)."""
+    import torch
+
+    three = [e.label for e in examples if not e.two_class]
+    counts = torch.tensor([max(1, three.count(label)) for label in LABELS], dtype=torch.float)
+    return (counts.sum() / (len(LABELS) * counts)) if three else torch.ones(len(LABELS))
+
+
+def _total_steps(count: int, config: TrainingConfig) -> int:
+    steps_per_epoch = math.ceil(count / config.batch_size)
+    total = max(1, int(steps_per_epoch * config.epochs))
+    return min(total, config.max_steps) if config.max_steps else total
+
+
+def _optimizer(net: Any, config: TrainingConfig, total: int) -> tuple[Any, Any]:
+    """AdamW without weight decay on biases and norms, and a linear warm-up then decay."""
+    import torch
+
+    def no_decay(name: str) -> bool:
+        return any(k in name for k in ("bias", "LayerNorm", "norm"))
+
+    optimizer = torch.optim.AdamW(
+        [
+            {
+                "params": [p for n, p in net.named_parameters() if not no_decay(n)],
+                "weight_decay": config.weight_decay,
+            },
+            {
+                "params": [p for n, p in net.named_parameters() if no_decay(n)],
+                "weight_decay": 0.0,
+            },
+        ],
+        lr=config.learning_rate,
+    )
+    warmup = max(1, int(total * config.warmup_fraction))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
+    )
+    return optimizer, scheduler
+
+
+def _batch_loss(logits: Any, y: Any, binary: Any, class_weight: Any, label_smoothing: float) -> Any:
+    """Weighted three-class cross-entropy, or over the two polar logits for two-class rows."""
+    import torch
+
+    polar = torch.tensor([LABEL_INDEX[NEGATIVE], LABEL_INDEX[POSITIVE]])
+    polar_target = torch.zeros(len(LABELS), dtype=torch.long)
+    polar_target[LABEL_INDEX[POSITIVE]] = 1
+    loss_three = torch.nn.functional.cross_entropy(
+        logits, y, weight=class_weight, reduction="none", label_smoothing=label_smoothing
+    )
+    loss_two = torch.nn.functional.cross_entropy(
+        logits[:, polar], polar_target[y], reduction="none", label_smoothing=label_smoothing
+    )
+    return torch.where(binary, loss_two, loss_three).mean()
+
+
 def fine_tune(
     examples: Sequence[Example],
     base: str,
@@ -272,37 +330,9 @@ def fine_tune(
     lengths = [len(ids) for ids in encoded]
     targets = torch.tensor([LABEL_INDEX[e.label] for e in examples])
     two_class = torch.tensor([e.two_class for e in examples])
-
-    three = [e.label for e in examples if not e.two_class]
-    counts = torch.tensor([max(1, three.count(label)) for label in LABELS], dtype=torch.float)
-    class_weight = (counts.sum() / (len(LABELS) * counts)) if three else torch.ones(len(LABELS))
-    polar = torch.tensor([LABEL_INDEX[NEGATIVE], LABEL_INDEX[POSITIVE]])
-    polar_target = torch.zeros(len(LABELS), dtype=torch.long)
-    polar_target[LABEL_INDEX[POSITIVE]] = 1
-
-    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
-    total = max(1, int(steps_per_epoch * config.epochs))
-    if config.max_steps:
-        total = min(total, config.max_steps)
-    decay = [
-        p
-        for n, p in net.named_parameters()
-        if not any(k in n for k in ("bias", "LayerNorm", "norm"))
-    ]
-    no_decay = [
-        p for n, p in net.named_parameters() if any(k in n for k in ("bias", "LayerNorm", "norm"))
-    ]
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": decay, "weight_decay": config.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
-        lr=config.learning_rate,
-    )
-    warmup = max(1, int(total * config.warmup_fraction))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup)))
-    )
+    class_weight = _class_weight(examples)
+    total = _total_steps(len(examples), config)
+    optimizer, scheduler = _optimizer(net, config, total)
     net.train()
     step, started, losses = 0, time.monotonic(), []
     while step < total:
@@ -313,21 +343,9 @@ def fine_tune(
                 [{"input_ids": encoded[i]} for i in batch], return_tensors="pt"
             )
             logits = net(**dict(features))
-            y, binary = targets[batch], two_class[batch]
-            loss_three = torch.nn.functional.cross_entropy(
-                logits,
-                y,
-                weight=class_weight,
-                reduction="none",
-                label_smoothing=config.label_smoothing,
+            loss = _batch_loss(
+                logits, targets[batch], two_class[batch], class_weight, config.label_smoothing
             )
-            loss_two = torch.nn.functional.cross_entropy(
-                logits[:, polar],
-                polar_target[y],
-                reduction="none",
-                label_smoothing=config.label_smoothing,
-            )
-            loss = torch.where(binary, loss_two, loss_three).mean()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
             optimizer.step()

@@ -214,15 +214,17 @@ class ChatCompletionsGenerator:
     ) -> list[str]:
         # One request per sample: not every compatible server honours OpenAI's ``n``.
         return [
-            self.generate(system, prompt, _seeded(options, index), examples)
+            self.generate(system, prompt, offset_seed(options, index), examples)
             for index in range(count)
         ]
 
 
-def _seeded(options: GenerationOptions, index: int) -> GenerationOptions:
+def offset_seed(options: GenerationOptions, offset: int) -> GenerationOptions:
+    """``options`` with its seed moved by ``offset``, so each sample draws differently but
+    reproducibly; unseeded options stay unseeded."""
     if options.seed is None:
         return options
-    return dataclasses.replace(options, seed=options.seed + index)
+    return dataclasses.replace(options, seed=options.seed + offset)
 
 
 # --- local causal language models ---------------------------------------------------------------

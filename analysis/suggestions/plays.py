@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.insight.cards import Card
 from analysis.suggestions.generators import GenerationOptions
 from analysis.suggestions.grounding import LENGTH_LIMITS
 from loaders.errors import BrandpulseError, explain
@@ -71,6 +72,11 @@ PLAYS: dict[str, Play] = {
         "celebrate what customers love: {topic}",
     ),
 }
+
+
+def play_for(card: Card) -> Play:
+    """The play recommended for ``card``; a kind without its own play is answered like a spike."""
+    return PLAYS.get(card.kind, PLAYS["spike"])
 
 
 # One worked example per format, shown to the model before the real card: small models copy

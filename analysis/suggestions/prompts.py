@@ -13,7 +13,7 @@ from analysis.suggestions.grounding import (
     GroundingCheck,
     check_variant,
 )
-from analysis.suggestions.plays import FORMAT_NAMES, PLAYS, SuggestOptions, worked_example
+from analysis.suggestions.plays import FORMAT_NAMES, SuggestOptions, play_for, worked_example
 
 
 def _fill(template: str, card: Card) -> str:
@@ -27,9 +27,12 @@ def _fill(template: str, card: Card) -> str:
     )
 
 
-def fact_lines(facts: dict[str, Any]) -> list[str]:
-    """The facts as the prompt and the evidence show them ("- share negative: 96%")."""
-    lines = []
+def fact_pairs(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts worth showing as (label, value) text ("share negative", "96%").
+
+    Empty values and false flags are left out; a key's underscores become spaces.
+    """
+    pairs = []
     for key, value in facts.items():
         if value is None or value == [] or isinstance(value, bool) and not value:
             continue
@@ -42,8 +45,18 @@ def fact_lines(facts: dict[str, Any]) -> list[str]:
             text = ", ".join(str(v) for v in value)
         else:
             text = str(value)
-        lines.append(f"- {label}: {text}")
-    return lines
+        pairs.append((label, text))
+    return pairs
+
+
+def fact_lines(facts: dict[str, Any]) -> list[str]:
+    """The facts as the prompt shows them, one bullet each ("- share negative: 96%")."""
+    return [f"- {label}: {text}" for label, text in fact_pairs(facts)]
+
+
+def fact_summary(facts: dict[str, Any]) -> str:
+    """The facts on one line, as evidence ("share negative: 96%; topic: delivery")."""
+    return "; ".join(f"{label}: {text}" for label, text in fact_pairs(facts))
 
 
 def _banned_for(card: Card, banned: tuple[str, ...], brand: str | None) -> tuple[str, ...]:
@@ -93,7 +106,7 @@ def build_prompt(
         "Never invent numbers, prices, discounts, dates, people or product names. "
         "Write the finished text itself, with no placeholders and no explanation."
     )
-    play = PLAYS.get(card.kind, PLAYS["spike"])
+    play = play_for(card)
     lines = _prompt_lines(card.facts, _fill(play.brief, card), fmt, options.tone)
     if options.required:
         lines.append("It must include: " + ", ".join(options.required) + ".")

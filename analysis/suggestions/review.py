@@ -14,7 +14,7 @@ from analysis.insight.cards import Card
 from analysis.suggestions import sql
 from analysis.suggestions.generators import Generator
 from analysis.suggestions.plays import FORMAT_NAMES, SuggestOptions
-from analysis.suggestions.prompts import check_copy, fact_lines
+from analysis.suggestions.prompts import check_copy, fact_summary
 from analysis.suggestions.writer import (
     TEMPLATE,
     CardSuggestions,
@@ -22,9 +22,9 @@ from analysis.suggestions.writer import (
     known_names,
     write_variants,
 )
+from loaders import store
 from loaders.errors import BrandpulseError
 from loaders.safe_text import csv_text, markdown_literal, redact_secrets
-from loaders.store import records
 
 STATUSES = ("draft", "approved", "rejected")
 
@@ -80,15 +80,15 @@ def save_suggestions(
     """Store every variant as a draft, replacing earlier drafts of the same cards."""
     ids = []
     settings_json = json.dumps(asdict(options))
-    con.execute("BEGIN")
-    try:
+    with store.transaction(con):
         for result in results:
             card = result.card
             key = card_key(card)
             con.execute(sql.DELETE_DRAFTS_OF_CARD, [key, period_start, period_end, result.brand])
             for variant in result.variants:
                 ids.append(
-                    con.execute(
+                    store.scalar(
+                        con,
                         sql.INSERT,
                         [
                             period_start,
@@ -108,17 +108,13 @@ def save_suggestions(
                             variant.problems,
                             settings_json,
                         ],
-                    ).fetchone()[0]
+                    )
                 )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return ids
 
 
 def get_suggestion(con: duckdb.DuckDBPyConnection, suggestion_id: int) -> Suggestion:
-    rows = records(con, sql.ONE, [suggestion_id])
+    rows = store.records(con, sql.ONE, [suggestion_id])
     if not rows:
         raise BrandpulseError(
             f"There is no suggestion {suggestion_id}. Fix: see `brandpulse suggestions list`."
@@ -136,7 +132,7 @@ def list_suggestions(
     """Stored suggestions, newest period first; ``start``/``end`` keep those overlapping them."""
     if status is not None and status not in STATUSES:
         raise BrandpulseError(f"Unknown status '{status}'; expected one of {', '.join(STATUSES)}.")
-    rows = records(con, sql.LIST, [status, status, start, start, end, end])
+    rows = store.records(con, sql.LIST, [status, status, start, start, end, end])
     return [_suggestion(row) for row in rows]
 
 
@@ -232,7 +228,7 @@ def export_approved(con: duckdb.DuckDBPyConnection, fmt: str = "csv") -> str:
                 s.action,
                 s.format,
                 s.final_text,
-                "; ".join(line[2:] for line in fact_lines(s.facts)),
+                fact_summary(s.facts),
                 redact_secrets(s.generator),
                 s.reviewed_at,
             ]
@@ -252,7 +248,7 @@ def _approved_markdown(approved: Sequence[Suggestion]) -> str:
     for title in dict.fromkeys(s.card_title for s in approved):
         group = [s for s in approved if s.card_title == title]
         first = group[0]
-        evidence = "; ".join(line[2:] for line in fact_lines(first.facts))
+        evidence = fact_summary(first.facts)
         lines += [
             f"## {md(title)}",
             "",

@@ -14,18 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import duckdb
 
 from analysis.insight.cards import Card
 from analysis.suggestions import sql
-from analysis.suggestions.generators import GenerationOptions, Generator
+from analysis.suggestions.generators import Generator, offset_seed
 from analysis.suggestions.grounding import (
     GroundingCheck,
     fallback_copy,
 )
-from analysis.suggestions.plays import PLAYS, Play, SuggestOptions
+from analysis.suggestions.plays import Play, SuggestOptions, play_for
 from analysis.suggestions.prompts import (
     _fill,
     build_example,
@@ -82,10 +82,9 @@ def known_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute(sql.KNOWN_NAMES).fetchall()]
 
 
-def _seeded(options: GenerationOptions, round_number: int) -> GenerationOptions:
-    if options.seed is None:
-        return options
-    return replace(options, seed=options.seed + 1000 * round_number)
+# A round's seeds sit 1000 apart from the last round's, clear of the per-sample offsets that
+# generate_many adds within a round, so no two samples of a card share a seed.
+ROUND_SEED_STRIDE = 1000
 
 
 def write_variants(
@@ -123,7 +122,11 @@ def write_variants(
                 break
             try:
                 answers = generator.generate_many(
-                    system, prompt, _seeded(generation, round_number), wanted, examples
+                    system,
+                    prompt,
+                    offset_seed(generation, ROUND_SEED_STRIDE * round_number),
+                    wanted,
+                    examples,
                 )
             except GeneratorError as error:
                 note = str(error)
@@ -158,7 +161,7 @@ def suggest_for_cards(
     total = len(cards) * len(options.formats)
     done = 0
     for card in cards:
-        play = PLAYS.get(card.kind, PLAYS["spike"])
+        play = play_for(card)
         result = CardSuggestions(card, play, _fill(play.action, card), brand)
         for fmt in options.formats:
             if progress:

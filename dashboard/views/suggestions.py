@@ -10,8 +10,8 @@ import streamlit as st
 
 from analysis.insight.cards import insight_cards
 from analysis.insight.facets import facet_values
-from analysis.suggestions.plays import FORMAT_NAMES, FORMATS, PLAYS, SuggestOptions
-from analysis.suggestions.prompts import fact_lines
+from analysis.suggestions.plays import FORMAT_NAMES, FORMATS, SuggestOptions, play_for
+from analysis.suggestions.prompts import fact_pairs
 from analysis.suggestions.review import (
     export_approved,
     list_suggestions,
@@ -165,9 +165,8 @@ def show_suggestion(suggestion) -> None:
 
 
 def show_evidence(facts: dict, examples: list) -> None:
-    rows = [line[2:].split(": ", 1) for line in fact_lines(facts)]
     st.dataframe(
-        pd.DataFrame([{"fact": fact, "value": value} for fact, value in rows]),
+        pd.DataFrame([{"fact": fact, "value": value} for fact, value in fact_pairs(facts)]),
         hide_index=True,
         width="stretch",
     )
@@ -183,7 +182,7 @@ elif st.button(f"Write suggestions for all {len(cards)} cards", type="primary"):
 
 shown: set[int] = set()
 for number, card in enumerate(cards, 1):
-    play = PLAYS.get(card.kind, PLAYS["spike"])
+    play = play_for(card)
     key = card_key(card)
     own = [s for s in stored if s.card_key == key and s.brand == own_brand]
     shown.update(s.id for s in own)

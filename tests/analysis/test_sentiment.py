@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.insight.trend import sentiment_trend
 from analysis.sentiment import registry
-from analysis.sentiment.corrections import (
-    add_correction,
-    least_certain,
-    sentiment_summary,
-    weekly_sentiment,
-)
+from analysis.sentiment.corrections import add_correction, corrections, least_certain
 from analysis.sentiment.scoring_run import analyze
 from loaders import store
 from loaders.errors import BrandpulseError, ModelError
@@ -28,6 +24,24 @@ CORPUS = [
     ("r7", "2025-10-14", "Die Flasche ist wirklich schlecht, der Deckel ist undicht", 1),
     ("r8", "2025-10-15", LONG_REVIEW, 2),
 ]
+
+
+# The aggregates the corrections test checks, read from the live weekly trend (the Sentiment
+# page's) and the corrections list, with the names and keys of the functions they replaced.
+def sentiment_summary(con):
+    weeks = sentiment_trend(con, grain="week")
+    counts = ("documents", "labeled", "positive", "neutral", "negative")
+    summary = {key: sum(week[key] for week in weeks) for key in counts}
+    summary["corrected"] = len(corrections(con))
+    return summary
+
+
+def weekly_sentiment(con):
+    return [
+        {"week": week["period"], "share_positive": week["positive"] / week["labeled"]}
+        for week in sentiment_trend(con, grain="week")
+        if week["labeled"]
+    ]
 
 
 @pytest.fixture

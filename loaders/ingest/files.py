@@ -7,7 +7,6 @@ file: a file either lands whole, with its run record, or not at all.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -152,17 +151,33 @@ def _misdetected_fields(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) 
     """Auto-detected fields that the data shows are not what they seem -> the warning to give."""
     found = {}
     if "external_id" in mapping.columns and "external_id" not in mapping.explicit:
-        if con.execute(AMBIGUOUS_EXTERNAL_IDS).fetchall()[0][0]:
+        if store.scalar(con, AMBIGUOUS_EXTERNAL_IDS):
             found["external_id"] = (
                 f"column '{mapping.columns['external_id']}' repeats with different texts, so it is not a post id; "
                 "duplicates are recognised by text, source and time instead (name one with --map external_id=COLUMN)"
             )
     if "rating" in mapping.columns and "rating" not in mapping.explicit:
-        if con.execute(BAD_RATING_SHARE).fetchall()[0][0] > MAX_BAD_RATING_SHARE:
+        if store.scalar(con, BAD_RATING_SHARE) > MAX_BAD_RATING_SHARE:
             found["rating"] = (
                 f"column '{mapping.columns['rating']}' is mostly not a 1-5 rating, so it was kept in extra (name one with --map rating=COLUMN)"
             )
     return found
+
+
+@dataclass
+class _StagedFile:
+    """One file read and checked in the staging connection, not yet written: everything
+    its run record needs except the run id and the counts the write itself decides."""
+
+    path: Path
+    format: str
+    sha256: str
+    encoding: str | None
+    raw: RawInput
+    mapping: ColumnMapping
+    warnings: list[str]
+    rows_read: int
+    rejected: int
 
 
 def ingest_file(
@@ -184,127 +199,201 @@ def ingest_file(
     path = Path(path)
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    if not path.is_file():
-        raise InputFileError(f"{path} does not exist or is not a file.")
-    if path.stat().st_size == 0:
-        raise InputFileError(f"{path.name} is empty (0 bytes).")
+    _check_present(path)
     fmt = detect_format(path, file_format)
-    text = fmt in TEXT_FORMATS
+    options = {
+        "preset": preset,
+        "kind": kind,
+        "source": source,
+        "brand": brand,
+        "file_label": path.name,
+    }
 
     limits = reader_limits(settings)
     con = _staging_connection(settings)
     try:
-        _report(progress, "reading", 0.0)
-        # Hashing and checking every byte's encoding overlaps with staging, which starts
-        # on the encoding guessed from the first megabyte (both release the GIL).
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            full_pass = pool.submit(digest_and_encoding, path, text)
-            guess = guess_encoding(path) if text else None
-            try:
-                raw: RawInput | None = stage_raw(con, path, fmt, guess, progress, limits)
-                failure: InputFileError | None = None
-            except InputFileError as error:
-                raw, failure = None, error
-            sha256, encoding = full_pass.result()
-        if encoding != guess:  # a byte past the first megabyte showed another encoding
-            raw = stage_raw(con, path, fmt, encoding, progress, limits)
-        elif raw is None:
-            raise failure
-        if raw.mixed_encoding:
-            encoding = f"utf-8+{encoding}"
-        options = {
-            "preset": preset,
-            "kind": kind,
-            "source": source,
-            "brand": brand,
-            "file_label": path.name,
-        }
-        overrides = dict(columns or {})
-        mapping = resolve_mapping(raw.columns, overrides=overrides, **options)
-        warnings = list(raw.notes)
-        window = date_window(settings)
-
-        def stage(current: ColumnMapping) -> None:
-            _report(progress, "checking", 0.0)
-            build_staged(
-                con,
-                current,
-                raw.columns,
-                max_text_chars=settings.max_text_chars,
-                date_window=window,
-            )
-
-        stage(mapping)
-        misdetected = _misdetected_fields(con, mapping)
-        if misdetected:
-            warnings += misdetected.values()
-            mapping = resolve_mapping(
-                raw.columns, overrides={**overrides, **dict.fromkeys(misdetected, "")}, **options
-            )
-            stage(mapping)
-
-        warnings += _count_warnings(con)
-        staged_rows, staged_rejects = con.execute(STAGED_COUNTS).fetchall()[0]
-        parse_rejects = raw.parse_rejects
-        rows_read = staged_rows + len(parse_rejects)
-        rejected = staged_rejects + len(parse_rejects)
-
-        _report(progress, "writing", 0.0)
-        store.attach_for_write(con, db_path, settings)
-        try:
-            con.execute("BEGIN TRANSACTION")
-            run_id = con.execute(NEXT_RUN_ID).fetchall()[0][0]
-            inserted = con.execute(INSERT_NEW_DOCUMENTS, [run_id]).fetchall()[0][0]
-            con.execute(INSERT_STAGED_REJECTS, [run_id])
-            if parse_rejects:
-                _insert_parse_rejects(con, run_id, parse_rejects)
-            duplicates = rows_read - inserted - rejected
-            con.execute(
-                INSERT_RUN,
-                [
-                    run_id,
-                    str(path.resolve()),
-                    sha256,
-                    fmt,
-                    encoding,
-                    mapping.kind,
-                    mapping.preset,
-                    started,
-                    rows_read,
-                    inserted,
-                    duplicates,
-                    rejected,
-                    json.dumps(mapping.as_json()),
-                    json.dumps(warnings),
-                    raw.lines,
-                ],
-            )
-            refresh_if_stale(con, own_transaction=False)  # new documents and facts land together
-            con.execute("COMMIT")
-            _report(progress, "done", 1.0)
-        except BaseException:
-            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already rolled back
-                con.execute("ROLLBACK")
-            raise
-        finally:
-            store.detach(con)
+        staged = _stage_file(
+            con, path, fmt, settings, limits, options, dict(columns or {}), progress
+        )
+        run_id, inserted = _write_run(con, staged, started, db_path, settings, progress)
     finally:
         con.close()
+    mapping = staged.mapping
     return IngestResult(
         file=path,
         run_id=run_id,
         format=fmt,
-        encoding=encoding,
+        encoding=staged.encoding,
         kind=mapping.kind,
         preset=mapping.preset,
-        rows_read=rows_read,
+        rows_read=staged.rows_read,
         inserted=inserted,
-        duplicates=duplicates,
-        rejected=rejected,
+        duplicates=staged.rows_read - inserted - staged.rejected,
+        rejected=staged.rejected,
         seconds=time.perf_counter() - clock,
         mapping=mapping.as_json(),
+        warnings=staged.warnings,
+        lines_read=staged.raw.lines,
+    )
+
+
+def _check_present(path: Path) -> None:
+    if not path.is_file():
+        raise InputFileError(f"{path} does not exist or is not a file.")
+    if path.stat().st_size == 0:
+        raise InputFileError(f"{path.name} is empty (0 bytes).")
+
+
+def _stage_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    settings: Settings,
+    limits: ReaderLimits,
+    options: dict[str, Any],
+    overrides: dict[str, str],
+    progress: Progress | None,
+) -> _StagedFile:
+    """Read ``path`` into ``raw_input``, map its columns and build ``staged``; count what was read."""
+    raw, sha256, encoding = _read_raw(con, path, fmt, limits, progress)
+    mapping, warnings = _map_and_check(con, raw, settings, options, overrides, progress)
+    staged_rows, staged_rejects = con.execute(STAGED_COUNTS).fetchall()[0]
+    parse_rejects = raw.parse_rejects
+    return _StagedFile(
+        path=path,
+        format=fmt,
+        sha256=sha256,
+        encoding=encoding,
+        raw=raw,
+        mapping=mapping,
         warnings=warnings,
-        lines_read=raw.lines,
+        rows_read=staged_rows + len(parse_rejects),
+        rejected=staged_rejects + len(parse_rejects),
+    )
+
+
+def _read_raw(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    limits: ReaderLimits,
+    progress: Progress | None,
+) -> tuple[RawInput, str, str | None]:
+    """Stage the file's records as ``raw_input``; return them with the file's digest and encoding."""
+    text = fmt in TEXT_FORMATS
+    _report(progress, "reading", 0.0)
+    # Hashing and checking every byte's encoding overlaps with staging, which starts
+    # on the encoding guessed from the first megabyte (both release the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        full_pass = pool.submit(digest_and_encoding, path, text)
+        guess = guess_encoding(path) if text else None
+        try:
+            raw: RawInput | None = stage_raw(con, path, fmt, guess, progress, limits)
+            failure: InputFileError | None = None
+        except InputFileError as error:
+            raw, failure = None, error
+        sha256, encoding = full_pass.result()
+    if encoding != guess:  # a byte past the first megabyte showed another encoding
+        raw = stage_raw(con, path, fmt, encoding, progress, limits)
+    elif raw is None:
+        raise failure
+    if raw.mixed_encoding:
+        encoding = f"utf-8+{encoding}"
+    return raw, sha256, encoding
+
+
+def _map_and_check(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawInput,
+    settings: Settings,
+    options: dict[str, Any],
+    overrides: dict[str, str],
+    progress: Progress | None,
+) -> tuple[ColumnMapping, list[str]]:
+    """Build ``staged`` from the resolved mapping, and once more without the auto-detected
+    fields its data contradicts; return the mapping used and the warnings so far."""
+    mapping = resolve_mapping(raw.columns, overrides=overrides, **options)
+    warnings = list(raw.notes)
+    window = date_window(settings)
+
+    def stage(current: ColumnMapping) -> None:
+        _report(progress, "checking", 0.0)
+        build_staged(
+            con,
+            current,
+            raw.columns,
+            max_text_chars=settings.max_text_chars,
+            date_window=window,
+        )
+
+    stage(mapping)
+    misdetected = _misdetected_fields(con, mapping)
+    if misdetected:
+        warnings += misdetected.values()
+        mapping = resolve_mapping(
+            raw.columns, overrides={**overrides, **dict.fromkeys(misdetected, "")}, **options
+        )
+        stage(mapping)
+
+    warnings += _count_warnings(con)
+    return mapping, warnings
+
+
+def _write_run(
+    con: duckdb.DuckDBPyConnection,
+    staged: _StagedFile,
+    started: datetime,
+    db_path: Path,
+    settings: Settings,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    """Write the new documents, the quarantined rows and the run record in one transaction;
+    return the run id and how many documents were inserted."""
+    _report(progress, "writing", 0.0)
+    store.attach_for_write(con, db_path, settings)
+    try:
+        # A failed statement (or COMMIT) leaves the database as it was: the file lands whole or not at all.
+        with store.transaction(con):
+            run_id = store.scalar(con, NEXT_RUN_ID)
+            inserted = store.scalar(con, INSERT_NEW_DOCUMENTS, [run_id])
+            con.execute(INSERT_STAGED_REJECTS, [run_id])
+            if staged.raw.parse_rejects:
+                _insert_parse_rejects(con, run_id, staged.raw.parse_rejects)
+            _insert_run(con, staged, run_id, started, inserted)
+            refresh_if_stale(con, own_transaction=False)  # new documents and facts land together
+        _report(progress, "done", 1.0)
+    finally:
+        store.detach(con)
+    return run_id, inserted
+
+
+def _insert_run(
+    con: duckdb.DuckDBPyConnection,
+    staged: _StagedFile,
+    run_id: int,
+    started: datetime,
+    inserted: int,
+) -> None:
+    mapping = staged.mapping
+    con.execute(
+        INSERT_RUN,
+        [
+            run_id,
+            str(staged.path.resolve()),
+            staged.sha256,
+            staged.format,
+            staged.encoding,
+            mapping.kind,
+            mapping.preset,
+            started,
+            staged.rows_read,
+            inserted,
+            staged.rows_read - inserted - staged.rejected,  # duplicates
+            staged.rejected,
+            json.dumps(mapping.as_json()),
+            json.dumps(staged.warnings),
+            staged.raw.lines,
+        ],
     )
 
 

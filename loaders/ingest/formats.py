@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from loaders import store
 from loaders.errors import InputFileError, explain
 from loaders.ingest.csv_careful import (
     SHAPE_SAMPLE_RECORDS,
@@ -393,8 +394,8 @@ def _stage_csv(
                 null_padding = false)""",  # noqa: S608 - generated names
             [str(path), delimiter],
         )
-        clean = con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0] == 0
-        records = con.execute("SELECT count(*) FROM raw_input").fetchall()[0][0]
+        clean = store.scalar(con, "SELECT count(*) FROM reject_errors") == 0
+        records = store.scalar(con, "SELECT count(*) FROM raw_input")
         if clean and lines is not None and lines > records + 1:
             clean = not _duckdb_swallowed_rows(con, len(names), delimiter, limits)
     except duckdb.Error:

@@ -113,6 +113,30 @@ def resolve_mapping(
     An override with an empty column name (``--map rating=``) unmaps that field.
     """
     overrides = dict(overrides or {})
+    _check_options(overrides, kind, preset)
+    chosen = PRESETS[preset] if preset else detect_preset(columns)
+    seen = ", ".join(columns) if columns else "(no columns)"
+
+    mapped = _explicit_columns(columns, overrides, file_label, seen)
+    _match_columns(columns, chosen, mapped, skip=set(overrides))
+    _require_fields(mapped, file_label, seen)
+
+    resolved_kind = kind or (
+        chosen.kind if chosen else ("review" if "rating" in mapped else "social")
+    )
+    resolved_source = source or (chosen.source if chosen else "other")
+    return ColumnMapping(
+        columns=mapped,
+        kind=resolved_kind,
+        preset=chosen.name if chosen else None,
+        source=resolved_source,
+        brand=brand,
+        explicit=frozenset(k for k, v in overrides.items() if v),
+    )
+
+
+def _check_options(overrides: dict[str, str], kind: str | None, preset: str | None) -> None:
+    """Raise MappingError for an unknown field in ``overrides``, an unknown kind or preset."""
     unknown = sorted(set(overrides) - set(FIELDS))
     if unknown:
         raise MappingError(
@@ -138,9 +162,12 @@ def resolve_mapping(
                 fix="pick one, or leave --preset out to detect it.",
             )
         )
-    chosen = PRESETS[preset] if preset else detect_preset(columns)
-    seen = ", ".join(columns) if columns else "(no columns)"
 
+
+def _explicit_columns(
+    columns: Sequence[str], overrides: dict[str, str], file_label: str, seen: str
+) -> dict[str, str]:
+    """field -> column for each override that names a column (empty ones unmap their field)."""
     mapped: dict[str, str] = {}
     for field_name, column in overrides.items():
         if not column:
@@ -156,9 +183,11 @@ def resolve_mapping(
                 )
             )
         mapped[field_name] = found
+    return mapped
 
-    _match_columns(columns, chosen, mapped, skip=set(overrides))
 
+def _require_fields(mapped: dict[str, str], file_label: str, seen: str) -> None:
+    """Raise MappingError naming the first required field (text, date) that has no column."""
     for field_name in REQUIRED_FIELDS:
         if field_name not in mapped:
             label = "text" if field_name == "text" else "date"
@@ -171,19 +200,6 @@ def resolve_mapping(
                     fix=f"name the column with --map {field_name}=COLUMN (or a mapping TOML).",
                 )
             )
-
-    resolved_kind = kind or (
-        chosen.kind if chosen else ("review" if "rating" in mapped else "social")
-    )
-    resolved_source = source or (chosen.source if chosen else "other")
-    return ColumnMapping(
-        columns=mapped,
-        kind=resolved_kind,
-        preset=chosen.name if chosen else None,
-        source=resolved_source,
-        brand=brand,
-        explicit=frozenset(k for k, v in overrides.items() if v),
-    )
 
 
 def parse_map_options(pairs: Sequence[str]) -> dict[str, str]:

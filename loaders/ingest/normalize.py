@@ -170,41 +170,61 @@ def build_staged(
     """
     position = {name: index for index, name in enumerate(header)}
     column = {field: f"c{position[name]}" for field, name in mapping.columns.items()}
-    params: list[Any] = []
-
-    def text(field: str) -> str:
-        return f"nullif(trim({column[field]}), '')" if field in column else "CAST(NULL AS VARCHAR)"
-
-    def json_of(indices: list[int]) -> str:
-        if not indices:
-            return "CAST(NULL AS JSON)"
-        pairs = []
-        for index in indices:
-            params.append(header[index])
-            pairs.append(f"?, c{index}")
-        return f"json_object({', '.join(pairs)})"
-
     mapped_indices = {position[name] for name in mapping.columns.values()}
     day_first = day_first_dates(con, column["created_at"])
-    numbers = ",\n".join(
-        f"{text(f)} AS {f}_raw, {count_sql(text(f))} AS {f}" for f in NUMERIC_FIELDS
-    )
     window = date_window or DateWindow(
         datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC)
     )
-    # In the order of their ? in the SQL: brand, source, the text length limit twice, the dates.
-    leading_params = [
+    header_params: list[Any] = []
+    extra_json = _json_object(
+        header, [i for i in range(len(header)) if i not in mapped_indices], header_params
+    )
+    raw_json = _json_object(header, list(range(len(header))), header_params)
+    sql = f"""
+    CREATE OR REPLACE TEMP TABLE staged AS
+    WITH src AS ({_source_sql(column)}
+    ), parsed AS ({_parsed_sql(day_first)}
+    ), checked AS ({_CHECKED_SQL}
+    )
+    {_staged_select_sql(extra_json, raw_json)}
+    """  # noqa: S608 - identifiers are generated; values are parameters
+    # In the order of their ? in the SQL: brand, source, the text length limit twice, the dates,
+    # the kind, then the header names of the JSON objects.
+    params = [
         mapping.brand,
         mapping.source,
         max_text_chars,
         max_text_chars,
         *window.sql_params(),
+        mapping.kind,
+        *header_params,
     ]
-    extra_json = json_of([i for i in range(len(header)) if i not in mapped_indices])
-    raw_json = json_of(list(range(len(header))))
-    sql = f"""
-    CREATE OR REPLACE TEMP TABLE staged AS
-    WITH src AS (
+    con.execute(sql, params)
+
+
+def _json_object(header: list[str], indices: list[int], params: list[Any]) -> str:
+    """SQL for a JSON object of the columns at ``indices`` keyed by their header names,
+    which are appended to ``params`` (they come from the user)."""
+    if not indices:
+        return "CAST(NULL AS JSON)"
+    pairs = []
+    for index in indices:
+        params.append(header[index])
+        pairs.append(f"?, c{index}")
+    return f"json_object({', '.join(pairs)})"
+
+
+def _source_sql(column: dict[str, str]) -> str:
+    """Step ``src``: each field's trimmed text (NULL when empty or unmapped); brand and source
+    fall back to the two leading ``?`` constants."""
+
+    def text(field: str) -> str:
+        return f"nullif(trim({column[field]}), '')" if field in column else "CAST(NULL AS VARCHAR)"
+
+    numbers = ",\n".join(
+        f"{text(f)} AS {f}_raw, {count_sql(text(f))} AS {f}" for f in NUMERIC_FIELDS
+    )
+    return f"""
         SELECT *,
             {text("text")} AS bp_text,
             {text("title")} AS title,
@@ -220,8 +240,12 @@ def build_staged(
             {text("language")} AS language_raw,
             {text("url")} AS url,
             {numbers}
-        FROM raw_input
-    ), parsed AS (
+        FROM raw_input"""  # noqa: S608 - generated names
+
+
+def _parsed_sql(day_first: bool) -> str:
+    """Step ``parsed``: the date and rating as values, and the text normalised for dedup."""
+    return f"""
         SELECT *,
             {timestamp_sql("created_raw", day_first)} AS created_at,
             {rating_sql("rating_raw")} AS rating,
@@ -229,8 +253,12 @@ def build_staged(
             lower(CASE WHEN contains(bp_text, '  ') OR contains(bp_text, chr(10)) OR contains(bp_text, chr(9))
                             OR contains(bp_text, chr(13))
                        THEN regexp_replace(bp_text, '\\s+', ' ', 'g') ELSE bp_text END) AS norm_text
-        FROM src
-    ), checked AS (
+        FROM src"""  # noqa: S608 - generated expressions, no user values
+
+
+# Step ``checked``: why a row is rejected (NULL when it is kept). Its ? are the text length
+# limit twice, then the date window's earliest and latest, each as a value and as words.
+_CHECKED_SQL = """
         SELECT *, nullif(concat_ws('; ',
             CASE WHEN bp_text IS NULL THEN 'empty text' END,
             CASE WHEN length(bp_text) > ? THEN 'text is ' || length(bp_text) || ' characters; the limit is ' || ? END,
@@ -243,8 +271,13 @@ def build_staged(
             CASE WHEN rating_raw IS NOT NULL AND rating IS NULL THEN 'rating ''' || left(rating_raw, 40) || ''' is not a number from 1 to 5'
                  WHEN rating NOT BETWEEN 1 AND 5 THEN 'rating ' || rating_raw || ' is outside 1-5' END
         ), '') AS reason
-        FROM parsed
-    )
+        FROM parsed"""
+
+
+def _staged_select_sql(extra_json: str, raw_json: str) -> str:
+    """The rows of ``staged``: the document id (by external id, else by text, source and
+    time), the kind (a ``?``), the language code, and the unmapped and raw columns as JSON."""
+    return f"""
     SELECT __row, reason, rating_raw, {_count_note(NUMERIC_FIELDS)} AS count_note,
         substr(md5(concat_ws(chr(31), source,
             CASE WHEN external_id IS NOT NULL THEN 'id' || chr(31) || external_id
@@ -258,6 +291,4 @@ def build_staged(
         md5(coalesce(norm_text, '')) AS text_hash,
         {extra_json} AS extra,
         CASE WHEN reason IS NOT NULL THEN {raw_json} END AS raw
-    FROM checked
-    """  # noqa: S608 - identifiers are generated; values are parameters
-    con.execute(sql, [*leading_params, mapping.kind, *params])
+    FROM checked"""  # noqa: S608 - identifiers are generated; values are parameters

@@ -8,8 +8,15 @@ from typing import Any
 
 import duckdb
 
-from loaders import store
-from loaders.store.sql import COUNTS_BY, DATE_RANGE, RECENT_RUNS, REJECTED_FOR_RUN
+from loaders.store.connection import schema_version
+from loaders.store.primitives import records, scalar
+from loaders.store.sql import (
+    COUNT_CAMPAIGNS,
+    COUNTS_BY,
+    DATE_RANGE,
+    RECENT_RUNS,
+    REJECTED_FOR_RUN,
+)
 
 
 @dataclass
@@ -42,17 +49,18 @@ RUN_COLUMNS = (
 
 
 def store_info(con: duckdb.DuckDBPyConnection, recent_runs: int = 10) -> StoreInfo:
-    total, first, last, outside, future = con.execute(DATE_RANGE).fetchall()[0]
+    """What the store holds: documents and their dates, counts by kind, source and brand, recent runs."""
+    dates = records(con, DATE_RANGE)[0]
     return StoreInfo(
-        schema_version=store.schema_version(con),
-        documents=total,
-        first=first,
-        last=last,
+        schema_version=schema_version(con),
+        documents=dates["documents"],
+        first=dates["first"],
+        last=dates["last"],
         counts={name: con.execute(sql).fetchall() for name, sql in COUNTS_BY.items()},
         runs=con.execute(RECENT_RUNS, [recent_runs]).fetchall(),
-        campaigns=con.execute("SELECT count(*) FROM campaigns").fetchall()[0][0],
-        outside_window=outside,
-        after_now=future,
+        campaigns=scalar(con, COUNT_CAMPAIGNS),
+        outside_window=dates["outside_window"],
+        after_now=dates["after_now"],
     )
 
 

@@ -36,7 +36,11 @@ def transaction(
 
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> Any:
     """The first column of the first row ``sql`` returns, or None when it returns no row."""
-    row = con.execute(sql, list(params)).fetchone()
+    result = con.execute(sql, list(params))
+    row = result.fetchone()
+    # duckdb 2.0 counts a result read part way as unfinished and then refuses con.register()
+    # (and other work) on the connection: run it to its end.
+    result.complete()
     return None if row is None else row[0]
 
 

@@ -13,13 +13,15 @@ COUNTS_BY = {
 # First and last dates a reader can show (loaders.dates), how many documents are dated
 # outside that window, and how many after now (placeholder dates such as 9999-12-31).
 DATE_RANGE = f"""
-SELECT count(*),
-       min(created_at) FILTER (WHERE {READABLE_CREATED_SQL}),
-       max(created_at) FILTER (WHERE {READABLE_CREATED_SQL}),
-       count(*) FILTER (WHERE NOT ({READABLE_CREATED_SQL})),
-       count(*) FILTER (WHERE created_at > now())
+SELECT count(*) AS documents,
+       min(created_at) FILTER (WHERE {READABLE_CREATED_SQL}) AS first,
+       max(created_at) FILTER (WHERE {READABLE_CREATED_SQL}) AS last,
+       count(*) FILTER (WHERE NOT ({READABLE_CREATED_SQL})) AS outside_window,
+       count(*) FILTER (WHERE created_at > now()) AS after_now
 FROM documents
 """  # noqa: S608 - a constant window
+
+COUNT_CAMPAIGNS = "SELECT count(*) FROM campaigns"
 
 RECENT_RUNS = """
 SELECT run_id, regexp_extract(file, '[^/\\\\]+$') AS file, kind, preset, rows_read, rows_inserted,

@@ -2,7 +2,7 @@
 
 ``Filters.params()`` returns the ``?`` values for :data:`FILTER_SQL`, a WHERE fragment
 over the ``effective`` relation (the ``doc_facts`` read model) of
-:data:`analysis.insight.sql.EFFECTIVE_SENTIMENT`.
+:data:`analysis.sentiment.sql.EFFECTIVE_SENTIMENT`.
 """
 
 from __future__ import annotations

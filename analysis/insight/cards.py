@@ -105,17 +105,13 @@ def _spikes(con, period, filters, alerts) -> list[Card]:
     for spike in alerts.spikes:
         drivers = [d for d in spike.drivers if d.change > 0][:3]
         week = iso_week(spike.week)
-        if spike.metric == "volume":
-            title = f"Volume spike in {week}: {spike.value:.0f} posts against {spike.baseline:.0f} usually"
-            weight = spike.change
-        else:
-            title = f"Negative spike in {week}: {spike.value:.0%} negative against {spike.baseline:.0%} usually"
-            weight = spike.change * 1000
+        # Volume weighs its extra posts; a share weighs 1000 per unit (5 points = 50 posts).
+        weight = spike.change if spike.metric == "volume" else spike.change * 1000
         top = drivers[0] if drivers else None
         cards.append(
             Card(
                 "spike",
-                title + (f", driven by '{top.name}'." if top else "."),
+                f"{spike.headline()}; driven by {spike.drivers_text()}.",
                 weight,
                 {
                     "week": week,

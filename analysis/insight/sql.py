@@ -1,8 +1,9 @@
-"""Named SQL of the analysis layer. Values are always ``?`` parameters.
+"""Named SQL of the insight views (overview, sentiment page, post browser). Values are always
+``?`` parameters.
 
-``EFFECTIVE_SENTIMENT`` is the one definition of a document's sentiment that every
-aggregate uses: the newest human correction if there is one, otherwise the active
-model's label. It is prefixed as a CTE to the queries below.
+Every query starts from :data:`analysis.sentiment.sql.EFFECTIVE_SENTIMENT`, the one definition
+of a document's sentiment (a human correction wins over the active model's label), prefixed as a
+CTE, and takes the filters of :mod:`analysis.filters`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,20 @@ from analysis.sentiment.sql import EFFECTIVE_SENTIMENT
 from loaders.dates import READABLE_SQL
 
 ANY_DOCUMENT = "SELECT EXISTS (SELECT 1 FROM documents)"
+
+# Net sentiment, the one formula: (positive - negative) / labeled documents, NULL when none is
+# labeled. Aggregates over ``effective e``; sums of per-group counts go through net_sentiment().
+POSITIVE_MINUS_NEGATIVE = (
+    "(count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative'))"
+)
+
+
+def net_sentiment(positive_minus_negative: str, labeled: str) -> str:
+    """Net sentiment as SQL from two fixed column expressions (never user input)."""
+    return f"{positive_minus_negative} / nullif({labeled}, 0)"
+
+
+NET_SENTIMENT = net_sentiment(POSITIVE_MINUS_NEGATIVE, "count(e.label)")
 
 
 # --- overview: a period against the one before ---------------------------------------------
@@ -22,8 +37,7 @@ SELECT {key} AS key,
        count(*) AS documents,
        count(e.label) AS labeled,
        count(*) FILTER (WHERE e.label = 'negative') / nullif(count(e.label), 0) AS share_negative,
-       (count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative'))
-           / nullif(count(e.label), 0) AS net_sentiment,
+       {net_sentiment} AS net_sentiment,
        avg(e.rating) AS average_rating
 FROM effective e
 WHERE e.day >= ?::DATE AND e.day <= ?::DATE AND {filters}
@@ -34,7 +48,9 @@ GROUP BY ALL
 def _periods(key: str) -> str:
     from analysis.filters import FILTER_SQL
 
-    return EFFECTIVE_SENTIMENT + _PERIODS.format(key=key, filters=FILTER_SQL)
+    return EFFECTIVE_SENTIMENT + _PERIODS.format(
+        key=key, filters=FILTER_SQL, net_sentiment=NET_SENTIMENT
+    )
 
 
 PERIOD_KPIS = _periods("NULL")
@@ -155,8 +171,7 @@ _BRAND_SPARKLINES = """
 , weekly AS (
     SELECT e.brand, e.week,
            count(*) AS documents, count(e.label) AS labeled,
-           count(*) FILTER (WHERE e.label = 'positive') - count(*) FILTER (WHERE e.label = 'negative')
-               AS net
+           {positive_minus_negative} AS net
     FROM effective e
     WHERE e.brand IS NOT NULL AND {filters}
     GROUP BY ALL
@@ -167,9 +182,9 @@ grid AS (
 )
 SELECT g.brand,
        sum(coalesce(w.documents, 0))::BIGINT AS documents,
-       sum(w.net) / nullif(sum(w.labeled), 0) AS net_sentiment,
+       {net_sentiment} AS net_sentiment,
        list(coalesce(w.documents, 0) ORDER BY g.week) AS weekly_documents,
-       list(coalesce(w.net / nullif(w.labeled, 0), 0.0) ORDER BY g.week) AS weekly_net_sentiment
+       list(coalesce({weekly_net_sentiment}, 0.0) ORDER BY g.week) AS weekly_net_sentiment
 FROM grid g LEFT JOIN weekly w ON w.brand = g.brand AND w.week = g.week
 GROUP BY g.brand
 ORDER BY documents DESC, g.brand
@@ -179,7 +194,12 @@ ORDER BY documents DESC, g.brand
 def _brand_sparklines() -> str:
     from analysis.filters import FILTER_SQL
 
-    return EFFECTIVE_SENTIMENT.rstrip() + _BRAND_SPARKLINES.format(filters=FILTER_SQL)
+    return EFFECTIVE_SENTIMENT.rstrip() + _BRAND_SPARKLINES.format(
+        filters=FILTER_SQL,
+        positive_minus_negative=POSITIVE_MINUS_NEGATIVE,
+        net_sentiment=net_sentiment("sum(w.net)", "sum(w.labeled)"),
+        weekly_net_sentiment=net_sentiment("w.net", "w.labeled"),
+    )
 
 
 BRAND_SPARKLINES = _brand_sparklines()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from analysis.report.content import WeeklyReport
-from analysis.report.sections import Section, _escape, sections
+from analysis.report.sections import Section, sections
+from loaders.safe_text import markdown_literal
 
 
 def section_markdown(section: Section, *, top: bool = False, table: bool = True) -> str:
     """One section as Markdown (``top``: the report's title; ``table``: with its table).
     Every text from the data stays literal."""
-    out = [("# " if top else "## ") + _escape(section.title), ""]
+    out = [("# " if top else "## ") + markdown_literal(section.title), ""]
     for line in section.lines:
-        out.append(("- " if section.bullets else "") + _escape(line))
+        out.append(("- " if section.bullets else "") + markdown_literal(line))
     if section.lines:
         out.append("")
     if table:
@@ -23,9 +24,9 @@ def table_markdown(section: Section) -> str:
     """The section's table as Markdown, or "" when it has none."""
     if not (section.header and section.rows):
         return ""
-    out = ["| " + " | ".join(_escape(h) for h in section.header) + " |"]
+    out = ["| " + " | ".join(markdown_literal(h) for h in section.header) + " |"]
     out.append("|" + "---|" * len(section.header))
-    out += ["| " + " | ".join(_escape(c) for c in row) + " |" for row in section.rows]
+    out += ["| " + " | ".join(markdown_literal(c) for c in row) + " |" for row in section.rows]
     return "\n".join(out) + "\n"
 
 

@@ -117,13 +117,8 @@ def merge_topics(settings: Settings, topics: Sequence[int], into: int) -> None:
         run_id = _require_topic(con, current_run(con), into)
         for source in sources:
             _require_topic(con, run_id, source)
-        con.execute("BEGIN")
-        try:
+        with store.transaction(con):
             for source in sources:
                 con.execute(sql.MERGE_TOPIC, [into, run_id, source, source])
                 con.execute(sql.MOVE_DOCUMENTS, [into, run_id, source])
             con.execute(sql.REFRESH_SIZES, [run_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise

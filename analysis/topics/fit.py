@@ -322,36 +322,53 @@ def _carry_over(
     return labels, merges
 
 
-def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResult:
-    """Fit a new topic model on every document and make it current (a new run)."""
-    import numpy as np
-    import pandas as pd
+@dataclass
+class _Topics:
+    """The clustered topics, numbered by size so topic 0 is the largest."""
 
-    started = time.monotonic()
-    started_at = datetime.now(UTC)
+    labels: Any  # per distinct text: its topic, -1 for a text no topic took
+    n_topics: int
+    centroids: Any
+    keywords: list[list[str]]
+
+
+def _read_inputs(
+    settings: Settings,
+) -> tuple[_Corpus, frozenset[str], list[tuple[Any, ...]]]:
+    """The corpus, the brand words kept out of keywords and the current run's topics (whose
+    edits carry over), read before the long model work and outside any write lock."""
     with store.session(settings=settings, read_only=True) as con:
         corpus = _corpus(con.execute(sql.ALL_DOCUMENTS).fetchall())
         brand_words = _vocabulary_stop_words(con, settings)
         previous_run = con.execute(sql.CURRENT_RUN).fetchall()[0][0]
         previous = con.execute(sql.RUN_TOPICS, [previous_run]).fetchall() if previous_run else []
-    hashes = list(corpus.texts_by_hash)
-    if len(hashes) < MIN_TEXTS:
+    return corpus, brand_words, previous
+
+
+def _require_enough_texts(n_texts: int) -> None:
+    if n_texts < MIN_TEXTS:
         raise TopicError(
             explain(
                 "Too few texts to find topics",
                 expected=f"at least {MIN_TEXTS} distinct non-empty texts",
-                found=f"{len(hashes)}",
+                found=f"{n_texts}",
                 fix="ingest more documents first (e.g. `brandpulse sample`).",
             )
         )
-    params = TopicParams.for_corpus(len(hashes), settings)
-    vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
-    texts = [corpus.texts_by_hash[h] for h in hashes]
-    stop = stop_words(brand_words)
-    labels, model = _cluster(vectors, params, texts, stop, progress)
 
-    if progress:
-        progress("naming topics", 0, 1)
+
+def _settle_topics(
+    vectors: Any,
+    labels: Any,
+    model: Any,
+    params: TopicParams,
+    texts: list[str],
+    stop: frozenset[str],
+) -> _Topics:
+    """Merge near-duplicate clusters, give outliers to the nearest centroid, rebuild the
+    keywords for those assignments and number the topics by size."""
+    import numpy as np
+
     n_topics = int(labels.max()) + 1 if len(labels) else 0
     labels, n_topics = _merge_near_duplicates(vectors, labels, n_topics, params.merge_similarity)
     core = _centroids(vectors, labels, n_topics)
@@ -377,67 +394,115 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
     labels = renumber[labels]  # -1 indexes the last slot, which stays -1
     keywords = [[w for w, _ in (model.get_topic(old) or [])][:KEYWORDS] for old in order]
     centroids = core[order] if n_topics else core
+    return _Topics(labels, n_topics, centroids, keywords)
 
-    # Per document: topic and similarity to its centroid (to the nearest one for outliers).
-    text_index = {h: i for i, h in enumerate(hashes)}
-    similarity = vectors @ centroids.T if n_topics else np.zeros((len(hashes), 0), dtype=np.float32)
-    text_score = (
-        similarity[np.arange(len(hashes)), np.where(labels >= 0, labels, 0)]
-        if n_topics
-        else np.zeros(len(hashes))
-    )
-    if n_topics:
-        text_score = np.where(labels >= 0, text_score, similarity.max(axis=1))
 
-    doc_sizes = np.zeros(n_topics, dtype=int)
+def _similarities(vectors: Any, topics: _Topics) -> tuple[Any, Any]:
+    """Per text: its similarity to every centroid, and its score (similarity to its own
+    topic's centroid, or to the nearest one for outliers)."""
+    import numpy as np
+
+    n_texts, labels = len(vectors), topics.labels
+    if not topics.n_topics:
+        return np.zeros((n_texts, 0), dtype=np.float32), np.zeros(n_texts)
+    similarity = vectors @ topics.centroids.T
+    text_score = similarity[np.arange(n_texts), np.where(labels >= 0, labels, 0)]
+    return similarity, np.where(labels >= 0, text_score, similarity.max(axis=1))
+
+
+def _document_sizes(corpus: _Corpus, text_index: dict[str, int], topics: _Topics) -> Any:
+    """Documents (not distinct texts) per topic: what decides which merged topic survives."""
+    import numpy as np
+
+    doc_sizes = np.zeros(topics.n_topics, dtype=int)
     for key in corpus.doc_hashes:
-        if key is not None and labels[text_index[key]] >= 0:
-            doc_sizes[labels[text_index[key]]] += 1
-    user_labels, merges = _carry_over(previous, centroids, doc_sizes)
-    final = np.arange(n_topics)
-    for source, target in merges.items():
-        final[source] = target
+        if key is not None and topics.labels[text_index[key]] >= 0:
+            doc_sizes[topics.labels[text_index[key]]] += 1
+    return doc_sizes
 
-    phrases = _phrases_per_topic(texts, labels, n_topics, stop, brand_words)
+
+def _topic_rows(
+    corpus: _Corpus,
+    topics: _Topics,
+    similarity: Any,
+    phrases: list[list[tuple[str, float]]],
+    user_labels: dict[int, str],
+    merges: dict[int, int],
+) -> list[dict[str, Any]]:
+    """One row per topic: its label, keywords, carried edits, centroid and the documents
+    whose texts sit nearest the centroid."""
+    import numpy as np
+
+    hashes = list(corpus.texts_by_hash)
     first_doc: dict[str, str] = {}
     for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
         if key is not None:
             first_doc.setdefault(key, doc_id)
-    topic_rows = []
-    for k in range(n_topics):
-        members = np.flatnonzero(labels == k)
+    rows = []
+    for k in range(topics.n_topics):
+        members = np.flatnonzero(topics.labels == k)
         nearest_texts = members[np.argsort(-similarity[members, k], kind="stable")]
         representatives = [first_doc[hashes[i]] for i in nearest_texts[:REPRESENTATIVE_DOCS]]
-        topic_rows.append(
+        rows.append(
             {
                 "topic": k,
-                "label": _label(phrases[k], keywords[k]),
-                "keywords": keywords[k],
+                "label": _label(phrases[k], topics.keywords[k]),
+                "keywords": topics.keywords[k],
                 "user_label": user_labels.get(k),
                 "merged_into": merges.get(k),
-                "centroid": centroids[k].tolist(),
+                "centroid": topics.centroids[k].tolist(),
                 "representative_docs": representatives,
             }
         )
+    return rows
 
+
+def _document_topics(
+    corpus: _Corpus,
+    text_index: dict[str, int],
+    topics: _Topics,
+    merges: dict[int, int],
+    text_score: Any,
+) -> list[tuple[str, int, float]]:
+    """Per document: (doc_id, its topic after carried merges or -1, probability)."""
+    import numpy as np
+
+    final = np.arange(topics.n_topics)
+    for source, target in merges.items():
+        final[source] = target
     doc_topics = []
     for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
         if key is None:
             doc_topics.append((doc_id, -1, 0.0))
             continue
         i = text_index[key]
-        topic = int(labels[i])
+        topic = int(topics.labels[i])
         doc_topics.append(
             (doc_id, int(final[topic]) if topic >= 0 else -1, float(max(0.0, text_score[i])))
         )
-    outlier_share = sum(1 for _, t, _ in doc_topics if t < 0) / max(1, len(doc_topics))
-    if progress:
-        progress("naming topics", 1, 1)
-        progress("saving topics", 0, 1)
+    return doc_topics
 
-    assigned = pd.DataFrame(doc_topics, columns=["doc_id", "topic", "probability"])
+
+@dataclass
+class _NewRun:
+    """Everything stored for one fit."""
+
+    started_at: datetime
+    params: TopicParams
+    n_texts: int
+    n_topics: int
+    outlier_share: float
+    topic_rows: list[dict[str, Any]]
+    doc_topics: list[tuple[str, int, float]]
+
+
+def _save_run(settings: Settings, run: _NewRun) -> int:
+    """Store the run, its topics and document assignments in one transaction; return its id."""
+    import pandas as pd
+
+    assigned = pd.DataFrame(run.doc_topics, columns=["doc_id", "topic", "probability"])
     topic_frame = pd.DataFrame(
-        topic_rows,
+        run.topic_rows,
         columns=[
             "topic",
             "label",
@@ -449,44 +514,73 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
         ],
     ).astype({"user_label": "object", "merged_into": "Int64"})
     topic_frame.insert(4, "size", 0)
-    with store.session(settings=settings) as con:
-        con.execute("BEGIN")
-        try:
-            run_id = con.execute(sql.NEXT_RUN_ID).fetchall()[0][0]
-            con.execute(
-                sql.INSERT_RUN,
-                [
-                    run_id,
-                    started_at,
-                    len(doc_topics),
-                    len(hashes),
-                    n_topics,
-                    outlier_share,
-                    params.embedding_model,
-                    json.dumps(asdict(params)),
-                ],
-            )
-            topic_frame.insert(0, "run_id", run_id)
-            assigned.insert(1, "run_id", run_id)
-            con.register("topic_batch", topic_frame)
-            con.register("assigned_batch", assigned)
-            con.execute(sql.INSERT_TOPICS)
-            con.execute(sql.INSERT_DOC_TOPICS)
-            con.unregister("topic_batch")
-            con.unregister("assigned_batch")
-            con.execute(sql.REFRESH_SIZES, [run_id])
-            con.execute(sql.DELETE_OLDER_DOC_TOPICS, [run_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with store.session(settings=settings) as con, store.transaction(con):
+        run_id = con.execute(sql.NEXT_RUN_ID).fetchall()[0][0]
+        con.execute(
+            sql.INSERT_RUN,
+            [
+                run_id,
+                run.started_at,
+                len(run.doc_topics),
+                run.n_texts,
+                run.n_topics,
+                run.outlier_share,
+                run.params.embedding_model,
+                json.dumps(asdict(run.params)),
+            ],
+        )
+        topic_frame.insert(0, "run_id", run_id)
+        assigned.insert(1, "run_id", run_id)
+        con.register("topic_batch", topic_frame)
+        con.register("assigned_batch", assigned)
+        con.execute(sql.INSERT_TOPICS)
+        con.execute(sql.INSERT_DOC_TOPICS)
+        con.unregister("topic_batch")
+        con.unregister("assigned_batch")
+        con.execute(sql.REFRESH_SIZES, [run_id])
+        con.execute(sql.DELETE_OLDER_DOC_TOPICS, [run_id])
+    return run_id
+
+
+def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResult:
+    """Fit a new topic model on every document and make it current (a new run)."""
+    started = time.monotonic()
+    started_at = datetime.now(UTC)
+    corpus, brand_words, previous = _read_inputs(settings)
+    hashes = list(corpus.texts_by_hash)
+    _require_enough_texts(len(hashes))
+    params = TopicParams.for_corpus(len(hashes), settings)
+    vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
+    texts = [corpus.texts_by_hash[h] for h in hashes]
+    stop = stop_words(brand_words)
+    labels, model = _cluster(vectors, params, texts, stop, progress)
+
+    if progress:
+        progress("naming topics", 0, 1)
+    topics = _settle_topics(vectors, labels, model, params, texts, stop)
+    similarity, text_score = _similarities(vectors, topics)
+    text_index = {h: i for i, h in enumerate(hashes)}
+    doc_sizes = _document_sizes(corpus, text_index, topics)
+    user_labels, merges = _carry_over(previous, topics.centroids, doc_sizes)
+    phrases = _phrases_per_topic(texts, topics.labels, topics.n_topics, stop, brand_words)
+    topic_rows = _topic_rows(corpus, topics, similarity, phrases, user_labels, merges)
+    doc_topics = _document_topics(corpus, text_index, topics, merges, text_score)
+    outlier_share = sum(1 for _, t, _ in doc_topics if t < 0) / max(1, len(doc_topics))
+    if progress:
+        progress("naming topics", 1, 1)
+        progress("saving topics", 0, 1)
+
+    run = _NewRun(
+        started_at, params, len(hashes), topics.n_topics, outlier_share, topic_rows, doc_topics
+    )
+    run_id = _save_run(settings, run)
     if progress:
         progress("saving topics", 1, 1)
     return FitResult(
         run_id=run_id,
         n_docs=len(doc_topics),
         n_texts=len(hashes),
-        n_topics=n_topics - len(merges),
+        n_topics=topics.n_topics - len(merges),
         outlier_share=outlier_share,
         embedded=embedded,
         seconds=time.monotonic() - started,
@@ -502,6 +596,3 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
 def current_run(con: duckdb.DuckDBPyConnection) -> int | None:
     """The run_id of the current topic model, or None before the first fit."""
     return con.execute(sql.CURRENT_RUN).fetchall()[0][0]
-
-
-# --- reading and editing -------------------------------------------------------------------------

@@ -8,13 +8,14 @@ and emerging topics of a period for the insight cards and the report.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
 from analysis.filters import NO_FILTERS, Filters
-from analysis.periods import _monday, parse_week
+from analysis.periods import _monday, iso_week, parse_week
 from analysis.topics.edits import topic_names
 from analysis.topics.trends import BASELINE_WEEKS, NO_TOPIC, EmergingTopic, _emerging, _Weekly
 from loaders.dates import shift
@@ -40,6 +41,30 @@ class Spike:
     change: float
     z: float
     drivers: list[Driver]
+
+    def headline(self) -> str:
+        """The spike in words, e.g. "Volume spike in 2025-W41: 1,234 posts against an average
+        of 400 a week before". The baseline is the trailing weeks' mean volume or pooled
+        negative share (see :func:`detect_spikes`), not the one week before."""
+        week = iso_week(self.week)
+        if self.metric == "volume":
+            return (
+                f"Volume spike in {week}: {self.value:,.0f} posts against an average of "
+                f"{self.baseline:,.0f} a week before"
+            )
+        return (
+            f"Negative spike in {week}: {self.value:.0%} negative against {self.baseline:.0%} "
+            "in the weeks before"
+        )
+
+    def drivers_text(self, name: Callable[[str], str] = str) -> str:
+        """Up to three topics that pushed the metric up, with their part of the change, e.g.
+        "lid leaks (82%), shipping (9%)"; ``name`` escapes topic names for the output."""
+        rising = [d for d in self.drivers if d.change > 0][:3]
+        return (
+            ", ".join(f"{name(d.name)} ({d.share_of_change:.0%})" for d in rising)
+            or "no single topic"
+        )
 
 
 METRICS = ("volume", "negative_share")

@@ -1,7 +1,7 @@
 """Named SQL of topic modeling and topic insight. Values are always ``?`` parameters.
 
 The current topic model is the run with the highest ``run_id``. Insight queries start
-from :data:`analysis.queries.EFFECTIVE_SENTIMENT` so that topic figures use the same
+from :data:`analysis.sentiment.sql.EFFECTIVE_SENTIMENT` so that topic figures use the same
 sentiment (human corrections applied) as every other aggregate, and take the filters of
 :mod:`analysis.filters`.
 """
@@ -91,9 +91,6 @@ RUN_INFO = """
 SELECT run_id, started_at, finished_at, n_docs, n_texts, n_topics, outlier_share,
        embedding_model, params
 FROM topic_runs WHERE run_id = ?
-"""
-UNASSIGNED_SHARE = """
-SELECT count(*) FILTER (WHERE topic = -1) / nullif(count(*), 0) FROM doc_topics WHERE run_id = ?
 """
 
 # --- insight ---------------------------------------------------------------------------------

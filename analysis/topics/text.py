@@ -84,10 +84,6 @@ def stop_words(brand_words: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(ENGLISH_STOP_WORDS) | SOCIAL_STOP_WORDS | frozenset(brand_words)
 
 
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
 def segments(text: str) -> list[list[str]]:
     """Tokens per clause: the spans a phrase or bigram may come from."""
     return [words for part in _BREAK.split(text.lower()) if (words := _WORD.findall(part))]

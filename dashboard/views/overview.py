@@ -63,14 +63,7 @@ alerts = cache.data(period_alerts, period.start, period.end, filters)
 if not alerts.spikes and not alerts.emerging:
     st.caption("No spikes and no emerging topics in this period.")
 for spike in alerts.spikes:
-    drivers = ", ".join(
-        f"{ui.plain(d.name)} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
-    )
-    if spike.metric == "volume":
-        headline = f"Volume spike in {iso_week(spike.week)}: {spike.value:,.0f} posts against {spike.baseline:,.0f} a week before"
-    else:
-        headline = f"Negative spike in {iso_week(spike.week)}: {spike.value:.0%} negative against {spike.baseline:.0%} before"
-    st.warning(f"{headline}. Driven by: {drivers or 'no single topic'}.", icon="⚠️")
+    st.warning(f"{spike.headline()}; driven by {spike.drivers_text(ui.plain)}.", icon="⚠️")
 for topic in alerts.emerging:
     st.info(
         f"Emerging topic in {iso_week(topic.week)}: {ui.plain(topic.name)} (#{topic.topic}), "

@@ -33,11 +33,6 @@ REJECTED_FOR_RUN = (
     "SELECT row_number, reason, raw FROM rejected_rows WHERE run_id = ? ORDER BY row_number LIMIT ?"
 )
 
-WEEKLY_VOLUME = """
-SELECT date_trunc('week', created_at) AS week, kind, count(*) AS documents
-FROM documents GROUP BY ALL ORDER BY week, kind
-"""
-
 UPSERT_CAMPAIGNS = """
 INSERT OR REPLACE INTO campaigns (name, brand, start_date, end_date, channels, hashtags, utm_campaign, keywords, budget)
 SELECT name, brand, start_date, end_date, channels, hashtags, utm_campaign, keywords, budget FROM campaigns_arrow

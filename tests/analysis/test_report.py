@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from analysis.periods import last_full_week
 from analysis.report.content import weekly_report
 from analysis.report.markdown import render_markdown
-from analysis.report.sections import _escape
 from dashboard.cli import cli
 from loaders import store
 from loaders.config import load_settings
 from loaders.errors import BrandpulseError
+from loaders.safe_text import markdown_literal as _escape
 from tests.conftest import rows, scalar
 
 WEEK_FIGURES = """

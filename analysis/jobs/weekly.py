@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from analysis.jobs.analysis_pass import PassResult, StageProgress, analyze_all
-from analysis.report.files import REPORT_SUFFIXES
+from analysis.report.formats import REPORT_FORMATS
 from loaders.config import Settings
 from loaders.errors import BrandpulseError, ReportError, explain
 from loaders.ingest.formats import Progress
 
-REPORT_FORMATS = tuple(suffix.lstrip(".") for suffix in REPORT_SUFFIXES)  # html, pdf, md
 LOCK_SUFFIX = ".weekly.lock"  # next to the database: what is loaded is the database's state
 LOCK_WAIT_S = 600.0  # a run that ingests and analyzes a big inbox takes minutes
 

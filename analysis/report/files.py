@@ -7,11 +7,10 @@ import secrets
 from pathlib import Path
 
 from analysis.report.content import WeeklyReport
+from analysis.report.formats import REPORT_SUFFIXES
 from analysis.report.html import render_html
 from analysis.report.markdown import render_markdown
 from loaders.errors import ReportError, explain
-
-REPORT_SUFFIXES = (".html", ".pdf", ".md")
 
 
 def render(report: WeeklyReport, suffix: str, *, browser: str = "") -> bytes:

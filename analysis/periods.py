@@ -10,9 +10,13 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
-from analysis.insight.sql import DATE_RANGE
 from loaders.dates import READABLE_SQL, shift, utc_now
 from loaders.errors import BrandpulseError, explain
+
+# The first and last day a chart can show (readable dates, none in the future).
+READABLE_DAY_SPAN = (
+    f"SELECT min(day), max(day) FROM doc_facts e WHERE {READABLE_SQL} AND e.created_at <= ?"  # noqa: S608
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Period:
 def data_span(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> Period | None:
     """First to last day with data, leaving out documents dated after ``now`` (default:
     the clock) and those no reader can place (see loaders.dates); None when none is left."""
-    first, last = con.execute(DATE_RANGE, [utc_now(now)]).fetchall()[0]
+    first, last = con.execute(READABLE_DAY_SPAN, [utc_now(now)]).fetchall()[0]
     return None if last is None else Period(first, last)
 
 

@@ -9,9 +9,6 @@ CTE, and takes the filters of :mod:`analysis.filters`.
 from __future__ import annotations
 
 from analysis.sentiment.sql import EFFECTIVE_SENTIMENT
-from loaders.dates import READABLE_SQL
-
-ANY_DOCUMENT = "SELECT EXISTS (SELECT 1 FROM documents)"
 
 # Net sentiment, the one formula: (positive - negative) / labeled documents, NULL when none is
 # labeled. Aggregates over ``effective e``; sums of per-group counts go through net_sentiment().
@@ -61,9 +58,6 @@ PERIOD_BY = {
     "source": _periods("e.source"),
     "topic": _periods("coalesce(e.topic, -1)"),
 }
-DATE_RANGE = (
-    f"SELECT min(day), max(day) FROM doc_facts e WHERE {READABLE_SQL} AND e.created_at <= ?"  # noqa: S608
-)
 
 # --- sentiment page and post browser ---------------------------------------------------------
 SENTIMENT_SEGMENTS = ("kind", "source", "channel", "brand", "product", "campaign")

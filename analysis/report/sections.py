@@ -8,7 +8,7 @@ from typing import Any
 from analysis.insight.kpis import Kpi
 from analysis.report.content import TREND_WEEKS, WeeklyReport
 from analysis.suggestions.plays import FORMAT_NAMES
-from analysis.suggestions.prompts import fact_lines
+from analysis.suggestions.prompts import fact_summary
 
 KPI_LABELS = {
     "documents": "Posts",
@@ -173,10 +173,7 @@ def _actions(report: WeeklyReport) -> Section:
         )
     return Section(
         "What stands out",
-        [
-            f"{card.title} ({'; '.join(line[2:] for line in fact_lines(card.facts))})"
-            for card in report.cards
-        ]
+        [f"{card.title} ({fact_summary(card.facts)})" for card in report.cards]
         or ["Nothing notable."],
         bullets=bool(report.cards),
     )

@@ -17,11 +17,11 @@ from typing import Any
 
 import duckdb
 
-from analysis.insight.sql import ANY_DOCUMENT
 from analysis.sentiment import registry
 from analysis.sentiment.sql import INSERT_SENTIMENT, UNSCORED_DOCUMENTS
 from loaders import store
 from loaders.config import Settings
+from loaders.store.sql import ANY_DOCUMENT
 
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 EMPTY_TEXT = "empty text"

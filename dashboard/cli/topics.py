@@ -115,7 +115,6 @@ def topics_emerging(week: str | None, show_all: bool, db: Path | None) -> None:
 @db_option()
 def topics_spikes(db: Path | None) -> None:
     """Weeks whose volume or negative share jumped, and the topics that drove it."""
-    from analysis.periods import iso_week
     from analysis.topics.spikes import detect_spikes
 
     with open_store(db, read_only=True) as con:
@@ -124,11 +123,4 @@ def topics_spikes(db: Path | None) -> None:
         click.echo("No spikes.")
         return
     for spike in spikes:
-        if spike.metric == "volume":
-            headline = f"volume {spike.value:,.0f} vs {spike.baseline:,.0f} a week before"
-        else:
-            headline = f"negative share {spike.value:.0%} vs {spike.baseline:.0%} before"
-        drivers = ", ".join(
-            f"{d.name} ({d.share_of_change:.0%})" for d in spike.drivers[:3] if d.change > 0
-        )
-        click.echo(f"{iso_week(spike.week)}  {headline}; drivers: {visible(drivers)}")
+        click.echo(f"{spike.headline()}; drivers: {visible(spike.drivers_text())}")

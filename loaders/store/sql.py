@@ -39,3 +39,5 @@ SELECT name, brand, start_date, end_date, channels, hashtags, utm_campaign, keyw
 """
 
 INSERT_CAMPAIGN_IMPORT = "INSERT INTO campaign_imports VALUES (?, ?, now(), ?)"
+
+ANY_DOCUMENT = "SELECT EXISTS (SELECT 1 FROM documents)"

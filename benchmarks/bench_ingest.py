@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 def write_posts(path: Path, rows: int) -> None:
     """Social posts built from the sample generator's texts, each made distinct."""
-    from loaders.sample import generate
+    from loaders.demo_data import generate
 
     docs = [d for d in generate(seed=7) if d.kind == "social"]
     platforms = ("twitter", "instagram", "reddit")

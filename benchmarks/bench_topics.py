@@ -33,7 +33,7 @@ def write_corpus(folder: Path, documents: int, seed: int, id_prefix: str = "") -
     """Sample-like CSVs; ``id_prefix`` keeps a second corpus's post ids apart from the first."""
     import csv
 
-    from loaders import sample
+    from loaders import demo_data as sample
 
     social = round(documents * 2 / 3)
     sample.write_sample(folder, seed=seed, reviews=documents - social, social=social)

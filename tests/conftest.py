@@ -54,7 +54,7 @@ def insert_documents(con, documents: list[tuple]) -> None:
 def score_with_ground_truth(settings: Settings) -> None:
     """Give the ingested sample data its intended sentiment (ground_truth.csv) as the
     active model's labels: tests of insight then check the statistics, not a model."""
-    from loaders import sample
+    from loaders import demo_data as sample
 
     truth = str(SAMPLE / sample.TRUTH_FILE)
     with store.session(settings=settings) as con:

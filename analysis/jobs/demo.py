@@ -50,7 +50,7 @@ def load_demo(
     in, before the analysis, which can take minutes: the terminal shows what was loaded
     meanwhile. Loading twice is safe: the files' documents are recognised as duplicates.
     """
-    from loaders import sample
+    from loaders import demo_data as sample
     from loaders.campaigns import import_campaigns
     from loaders.ingest.files import ingest_file
 

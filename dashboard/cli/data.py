@@ -89,7 +89,7 @@ def ingest(
 )
 def sample(out: Path | None, seed: int | None) -> None:
     """Regenerate the sample data files (deterministic for a given seed)."""
-    from loaders import sample as sample_data
+    from loaders import demo_data as sample_data
 
     target = out or load_settings().sample_dir
     written = sample_data.write_sample(

@@ -13,7 +13,8 @@ from analysis.campaigns.results import (
     compare_campaigns,
     net_difference,
 )
-from loaders import sample, store
+from loaders import demo_data as sample
+from loaders import store
 from loaders.campaigns import import_campaigns
 from loaders.errors import BrandpulseError
 from loaders.ingest.files import ingest_file

@@ -16,7 +16,8 @@ from analysis.topics.edits import topic_names
 from analysis.topics.fit import FitResult, fit_topics
 from analysis.topics.spikes import detect_spikes
 from analysis.topics.trends import emerging_topics
-from loaders import sample, store
+from loaders import demo_data as sample
+from loaders import store
 from loaders.config import Settings
 from loaders.ingest.files import ingest_file
 from tests.conftest import (

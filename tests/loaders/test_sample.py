@@ -4,7 +4,7 @@ import csv
 from collections import Counter
 from datetime import date
 
-from loaders import sample
+from loaders import demo_data as sample
 from tests.conftest import SAMPLE
 
 

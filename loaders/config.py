@@ -25,6 +25,17 @@ CONFIG_ENV = "BRANDPULSE_CONFIG"
 DEFAULT_CONFIG_FILE = "brandpulse.toml"
 
 
+def default_sample_dir() -> Path:
+    """The checkout's ``sample_data/`` where there is one; after ``pip install`` (no checkout)
+    a per-user data folder, ``$XDG_DATA_HOME/brandpulse/sample_data`` (by default under
+    ``~/.local/share``), where the demo data is generated on first use."""
+    bundled = REPO_ROOT / "sample_data"
+    if bundled.is_dir():
+        return bundled
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "brandpulse" / "sample_data"
+
+
 def _doc(text: str) -> dict[str, str]:
     return {"doc": text}
 
@@ -142,8 +153,12 @@ class Settings:
         metadata=_doc("DuckDB threads of the SQL box (1 keeps the dashboard responsive)."),
     )
     sample_dir: Path = field(
-        default=REPO_ROOT / "sample_data",
-        metadata=_doc("Folder of the bundled sample data, written by `brandpulse sample`."),
+        default_factory=default_sample_dir,
+        metadata=_doc(
+            "Folder of the sample data, written by `brandpulse sample`: the checkout's "
+            "sample_data/, or after a pip install ~/.local/share/brandpulse/sample_data, "
+            "generated there the first time the demo data is loaded."
+        ),
     )
     dashboard_port: int = field(
         default=8501,
@@ -400,8 +415,9 @@ def _coerce(name: str, kind: type, raw: Any, origin: str) -> Any:
 
 def _field_types() -> dict[str, type]:
     return {
-        f.name: Path if isinstance(f.default, Path) else type(f.default)
+        f.name: Path if isinstance(default, Path) else type(default)
         for f in dataclasses.fields(Settings)
+        for default in [f.default_factory() if f.default is dataclasses.MISSING else f.default]  # type: ignore[misc]
     }
 
 

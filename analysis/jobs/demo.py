@@ -1,6 +1,6 @@
 """Loading the demo data: the one sequence behind `brandpulse demo` and the dashboard's "Load the
 sample data" button. It locates the sample files (``settings.sample_dir``, bundled or written by
-`brandpulse sample`), ingests each document file, imports the campaigns and analyzes the lot.
+`brandpulse sample`, generated there when missing), ingests each document file, imports the campaigns and analyzes the lot.
 
 Progress goes to the caller's callbacks (tqdm bars in the terminal, ``st.progress`` on the
 dashboard); what happened comes back as a :class:`DemoLoad` for the caller to show.
@@ -54,7 +54,7 @@ def load_demo(
     from loaders.campaigns import import_campaigns
     from loaders.ingest.files import ingest_file
 
-    folder = settings.sample_dir
+    folder = sample.ensure_sample(settings.sample_dir)
     load = DemoLoad()
     for path in (folder / name for name in sample.DOCUMENT_FILES):
         progress = file_progress(path) if file_progress else None

@@ -21,7 +21,7 @@ words), ``texts`` (composes one text), ``documents`` (all documents, ``generate`
 from __future__ import annotations
 
 from loaders.demo_data.documents import Doc, generate
-from loaders.demo_data.files import write_sample
+from loaders.demo_data.files import ensure_sample, write_sample
 from loaders.demo_data.scenario import (
     CAMPAIGNS_FILE,
     DEFAULT_SEED,
@@ -37,6 +37,7 @@ __all__ = [
     "PLANTED_THEMES",
     "TRUTH_FILE",
     "Doc",
+    "ensure_sample",
     "generate",
     "write_sample",
 ]

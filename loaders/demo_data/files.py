@@ -17,6 +17,7 @@ from loaders.demo_data.scenario import (
     CAMPAIGNS,
     CAMPAIGNS_FILE,
     DEFAULT_SEED,
+    DOCUMENT_FILES,
     PLATFORMS,
     REVIEW_SOURCES,
     SUBREDDITS,
@@ -260,3 +261,13 @@ def write_sample(
         _write_csv(path, header, rows)
         written[path] = len(rows)
     return written
+
+
+def ensure_sample(folder: Path) -> Path:
+    """``folder`` with the demo files in it, generated (default seed) when any is missing:
+    an installed Brandpulse has no checkout whose ``sample_data/`` it could read."""
+    folder = Path(folder)
+    wanted = [*DOCUMENT_FILES, CAMPAIGNS_FILE]
+    if not all((folder / name).is_file() for name in wanted):
+        write_sample(folder)
+    return folder

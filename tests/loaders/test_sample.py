@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date
 
 from loaders import demo_data as sample
-from tests.conftest import SAMPLE
+from tests.conftest import REPO, SAMPLE
 
 
 def test_committed_sample_matches_the_generator(tmp_path):
@@ -46,3 +46,24 @@ def test_ground_truth_plants_every_signal_in_its_window():
     }
     assert min(leak_days) >= date(2025, 10, 6) and max(leak_days) <= date(2025, 10, 12)
     assert {t["sentiment"] for t in truth if t["theme"] == "grind_backlash"} == {"negative"}
+
+
+def test_the_demo_data_is_generated_where_it_is_missing(tmp_path):
+    from loaders import demo_data
+
+    folder = demo_data.ensure_sample(tmp_path / "fresh")
+    assert (folder / "reviews.csv").read_bytes() == (
+        REPO / "sample_data" / "reviews.csv"
+    ).read_bytes()
+    (folder / "reviews.csv").write_text("kept\n")  # present files are the user's: left alone
+    demo_data.ensure_sample(folder)
+    assert (folder / "reviews.csv").read_text() == "kept\n"
+
+
+def test_without_a_checkout_the_sample_folder_is_per_user(monkeypatch, tmp_path):
+    from loaders import config
+
+    assert config.default_sample_dir() == REPO / "sample_data"
+    monkeypatch.setattr(config, "REPO_ROOT", tmp_path / "site-packages")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert config.default_sample_dir() == tmp_path / "data" / "brandpulse" / "sample_data"

@@ -1,0 +1,198 @@
+"""The report's sections: titled blocks of text and tables built from a :class:`WeeklyReport`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.insight.kpis import Kpi
+from analysis.report.content import TREND_WEEKS, WeeklyReport
+from analysis.suggestions.plays import FORMAT_NAMES
+from analysis.suggestions.prompts import fact_summary
+
+KPI_LABELS = {
+    "documents": "Posts",
+    "net_sentiment": "Net sentiment",
+    "share_negative": "Negative",
+    "average_rating": "Average rating",
+}
+
+
+def _number(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if name == "documents":
+        return f"{value:,.0f}"
+    if name == "share_negative":
+        return f"{value:.0%}"
+    if name == "net_sentiment":
+        return f"{value:+.2f}"
+    return f"{value:.2f}"
+
+
+def _delta(name: str, kpi: Kpi) -> str:
+    if kpi.delta is None:
+        return "n/a"
+    if name == "documents":
+        return f"{kpi.delta:+,.0f}"
+    if name == "share_negative":
+        return f"{kpi.delta * 100:+.1f} pts"
+    return f"{kpi.delta:+.2f}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the report as plain text; each renderer escapes and lays it out."""
+
+    title: str
+    lines: list[str]  # paragraphs, or bullet points when ``bullets``
+    header: list[str] | None = None  # a table, when given
+    rows: list[list[str]] | None = None
+    bullets: bool = False
+    chart: str | None = None  # "trend" or "topics": the HTML report draws it
+    new_page: bool = False  # printed (PDF) from the top of a new page
+
+
+def _post(post: dict[str, Any]) -> str:
+    text = " ".join(str(post["text"]).split())
+    text = text[:200] + ("…" if len(text) > 200 else "")
+    return f"{text} ({post['source']}, {post['label'] or 'unlabeled'})"
+
+
+def _summary(report: WeeklyReport) -> Section:
+    scope = f" for {report.brand}" if report.brand else ""
+    return Section(
+        f"Weekly report{scope}: {report.week}",
+        [
+            f"{report.period.start:%d %b %Y} to {report.period.end:%d %b %Y}, against the "
+            "week before."
+        ],
+        ["", "this week", "week before", "change"],
+        [
+            [
+                KPI_LABELS[name],
+                _number(name, kpi.current),
+                _number(name, kpi.previous),
+                _delta(name, kpi),
+            ]
+            for name, kpi in report.kpis.items()
+        ],
+    )
+
+
+def _trend(report: WeeklyReport) -> Section:
+    return Section(
+        f"Sentiment, the last {TREND_WEEKS} weeks",
+        [],
+        ["week", "posts", "net sentiment", "negative"],
+        [
+            [
+                row["week"],
+                f"{row['posts']:,}",
+                _number("net_sentiment", row["net sentiment"]),
+                _number("share_negative", row["negative"]),
+            ]
+            for row in report.trend
+        ],
+        chart="trend",
+    )
+
+
+def _top_topics(report: WeeklyReport) -> Section:
+    return Section(
+        "Top topics",
+        [] if report.top_topics else ["No topics yet."],
+        ["topic", "posts", "negative", "positive"],
+        [
+            [
+                str(t["label"]),
+                f"{t['documents']:,}",
+                _number("share_negative", t["share_negative"]),
+                _number("share_negative", t["share_positive"]),
+            ]
+            for t in report.top_topics
+        ],
+        chart="topics",
+        new_page=True,
+    )
+
+
+def _emerging(report: WeeklyReport) -> Section:
+    return Section(
+        "Emerging topics",
+        [
+            f"{t.name}: {t.documents:,} posts, {t.share:.1%} of the week against "
+            f"{t.baseline_share:.1%} before ({t.growth:.1f}x)"
+            for t in report.emerging
+        ]
+        or ["None this week."],
+        bullets=bool(report.emerging),
+    )
+
+
+def _spikes(report: WeeklyReport) -> Section:
+    return Section(
+        "Spikes",
+        [f"{spike.headline()}; driven by {spike.drivers_text()}" for spike in report.spikes]
+        or ["None this week."],
+        bullets=bool(report.spikes),
+    )
+
+
+def _campaigns(report: WeeklyReport) -> Section:
+    return Section(
+        "Campaigns",
+        [] if report.campaigns else ["No campaigns in these weeks."],
+        ["campaign", "dates", "posts", "uplift [95% CI]", "verdict"],
+        [
+            [
+                c["campaign"],
+                f"{c['start']} to {c['end']}",
+                f"{c['posts']:,}",
+                f"{c['uplift']:+.2f} [{c['uplift low']:+.2f}, {c['uplift high']:+.2f}]"
+                if c["uplift"] is not None
+                else "n/a",
+                c["verdict"],
+            ]
+            for c in report.campaigns
+        ],
+        new_page=True,
+    )
+
+
+def _actions(report: WeeklyReport) -> Section:
+    """The approved suggestions when there are any, else what the insight cards found."""
+    if report.suggestions:
+        return Section(
+            "Approved actions",
+            [
+                f"{s.play} ({s.card_title}), {FORMAT_NAMES[s.format]}: {s.final_text}"
+                for s in report.suggestions
+            ],
+            bullets=True,
+        )
+    return Section(
+        "What stands out",
+        [f"{card.title} ({fact_summary(card.facts)})" for card in report.cards]
+        or ["Nothing notable."],
+        bullets=bool(report.cards),
+    )
+
+
+def _posts(title: str, posts: list[dict[str, Any]]) -> Section:
+    return Section(title, [_post(p) for p in posts] or ["None."], bullets=bool(posts))
+
+
+def sections(report: WeeklyReport) -> list[Section]:
+    """The report's parts in order, shared by the Markdown and HTML renderers."""
+    return [
+        _summary(report),
+        _trend(report),
+        _top_topics(report),
+        _emerging(report),
+        _spikes(report),
+        _campaigns(report),
+        _actions(report),
+        _posts("Most negative posts", report.negative_posts),
+        _posts("Most positive posts", report.positive_posts),
+    ]

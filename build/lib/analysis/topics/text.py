@@ -1,0 +1,126 @@
+"""Text as the topic model sees it: cleaned for embedding, tokenised for keywords and labels.
+
+Topics named after a brand handle, a URL or ``rt`` are BERTopic's best-known annoyance,
+so the embedded text loses URLs, @handles, retweet prefixes and HTML, hashtags keep
+their words (``#RefillRewards`` becomes "Refill Rewards"), and the keyword vocabulary
+drops English stop words, the brands' own names and handles and a configurable list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Callable, Iterable
+
+_RETWEET = re.compile(r"^\s*RT\s+@\w+\s*:\s*", re.IGNORECASE)
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w.])@\w+")
+_HTML_TAG = re.compile(r"<[^>]{0,200}>")
+_HASHTAG = re.compile(r"#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[a-z][a-z0-9']*[a-z0-9]|[a-z]")
+_HANDLE_PARTS = re.compile(r"[a-z]{3,}")
+# Phrases and bigrams never span these: "...after smoothies. My partner..." is no phrase.
+_BREAK = re.compile(r"[.!?;:,()\[\]\"\n]+|\s[-–—]\s")
+
+# Words that carry no topic in reviews and social posts, on top of English stop words.
+SOCIAL_STOP_WORDS = frozenset(
+    """
+    rt amp via lol lmao omg tbh ngl imo imho btw idk rly pls plz u ur im ive dont doesnt didnt
+    isnt wasnt cant wont thats theres its it's i'm i've don't doesn't didn't isn't can't won't
+    that's there's i'll ill i'd you're we're they're youre theyre
+    okay ok yeah yes just really honestly update got get gets like love
+    ugh wow oh quick review http https www com
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+
+
+def topic_text(text: str | None) -> str:
+    """The text that is embedded and clustered: no URLs, handles, HTML or retweet prefix."""
+    if not text:
+        return ""
+    cleaned = _RETWEET.sub("", text)
+    if "<" in cleaned:
+        cleaned = _HTML_TAG.sub(" ", cleaned)
+    if "&" in cleaned:
+        cleaned = html.unescape(cleaned)
+    cleaned = _URL.sub(" ", cleaned)
+    cleaned = _HANDLE.sub(" ", cleaned)
+    cleaned = _HASHTAG.sub(lambda m: _CAMEL.sub(" ", m.group(1)), cleaned)
+    return _SPACE.sub(" ", cleaned).strip()
+
+
+def text_hash(cleaned: str) -> str:
+    """Key of a cleaned text in the embedding cache."""
+    return hashlib.md5(cleaned.encode("utf-8")).hexdigest()
+
+
+def handle_words(handle: str) -> set[str]:
+    """The name parts of an @handle: '@glacio_hq' -> {'glacio'}; '@tidewell' -> {'tidewell'}."""
+    return set(_HANDLE_PARTS.findall(handle.lower().lstrip("@")))
+
+
+def brand_stop_words(
+    brands: Iterable[str | None], frequent_handles: Iterable[str], extra: str = ""
+) -> frozenset[str]:
+    """Words of the brands' own names and handles, plus the configured extra stop words."""
+    words: set[str] = set()
+    for brand in brands:
+        if brand:
+            parts = _WORD.findall(brand.lower())
+            words.update(parts)
+            words.add("".join(parts))
+    for handle in frequent_handles:
+        words |= handle_words(handle)
+    words.update(w.strip().lower() for w in extra.split(",") if w.strip())
+    return frozenset(words)
+
+
+def stop_words(brand_words: Iterable[str] = ()) -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | SOCIAL_STOP_WORDS | frozenset(brand_words)
+
+
+def segments(text: str) -> list[list[str]]:
+    """Tokens per clause: the spans a phrase or bigram may come from."""
+    return [words for part in _BREAK.split(text.lower()) if (words := _WORD.findall(part))]
+
+
+def keyword_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
+    """Unigrams and bigrams after removing stop words: the c-TF-IDF vocabulary."""
+
+    def analyze(text: str) -> list[str]:
+        unigrams, bigrams = [], []
+        for words in segments(text):
+            kept = [t for t in words if t not in stop and len(t) > 1]
+            unigrams += kept
+            bigrams += [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
+        return unigrams + bigrams
+
+    return analyze
+
+
+def phrase_analyzer(
+    stop: frozenset[str], brand_words: frozenset[str]
+) -> Callable[[str], list[str]]:
+    """Phrases of 2-3 words as written, not starting or ending with a stop word: label candidates.
+
+    Stop words inside are kept ("grind never stops"), brand words nowhere; each phrase is
+    counted once per text.
+    """
+
+    def analyze(text: str) -> list[str]:
+        found: dict[str, None] = {}
+        for words in segments(text):
+            for n in (2, 3):
+                for i in range(len(words) - n + 1):
+                    gram = words[i : i + n]
+                    if gram[0] in stop or gram[-1] in stop or brand_words.intersection(gram):
+                        continue
+                    found[" ".join(gram)] = None
+        return list(found)
+
+    return analyze

@@ -1,0 +1,230 @@
+"""Long-running work in the terminal: tqdm progress bars for ingest and analysis callbacks, the
+ingest of files and folders, and the summaries several commands print of what an ingest or an
+analysis pass did (``ingest``, ``demo``, ``analyze``, ``weekly``).
+
+Bars go to stderr and switch themselves off when it is not a terminal, so stdout stays the same.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dashboard.cli.common import format_table
+from loaders.config import Settings
+from loaders.errors import BrandpulseError
+from loaders.safe_text import visible
+
+# Where each ingest stage starts and ends on a file's 0-100 bar.
+STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given, and the supported files inside folders (not hidden ones)."""
+    from loaders.ingest.inbox import export_files
+
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += export_files(path)
+        else:
+            files.append(path)
+    return files
+
+
+class FileBars:
+    """One tqdm bar per file for ingest progress callbacks, closed when the next starts."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, path: Path) -> Any:
+        from tqdm import tqdm
+
+        self.close()
+        bar = tqdm(
+            total=100, desc=path.name[:30], unit="%", leave=False, disable=None, file=sys.stderr
+        )
+        self.bar = bar
+
+        def progress(stage: str, fraction: float) -> None:
+            low, high = STAGE_SPAN.get(stage, (0, 100))
+            bar.set_postfix_str(stage)
+            bar.update(max(0, int(low + (high - low) * fraction) - bar.n))
+
+        return progress
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar = None
+
+
+def ingest_paths(
+    paths: Sequence[Path], settings: Settings, **options: Any
+) -> tuple[list[Any], list[str]]:
+    """Ingest each file with a progress bar; returns the results and the one-line errors."""
+    from loaders.ingest.files import ingest_file
+
+    results, errors = [], []
+    bars = FileBars()
+    try:
+        for path in _expand(paths):
+            try:
+                results.append(ingest_file(path, settings=settings, progress=bars(path), **options))
+            except BrandpulseError as error:
+                message = str(error)
+                errors.append(message if path.name in message else f"{path}: {message}")
+    finally:
+        bars.close()
+    return results, errors
+
+
+def print_ingest_results(results: Sequence[Any]) -> None:
+    rows = [
+        (
+            r.file.name,
+            r.kind,
+            r.preset or "-",
+            r.rows_read,
+            r.inserted,
+            r.duplicates,
+            r.rejected,
+            "-" if r.lines_read is None else r.lines_read,
+            f"{r.seconds:.1f}s",
+        )
+        for r in results
+    ]
+    if len(results) > 1:
+        rows.append(
+            (
+                "total",
+                "",
+                "",
+                *(
+                    sum(getattr(r, k) for r in results)
+                    for k in ("rows_read", "inserted", "duplicates", "rejected")
+                ),
+                sum(r.lines_read or 0 for r in results),
+                "",
+            )
+        )
+    click.echo(
+        format_table(
+            (
+                "file",
+                "kind",
+                "preset",
+                "read",
+                "inserted",
+                "duplicates",
+                "rejected",
+                "lines",
+                "time",
+            ),
+            rows,
+        )
+    )
+    for result in results:
+        for warning in result.warnings:
+            click.echo(visible(f"note: {result.file.name}: {warning}"))
+        if result.rejected:
+            click.echo(
+                f"note: {visible(result.file.name)}: {result.rejected:,} rows quarantined; see `brandpulse db rejected {result.run_id}`"
+            )
+
+
+class StageBars:
+    """tqdm bars for ``(stage, done, total)`` progress callbacks: one bar per stage."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = tqdm(total=total, desc=stage, leave=False, disable=None, file=sys.stderr)
+        if self.bar.total != total:
+            self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        self.bar, self.stage = None, None
+
+
+def run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool = True) -> None:
+    from analysis.jobs.analysis_pass import analyze_all
+
+    bars = StageBars()
+    try:
+        result = analyze_all(settings, refit_topics=refit_topics, topics=topics, progress=bars)
+    finally:
+        bars.close()
+    print_analysis(result)
+
+
+def print_analysis(result: Any) -> None:
+    _print_sentiment(result.sentiment)
+    if result.topic_problem:
+        click.echo(f"Topics: not fitted. {result.topic_problem}")
+    elif result.topics is not None:
+        _print_topics(result.topics)
+
+
+def _print_topics(result: Any) -> None:
+    from analysis.topics.fit import FitResult
+
+    if isinstance(result, FitResult):
+        carried = (
+            f"; kept {result.carried_labels} renamed and {result.carried_merges} merged topics"
+            if result.carried_labels or result.carried_merges
+            else ""
+        )
+        click.echo(
+            f"Topics: fitted run {result.run_id} on {result.n_texts:,} distinct texts in "
+            f"{result.seconds:.0f}s: {result.n_topics} topics, "
+            f"{result.outlier_share:.1%} of documents without a topic "
+            f"({result.embedded:,} texts embedded, the rest cached){carried}"
+        )
+    elif result.assigned or result.outliers:
+        click.echo(
+            f"Topics: assigned {result.assigned:,} new documents to the current topics "
+            f"({result.outliers:,} fit none) in {result.seconds:.1f}s; "
+            "`brandpulse analyze --refit-topics` refits"
+        )
+    else:
+        click.echo("Topics: every document already has a topic")
+
+
+def _print_sentiment(result: Any) -> None:
+    if not result.model_version:
+        click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
+        return
+    if result.model_built:
+        click.echo(f"Built the offline default sentiment model {result.model_version}")
+    skipped = sum(result.skipped.values())
+    if not result.scored and not skipped:
+        click.echo(f"Sentiment: every document is already scored by {result.model_version}")
+        return
+    rate = result.scored / result.seconds if result.seconds else 0
+    click.echo(
+        f"Sentiment: scored {result.scored:,} documents ({result.unique_texts:,} distinct texts) "
+        f"with {result.model_version} in {result.seconds:.1f}s ({rate:,.0f} docs/s)"
+    )
+    for reason, count in result.skipped.items():
+        click.echo(f"note: {count:,} documents have no sentiment label: {reason}")
+    other = {k: v for k, v in result.languages.items() if k not in ("en", "unknown")}
+    if other:
+        click.echo(
+            "Languages other than English: " + ", ".join(f"{k} {v:,}" for k, v in other.items())
+        )

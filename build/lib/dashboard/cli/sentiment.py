@@ -1,0 +1,270 @@
+"""Sentiment commands: ``analyze`` (score and assign topics), ``train`` a model, ``models``
+(list, use, add) and ``labels`` (human corrections, the queue to label first)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dashboard.cli.common import db_option, format_table, open_store, settings_for
+from dashboard.cli.progress import StageBars, run_analysis
+
+
+@click.command()
+@db_option()
+@click.option(
+    "--quantize/--no-quantize", default=None, help="int8 dynamic quantization (faster on CPU)."
+)
+@click.option("--batch-size", type=int, help="Texts per batch (default 64).")
+@click.option(
+    "--refit-topics", is_flag=True, help="Fit a new topic model instead of assigning new documents."
+)
+@click.option("--no-topics", is_flag=True, help="Only score sentiment.")
+def analyze(
+    db: Path | None,
+    quantize: bool | None,
+    batch_size: int | None,
+    refit_topics: bool,
+    no_topics: bool,
+) -> None:
+    """Score sentiment and assign topics for documents not analyzed yet.
+
+    The first run fits the topic model; later runs give new documents the nearest
+    current topic without refitting, until --refit-topics.
+    """
+    settings = settings_for(db, sentiment_quantize=quantize, sentiment_batch_size=batch_size)
+    run_analysis(settings, refit_topics=refit_topics, topics=not no_topics)
+
+
+@click.command()
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Labeled CSV/TSV/Parquet/JSON Lines file; repeat to mix files.",
+)
+@click.option("--text-col", help="Text column (default: text, review, content, ...).")
+@click.option(
+    "--label-col", help="Label column (default: label, sentiment, ...; or the rating column)."
+)
+@click.option(
+    "--label-from-rating",
+    is_flag=True,
+    help="Labels from 1-5 stars: 1-2 negative, 3 neutral, 4-5 positive.",
+)
+@click.option(
+    "--base", help="Encoder to fine-tune: Hugging Face id or folder (default all-MiniLM-L6-v2)."
+)
+@click.option("--epochs", type=float, default=3.0, show_default=True)
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option("--learning-rate", type=float, default=8e-5, show_default=True)
+@click.option("--max-steps", type=int, help="Stop after this many steps (quick trials).")
+@click.option(
+    "--sample",
+    "sample_rows",
+    type=int,
+    help="Use at most this many rows of each --data file (seeded, per label).",
+)
+@click.option(
+    "--eval",
+    "eval_files",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Labeled file to evaluate on; repeatable (default: 10% held out).",
+)
+@click.option(
+    "--include-corrections", is_flag=True, help="Add the human corrections from the database."
+)
+@click.option("--version", "version_name", help="Version name (default trained-<UTC time>).")
+@click.option(
+    "--use/--no-use", default=True, show_default=True, help="Make the new model the active one."
+)
+@db_option()
+def train(
+    data_files: tuple[Path, ...],
+    text_col: str | None,
+    label_col: str | None,
+    label_from_rating: bool,
+    base: str | None,
+    epochs: float,
+    batch_size: int,
+    learning_rate: float,
+    max_steps: int | None,
+    sample_rows: int | None,
+    eval_files: tuple[Path, ...],
+    include_corrections: bool,
+    version_name: str | None,
+    use: bool,
+    db: Path | None,
+) -> None:
+    """Fine-tune a sentiment model on labeled data and register it."""
+    from analysis.sentiment.trainer import train_and_register
+    from analysis.sentiment.training import TrainingConfig, read_labeled_file, sample_examples
+
+    settings = settings_for(db)
+    options = {"text_col": text_col, "label_col": label_col, "label_from_rating": label_from_rating}
+    data = [read_labeled_file(path, **options) for path in data_files]
+    if sample_rows:
+        for d in data:
+            d.examples = sample_examples(d.examples, sample_rows)
+    evals = {path.name: read_labeled_file(path, text_col=text_col).examples for path in eval_files}
+    for d in data:
+        kind = "two-class" if d.examples[0].two_class else "three-class"
+        click.echo(f"{Path(d.source).name}: {len(d.examples):,} {kind} examples")
+        for reason, count in d.skipped.items():
+            click.echo(f"note: {Path(d.source).name}: {count:,} rows not used ({reason})")
+    config = TrainingConfig(
+        epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_steps=max_steps
+    )
+    bars = StageBars()
+    try:
+        trained = train_and_register(
+            settings,
+            data,
+            base=base,
+            config=config,
+            eval_sets=evals,
+            include_corrections=include_corrections,
+            activate=use,
+            version=version_name,
+            progress=bars,
+        )
+    finally:
+        bars.close()
+    click.echo(
+        f"Model {trained.version} written to {trained.path} ({trained.log['steps']} steps, {trained.log['seconds']:.0f}s)"
+    )
+    for name, m in trained.metrics.items():
+        click.echo(
+            f"  {name}: accuracy {m['accuracy']:.3f}, macro recall {m['macro_recall']:.3f}, macro F1 {m['macro_f1']:.3f} (n={m['n']:,})"
+        )
+    if use:
+        click.echo(
+            "It is now the active model; `brandpulse analyze` re-scores the documents with it."
+        )
+
+
+@click.group()
+def models() -> None:
+    """List, add and switch sentiment models."""
+
+
+@models.command("list")
+@db_option()
+def models_list(db: Path | None) -> None:
+    """Registered sentiment models; * marks the active one."""
+    from analysis.sentiment import registry
+
+    with open_store(db, read_only=True) as con:
+        found = registry.list_models(con)
+    if not found:
+        click.echo(
+            "No models yet: `brandpulse analyze` builds the offline default, `brandpulse train` adds one."
+        )
+        return
+
+    def headline(metrics: dict[str, Any]) -> str:
+        return "; ".join(
+            f"{name[:24]}: macro recall {m['macro_recall']:.3f}" for name, m in metrics.items()
+        )
+
+    rows = [
+        (
+            "*" if m.active else "",
+            m.version,
+            m.kind,
+            m.created_at,
+            m.scored,
+            headline(m.metrics),
+            m.source,
+        )
+        for m in found
+    ]
+    click.echo(
+        format_table(("", "version", "kind", "created", "scored", "evaluation", "source"), rows)
+    )
+
+
+@models.command("use")
+@click.argument("version")
+@db_option()
+def models_use(version: str, db: Path | None) -> None:
+    """Make VERSION the active model (the next `analyze` scores with it)."""
+    from analysis.sentiment import registry
+
+    with open_store(db) as con:
+        record = registry.use(con, version)
+    click.echo(
+        f"Active model: {record.version}. Run `brandpulse analyze` to score documents with it."
+    )
+
+
+@models.command("add")
+@click.argument("source")
+@click.option(
+    "--label-map",
+    help="Class names to ours, e.g. LABEL_0=negative,LABEL_1=neutral,LABEL_2=positive.",
+)
+@click.option("--use/--no-use", default=False, show_default=True)
+@db_option()
+def models_add(source: str, label_map: str | None, use: bool, db: Path | None) -> None:
+    """Register a ready classifier: Hugging Face id or folder (checked by loading it)."""
+    from analysis.sentiment import registry
+    from analysis.sentiment.labels import parse_label_map
+    from analysis.sentiment.model import load_model
+
+    mapping = parse_label_map(label_map)
+    loaded = load_model(source, label_map=mapping)
+    version = registry.hub_version(source)
+    with open_store(db) as con:
+        registry.register(
+            con,
+            version=version,
+            kind=loaded.kind,
+            source=source,
+            label_map=mapping or None,
+            activate=use,
+        )
+    click.echo(
+        f"Registered {version} (outputs: {', '.join(loaded.output_labels)})"
+        + (" and made it active" if use else "")
+    )
+
+
+@click.group()
+def labels() -> None:
+    """Human corrections of sentiment labels."""
+
+
+@labels.command("add")
+@click.argument("doc_id")
+@click.argument("label", type=click.Choice(["negative", "neutral", "positive"]))
+@click.option("--note")
+@db_option()
+def labels_add(doc_id: str, label: str, note: str | None, db: Path | None) -> None:
+    """Correct DOC_ID's sentiment; the human label wins in every aggregate."""
+    from analysis.sentiment.corrections import add_correction
+
+    add_correction(settings_for(db), doc_id, label, note)
+    click.echo(f"{doc_id} is now {label}")
+
+
+@labels.command("queue")
+@click.option("-n", "limit", default=20, show_default=True)
+@db_option()
+def labels_queue(limit: int, db: Path | None) -> None:
+    """The documents the active model is least sure about, to label first."""
+    from analysis.sentiment.corrections import least_certain
+
+    with open_store(db, read_only=True) as con:
+        queue = least_certain(con, limit)
+    rows = [(d.doc_id, d.label, f"{d.margin:.2f}", d.text[:70].replace("\n", " ")) for d in queue]
+    click.echo(
+        format_table(("doc_id", "model says", "margin", "text"), rows)
+        if rows
+        else "Nothing to label: score documents first."
+    )

@@ -1,0 +1,69 @@
+"""The filter bar's state in the URL: every view can be bookmarked and shared.
+
+``?from=2025-10-06&to=2025-10-12&brand=Tidewell&sentiment=negative&topic=3`` maps to an
+:class:`analysis.filters.Filters`. Values that do not parse are dropped and reported, so
+a mangled link still opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from analysis.filters import Filters
+
+# URL key -> Filters field
+URL_KEYS = {
+    "from": "start",
+    "to": "end",
+    "brand": "brand",
+    "kind": "kind",
+    "source": "source",
+    "channel": "channel",
+    "product": "product",
+    "campaign": "campaign",
+    "lang": "language",
+    "sentiment": "sentiment",
+    "topic": "topic",
+}
+_CHOICES = {"kind": {"review", "social"}, "sentiment": {"negative", "neutral", "positive"}}
+
+
+def filters_from_query(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
+    """Filters from URL query parameters, and a note for each value that was ignored."""
+    values: dict[str, Any] = {}
+    ignored: list[str] = []
+    for key, name in URL_KEYS.items():
+        raw = params.get(key)
+        if isinstance(raw, list):
+            raw = raw[-1] if raw else None
+        if raw is None or str(raw).strip() == "":
+            continue
+        text = str(raw).strip()
+        try:
+            if name in ("start", "end"):
+                values[name] = date.fromisoformat(text)
+            elif name == "topic":
+                values[name] = int(text)
+            elif name in _CHOICES and text not in _CHOICES[name]:
+                raise ValueError(text)
+            else:
+                values[name] = text
+        except ValueError:
+            ignored.append(f"{key}={text}")
+    filters = Filters(**values)
+    if filters.start and filters.end and filters.end < filters.start:
+        ignored.append(f"to={filters.end} (before from={filters.start})")
+        filters = Filters(**{**values, "end": None})
+    return filters, ignored
+
+
+def filters_to_query(filters: Filters) -> dict[str, str]:
+    """The URL query parameters of ``filters`` (unset filters are left out)."""
+    out = {}
+    for key, name in URL_KEYS.items():
+        value = getattr(filters, name)
+        if value is not None:
+            out[key] = value.isoformat() if isinstance(value, date) else str(value)
+    return out

@@ -1,0 +1,143 @@
+"""Data: upload exports, check the column mapping, ingest, see what was rejected, analyze."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis.insight.facets import analysis_state
+from dashboard import cache, ui, uploads
+from loaders.ingest.files import ingest_file
+from loaders.ingest.mapping import FIELDS, REQUIRED_FIELDS
+from loaders.ingest.presets import KINDS
+from loaders.store.info import RUN_COLUMNS, rejected_rows
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
+NOT_MAPPED = "(not in this file)"
+
+st.title("Data")
+settings = cache.settings()
+limit_mb = settings.upload_limit_mb
+
+st.subheader("Add a file")
+uploaded = st.file_uploader(
+    f"Reviews or social posts: CSV, TSV, JSON, JSON Lines, Parquet or Excel, up to {limit_mb} MB",
+    type=UPLOAD_TYPES,
+    key="upload",
+)
+uploads.keep_only(uploaded)  # a replaced or cleared upload's copy goes now
+if uploaded is not None and uploaded.size > limit_mb * 1024 * 1024:
+    st.error(
+        f"{ui.plain(uploaded.name)} is {uploaded.size / 1024 / 1024:,.0f} MB; the Data page takes files up "
+        f"to {limit_mb} MB. Fix: ingest it with `brandpulse ingest FILE`, or raise "
+        "BRANDPULSE_UPLOAD_LIMIT_MB."
+    )
+elif uploaded is not None:
+    path = uploads.private_copy(uploaded)  # 0600 in a private folder, until the ingest
+    preview = cache.preview(path, uploaded.file_id)
+    st.caption(
+        f"{preview.format.upper()}"
+        + (f", {preview.encoding}" if preview.encoding else "")
+        + f", {len(preview.columns)} columns. The first rows:"
+    )
+    st.dataframe(pd.DataFrame(preview.rows), hide_index=True, width="stretch")
+    if preview.problem:
+        st.warning(ui.plain(preview.problem))  # it names the file's headers
+
+    st.markdown("**Column mapping** (the suggestion is filled in; change what is wrong)")
+    options = [NOT_MAPPED, *preview.columns]
+    mapping: dict[str, str] = {}
+    grid = st.columns(4)
+    for index, field in enumerate(FIELDS):
+        suggested = preview.suggested.get(field)
+        label = field + (" (required)" if field in REQUIRED_FIELDS else "")
+        picked = grid[index % 4].selectbox(
+            label,
+            options,
+            index=options.index(suggested) if suggested in options else 0,
+            key=f"map-{uploaded.file_id}-{field}",
+        )
+        mapping[field] = "" if picked == NOT_MAPPED else picked
+    kind_column, source_column, brand_column = st.columns(3)
+    detected = preview.mapping.kind if preview.mapping else None
+    kind = kind_column.selectbox(
+        "Kind",
+        [None, *KINDS],
+        format_func=lambda k: f"detect ({detected})" if k is None and detected else (k or "detect"),
+    )
+    source = source_column.text_input("Source, where the file has none (e.g. trustpilot)")
+    brand = brand_column.text_input("Brand, where the file has none")
+
+    if st.button("Ingest", type="primary"):
+        bar = ui.StageProgress(f"Ingesting {ui.plain(uploaded.name)}")
+        try:
+            result = ingest_file(
+                path,
+                settings=settings,
+                columns=mapping,
+                kind=kind,
+                source=source.strip() or None,
+                brand=brand.strip() or None,
+                progress=bar.fraction,
+            )
+        finally:  # the copy goes, loaded or not; the uploader is emptied for the next file
+            uploads.discard(uploaded.file_id)
+            del st.session_state["upload"]
+        bar.bar.empty()
+        st.session_state["last_ingest"] = result
+
+result = st.session_state.get("last_ingest")
+if result is not None:
+    st.success(
+        f"{ui.plain(result.file.name)}: read {result.rows_read:,} rows: {result.inserted:,} inserted, "
+        f"{result.duplicates:,} duplicates, {result.rejected:,} rejected."
+    )
+    read, inserted, duplicates, rejected = st.columns(4)
+    read.metric("Read", f"{result.rows_read:,}")
+    inserted.metric("Inserted", f"{result.inserted:,}")
+    duplicates.metric("Duplicates", f"{result.duplicates:,}")
+    rejected.metric("Rejected", f"{result.rejected:,}")
+    for warning in result.warnings:
+        st.warning(ui.plain(warning))
+    if result.rejected:
+        rows = cache.data(rejected_rows, result.run_id, 200)
+        st.markdown("**Rejected rows** (kept in the database with the reason; nothing is dropped)")
+        frame = pd.DataFrame(rows, columns=["row", "reason", "raw"])
+        st.dataframe(frame, hide_index=True, width="stretch")
+        ui.download(frame, "rejected rows")
+
+state = cache.data(analysis_state)
+st.subheader("Analysis")
+if not state.documents:
+    st.caption("Nothing to analyze yet.")
+elif state.pending:
+    waiting = max(state.documents - state.scored, state.without_topic)
+    st.info(
+        f"{waiting:,} documents are waiting for sentiment or a topic."
+        if state.topic_run is not None or state.scored
+        else "The data is not analyzed yet."
+    )
+    if st.button("Run the analysis", type="primary"):
+        ui.run_analysis()
+        st.rerun()
+else:
+    st.caption(f"All {state.documents:,} documents have sentiment and a topic.")
+
+st.subheader("Ingest history")
+info = cache.info()
+if info.runs:
+    history = pd.DataFrame(info.runs, columns=list(RUN_COLUMNS))
+    st.dataframe(history, hide_index=True, width="stretch")
+    ui.download(history, "ingest history")
+    with st.expander("Rejected rows of an earlier run"):
+        run = st.selectbox("Run", [r[0] for r in info.runs if r[7]], key="history_run")
+        if run is not None:
+            frame = pd.DataFrame(
+                cache.data(rejected_rows, run, 200), columns=["row", "reason", "raw"]
+            )
+            st.dataframe(frame, hide_index=True, width="stretch")
+else:
+    st.caption("No files ingested yet.")
+    if st.button("Load the sample data instead"):
+        ui.load_sample()
+        st.rerun()

@@ -1,0 +1,145 @@
+"""Sentiment: trends per day/week/month, shares per segment, ratings, and the posts behind them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from analysis.insight.posts import find_posts
+from analysis.insight.sql import SENTIMENT_SEGMENTS
+from analysis.insight.trend import GRAINS, rating_distribution, sentiment_trend
+from dashboard import cache, ui
+
+st.title("Sentiment")
+ui.require_analysis()
+filters = ui.filters()
+
+left, right = st.columns(2)
+grain = left.radio("Per", GRAINS, index=1, horizontal=True, key="sentiment_grain")
+segment = right.selectbox(
+    "Split by",
+    [None, *SENTIMENT_SEGMENTS],
+    format_func=lambda s: "nothing" if s is None else s,
+    key="sentiment_segment",
+)
+
+rows = cache.data(sentiment_trend, filters, grain=grain, by=segment)
+if not rows:
+    st.info("No posts match these filters.")
+    st.stop()
+trend = pd.DataFrame(rows)
+trend["segment"] = trend["segment"].fillna("all" if segment is None else "(none)")
+trend["shown"] = trend["segment"].map(ui.safe)  # brand and product names are user data
+labeled = trend["labeled"].where(trend["labeled"] > 0)
+trend["net_sentiment"] = (trend["positive"] - trend["negative"]) / labeled
+for label in ui.SENTIMENT_ORDER:
+    trend[f"share_{label}"] = trend[label] / labeled
+
+event = ui.chart(
+    px.line(
+        trend,
+        x="period",
+        y="net_sentiment",
+        color="shown" if segment else None,
+        markers=True,
+        custom_data=["segment"],
+        labels={
+            "period": grain,
+            "net_sentiment": "net sentiment (positive − negative share)",
+            "shown": segment or "",
+        },
+        title=f"Net sentiment per {grain}",
+    ),
+    trend,
+    f"sentiment per {grain}",
+    on_select="rerun",
+    selection_mode="points",
+)
+
+if segment is None:
+    shares = trend.melt(
+        id_vars="period",
+        value_vars=[f"share_{label}" for label in ui.SENTIMENT_ORDER],
+        var_name="sentiment",
+        value_name="share",
+    )
+    shares["sentiment"] = shares["sentiment"].str.removeprefix("share_")
+    shares_figure = px.bar(
+        shares,
+        x="period",
+        y="share",
+        color="sentiment",
+        color_discrete_map=ui.SENTIMENT_COLORS,
+        category_orders={"sentiment": ui.SENTIMENT_ORDER},
+        title=f"Sentiment shares per {grain}",
+    )
+else:
+    totals = trend.groupby("shown", as_index=False)[ui.SENTIMENT_ORDER].sum()
+    shares = totals.melt(id_vars="shown", var_name="sentiment", value_name="posts")
+    shares_figure = px.bar(
+        shares,
+        y="shown",
+        labels={"shown": segment},
+        x="posts",
+        color="sentiment",
+        orientation="h",
+        barnorm="percent",
+        color_discrete_map=ui.SENTIMENT_COLORS,
+        category_orders={"sentiment": ui.SENTIMENT_ORDER},
+        title=f"Sentiment shares by {segment}",
+    )
+ui.chart(shares_figure, shares, f"sentiment shares by {segment or grain}")
+
+ratings = cache.data(rating_distribution, filters)
+if ratings:
+    ui.chart(
+        px.bar(
+            pd.DataFrame(ratings),
+            x="rating",
+            y="documents",
+            title="Star ratings",
+            color_discrete_sequence=["#1f77b4"],
+        ),
+        ratings,
+        "star ratings",
+    )
+
+st.subheader("The posts behind the chart")
+period_key = f"sentiment_period_{grain}_{segment}"  # its choices change with these
+st.caption("Click a point in the net sentiment chart, or pick a period here.")
+periods = sorted(trend["period"].unique(), reverse=True)
+segments = sorted(trend["segment"].unique()) if segment else []
+selected = event.selection.points if event and event.selection else []
+if selected and selected != st.session_state.get("sentiment_last_points"):
+    st.session_state["sentiment_last_points"] = selected
+    st.session_state[period_key] = pd.Timestamp(selected[0]["x"]).date()
+    if segment and selected[0].get("customdata"):
+        st.session_state["sentiment_segment_value"] = selected[0]["customdata"][0]
+picked_period = st.selectbox(
+    "Period",
+    [None, *periods],
+    format_func=lambda p: "all" if p is None else str(p),
+    key=period_key,
+)
+picked_segment = (
+    st.selectbox(
+        segment,
+        [None, *segments],
+        format_func=lambda s: "all" if s is None else s,
+        key="sentiment_segment_value",
+    )
+    if segment
+    else None
+)
+narrow = filters
+if picked_period is not None:
+    narrow = replace(narrow, start=picked_period, end=ui.grain_end(picked_period, grain))
+if segment and picked_segment not in (None, "(none)"):
+    narrow = replace(narrow, **{segment: picked_segment})
+order = st.selectbox(
+    "Sort", ["most negative", "most positive", "newest", "oldest"], key="sentiment_order"
+)
+ui.posts_table(cache.data(find_posts, narrow, order=order, limit=100), "sentiment posts")

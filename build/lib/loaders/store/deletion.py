@@ -1,0 +1,209 @@
+"""Remove documents loaded by mistake (`brandpulse db delete`), with everything derived
+from them, in one transaction.
+
+Documents are chosen by ingest run, by document id, by date range (UTC days, either end
+open, so placeholder dates such as 9999-12-31 or infinity can be reached) or by being
+dated after now; criteria given together must all hold. Their sentiment scores, human
+labels, topic assignments, read-model rows and campaign links go with them; deleting a
+whole run also removes its quarantined rows. The ingest runs keep their counts (what was
+read then); ``deletions`` and ``deleted_documents`` record what was removed since, so a
+run's ``rows_inserted`` minus its deleted documents equals its documents still stored.
+
+Not removed: the embeddings cache (vectors keyed by a hash of the cleaned text, reused
+for identical texts; no text), and example posts quoted in saved suggestions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+
+from loaders.dates import utc_now
+from loaders.errors import BrandpulseError, explain
+from loaders.store.facts import refresh_if_stale
+from loaders.store.primitives import transaction
+
+# Tables keyed by doc_id that hold what was derived from a document, in deletion order.
+DERIVED_TABLES = ("sentiment", "labels", "doc_topics", "campaign_documents", "doc_facts")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which documents to delete: every given criterion must hold."""
+
+    run: int | None = None
+    ids: tuple[str, ...] = ()
+    start: date | None = None  # first UTC day included
+    end: date | None = None  # last UTC day included
+    after_now: bool = False  # dated after the moment of deletion
+
+    def describe(self) -> str:
+        parts = [f"run {self.run}"] if self.run is not None else []
+        if self.ids:
+            parts.append(f"{len(self.ids)} document id{'s' * (len(self.ids) != 1)}")
+        if self.start:
+            parts.append(f"from {self.start.isoformat()}")
+        if self.end:
+            parts.append(f"to {self.end.isoformat()}")
+        if self.after_now:
+            parts.append("dated after now")
+        return "; ".join(parts)
+
+    def where(self, now: datetime) -> tuple[str, list[Any]]:
+        """A WHERE condition over ``documents`` and its ``?`` values."""
+        if not self.describe():
+            raise BrandpulseError(
+                explain(
+                    "Nothing says which documents to delete",
+                    expected="--run, --ids, --ids-file, --from, --to or --after-now",
+                    fix="name the documents; `--dry-run` shows how many match first.",
+                )
+            )
+        if self.start and self.end and self.end < self.start:
+            raise BrandpulseError(
+                explain(
+                    "The date range ends before it starts",
+                    found=f"{self.start} to {self.end}",
+                    fix="give a --to on or after --from.",
+                )
+            )
+        # Fixed fragments; every value is a parameter. ::DATE is the UTC day (the store's
+        # session time zone) and keeps +-infinity reachable by open ranges.
+        conditions, params = [], []
+        if self.run is not None:
+            conditions.append("ingest_run_id = ?")
+            params.append(self.run)
+        if self.ids:
+            conditions.append("doc_id IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(self.ids))
+        if self.start:
+            conditions.append("created_at::DATE >= ?::DATE")
+            params.append(self.start)
+        if self.end:
+            conditions.append("created_at::DATE <= ?::DATE")
+            params.append(self.end)
+        if self.after_now:
+            conditions.append("created_at > ?::TIMESTAMPTZ")
+            params.append(now)
+        return " AND ".join(conditions), params
+
+    @property
+    def whole_run(self) -> bool:
+        return self.run is not None and self.describe() == f"run {self.run}"
+
+
+@dataclass
+class Deletion:
+    """What a deletion removed (or, dry, would remove)."""
+
+    criteria: str
+    documents: int
+    by_run: dict[int, int]  # ingest run -> its documents removed
+    rejected_rows: int  # quarantined rows removed with a whole run
+    derived: dict[str, int] = field(default_factory=dict)  # table -> rows removed
+    dry_run: bool = True
+    deletion_id: int | None = None
+
+
+def _count_plan(con: duckdb.DuckDBPyConnection, selection: Selection) -> Deletion:
+    by_run = dict(
+        con.execute("SELECT ingest_run_id, count(*) FROM doomed GROUP BY ALL ORDER BY 1").fetchall()
+    )
+    derived = {
+        table: con.execute(
+            f"SELECT count(*) FROM {table} WHERE doc_id IN (SELECT doc_id FROM doomed)"  # noqa: S608 - constant table names
+        ).fetchall()[0][0]
+        for table in DERIVED_TABLES
+    }
+    rejected = 0
+    if selection.whole_run:
+        rejected = con.execute(
+            "SELECT count(*) FROM rejected_rows WHERE run_id = ?", [selection.run]
+        ).fetchall()[0][0]
+    return Deletion(
+        selection.describe(), sum(by_run.values()), by_run, rejected, derived, dry_run=True
+    )
+
+
+def _remove(con: duckdb.DuckDBPyConnection, selection: Selection, plan: Deletion) -> int:
+    for table in DERIVED_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM doomed)")  # noqa: S608 - constant table names
+    ids = [doc_id for (doc_id,) in con.execute("SELECT doc_id FROM doomed").fetchall()]
+    # Topic sizes are kept current; representative documents must not name removed ones.
+    con.execute(
+        "UPDATE topics SET size = (SELECT count(*) FROM doc_topics d "
+        "WHERE d.run_id = topics.run_id AND d.topic = topics.topic), "
+        "representative_docs = list_filter(representative_docs, lambda x: NOT list_contains(?, x))",
+        [ids],
+    )
+    con.execute("DELETE FROM documents WHERE doc_id IN (SELECT doc_id FROM doomed)")
+    if plan.rejected_rows:
+        con.execute("DELETE FROM rejected_rows WHERE run_id = ?", [selection.run])
+    deletion_id = con.execute(
+        "INSERT INTO deletions (deleted_at, criteria, documents, derived) "
+        "VALUES (now(), ?, ?, ?) RETURNING deletion_id",
+        [plan.criteria, plan.documents, json.dumps(plan.derived)],
+    ).fetchall()[0][0]
+    rejected_by_run = {selection.run: plan.rejected_rows} if plan.rejected_rows else {}
+    for run_id in sorted(set(plan.by_run) | set(rejected_by_run)):
+        con.execute(
+            "INSERT INTO deleted_documents VALUES (?, ?, ?, ?)",
+            [deletion_id, run_id, plan.by_run.get(run_id, 0), rejected_by_run.get(run_id, 0)],
+        )
+    refresh_if_stale(con, own_transaction=False)  # the read model and campaign links
+    return deletion_id
+
+
+def delete_documents(
+    con: duckdb.DuckDBPyConnection,
+    selection: Selection,
+    *,
+    dry_run: bool = True,
+    now: datetime | None = None,
+) -> Deletion:
+    """Delete the selected documents and what was derived from them, in one transaction
+    (``dry_run``: count only, change nothing). Returns the counts."""
+    condition, params = selection.where(utc_now(now))
+    with transaction(con, commit=not dry_run):
+        con.execute(
+            f"CREATE TEMP TABLE doomed AS SELECT doc_id, ingest_run_id FROM documents WHERE {condition}",  # noqa: S608 - fixed fragments, values are parameters
+            params,
+        )
+        plan = _count_plan(con, selection)
+        if not dry_run and (plan.documents or plan.rejected_rows):
+            plan.deletion_id = _remove(con, selection, plan)
+            plan.dry_run = False
+        con.execute("DROP TABLE doomed")
+    return plan
+
+
+RUN_BALANCE = """
+SELECT r.run_id, r.rows_inserted,
+       coalesce((SELECT sum(documents) FROM deleted_documents x WHERE x.run_id = r.run_id), 0)
+           AS deleted,
+       (SELECT count(*) FROM documents d WHERE d.ingest_run_id = r.run_id) AS stored
+FROM ingest_runs r ORDER BY r.run_id
+"""
+
+
+def run_balance(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int, int]]:
+    """Per ingest run: (run, inserted, deleted since, still stored); inserted - deleted = stored."""
+    return con.execute(RUN_BALANCE).fetchall()
+
+
+DELETION_COLUMNS = ("deletion", "when (UTC)", "criteria", "documents", "quarantined rows")
+RECENT_DELETIONS = """
+SELECT deletion_id, deleted_at, criteria, documents,
+       coalesce((SELECT sum(rejected_rows) FROM deleted_documents x
+                 WHERE x.deletion_id = d.deletion_id), 0) AS rejected_rows
+FROM deletions d ORDER BY deletion_id DESC LIMIT ?
+"""
+
+
+def recent_deletions(con: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[Any, ...]]:
+    """(deletion, when, criteria, documents, quarantined rows), newest first."""
+    return con.execute(RECENT_DELETIONS, [limit]).fetchall()

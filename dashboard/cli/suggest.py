@@ -12,6 +12,7 @@ from dashboard.cli.common import (
     db_option,
     format_table,
     open_store,
+    out_file_option,
     period_of,
     settings_for,
     suggest_options,
@@ -220,12 +221,7 @@ def suggestions_edit(suggestion_id: int, text: str, db: Path | None) -> None:
 
 
 @suggestions.command("export")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="FILE.csv or FILE.md",
-)
+@out_file_option("FILE.csv or FILE.md")
 @db_option()
 def suggestions_export(out: Path, db: Path | None) -> None:
     """Write the approved suggestions, with their evidence, as CSV or Markdown."""

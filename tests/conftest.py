@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +33,41 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def db(settings: Settings) -> Path:
     return settings.db
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for a test's local endpoint: logs nothing, answers in one call."""
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+    def reply(self, status: int, body: bytes, content_type: str | None = None) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served from a thread on a free port of 127.0.0.1: yields 'host:port'."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def served(handler: type[BaseHTTPRequestHandler]) -> Any:
+    """A module-scoped fixture serving ``handler`` (see local_server): its value is 'host:port'."""
+
+    @pytest.fixture(scope="module")
+    def address() -> Iterator[str]:
+        with local_server(handler) as found:
+            yield found
+
+    return address
 
 
 def scalar(db: Path, sql: str, params: list | None = None):

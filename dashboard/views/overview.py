@@ -28,35 +28,23 @@ st.caption(
 kpis = cache.data(period_kpis, period, ui.undated(filters))
 
 
-def show(column, label: str, value: str, delta: str | None, inverse: bool = False) -> None:
-    column.metric(label, value, delta, delta_color="inverse" if inverse else "normal")
-
-
-documents, net, negative, rating = st.columns(4)
-k = kpis["documents"]
-show(documents, "Volume", f"{k.current:,}", f"{k.delta:+,}" if k.delta is not None else None)
-k = kpis["net_sentiment"]
-show(
-    net,
-    "Net sentiment",
-    "–" if k.current is None else f"{k.current:+.2f}",
-    None if k.delta is None else f"{k.delta:+.2f}",
+# Each tile: the KPI, its label, how its value and its change read, and whether a rise is bad.
+KPI_TILES = (
+    ("documents", "Volume", "{:,}".format, "{:+,}".format, False),
+    ("net_sentiment", "Net sentiment", "{:+.2f}".format, "{:+.2f}".format, False),
+    ("share_negative", "% negative", "{:.1%}".format, lambda d: f"{d * 100:+.1f} pts", True),
+    ("average_rating", "Average rating", "{:.2f} ★".format, "{:+.2f}".format, False),
 )
-k = kpis["share_negative"]
-show(
-    negative,
-    "% negative",
-    "–" if k.current is None else f"{k.current:.1%}",
-    None if k.delta is None else f"{k.delta * 100:+.1f} pts",
-    inverse=True,
-)
-k = kpis["average_rating"]
-show(
-    rating,
-    "Average rating",
-    "–" if k.current is None else f"{k.current:.2f} ★",
-    None if k.delta is None else f"{k.delta:+.2f}",
-)
+for column, (name, label, value_text, delta_text, rise_is_bad) in zip(
+    st.columns(len(KPI_TILES)), KPI_TILES, strict=True
+):
+    k = kpis[name]
+    column.metric(
+        label,
+        "–" if k.current is None else value_text(k.current),
+        None if k.delta is None else delta_text(k.delta),
+        delta_color="inverse" if rise_is_bad else "normal",
+    )
 
 st.subheader("Alerts")
 alerts = cache.data(period_alerts, period.start, period.end, filters)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
 from analysis.insight.kpis import period_kpis, top_movers
@@ -77,13 +76,11 @@ for column, by, title in ((left, "topic", "Topics"), (right, "product", "Product
     with column:
         st.markdown(f"**{title}**")
         if rows:
-            st.dataframe(
-                pd.DataFrame(rows),
-                hide_index=True,
-                width="stretch",
-                column_config={"% negative": st.column_config.NumberColumn(format="percent")},
+            ui.data_table(
+                rows,
+                f"{title} that moved",
+                {"% negative": st.column_config.NumberColumn(format="percent")},
             )
-            ui.download(rows, f"{title} that moved")
         else:
             st.caption("Nothing to compare.")
 
@@ -94,11 +91,10 @@ trailing = replace(
 )
 brands = cache.data(brand_sparklines, trailing)
 if brands:
-    st.dataframe(
-        pd.DataFrame(brands),
-        hide_index=True,
-        width="stretch",
-        column_config={
+    ui.data_table(
+        brands,
+        "brands per week",
+        {
             "net_sentiment": st.column_config.NumberColumn("net sentiment", format="%+.2f"),
             "weekly_documents": st.column_config.LineChartColumn("posts per week"),
             "weekly_net_sentiment": st.column_config.LineChartColumn(
@@ -106,6 +102,5 @@ if brands:
             ),
         },
     )
-    ui.download(brands, "brands per week")
 else:
     st.caption("No brand is named in the filtered data.")

@@ -145,28 +145,38 @@ def _models_in_tmp(
     monkeypatch.delenv("BRANDPULSE_SENTIMENT_MODEL", raising=False)
 
 
+TINY_SIZES = {
+    "hidden_size": 32,
+    "intermediate_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+}
+
+
+def save_tiny_model(
+    folder: Path, tokenizer: Any, config_class: Any, model_class: Any, **config: Any
+) -> Path:
+    """A randomly initialised (seed 0) 2-layer, 32-wide ``model_class`` saved with ``tokenizer``
+    in ``folder``: it loads and runs in seconds. ``config`` adds to or overrides the sizes."""
+    import torch
+
+    torch.manual_seed(0)
+    model = model_class(config_class(vocab_size=tokenizer.vocab_size, **TINY_SIZES | config))
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A randomly initialised 2-layer BERT with MiniLM's tokenizer: a base that trains in seconds."""
-    import torch
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from analysis.sentiment.model import default_backbone
 
-    folder = tmp_path_factory.mktemp("tiny-base")
     tokenizer = AutoTokenizer.from_pretrained(default_backbone())
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    folder = tmp_path_factory.mktemp("tiny-base")
+    return save_tiny_model(folder, tokenizer, BertConfig, BertModel, max_position_embeddings=64)
 
 
 @pytest.fixture(scope="session")

@@ -81,8 +81,17 @@ def case(tag: str, what: str, suffix: str = ".csv", valid: bool = False) -> Call
     return register
 
 
-def _write_csv(path: Path, tag: str, lines: list[str], encoding: str = "utf-8") -> list[str]:
-    path.write_bytes(("\n".join([HEADER, *lines]) + "\n").encode(encoding))
+def _write_csv(
+    path: Path,
+    tag: str,
+    lines: list[str],
+    encoding: str = "utf-8",
+    *,
+    header: str = HEADER,
+    newline: str = "\n",
+) -> list[str]:
+    """``header`` and ``lines``, each ended by ``newline``; returns the texts of rows 1 to n."""
+    path.write_bytes((newline.join([header, *lines]) + newline).encode(encoding))
     return [text_of(tag, i) for i in range(1, len(lines) + 1)]
 
 
@@ -248,34 +257,42 @@ def _nul(path: Path, tag: str) -> list[str]:
     return planted
 
 
-@case("longline", "one 20 MB line (over the record limit)")
-def _long(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 20)
-    lines[5] = f'{tag}6,2024-03-01 10:00:00,"{"x" * (20 << 20)}",6,1,3'
-    planted = _write_csv(path, tag, lines)
-    return planted[:5] + planted[6:]
+def _row_6_refused(line: Callable[[str], str]) -> Callable[[Path, str], list[str]]:
+    """20 good rows, row 6 replaced by ``line(tag)``: a row that must not be stored."""
+
+    def make(path: Path, tag: str) -> list[str]:
+        lines = csv_rows(tag, 20)
+        lines[5] = line(tag)
+        planted = _write_csv(path, tag, lines)
+        return planted[:5] + planted[6:]
+
+    return make
 
 
-@case("longtext", "a 200,000-character text (over max_text_chars)")
-def _longtext(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 20)
-    lines[5] = f'{tag}6,2024-03-01 10:00:00,"[{tag}-6] {"y" * 200_000}",6,1,3'
-    planted = _write_csv(path, tag, lines)
-    return planted[:5] + planted[6:]
+case("longline", "one 20 MB line (over the record limit)")(
+    _row_6_refused(lambda tag: f'{tag}6,2024-03-01 10:00:00,"{"x" * (20 << 20)}",6,1,3')
+)
+case("longtext", "a 200,000-character text (over max_text_chars)")(
+    _row_6_refused(lambda tag: f'{tag}6,2024-03-01 10:00:00,"[{tag}-6] {"y" * 200_000}",6,1,3')
+)
 
 
-@case("duphead", "duplicate header names")
-def _duphead(path: Path, tag: str) -> list[str]:
-    lines = [f'{tag}{i},2024-03-01,"{text_of(tag, i)}",x,y' for i in range(1, 21)]
-    path.write_text("id,created_at,text,text,text\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return [text_of(tag, i) for i in range(1, 21)]
+def _rows_under(header: str, row: str, count: int) -> Callable[[Path, str], list[str]]:
+    """``count`` rows under ``header``; ``row`` formats each from {tag}, {i} and {text}."""
+
+    def make(path: Path, tag: str) -> list[str]:
+        lines = [row.format(tag=tag, i=i, text=text_of(tag, i)) for i in range(1, count + 1)]
+        return _write_csv(path, tag, lines, header=header)
+
+    return make
 
 
-@case("emptyhead", "empty header names")
-def _emptyhead(path: Path, tag: str) -> list[str]:
-    lines = [f'{tag}{i},2024-03-01,"{text_of(tag, i)}",,' for i in range(1, 21)]
-    path.write_text("id,created_at,text,,\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return [text_of(tag, i) for i in range(1, 21)]
+case("duphead", "duplicate header names")(
+    _rows_under("id,created_at,text,text,text", '{tag}{i},2024-03-01,"{text}",x,y', 20)
+)
+case("emptyhead", "empty header names")(
+    _rows_under("id,created_at,text,,", '{tag}{i},2024-03-01,"{text}",,', 20)
+)
 
 
 @case("ragged", "rows with too few and too many fields")
@@ -287,25 +304,18 @@ def _ragged(path: Path, tag: str) -> list[str]:
     return planted[:3] + planted[4:8] + planted[9:]
 
 
-@case("crlf", "CRLF line endings")
-def _crlf(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 30)
-    path.write_bytes(("\r\n".join([HEADER, *lines]) + "\r\n").encode())
-    return [text_of(tag, i) for i in range(1, 31)]
-
-
-@case("cronly", "CR-only line endings (classic Mac)")
-def _cr(path: Path, tag: str) -> list[str]:
-    lines = csv_rows(tag, 30)
-    path.write_bytes(("\r".join([HEADER, *lines]) + "\r").encode())
-    return [text_of(tag, i) for i in range(1, 31)]
-
-
-@case("semicolon", "semicolon-delimited")
-def _semi(path: Path, tag: str) -> list[str]:
-    lines = [f"{tag}{i};2024-03-01;{text_of(tag, i)};{i}" for i in range(1, 31)]
-    path.write_text("id;created_at;text;likes\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return [text_of(tag, i) for i in range(1, 31)]
+for _tag, _what, _newline in [
+    ("crlf", "CRLF line endings", "\r\n"),
+    ("cronly", "CR-only line endings (classic Mac)", "\r"),
+]:
+    case(_tag, _what)(
+        lambda path, tag, newline=_newline: _write_csv(
+            path, tag, csv_rows(tag, 30), newline=newline
+        )
+    )
+case("semicolon", "semicolon-delimited")(
+    _rows_under("id;created_at;text;likes", "{tag}{i};2024-03-01;{text};{i}", 30)
+)
 
 
 @case("trailingdelim", "a trailing delimiter on every row")
@@ -314,12 +324,13 @@ def _trailing(path: Path, tag: str) -> list[str]:
     return _write_csv(path, tag, lines)
 
 
-@case("markdownhead", "Markdown image and ANSI escape in header names")
-def _mdhead(path: Path, tag: str) -> list[str]:
-    lines = [f'{tag}{i},2024-03-01,"{text_of(tag, i)}",1' for i in range(1, 21)]
-    header = "id,created_at,text,![px](http://127.0.0.1:9/p.png) \x1b[31mred\x1b[0m"
-    path.write_text(header + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return [text_of(tag, i) for i in range(1, 21)]
+case("markdownhead", "Markdown image and ANSI escape in header names")(
+    _rows_under(
+        "id,created_at,text,![px](http://127.0.0.1:9/p.png) \x1b[31mred\x1b[0m",
+        '{tag}{i},2024-03-01,"{text}",1',
+        20,
+    )
+)
 
 
 @case("controltext", "ANSI escapes and bidi controls in post text")

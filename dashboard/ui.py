@@ -192,23 +192,27 @@ def chart(figure: Any, rows: Any, name: str, **options: Any) -> Any:
     return event
 
 
+def data_table(rows: Any, name: str, column_config: dict[str, Any] | None = None) -> None:
+    """A full-width table without its index, and its data offered as CSV."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
+    download(frame, name)
+
+
 def posts_table(rows: list[dict[str, Any]], name: str = "posts") -> None:
     """Posts as a table: text shown as plain text, never rendered."""
     if not rows:
         st.caption("No posts match.")
         return
-    frame = pd.DataFrame(rows)
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        column_config={
+    data_table(
+        rows,
+        name,
+        {
             "text": st.column_config.TextColumn("text", width="large"),
             "score": st.column_config.NumberColumn("score", format="%.2f"),
             "created_at": st.column_config.DatetimeColumn("created", format="YYYY-MM-DD HH:mm"),
         },
     )
-    download(frame, name)
 
 
 # --- progress, empty states and the actions behind their buttons -------------------------------

@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +33,41 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def db(settings: Settings) -> Path:
     return settings.db
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler for a test's local endpoint: logs nothing, answers in one call."""
+
+    def log_message(self, *args) -> None:  # keep test output quiet
+        pass
+
+    def reply(self, status: int, body: bytes, content_type: str | None = None) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def local_server(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """``handler`` served from a thread on a free port of 127.0.0.1: yields 'host:port'."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def served(handler: type[BaseHTTPRequestHandler]) -> Any:
+    """A module-scoped fixture serving ``handler`` (see local_server): its value is 'host:port'."""
+
+    @pytest.fixture(scope="module")
+    def address() -> Iterator[str]:
+        with local_server(handler) as found:
+            yield found
+
+    return address
 
 
 def scalar(db: Path, sql: str, params: list | None = None):
@@ -105,28 +145,38 @@ def _models_in_tmp(
     monkeypatch.delenv("BRANDPULSE_SENTIMENT_MODEL", raising=False)
 
 
+TINY_SIZES = {
+    "hidden_size": 32,
+    "intermediate_size": 64,
+    "num_hidden_layers": 2,
+    "num_attention_heads": 2,
+}
+
+
+def save_tiny_model(
+    folder: Path, tokenizer: Any, config_class: Any, model_class: Any, **config: Any
+) -> Path:
+    """A randomly initialised (seed 0) 2-layer, 32-wide ``model_class`` saved with ``tokenizer``
+    in ``folder``: it loads and runs in seconds. ``config`` adds to or overrides the sizes."""
+    import torch
+
+    torch.manual_seed(0)
+    model = model_class(config_class(vocab_size=tokenizer.vocab_size, **TINY_SIZES | config))
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A randomly initialised 2-layer BERT with MiniLM's tokenizer: a base that trains in seconds."""
-    import torch
     from transformers import AutoTokenizer, BertConfig, BertModel
 
     from analysis.sentiment.model import default_backbone
 
-    folder = tmp_path_factory.mktemp("tiny-base")
     tokenizer = AutoTokenizer.from_pretrained(default_backbone())
-    config = BertConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        num_hidden_layers=2,
-        num_attention_heads=2,
-        intermediate_size=64,
-        max_position_embeddings=64,
-    )
-    torch.manual_seed(0)
-    BertModel(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    folder = tmp_path_factory.mktemp("tiny-base")
+    return save_tiny_model(folder, tokenizer, BertConfig, BertModel, max_position_embeddings=64)
 
 
 @pytest.fixture(scope="session")

@@ -86,6 +86,27 @@ def register(
             con.execute(ACTIVATE_MODEL, [version])
 
 
+def register_built(
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    *,
+    version: str,
+    base: str,
+    metrics: dict[str, Any] | None,
+    activate: bool,
+) -> None:
+    """Add a model Brandpulse trained itself (kind 'brandpulse'), saved in ``folder``."""
+    register(
+        con,
+        version=version,
+        kind="brandpulse",
+        source=str(folder),
+        base=base,
+        metrics=metrics,
+        activate=activate,
+    )
+
+
 def use(con: duckdb.DuckDBPyConnection, version: str) -> ModelRecord:
     """Make ``version`` the active model. Documents are re-scored by the next analysis."""
     found = get(con, version)

@@ -87,14 +87,8 @@ def resolve_model(
 
     metrics = _read_metrics(path)
     with store.session(settings=settings) as con:
-        registry.register(
-            con,
-            version=version,
-            kind="brandpulse",
-            source=str(path),
-            base=default_backbone(),
-            metrics=metrics,
-            activate=True,
+        registry.register_built(
+            con, path, version=version, base=default_backbone(), metrics=metrics, activate=True
         )
         return registry.active(con), built  # type: ignore[return-value]
 

@@ -86,14 +86,8 @@ def train_and_register(
     write_model_card(building, version=version, base=base, data=sources, log=log, metrics=metrics)
     building.rename(target)
     with store.session(settings=settings) as con:
-        registry.register(
-            con,
-            version=version,
-            kind="brandpulse",
-            source=str(target),
-            base=base,
-            metrics=metrics,
-            activate=activate,
+        registry.register_built(
+            con, target, version=version, base=base, metrics=metrics, activate=activate
         )
     return TrainedModel(version, target, metrics, log)
 

@@ -21,7 +21,7 @@ from loaders.config import Settings, load_settings
 from loaders.errors import BrandpulseError
 from loaders.safe_text import visible
 
-DB_PATH = click.Path(path_type=Path, dir_okay=False)
+FILE_PATH = click.Path(path_type=Path, dir_okay=False)  # a file, never a folder
 # The copy formats `suggest --format` offers (analysis.suggestions.plays.FORMATS, spelled out
 # here so that building the option does not import the suggestion modules).
 FORMAT_CHOICES = ("social_post", "email_subject", "ad_headline", "review_reply")
@@ -45,7 +45,17 @@ def echo_error(message: str) -> None:
 
 def db_option(help: str | None = None) -> Callable[[Any], Any]:  # noqa: A002 - click's name
     """The ``--db FILE`` option every command that reads or writes the database takes."""
-    return click.option("--db", type=DB_PATH, help=help)
+    return click.option("--db", type=FILE_PATH, help=help)
+
+
+def mapping_option(help: str) -> Callable[[Any], Any]:  # noqa: A002 - click's name
+    """The ``--mapping FILE`` option (a mapping TOML) of the commands that ingest files."""
+    return click.option("--mapping", "mapping_file", type=FILE_PATH, help=help)
+
+
+def out_file_option(help: str) -> Callable[[Any], Any]:  # noqa: A002 - click's name
+    """The required ``--out FILE`` option of the commands that write one file."""
+    return click.option("--out", required=True, type=FILE_PATH, help=help)
 
 
 def settings_for(db: Path | None, **overrides: Any) -> Settings:

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from dashboard.cli.common import db_option, echo_error, settings_for
+from dashboard.cli.common import db_option, echo_error, mapping_option, settings_for
 from dashboard.cli.progress import (
     FileBars,
     StageBars,
@@ -40,12 +40,7 @@ from loaders.safe_text import shown_setting
     metavar="FIELD=COLUMN",
     help="Map a field to a column; repeatable. Empty COLUMN unmaps.",
 )
-@click.option(
-    "--mapping",
-    "mapping_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Mapping TOML (preset, kind, source, brand, [columns]).",
-)
+@mapping_option("Mapping TOML (preset, kind, source, brand, [columns]).")
 @click.option("--brand", help="Brand for rows without a brand column value.")
 @click.option("--source", help="Source name for rows without a source column value.")
 @db_option(help="Database file (default ./brandpulse.duckdb or BRANDPULSE_DB).")

@@ -85,6 +85,8 @@ def ingest_paths(
 
 
 def print_ingest_results(results: Sequence[Any]) -> None:
+    from loaders.store.info import RUN_COLUMNS
+
     rows = [
         (
             r.file.name,
@@ -113,22 +115,8 @@ def print_ingest_results(results: Sequence[Any]) -> None:
                 "",
             )
         )
-    click.echo(
-        format_table(
-            (
-                "file",
-                "kind",
-                "preset",
-                "read",
-                "inserted",
-                "duplicates",
-                "rejected",
-                "lines",
-                "time",
-            ),
-            rows,
-        )
-    )
+    # The run history's columns, with how long each file took instead of run id and finish time.
+    click.echo(format_table((*RUN_COLUMNS[1:-1], "time"), rows))
     for result in results:
         for warning in result.warnings:
             click.echo(visible(f"note: {result.file.name}: {warning}"))

@@ -9,7 +9,14 @@ from typing import Any
 import click
 
 from analysis.report.formats import REPORT_FORMATS
-from dashboard.cli.common import db_option, echo_error, open_store, settings_for
+from dashboard.cli.common import (
+    db_option,
+    echo_error,
+    mapping_option,
+    open_store,
+    out_file_option,
+    settings_for,
+)
 from dashboard.cli.progress import FileBars, StageBars, print_analysis, print_ingest_results
 from loaders.safe_text import visible
 
@@ -17,12 +24,7 @@ from loaders.safe_text import visible
 @click.command()
 @click.option("--week", help="ISO week such as 2025-W41 (default: the last full week).")
 @click.option("--brand", help="Report on one brand only.")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="FILE.html (self-contained), FILE.pdf (printed by Chromium) or FILE.md.",
-)
+@out_file_option("FILE.html (self-contained), FILE.pdf (printed by Chromium) or FILE.md.")
 @db_option()
 def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> None:
     """The week's report: KPIs, trend, topics, spikes, campaigns, actions and posts."""
@@ -62,12 +64,7 @@ def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> N
     show_default=True,
     help="Report formats; repeatable.",
 )
-@click.option(
-    "--mapping",
-    "mapping_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Mapping TOML for the inbox's files (default: detected per file).",
-)
+@mapping_option("Mapping TOML for the inbox's files (default: detected per file).")
 @db_option()
 def weekly(
     inbox: Path,

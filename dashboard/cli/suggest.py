@@ -12,6 +12,7 @@ from dashboard.cli.common import (
     db_option,
     format_table,
     open_store,
+    out_file_option,
     period_of,
     settings_for,
     suggest_options,
@@ -36,19 +37,36 @@ def insights(
     week: str | None, own_brand: str | None, limit: int, examples: bool, db: Path | None
 ) -> None:
     """The notable facts of a week, ranked, each with its figures and example posts."""
-    from analysis.insight.cards import insight_cards
-
     with open_store(db, read_only=True) as con:
-        period = period_of(con, week, None, None)
-        if period is None:
-            click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
-            return
-        cards = insight_cards(con, period, own_brand=own_brand, limit=limit)
-    click.echo(f"{period.start} to {period.end}, against the {period.days} days before:")
+        found = _period_cards(con, week, None, None, own_brand, limit)
+    if found is None:
+        return
+    _, cards = found
     if not cards:
         click.echo("Nothing notable.")
     for number, card in enumerate(cards, 1):
         _print_card(number, card, examples)
+
+
+def _period_cards(
+    con: Any,
+    week: str | None,
+    start: str | None,
+    end: str | None,
+    own_brand: str | None,
+    limit: int,
+) -> tuple[Any, list[Any]] | None:
+    """The period asked for and its insight cards, the period announced; None, said so, when
+    the store has no documents."""
+    from analysis.insight.cards import insight_cards
+
+    period = period_of(con, week, start, end)
+    if period is None:
+        click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
+        return None
+    cards = insight_cards(con, period, own_brand=own_brand, limit=limit)
+    click.echo(f"{period.start} to {period.end}, against the {period.days} days before:")
+    return period, cards
 
 
 def _print_card(number: int, card: Any, examples: bool) -> None:
@@ -86,20 +104,17 @@ def suggest(
     db: Path | None,
 ) -> None:
     """The period's insight cards, each with a recommended play and checked copy variants."""
-    from analysis.insight.cards import insight_cards
     from analysis.suggestions.review import save_suggestions
     from analysis.suggestions.writer import generator_name, known_names, suggest_for_cards
 
     settings = settings_for(db, generator=generator)
     # Read, then let go of the database while the model writes (that can take minutes).
     with open_store(settings, read_only=True) as con:
-        period = period_of(con, week, start, end)
-        if period is None:
-            click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
+        found = _period_cards(con, week, start, end, own_brand, card_limit)
+        if found is None:
             return
-        cards = insight_cards(con, period, own_brand=own_brand, limit=card_limit)
         names = known_names(con)
-    click.echo(f"{period.start} to {period.end}, against the {period.days} days before:")
+    period, cards = found
     if not cards:
         click.echo("Nothing notable, so nothing to suggest.")
         return
@@ -220,12 +235,7 @@ def suggestions_edit(suggestion_id: int, text: str, db: Path | None) -> None:
 
 
 @suggestions.command("export")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="FILE.csv or FILE.md",
-)
+@out_file_option("FILE.csv or FILE.md")
 @db_option()
 def suggestions_export(out: Path, db: Path | None) -> None:
     """Write the approved suggestions, with their evidence, as CSV or Markdown."""

@@ -86,11 +86,10 @@ st.caption(
     "the same weeks count too; compare with the market line below."
 )
 table = pd.DataFrame(rows)
-st.dataframe(
+ui.data_table(
     table,
-    hide_index=True,
-    width="stretch",
-    column_config={
+    "campaigns",
+    {
         **{
             c: st.column_config.NumberColumn(format="%+.2f")
             for c in table.columns
@@ -104,7 +103,6 @@ st.dataframe(
         "budget": st.column_config.NumberColumn(format="%,.0f"),
     },
 )
-ui.download(table, "campaigns")
 measured = table.dropna(subset=["uplift"])
 if not measured.empty:
     figure = px.scatter(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pandas as pd
 import streamlit as st
 
 from analysis.insight.kpis import period_kpis, top_movers
@@ -28,35 +27,23 @@ st.caption(
 kpis = cache.data(period_kpis, period, ui.undated(filters))
 
 
-def show(column, label: str, value: str, delta: str | None, inverse: bool = False) -> None:
-    column.metric(label, value, delta, delta_color="inverse" if inverse else "normal")
-
-
-documents, net, negative, rating = st.columns(4)
-k = kpis["documents"]
-show(documents, "Volume", f"{k.current:,}", f"{k.delta:+,}" if k.delta is not None else None)
-k = kpis["net_sentiment"]
-show(
-    net,
-    "Net sentiment",
-    "–" if k.current is None else f"{k.current:+.2f}",
-    None if k.delta is None else f"{k.delta:+.2f}",
+# Each tile: the KPI, its label, how its value and its change read, and whether a rise is bad.
+KPI_TILES = (
+    ("documents", "Volume", "{:,}".format, "{:+,}".format, False),
+    ("net_sentiment", "Net sentiment", "{:+.2f}".format, "{:+.2f}".format, False),
+    ("share_negative", "% negative", "{:.1%}".format, lambda d: f"{d * 100:+.1f} pts", True),
+    ("average_rating", "Average rating", "{:.2f} ★".format, "{:+.2f}".format, False),
 )
-k = kpis["share_negative"]
-show(
-    negative,
-    "% negative",
-    "–" if k.current is None else f"{k.current:.1%}",
-    None if k.delta is None else f"{k.delta * 100:+.1f} pts",
-    inverse=True,
-)
-k = kpis["average_rating"]
-show(
-    rating,
-    "Average rating",
-    "–" if k.current is None else f"{k.current:.2f} ★",
-    None if k.delta is None else f"{k.delta:+.2f}",
-)
+for column, (name, label, value_text, delta_text, rise_is_bad) in zip(
+    st.columns(len(KPI_TILES)), KPI_TILES, strict=True
+):
+    k = kpis[name]
+    column.metric(
+        label,
+        "–" if k.current is None else value_text(k.current),
+        None if k.delta is None else delta_text(k.delta),
+        delta_color="inverse" if rise_is_bad else "normal",
+    )
 
 st.subheader("Alerts")
 alerts = cache.data(period_alerts, period.start, period.end, filters)
@@ -89,13 +76,11 @@ for column, by, title in ((left, "topic", "Topics"), (right, "product", "Product
     with column:
         st.markdown(f"**{title}**")
         if rows:
-            st.dataframe(
-                pd.DataFrame(rows),
-                hide_index=True,
-                width="stretch",
-                column_config={"% negative": st.column_config.NumberColumn(format="percent")},
+            ui.data_table(
+                rows,
+                f"{title} that moved",
+                {"% negative": st.column_config.NumberColumn(format="percent")},
             )
-            ui.download(rows, f"{title} that moved")
         else:
             st.caption("Nothing to compare.")
 
@@ -106,11 +91,10 @@ trailing = replace(
 )
 brands = cache.data(brand_sparklines, trailing)
 if brands:
-    st.dataframe(
-        pd.DataFrame(brands),
-        hide_index=True,
-        width="stretch",
-        column_config={
+    ui.data_table(
+        brands,
+        "brands per week",
+        {
             "net_sentiment": st.column_config.NumberColumn("net sentiment", format="%+.2f"),
             "weekly_documents": st.column_config.LineChartColumn("posts per week"),
             "weekly_net_sentiment": st.column_config.LineChartColumn(
@@ -118,6 +102,5 @@ if brands:
             ),
         },
     )
-    ui.download(brands, "brands per week")
 else:
     st.caption("No brand is named in the filtered data.")

@@ -67,30 +67,25 @@ if segment is None:
         value_name="share",
     )
     shares["sentiment"] = shares["sentiment"].str.removeprefix("share_")
-    shares_figure = px.bar(
-        shares,
-        x="period",
-        y="share",
-        color="sentiment",
-        color_discrete_map=ui.SENTIMENT_COLORS,
-        category_orders={"sentiment": ui.SENTIMENT_ORDER},
-        title=f"Sentiment shares per {grain}",
-    )
-else:
+    axes = {"x": "period", "y": "share", "title": f"Sentiment shares per {grain}"}
+else:  # one horizontal bar per segment value, its posts stacked to 100%
     totals = trend.groupby("shown", as_index=False)[ui.SENTIMENT_ORDER].sum()
     shares = totals.melt(id_vars="shown", var_name="sentiment", value_name="posts")
-    shares_figure = px.bar(
-        shares,
-        y="shown",
-        labels={"shown": segment},
-        x="posts",
-        color="sentiment",
-        orientation="h",
-        barnorm="percent",
-        color_discrete_map=ui.SENTIMENT_COLORS,
-        category_orders={"sentiment": ui.SENTIMENT_ORDER},
-        title=f"Sentiment shares by {segment}",
-    )
+    axes = {
+        "x": "posts",
+        "y": "shown",
+        "labels": {"shown": segment},
+        "orientation": "h",
+        "barnorm": "percent",
+        "title": f"Sentiment shares by {segment}",
+    }
+shares_figure = px.bar(
+    shares,
+    color="sentiment",
+    color_discrete_map=ui.SENTIMENT_COLORS,
+    category_orders={"sentiment": ui.SENTIMENT_ORDER},
+    **axes,
+)
 ui.chart(shares_figure, shares, f"sentiment shares by {segment or grain}")
 
 ratings = cache.data(rating_distribution, filters)

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from analysis.suggestions.generators import ChatCompletionsGenerator, GenerationOptions
 from loaders.errors import GeneratorError
+from tests.conftest import QuietHandler, local_server
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     requests: list[tuple[str, dict, dict]] = []
 
-    def log_message(self, *args) -> None:  # keep test output quiet
-        pass
-
-    def reply(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def reply(self, status: int, body: bytes) -> None:  # type: ignore[override]
+        super().reply(status, body, "application/json")
 
     def do_POST(self) -> None:
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -56,11 +48,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
+    with local_server(Handler) as address:
+        yield f"http://{address}/v1"
 
 
 def test_sends_the_chat_completions_request_and_reads_the_answer(server):

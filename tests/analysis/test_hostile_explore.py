@@ -172,25 +172,30 @@ def test_functions_that_show_the_path_are_refused(db, settings, sql):
     assert "\n" not in str(refused.value)
 
 
-def test_the_refusal_names_the_function_found():
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param(
+            "SELECT * FROM \"Json_Execute_Serialized_SQL\"(json_serialize_sql('SELECT 1'))",
+            "json_execute_serialized_sql is not available here: it shows or touches the "
+            "configuration or the database file, or runs SQL given as text. Expected queries "
+            "over the Brandpulse tables and ordinary functions. Found json_execute_serialized_sql, "
+            "json_serialize_sql. Fix: query the Brandpulse tables (see Tables and columns).",
+            id="the refusal names the function found",
+        ),
+        pytest.param(
+            "SELEC count(*) FROM documents",
+            "The SQL does not parse. Expected one DuckDB query, e.g. SELECT count(*) FROM "
+            'documents. Found Parser Error: syntax error at or near "SELEC". Fix: correct the '
+            "syntax near the place DuckDB names.",
+            id="a parse error says what was expected and found",
+        ),
+    ],
+)
+def test_a_refusal_says_what_was_expected_and_found(query, message):
     with pytest.raises(QueryRefused) as refused:
-        check_query("SELECT * FROM \"Json_Execute_Serialized_SQL\"(json_serialize_sql('SELECT 1'))")
-    assert str(refused.value) == (
-        "json_execute_serialized_sql is not available here: it shows or touches the "
-        "configuration or the database file, or runs SQL given as text. Expected queries "
-        "over the Brandpulse tables and ordinary functions. Found json_execute_serialized_sql, "
-        "json_serialize_sql. Fix: query the Brandpulse tables (see Tables and columns)."
-    )
-
-
-def test_a_parse_error_says_what_was_expected_and_found():
-    with pytest.raises(QueryRefused) as refused:
-        check_query("SELEC count(*) FROM documents")
-    assert str(refused.value) == (
-        "The SQL does not parse. Expected one DuckDB query, e.g. SELECT count(*) FROM "
-        'documents. Found Parser Error: syntax error at or near "SELEC". Fix: correct the '
-        "syntax near the place DuckDB names."
-    )
+        check_query(query)
+    assert str(refused.value) == message
 
 
 def catalog_queries() -> list[str]:

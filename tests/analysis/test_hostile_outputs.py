@@ -7,9 +7,7 @@ import base64
 import csv
 import io
 import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from markdown_it import MarkdownIt
@@ -23,6 +21,7 @@ from analysis.suggestions.review import export_approved, review_suggestion, save
 from analysis.suggestions.writer import suggest_for_cards
 from loaders import store
 from loaders.errors import GeneratorError
+from tests.conftest import QuietHandler, served
 
 KEY = "sk-live-0123456789abcdef"
 RENDERER = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -90,13 +89,10 @@ def test_report_titles_show_bidi_and_escape_sequences():
 
 
 # --- an endpoint that echoes what it was sent ---------------------------------------------------
-class EchoingHandler(BaseHTTPRequestHandler):
+class EchoingHandler(QuietHandler):
     """Answers 401 with the request's Authorization header in the body, as some proxies do."""
 
     seen: list[str] = []
-
-    def log_message(self, *args) -> None:
-        pass
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -106,26 +102,22 @@ class EchoingHandler(BaseHTTPRequestHandler):
             body = f"Unauthorized.\nReceived Authorization: {auth}\n".encode()
         else:
             body = json.dumps({"error": {"message": f"Invalid key. You sent: {auth}"}}).encode()
-        self.send_response(401)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(401, body)
 
 
-@pytest.fixture(scope="module")
-def echo_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), EchoingHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+def error_of(generator: ChatCompletionsGenerator) -> str:
+    """The message of the GeneratorError that one generate call raises."""
+    with pytest.raises(GeneratorError) as raised:
+        generator.generate("s", "p", GenerationOptions())
+    return str(raised.value)
+
+
+echo_server = served(EchoingHandler)
 
 
 @pytest.mark.parametrize("path", ["v1", "plain"])
 def test_a_401_echoing_the_key_gives_a_one_line_error_without_it(echo_server, path):
-    generator = ChatCompletionsGenerator(f"http://{echo_server}/{path}", "m", api_key=KEY)
-    with pytest.raises(GeneratorError) as raised:
-        generator.generate("s", "p", GenerationOptions())
-    message = str(raised.value)
+    message = error_of(ChatCompletionsGenerator(f"http://{echo_server}/{path}", "m", api_key=KEY))
     assert EchoingHandler.seen[-1] == f"Bearer {KEY}"  # the key was sent, and echoed
     assert KEY not in message and "0123456789" not in message and "\n" not in message
     assert f"http://{echo_server}/{path}/chat/completions answered HTTP 401" in message
@@ -134,10 +126,8 @@ def test_a_401_echoing_the_key_gives_a_one_line_error_without_it(echo_server, pa
 def test_credentials_in_the_base_url_are_sent_but_never_shown(echo_server):
     generator = ChatCompletionsGenerator(f"http://me:pa55word@{echo_server}/v1?api_key={KEY}", "m")
     assert generator.name == f"m at http://{echo_server}/v1?api_key=••••"
-    with pytest.raises(GeneratorError) as raised:
-        generator.generate("s", "p", GenerationOptions())
+    message = error_of(generator)
     assert EchoingHandler.seen[-1] == "Basic " + base64.b64encode(b"me:pa55word").decode()
-    message = str(raised.value)
     assert "pa55word" not in message and KEY not in message
     assert "bWU6cGE1NXdvcmQ" not in message  # nor the Basic token that encodes them
     assert message.startswith(f"http://{echo_server}/v1/chat/completions?api_key=••••")
@@ -147,11 +137,8 @@ def test_credentials_in_the_base_url_are_sent_but_never_shown(echo_server):
 PLAIN_KEY = "abcd1234efgh5678ijkl"  # no sk- prefix: only the given secret marks it
 
 
-class CuttingHandler(BaseHTTPRequestHandler):
+class CuttingHandler(QuietHandler):
     """Answers 401 with the key echoed at the 200-character cut (/cut) or half shown (/half)."""
-
-    def log_message(self, *args) -> None:
-        pass
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers["Content-Length"]))
@@ -160,27 +147,16 @@ class CuttingHandler(BaseHTTPRequestHandler):
             message = "x" * 180 + " provided: " + token  # the key starts at character 192
         else:
             message = f"Incorrect API key provided: {token[:10]}**********{token[-4:]}."
-        body = json.dumps({"error": {"message": message}}).encode()
-        self.send_response(401)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(401, json.dumps({"error": {"message": message}}).encode())
 
 
-@pytest.fixture(scope="module")
-def cutting_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), CuttingHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+cutting_server = served(CuttingHandler)
 
 
 @pytest.mark.parametrize("path", ["cut", "half"])
 def test_a_key_cut_or_half_shown_in_the_error_body_is_masked(cutting_server, path):
     generator = ChatCompletionsGenerator(f"http://{cutting_server}/{path}", "m", api_key=PLAIN_KEY)
-    with pytest.raises(GeneratorError) as raised:
-        generator.generate("s", "p", GenerationOptions())
-    message = str(raised.value)
+    message = error_of(generator)
     assert PLAIN_KEY[:6] not in message, message
     assert "provided: ••••" in message and "\n" not in message
     if path == "cut":  # still cut to 200 characters of detail, after masking

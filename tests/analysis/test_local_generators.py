@@ -21,7 +21,7 @@ from analysis.suggestions.generators import (
 )
 from loaders.config import load_settings
 from loaders.errors import GeneratorError
-from tests.conftest import REPO
+from tests.conftest import REPO, save_tiny_model
 
 HUB_ID = "acme/tiny-chat"
 CHAT_TEMPLATE = (
@@ -32,25 +32,19 @@ CHAT_TEMPLATE = (
 
 def _tiny_causal_lm(folder: Path, tokenizer_source: Path) -> Path:
     """A randomly initialised 2-layer Llama with a chat template: loads and samples in seconds."""
-    import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
     tokenizer.chat_template = CHAT_TEMPLATE
-    config = LlamaConfig(
-        vocab_size=tokenizer.vocab_size,
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=2,
-        num_attention_heads=2,
+    return save_tiny_model(
+        folder,
+        tokenizer,
+        LlamaConfig,
+        LlamaForCausalLM,
         num_key_value_heads=2,
         max_position_embeddings=256,
         pad_token_id=tokenizer.pad_token_id,
     )
-    torch.manual_seed(0)
-    LlamaForCausalLM(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

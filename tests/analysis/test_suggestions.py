@@ -74,6 +74,11 @@ class ScriptedGenerator:
         return self.answers.pop(0)[:count]
 
 
+def social_posts(card, generator, options, brand="Tidewell"):
+    """write_variants for the social_post format, among this module's brand NAMES."""
+    return write_variants(card, "social_post", generator, options, NAMES, brand)
+
+
 def test_the_prompt_carries_the_cards_facts_and_not_its_posts():
     system, prompt = build_prompt(
         LID_CARD, "social_post", SuggestOptions(tone="warm", required=("#fixed",)), "Tidewell"
@@ -140,9 +145,7 @@ def test_failing_variants_are_regenerated_then_dropped():
             "Pinecup lids leak too, but ours are fixed.",  # names a brand the card does not
         ],
     )
-    variants, raw, note = write_variants(
-        LID_CARD, "social_post", generator, SuggestOptions(seed=7), NAMES, "Tidewell"
-    )
+    variants, raw, note = social_posts(LID_CARD, generator, SuggestOptions(seed=7))
     assert [v.text for v in variants] == ["Sorry about the lid leaks. A better seal is on its way."]
     assert variants[0].source == "model" and variants[0].problems == []
     assert [c[3] for c in generator.calls] == [3, 2]  # the second round asks for the missing two
@@ -160,13 +163,8 @@ def test_failing_variants_are_regenerated_then_dropped():
 
 def test_when_nothing_passes_the_cards_template_is_used_with_the_required_keywords():
     generator = ScriptedGenerator(["Up 500% this week!"], ["Up 500% this week!"])
-    variants, raw, _ = write_variants(
-        LID_CARD,
-        "social_post",
-        generator,
-        SuggestOptions(variants=1, required=("#LidFix",)),
-        NAMES,
-        "Tidewell",
+    variants, raw, _ = social_posts(
+        LID_CARD, generator, SuggestOptions(variants=1, required=("#LidFix",))
     )
     assert len(raw) == 2
     assert [(v.source, v.problems) for v in variants] == [("template", [])]
@@ -192,13 +190,8 @@ def test_copy_for_a_competitors_bad_week_never_names_the_competitor():
     generator = ScriptedGenerator(
         ["Glacio let you down? We will not.", "Looking for a bottle you can rely on? Try us."]
     )
-    variants, raw, _ = write_variants(
-        COMPETITOR_CARD,
-        "social_post",
-        generator,
-        SuggestOptions(variants=2, rounds=1),
-        NAMES,
-        "Tidewell",
+    variants, raw, _ = social_posts(
+        COMPETITOR_CARD, generator, SuggestOptions(variants=2, rounds=1)
     )
     assert [v.text for v in variants] == ["Looking for a bottle you can rely on? Try us."]
     assert raw[0].check.problems == ["the banned word 'Glacio' is used"]
@@ -212,14 +205,7 @@ def test_a_worked_example_is_shown_and_copying_it_is_rejected():
             "We're sorry about the lid leaks. A better seal is on its way.",
         ]
     )
-    variants, raw, _ = write_variants(
-        LID_CARD,
-        "social_post",
-        generator,
-        SuggestOptions(variants=2, rounds=1),
-        NAMES,
-        "Tidewell",
-    )
+    variants, raw, _ = social_posts(LID_CARD, generator, SuggestOptions(variants=2, rounds=1))
     [(example_prompt, example_answer)] = generator.examples
     assert "- topic: late deliveries" in example_prompt and "couriers" in example_answer
     assert "lid leaks" not in example_prompt
@@ -237,8 +223,8 @@ def test_an_example_marker_in_the_cards_own_facts_is_not_copying():
         {"topic": "handle, grip", "posts": 40, "share_positive": 0.9},
     )
     generator = ScriptedGenerator(["Our handle has a grip you will love."])
-    variants, _, _ = write_variants(
-        handle_card, "social_post", generator, SuggestOptions(variants=1, rounds=1), NAMES, None
+    variants, _, _ = social_posts(
+        handle_card, generator, SuggestOptions(variants=1, rounds=1), brand=None
     )
     assert [(v.text, v.source) for v in variants] == [
         ("Our handle has a grip you will love.", "model")

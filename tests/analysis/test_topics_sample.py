@@ -81,13 +81,20 @@ def lid_topic(settings: Settings) -> int:
     ]
 
 
-def test_defect_week_is_emerging_and_a_spike_driven_by_it(fitted):
+@pytest.fixture(scope="module")
+def defect(fitted) -> tuple[Settings, int, dict[int, str]]:
+    """The fitted sample's settings, the topic of the planted lid-leak defect, and topic names."""
     settings, _ = fitted
-    lid = lid_topic(settings)
+    with store.session(settings=settings, read_only=True) as con:
+        names = topic_names(con)
+    return settings, lid_topic(settings), names
+
+
+def test_defect_week_is_emerging_and_a_spike_driven_by_it(defect):
+    settings, lid, names = defect
     with store.session(settings=settings, read_only=True) as con:
         emerging = emerging_topics(con, DEFECT_WEEK)
         spikes = detect_spikes(con)
-        names = topic_names(con)
     assert emerging[0].topic == lid and emerging[0].emerging
     assert "lid" in names[lid] and "leak" in names[lid]
     defect_week = parse_week(DEFECT_WEEK)
@@ -102,18 +109,16 @@ def test_defect_week_is_emerging_and_a_spike_driven_by_it(fitted):
     assert not any(e.emerging and e.topic == lid for e in before)
 
 
-def test_defect_week_insight_cards(fitted):
+def test_defect_week_insight_cards(defect):
     from datetime import timedelta
 
     from analysis.insight.cards import insight_cards
     from analysis.periods import Period
 
-    settings, _ = fitted
-    lid = lid_topic(settings)
+    settings, lid, names = defect
     monday = parse_week(DEFECT_WEEK)
     with store.session(settings=settings, read_only=True) as con:
         cards = insight_cards(con, Period(monday, monday + timedelta(days=6)))
-        names = topic_names(con)
     top = cards[0]
     assert top.kind == "rising_negative_topic" and top.facts["topic"] == names[lid]
     assert top.facts["emerging"] and top.facts["share_negative"] > 0.8
@@ -124,15 +129,13 @@ def test_defect_week_insight_cards(fitted):
     assert any(c.kind == "praised_theme" for c in cards)
 
 
-def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the_spike(fitted):
+def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the_spike(defect):
     from analysis.report.content import weekly_report
     from analysis.report.markdown import render_markdown
 
-    settings, _ = fitted
-    lid = lid_topic(settings)
+    settings, lid, names = defect
     with store.session(settings=settings, read_only=True) as con:
         report = weekly_report(con, DEFECT_WEEK)
-        names = topic_names(con)
     assert [t.topic for t in report.emerging] == [lid]
     assert {s.metric for s in report.spikes} == {"volume", "negative_share"}
     assert all(s.drivers[0].topic == lid for s in report.spikes)
@@ -145,15 +148,14 @@ def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the
 
 
 @needs_renderer
-def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(fitted, tmp_path):
+def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(defect, tmp_path):
     from analysis.report.content import weekly_report
     from analysis.report.files import save_report
 
-    settings, _ = fitted
-    lid = lid_topic(settings)
+    settings, lid, names = defect
     with store.session(settings=settings, read_only=True) as con:
         report = weekly_report(con, DEFECT_WEEK)
-        name = topic_names(con)[lid]
+    name = names[lid]
     pdf = save_report(report, tmp_path / "defect-week.pdf")
     assert len(pdf_page_images(pdf, tmp_path)) == 3
     topics_page = " ".join(pdf_page_text(pdf, 2).split())

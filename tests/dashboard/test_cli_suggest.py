@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
 
 from dashboard.cli import cli
-from tests.conftest import rows
+from tests.conftest import QuietHandler, local_server, rows
 
 # The endpoint's answers, in turn: an invented figure, a usable line, a competitor's name.
 ANSWERS = [
@@ -21,31 +19,22 @@ ANSWERS = [
 ]
 
 
-class ChatHandler(BaseHTTPRequestHandler):
+class ChatHandler(QuietHandler):
     prompts: list[dict] = []
-
-    def log_message(self, *args) -> None:
-        pass
 
     def do_POST(self) -> None:
         payload = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         ChatHandler.prompts.append(payload)
         content = ANSWERS[(len(ChatHandler.prompts) - 1) % len(ANSWERS)]
         body = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body.encode())
+        self.reply(200, body.encode(), "application/json")
 
 
 @pytest.fixture
 def endpoint():
     ChatHandler.prompts = []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), ChatHandler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
+    with local_server(ChatHandler) as address:
+        yield f"http://{address}/v1"
 
 
 @pytest.fixture
@@ -59,16 +48,21 @@ def invoke(*args: str, env: dict | None = None):
     return CliRunner(env=env).invoke(cli, list(args), catch_exceptions=False)
 
 
+def suggest_defect_week(db, env: dict, *options: str, catch_exceptions: bool = False):
+    """`brandpulse suggest` for the sample's defect week 2025-W41 on ``db``, with ``options``."""
+    arguments = ["suggest", "--week", "2025-W41", *options, "--db", str(db)]
+    return CliRunner(env=env).invoke(cli, arguments, catch_exceptions=catch_exceptions)
+
+
 def test_suggest_with_an_openai_compatible_endpoint_keeps_only_grounded_copy(db, endpoint):
     env = {
         "BRANDPULSE_GENERATOR": "openai",
         "BRANDPULSE_GENERATOR_BASE_URL": endpoint,
         "BRANDPULSE_GENERATOR_MODEL": "tiny",
     }
-    result = invoke(
-        "suggest",
-        "--week",
-        "2025-W41",
+    result = suggest_defect_week(
+        db,
+        env,
         "--brand",
         "Tidewell",
         "--cards",
@@ -79,9 +73,6 @@ def test_suggest_with_an_openai_compatible_endpoint_keeps_only_grounded_copy(db,
         "3",
         "--tone",
         "calm",
-        "--db",
-        str(db),
-        env=env,
     )
     assert result.exit_code == 0, result.output
     assert "Writing with tiny at http://127.0.0.1" in result.output
@@ -114,18 +105,7 @@ def test_suggest_falls_back_when_the_endpoint_is_down(db):
         "BRANDPULSE_GENERATOR_BASE_URL": "http://127.0.0.1:9/v1",
         "BRANDPULSE_GENERATOR_MODEL": "tiny",
     }
-    result = invoke(
-        "suggest",
-        "--week",
-        "2025-W41",
-        "--cards",
-        "1",
-        "--format",
-        "ad_headline",
-        "--db",
-        str(db),
-        env=env,
-    )
+    result = suggest_defect_week(db, env, "--cards", "1", "--format", "ad_headline")
     assert result.exit_code == 0, result.output
     assert (
         "Generator unavailable, fixed phrasings used: Cannot reach http://127.0.0.1:9"
@@ -137,18 +117,7 @@ def test_suggest_falls_back_when_the_endpoint_is_down(db):
 
 def test_review_cycle_from_the_command_line(db, tmp_path):
     env = {"BRANDPULSE_GENERATOR": "template"}
-    result = invoke(
-        "suggest",
-        "--week",
-        "2025-W41",
-        "--cards",
-        "2",
-        "--require",
-        "#Tidewell",
-        "--db",
-        str(db),
-        env=env,
-    )
+    result = suggest_defect_week(db, env, "--cards", "2", "--require", "#Tidewell")
     assert result.exit_code == 0, result.output
     assert "8 drafts stored" in result.output
     texts = [r[0] for r in rows(db, "SELECT text FROM suggestions")]
@@ -183,19 +152,8 @@ def test_review_cycle_from_the_command_line(db, tmp_path):
 
 def test_suggest_without_a_usable_generator_still_drafts_from_the_cards(db):
     env = {"BRANDPULSE_GENERATOR": "openai", "BRANDPULSE_GENERATOR_MODEL": ""}
-    result = CliRunner(env=env).invoke(
-        cli,
-        [
-            "suggest",
-            "--week",
-            "2025-W41",
-            "--cards",
-            "1",
-            "--format",
-            "email_subject",
-            "--db",
-            str(db),
-        ],
+    result = suggest_defect_week(
+        db, env, "--cards", "1", "--format", "email_subject", catch_exceptions=True
     )
     assert result.exit_code == 0, result.output
     assert "Generator unavailable, fixed phrasings used: generator='openai' needs a model name" in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -27,9 +28,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site-packages through a plain path line, which (unlike a site dir) runs no .pth files,
     so the checkout's editable install cannot leak in."""
     root = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and *.egg-info into the folder it builds.
+    source = root / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", ".*cache*", ".hypothesis", "sample_data", "tests"
+    ))  # fmt: skip
     built = run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", root / "dist", REPO]
+         "-w", root / "dist", source]
     )  # fmt: skip
     assert built.returncode == 0, built.stderr
     (wheel,) = (root / "dist").glob("brandpulse-*.whl")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from loaders.config import Settings
-from tests.analysis.test_hostile_dates import give_analysis, hostile_database
+from tests.analysis.insight.test_hostile_dates import give_analysis, hostile_database
 from tests.dashboard.test_app import PAGES, open_page
 
 

@@ -21,8 +21,8 @@ from loaders.errors import ReportError
 from loaders.ingest import files as ingest
 from loaders.ingest import inbox as inbox_module
 from loaders.ingest.inbox import scan_inbox
-from tests.analysis.test_hostile_dates import NOW, hostile_database
-from tests.analysis.test_weekly import write_reviews
+from tests.analysis.insight.test_hostile_dates import NOW, hostile_database
+from tests.analysis.jobs.test_weekly import write_reviews
 from tests.conftest import rows, scalar
 
 BAD_NAME = "bad.csv"

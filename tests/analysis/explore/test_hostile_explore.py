@@ -38,7 +38,7 @@ from analysis.explore.worker import WorkerRequest
 from loaders import store
 from loaders.config import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture

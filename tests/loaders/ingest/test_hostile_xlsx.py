@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from dashboard.cli import cli
 from loaders.config import Settings
-from tests.loaders.test_hostile_ingest import rows, run_cli
+from tests.loaders.ingest.test_hostile_ingest import rows, run_cli
 
 
 def xlsx_bomb(path: Path, sheet_bytes: int) -> Path:

@@ -11,7 +11,7 @@ from analysis.insight.kpis import period_kpis, top_movers
 from analysis.periods import Period, default_period
 from loaders import store
 from loaders.errors import BrandpulseError
-from tests.analysis.test_trends import LAST_WEEK, build
+from tests.analysis.topics.test_trends import LAST_WEEK, build
 
 WEEK = Period(LAST_WEEK, LAST_WEEK + timedelta(days=6))
 

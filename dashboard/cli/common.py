@@ -17,14 +17,15 @@ from typing import Any
 
 import click
 
+from analysis.suggestions.grounding import LENGTH_LIMITS
 from loaders.config import Settings, load_settings
 from loaders.errors import BrandpulseError
 from loaders.safe_text import visible
 
 FILE_PATH = click.Path(path_type=Path, dir_okay=False)  # a file, never a folder
-# The copy formats `suggest --format` offers (analysis.suggestions.plays.FORMATS, spelled out
-# here so that building the option does not import the suggestion modules).
-FORMAT_CHOICES = ("social_post", "email_subject", "ad_headline", "review_reply")
+# The copy formats `suggest --format` offers: those with a length limit, as plays.FORMATS is
+# (read from grounding, which imports only the standard library, so --help stays light).
+FORMAT_CHOICES = tuple(LENGTH_LIMITS)
 
 
 class BrandpulseGroup(click.Group):

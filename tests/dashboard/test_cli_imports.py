@@ -17,11 +17,14 @@ HELP_THEN_MODULES = (
     "    pass\n"
     "print('\\n'.join(sys.modules), file=sys.stderr)\n"
 )
-# Besides dashboard.cli's own modules: the settings, and the constant the report options offer.
+# Besides dashboard.cli's own modules: the settings, and the constants the report and copy
+# format options offer.
 LIGHT = {
     "analysis",
     "analysis.report",
     "analysis.report.formats",
+    "analysis.suggestions",
+    "analysis.suggestions.grounding",
     "dashboard",
     "loaders",
     "loaders.config",

@@ -413,11 +413,14 @@ def _coerce(name: str, kind: type, raw: Any, origin: str) -> Any:
         ) from None
 
 
+def _default(f: dataclasses.Field) -> Any:
+    return f.default_factory() if f.default is dataclasses.MISSING else f.default  # type: ignore[misc]
+
+
 def _field_types() -> dict[str, type]:
     return {
-        f.name: Path if isinstance(default, Path) else type(default)
+        f.name: Path if isinstance(_default(f), Path) else type(_default(f))
         for f in dataclasses.fields(Settings)
-        for default in [f.default_factory() if f.default is dataclasses.MISSING else f.default]  # type: ignore[misc]
     }
 
 

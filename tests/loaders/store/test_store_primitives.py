@@ -62,3 +62,12 @@ def test_scalar_and_records(con):
         {"id": 1, "name": "a"},
         {"id": 2, "name": "b"},
     ]
+
+
+def test_scalar_leaves_no_unfinished_result_behind(con):
+    con.execute("INSERT INTO t SELECT range, 'x' FROM range(5000)")
+    assert store.scalar(con, "SELECT id FROM t ORDER BY id") == 0
+    import pyarrow as pa
+
+    con.register("other", pa.table({"one": [1]}))  # refused after a half-read result
+    assert store.scalar(con, "SELECT one FROM other") == 1

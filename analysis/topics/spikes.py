@@ -43,14 +43,14 @@ class Spike:
     drivers: list[Driver]
 
     def headline(self) -> str:
-        """The spike in words, e.g. "Volume spike in 2025-W41: 1,234 posts against an average
-        of 400 a week before". The baseline is the trailing weeks' mean volume or pooled
+        """The spike in words, e.g. "Volume spike in 2025-W41: 1,234 posts against 400 a week
+        on average in the weeks before". The baseline is the trailing weeks' mean volume or pooled
         negative share (see :func:`detect_spikes`), not the one week before."""
         week = iso_week(self.week)
         if self.metric == "volume":
             return (
-                f"Volume spike in {week}: {self.value:,.0f} posts against an average of "
-                f"{self.baseline:,.0f} a week before"
+                f"Volume spike in {week}: {self.value:,.0f} posts against "
+                f"{self.baseline:,.0f} a week on average in the weeks before"
             )
         return (
             f"Negative spike in {week}: {self.value:.0%} negative against {self.baseline:.0%} "

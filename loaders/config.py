@@ -236,19 +236,34 @@ class Settings:
     topic_min_cluster_size: int = field(
         default=0,
         metadata=_doc(
-            "Smallest group of distinct texts that can form a topic (HDBSCAN). 0 scales it "
-            "with the corpus: about the square root of the number of texts, 10 to 500."
+            "Smallest group of distinct texts that can form a fine topic (HDBSCAN). 0 scales "
+            "it with the corpus: about 1/200 of the distinct texts, 10 to 200."
         ),
     )
     topic_seed: int = field(
         default=42,
         metadata=_doc("Random seed of the UMAP projection: same documents and seed, same topics."),
     )
-    topic_outlier_similarity: float = field(
+    topic_refit_share: float = field(
         default=0.3,
         metadata=_doc(
-            "Texts HDBSCAN leaves unassigned join the nearest topic when their cosine "
-            "similarity to its centroid is at least this; new documents are assigned the same way."
+            "When at least this share of the documents new since the last fit fits no topic "
+            "(at least 50 of them), the topics no longer describe the data: `analyze` refits "
+            "them, or says it should (see topic_auto_refit)."
+        ),
+    )
+    topic_auto_refit: bool = field(
+        default=True,
+        metadata=_doc(
+            "Refit the topics by itself when new documents fit none of them (see "
+            "topic_refit_share); false only says that a refit is due."
+        ),
+    )
+    topic_generated_names: bool = field(
+        default=False,
+        metadata=_doc(
+            "After a fit, ask the configured generator for each topic's name; a name that is "
+            "long or not made of the topic's own words keeps the phrase name."
         ),
     )
     topic_stop_words: str = field(

@@ -1,23 +1,21 @@
-"""Topic modeling with BERTopic: fit, assign new documents, keep users' edits across refits.
+"""Topic modeling: fit fine topics and their themes, assign new documents, keep users' edits.
 
-Fitting works on distinct cleaned texts (reposts count once), in an order fixed by their
-hashes, with a seeded UMAP, so the same documents and settings give the same topics.
-HDBSCAN's ``min_cluster_size`` grows with the square root of the corpus. Texts HDBSCAN
-leaves out join the nearest topic centroid when they are similar enough, and new
-documents are assigned the same way between refits (no UMAP or clustering needed), so an
-incremental run costs only the embedding of the new texts.
+A fit works on distinct cleaned texts, and near-identical ones (the same words with other
+numbers, emoji or punctuation: bot posts, copy-paste campaigns) count once, so repeats do
+not make topics. The texts are clustered into fine topics (:mod:`analysis.topics.clustering`),
+texts close to no topic stay "Other", and the fine topics are grouped into themes
+(:mod:`analysis.topics.themes`). The order is fixed by the texts' hashes and UMAP is
+seeded, so the same documents and settings give the same topics.
 
-Each topic gets c-TF-IDF keywords (uni- and bigrams without stop words or brand names), a
-short label built from the phrase that best sets it apart, and the three texts nearest its
-centroid. Renames and merges are stored on the topics; at a refit every new topic is
-matched to the old topic with the most similar centroid, and inherits its edits.
+Each topic and theme gets c-TF-IDF keywords and a readable name (:mod:`analysis.topics.naming`)
+and each topic the three texts nearest its centroid. Renames and merges are stored on the
+topics; at a refit every new topic is matched to the old topic with the most similar
+centroid, and inherits its edits (:mod:`analysis.topics.carry`).
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,15 +24,9 @@ from typing import Any
 
 import duckdb
 
-from analysis.topics import embeddings, sql
-from analysis.topics.text import (
-    brand_stop_words,
-    keyword_analyzer,
-    phrase_analyzer,
-    stop_words,
-    text_hash,
-    topic_text,
-)
+from analysis.topics import clustering, embeddings, naming, sql, themes
+from analysis.topics.carry import carry_edits, carry_theme_labels
+from analysis.topics.text import brand_stop_words, repeat_key, stop_words, text_hash, topic_text
 from loaders import store
 from loaders.config import Settings
 from loaders.errors import TopicError, explain
@@ -42,10 +34,8 @@ from loaders.errors import TopicError, explain
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 MIN_TEXTS = 20  # fewer distinct texts than this cannot form topics
-MATCH_SIMILARITY = 0.8  # centroid similarity at which a refit topic inherits an old topic's edits
 REPRESENTATIVE_DOCS = 3
-LABEL_SAMPLE = 2000  # texts per topic read to choose its label phrase
-KEYWORDS = 10
+KEYWORDS = naming.KEYWORDS
 
 
 @dataclass(frozen=True)
@@ -57,25 +47,26 @@ class TopicParams:
     n_neighbors: int
     n_components: int
     seed: int
-    outlier_similarity: float
+    split_share: float
+    member_quantile: float
     embedding_model: str
     extra_stop_words: str
-    merge_similarity: float = 0.75
 
     @classmethod
     def for_corpus(cls, n_texts: int, settings: Settings) -> TopicParams:
-        """HDBSCAN sizes scale with the corpus: about sqrt(n) texts make a topic (10-500)."""
-        size = settings.topic_min_cluster_size or min(500, max(10, round(math.sqrt(n_texts))))
+        """Sizes scale with the corpus (see :class:`clustering.ClusterParams`)."""
+        chosen = clustering.ClusterParams.for_corpus(
+            n_texts, settings.topic_seed, settings.topic_min_cluster_size
+        )
         return cls(
-            min_cluster_size=size,
-            min_samples=min(50, max(3, size // 6)),
-            n_neighbors=max(2, min(15, n_texts - 1)),
-            n_components=max(2, min(5, n_texts - 2)),
-            seed=settings.topic_seed,
-            outlier_similarity=settings.topic_outlier_similarity,
+            **asdict(chosen),
             embedding_model=embeddings.embedding_model_name(settings),
             extra_stop_words=settings.topic_stop_words,
         )
+
+    def clustering(self) -> clustering.ClusterParams:
+        fields = clustering.ClusterParams.__dataclass_fields__
+        return clustering.ClusterParams(**{k: v for k, v in asdict(self).items() if k in fields})
 
 
 @dataclass
@@ -90,6 +81,9 @@ class FitResult:
     carried_labels: int = 0
     carried_merges: int = 0
     params: dict[str, Any] = field(default_factory=dict)
+    n_themes: int = 0
+    repeats: int = 0  # distinct texts counted once with a near-identical one
+    refit_because: str | None = None  # set when `analyze` refitted by itself, and why
 
 
 # --- the corpus ----------------------------------------------------------------------------------
@@ -115,6 +109,23 @@ def _corpus(rows: Sequence[tuple[str, str | None]]) -> _Corpus:
     return _Corpus(doc_ids, doc_hashes, {h: texts[h] for h in sorted(texts)})
 
 
+def _fit_set(texts: Sequence[str]) -> tuple[list[int], Any]:
+    """One text per group of near-identical texts: the indices fitted on, and per text the
+    position (in that list) of the text standing for it."""
+    import numpy as np
+
+    first: dict[str, int] = {}
+    fitted: list[int] = []
+    stands_for = np.empty(len(texts), int)
+    for i, text in enumerate(texts):
+        key = repeat_key(text)
+        if key not in first:
+            first[key] = len(fitted)
+            fitted.append(i)
+        stands_for[i] = first[key]
+    return fitted, stands_for
+
+
 def _vocabulary_stop_words(con: duckdb.DuckDBPyConnection, settings: Settings) -> frozenset[str]:
     documents = con.execute(sql.DOCUMENT_COUNT).fetchall()[0][0]
     brands = [row[0] for row in con.execute(sql.BRANDS).fetchall()]
@@ -123,225 +134,25 @@ def _vocabulary_stop_words(con: duckdb.DuckDBPyConnection, settings: Settings) -
     return brand_stop_words(brands, handles, settings.topic_stop_words)
 
 
-# --- fitting -------------------------------------------------------------------------------------
-
-
-def _unit_rows(matrix: Any) -> Any:
-    import numpy as np
-
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-12)
-
-
-def _centroids(vectors: Any, labels: Any, n_topics: int) -> Any:
-    import numpy as np
-
-    sums = np.zeros((n_topics, vectors.shape[1]), np.float64)
-    np.add.at(sums, labels[labels >= 0], vectors[labels >= 0])
-    return _unit_rows(sums).astype(np.float32)
-
-
-def _keyword_vectorizer(stop: frozenset[str]) -> Any:
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    return CountVectorizer(analyzer=keyword_analyzer(stop))
-
-
-def _cluster(vectors: Any, params: TopicParams, texts: list[str], stop: frozenset[str], progress):
-    """BERTopic over precomputed embeddings; returns HDBSCAN's labels and the fitted model."""
-    import numpy as np
-    from bertopic import BERTopic
-    from bertopic.dimensionality import BaseDimensionalityReduction
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from hdbscan import HDBSCAN
-    from umap import UMAP
-
-    if progress:
-        progress("reducing dimensions (UMAP)", 0, 1)
-    # UMAP runs outside BERTopic only so that each stage can report progress.
-    reduced = UMAP(
-        n_neighbors=params.n_neighbors,
-        n_components=params.n_components,
-        min_dist=0.0,
-        metric="cosine",
-        random_state=params.seed,
-        n_jobs=1,  # a seeded UMAP runs on one thread anyway; saying so silences its warning
-    ).fit_transform(vectors)
-    if progress:
-        progress("reducing dimensions (UMAP)", 1, 1)
-        progress("clustering (HDBSCAN)", 0, 1)
-    model = BERTopic(
-        umap_model=BaseDimensionalityReduction(),
-        hdbscan_model=HDBSCAN(
-            min_cluster_size=params.min_cluster_size,
-            min_samples=params.min_samples,
-            metric="euclidean",
-            cluster_selection_method="eom",
-        ),
-        vectorizer_model=_keyword_vectorizer(stop),
-        ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-        top_n_words=KEYWORDS,
-        calculate_probabilities=False,
-    )
-    labels, _ = model.fit_transform(texts, embeddings=np.asarray(reduced))
-    if progress:
-        progress("clustering (HDBSCAN)", 1, 1)
-    return np.asarray(labels), model
-
-
-def _merge_near_duplicates(
-    vectors: Any, labels: Any, n_topics: int, similarity: float
-) -> tuple[Any, int]:
-    """Join clusters whose centroids are near-duplicates (average linkage, cosine).
-
-    HDBSCAN splits one theme into several dense clusters when people repeat a few
-    phrasings; merging them keeps the topic list readable without losing small themes.
-    """
-    import numpy as np
-
-    if n_topics < 2:
-        return labels, n_topics
-    from scipy.cluster.hierarchy import fcluster, linkage
-
-    centroids = _centroids(vectors, labels, n_topics).astype(np.float64)
-    groups = fcluster(
-        linkage(centroids, method="average", metric="cosine"),
-        t=1 - similarity,
-        criterion="distance",
-    )
-    groups = groups - 1
-    return np.where(labels >= 0, groups[np.maximum(labels, 0)], -1), int(groups.max()) + 1
-
-
-def _assign_to_centroids(vectors: Any, centroids: Any, threshold: float) -> tuple[Any, Any]:
-    """Nearest centroid by cosine similarity, or -1 below ``threshold``; and the similarity."""
-    import numpy as np
-
-    if not len(centroids) or not len(vectors):
-        return np.full(len(vectors), -1), np.zeros(len(vectors))
-    similarity = vectors @ centroids.T
-    best = similarity.argmax(axis=1)
-    score = similarity[np.arange(len(vectors)), best]
-    return np.where(score >= threshold, best, -1), score
-
-
-def _label(phrases: list[tuple[str, float]], keywords: list[str]) -> str:
-    """3-5 words: the most distinctive phrase holding one of the top keywords (the best one
-    if it can), completed with the best keywords it lacks."""
-    top_words = [k for k in keywords if " " not in k][:3]
-    chosen = next(
-        (p for word in top_words for p, _ in phrases if word in p.split()),
-        None if top_words else (phrases[0][0] if phrases else None),
-    )
-    words: list[str] = chosen.split() if chosen else []
-    parts = [" ".join(words)] if words else []
-    for keyword in keywords:
-        if len(words) >= 3:
-            break
-        if any(w in words for w in keyword.split()) or len(words) + len(keyword.split()) > 5:
-            continue
-        words += keyword.split()
-        parts.append(keyword)
-    return ", ".join(parts) if parts else "(no words)"
-
-
-def _phrases_per_topic(
-    texts: list[str], labels: Any, n_topics: int, stop: frozenset[str], brand_words: frozenset[str]
-) -> list[list[tuple[str, float]]]:
-    """Per topic, 2-3 word phrases ranked by share of its texts x rarity in other topics."""
-    import numpy as np
-    from scipy import sparse
-    from sklearn.feature_extraction.text import CountVectorizer
-
-    picked: list[int] = []
-    for k in range(n_topics):
-        picked += np.flatnonzero(labels == k)[:LABEL_SAMPLE].tolist()
-    if not picked:
-        return [[] for _ in range(n_topics)]
-    vectorizer = CountVectorizer(analyzer=phrase_analyzer(stop, brand_words), binary=True)
-    try:
-        counts = vectorizer.fit_transform([texts[i] for i in picked])
-    except ValueError:  # no phrase at all (one-word texts)
-        return [[] for _ in range(n_topics)]
-    topic_of = labels[picked]
-    grouping = sparse.csr_matrix(
-        (np.ones(len(picked)), (topic_of, np.arange(len(picked)))), shape=(n_topics, len(picked))
-    )
-    freq = np.asarray((grouping @ counts).todense(), dtype=np.float64)
-    sizes = np.maximum(np.bincount(topic_of, minlength=n_topics), 1)
-    share = freq / sizes[:, None]
-    rarity = np.log(1 + sizes.mean() / np.maximum(freq.sum(axis=0), 1))
-    score = share * rarity
-    vocabulary = vectorizer.get_feature_names_out()
-    ranked = []
-    for k in range(n_topics):
-        candidates = np.flatnonzero(share[k] >= 0.05)
-        order = candidates[np.lexsort((vocabulary[candidates], -score[k, candidates]))]
-        ranked.append([(str(vocabulary[i]), float(score[k, i])) for i in order[:30]])
-    return ranked
-
-
-def _carry_over(
-    previous: list[tuple[Any, ...]], centroids: Any, sizes: Any
-) -> tuple[dict[int, str], dict[int, int]]:
-    """User labels and merges of the previous run, mapped onto the new topics by centroid."""
-    import numpy as np
-
-    edited = any(row[2] or row[3] is not None for row in previous)
-    if not previous or not edited or not len(centroids):
-        return {}, {}
-    old_ids = [row[0] for row in previous]
-    merged_into = {row[0]: row[3] for row in previous}
-    user_label = {row[0]: row[2] for row in previous}
-
-    def root(topic: int) -> int:
-        seen = set()
-        while merged_into.get(topic) is not None and topic not in seen:
-            seen.add(topic)
-            topic = merged_into[topic]
-        return topic
-
-    old_centroids = _unit_rows(np.asarray([np.asarray(row[4], np.float32) for row in previous]))
-    similarity = centroids @ old_centroids.T
-    groups: dict[int, list[tuple[float, int]]] = {}
-    for new, row in enumerate(similarity):
-        best = int(row.argmax())
-        if row[best] >= MATCH_SIMILARITY:
-            groups.setdefault(root(old_ids[best]), []).append((float(row[best]), new))
-    labels: dict[int, str] = {}
-    merges: dict[int, int] = {}
-    had_merges = {root(t) for t, target in merged_into.items() if target is not None}
-    for old, members in groups.items():
-        members.sort(key=lambda m: (-m[0], m[1]))
-        primary = members[0][1]
-        if old in had_merges and len(members) > 1:
-            primary = max((m[1] for m in members), key=lambda n: (sizes[n], -n))
-            merges.update({m[1]: primary for m in members if m[1] != primary})
-        if user_label.get(old):
-            labels[primary] = user_label[old]
-    return labels, merges
-
-
 @dataclass
-class _Topics:
-    """The clustered topics, numbered by size so topic 0 is the largest."""
+class _Previous:
+    """The current run's topics and themes, whose edits carry over to the new fit."""
 
-    labels: Any  # per distinct text: its topic, -1 for a text no topic took
-    n_topics: int
-    centroids: Any
-    keywords: list[list[str]]
+    topics: list[tuple[Any, ...]]
+    themes: list[tuple[Any, ...]]
 
 
-def _read_inputs(
-    settings: Settings,
-) -> tuple[_Corpus, frozenset[str], list[tuple[Any, ...]]]:
-    """The corpus, the brand words kept out of keywords and the current run's topics (whose
-    edits carry over), read before the long model work and outside any write lock."""
+def _read_inputs(settings: Settings) -> tuple[_Corpus, frozenset[str], _Previous]:
+    """The corpus, the brand words kept out of keywords and names, and the current run,
+    read before the long model work and outside any write lock."""
     with store.session(settings=settings, read_only=True) as con:
         corpus = _corpus(con.execute(sql.ALL_DOCUMENTS).fetchall())
         brand_words = _vocabulary_stop_words(con, settings)
-        previous_run = con.execute(sql.CURRENT_RUN).fetchall()[0][0]
-        previous = con.execute(sql.RUN_TOPICS, [previous_run]).fetchall() if previous_run else []
+        run = con.execute(sql.CURRENT_RUN).fetchall()[0][0]
+        previous = _Previous(
+            con.execute(sql.RUN_TOPICS, [run]).fetchall() if run else [],
+            con.execute(sql.RUN_THEMES, [run]).fetchall() if run else [],
+        )
     return corpus, brand_words, previous
 
 
@@ -357,57 +168,135 @@ def _require_enough_texts(n_texts: int) -> None:
         )
 
 
+# --- fine topics and themes ------------------------------------------------------------------
+
+
+@dataclass
+class _Level:
+    """Topics or themes: their centroids, keywords and names, numbered by size."""
+
+    centroids: Any
+    keywords: list[list[str]]
+    names: list[str]
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+
+@dataclass
+class _Topics:
+    labels: Any  # per distinct text: its topic, -1 for a text no topic took
+    topics: _Level
+    thresholds: Any  # per topic: the similarity to its centroid a text needs to join
+    theme_of: Any  # per topic: its theme
+    themes: _Level
+
+    @property
+    def n_topics(self) -> int:
+        return self.topics.count
+
+
+def _by_size(labels: Any, n_groups: int) -> Any:
+    """A renumbering (old -> new, with -1 kept) that puts the largest group first."""
+    import numpy as np
+
+    sizes = np.bincount(labels[labels >= 0], minlength=n_groups)
+    order = sorted(range(n_groups), key=lambda k: (-sizes[k], k))
+    renumber = np.full(n_groups + 1, -1)
+    renumber[order] = np.arange(n_groups)
+    return renumber  # renumber[-1] is the last slot, which stays -1
+
+
+def _describe(
+    vectors: Any,
+    texts: list[str],
+    labels: Any,
+    n_groups: int,
+    words: tuple[frozenset[str], frozenset[str]],
+) -> _Level:
+    """Centroids, keywords and readable names of groups given per text."""
+    import numpy as np
+
+    stop, brand_words = words
+    keywords = naming.class_keywords(texts, labels, n_groups, stop)
+    phrases = naming.ranked_phrases(texts, labels, n_groups, stop, brand_words)
+    sizes = np.bincount(labels[labels >= 0], minlength=n_groups)
+    return _Level(
+        clustering.centroids(vectors, labels, n_groups),
+        keywords,
+        naming.names_for(phrases, keywords, sizes.tolist()),
+    )
+
+
 def _settle_topics(
     vectors: Any,
-    labels: Any,
-    model: Any,
-    params: TopicParams,
     texts: list[str],
-    stop: frozenset[str],
+    found: Any,
+    params: TopicParams,
+    words: tuple[frozenset[str], frozenset[str]],
+) -> tuple[Any, _Level, Any, Any, _Level]:
+    """From HDBSCAN's labels of the fitted texts: outliers that are close enough join, topics
+    are numbered by size, described, and grouped into themes (also numbered by size)."""
+    labels, core, thresholds = clustering.adopt_outliers(vectors, found, params.clustering())
+    n_topics = len(core)
+    renumber = _by_size(labels, n_topics)
+    labels = renumber[labels]
+    order = [int(k) for k in sorted(range(n_topics), key=lambda k: renumber[k])]
+    thresholds = thresholds[order] if n_topics else thresholds
+    topics = _describe(vectors, texts, labels, n_topics, words)
+    # The centroid that decides joining stays the one of HDBSCAN's core members.
+    topics.centroids = core[order] if n_topics else core
+    sizes = [int((labels == k).sum()) for k in range(n_topics)]
+    theme_of = themes.group_topics(topics.centroids, sizes)
+    n_themes = int(theme_of.max()) + 1 if n_topics else 0
+    theme_labels = theme_of[labels] if n_topics else labels
+    theme_labels[labels < 0] = -1
+    theme_level = _describe(vectors, texts, theme_labels, n_themes, words)
+    return labels, topics, thresholds, theme_of, theme_level
+
+
+def _find_topics(
+    vectors: Any,
+    texts: list[str],
+    fit_set: tuple[list[int], Any],
+    params: TopicParams,
+    words: tuple[frozenset[str], frozenset[str]],
+    progress: Progress | None,
 ) -> _Topics:
-    """Merge near-duplicate clusters, give outliers to the nearest centroid, rebuild the
-    keywords for those assignments and number the topics by size."""
+    """Cluster one text per group of near-identical texts (``fit_set``, see :func:`_fit_set`),
+    then give every text the topic of the text standing for it."""
+    fitted, stands_for = fit_set
+    found = clustering.cluster(vectors[fitted], params.clustering(), progress)
+    if progress:
+        progress("naming topics", 0, 1)
+    fit_texts = [texts[i] for i in fitted]
+    labels, topics, thresholds, theme_of, theme_level = _settle_topics(
+        vectors[fitted], fit_texts, found, params, words
+    )
+    if progress:
+        progress("naming topics", 1, 1)
+    return _Topics(labels[stands_for], topics, thresholds, theme_of, theme_level)
+
+
+# --- what is stored ----------------------------------------------------------------------------
+
+
+def _text_scores(vectors: Any, topics: _Topics) -> Any:
+    """Per text: its similarity to its own topic's centroid, or to the nearest one for
+    texts without a topic (in chunks: 200,000 texts x 1,000 topics do not fit at once)."""
     import numpy as np
 
-    n_topics = int(labels.max()) + 1 if len(labels) else 0
-    labels, n_topics = _merge_near_duplicates(vectors, labels, n_topics, params.merge_similarity)
-    core = _centroids(vectors, labels, n_topics)
-    outliers = labels < 0
-    nearest, _ = _assign_to_centroids(vectors[outliers], core, params.outlier_similarity)
-    labels = labels.copy()
-    labels[outliers] = nearest
-    if n_topics:
-        # BERTopic warns that custom assignments must come last; ours do.
-        logging.getLogger("BERTopic").setLevel(logging.ERROR)
-        model.update_topics(
-            texts,
-            topics=labels.tolist(),
-            vectorizer_model=_keyword_vectorizer(stop),
-            top_n_words=KEYWORDS,
-        )
-    # Topic ids in order of size, so topic 0 is the largest.
-    sizes_raw = np.bincount(labels[labels >= 0], minlength=n_topics)
-    order = sorted(range(n_topics), key=lambda k: (-sizes_raw[k], k))
-    renumber = np.full(n_topics + 1, -1)
-    for new, old in enumerate(order):
-        renumber[old] = new
-    labels = renumber[labels]  # -1 indexes the last slot, which stays -1
-    keywords = [[w for w, _ in (model.get_topic(old) or [])][:KEYWORDS] for old in order]
-    centroids = core[order] if n_topics else core
-    return _Topics(labels, n_topics, centroids, keywords)
-
-
-def _similarities(vectors: Any, topics: _Topics) -> tuple[Any, Any]:
-    """Per text: its similarity to every centroid, and its score (similarity to its own
-    topic's centroid, or to the nearest one for outliers)."""
-    import numpy as np
-
-    n_texts, labels = len(vectors), topics.labels
+    labels, centroids = topics.labels, topics.topics.centroids
     if not topics.n_topics:
-        return np.zeros((n_texts, 0), dtype=np.float32), np.zeros(n_texts)
-    similarity = vectors @ topics.centroids.T
-    text_score = similarity[np.arange(n_texts), np.where(labels >= 0, labels, 0)]
-    return similarity, np.where(labels >= 0, text_score, similarity.max(axis=1))
+        return np.zeros(len(vectors))
+    scores = np.empty(len(vectors))
+    for start in range(0, len(vectors), 8192):
+        chunk = vectors[start : start + 8192] @ centroids.T
+        mine = labels[start : start + 8192]
+        own = chunk[np.arange(len(chunk)), np.maximum(mine, 0)]
+        scores[start : start + 8192] = np.where(mine >= 0, own, chunk.max(axis=1))
+    return scores
 
 
 def _document_sizes(corpus: _Corpus, text_index: dict[str, int], topics: _Topics) -> Any:
@@ -424,13 +313,12 @@ def _document_sizes(corpus: _Corpus, text_index: dict[str, int], topics: _Topics
 def _topic_rows(
     corpus: _Corpus,
     topics: _Topics,
-    similarity: Any,
-    phrases: list[list[tuple[str, float]]],
+    text_score: Any,
     user_labels: dict[int, str],
     merges: dict[int, int],
 ) -> list[dict[str, Any]]:
-    """One row per topic: its label, keywords, carried edits, centroid and the documents
-    whose texts sit nearest the centroid."""
+    """One row per topic: its name, keywords, theme, carried edits, centroid, join threshold
+    and the documents whose texts sit nearest the centroid."""
     import numpy as np
 
     hashes = list(corpus.texts_by_hash)
@@ -441,20 +329,36 @@ def _topic_rows(
     rows = []
     for k in range(topics.n_topics):
         members = np.flatnonzero(topics.labels == k)
-        nearest_texts = members[np.argsort(-similarity[members, k], kind="stable")]
+        nearest_texts = members[np.argsort(-text_score[members], kind="stable")]
         representatives = [first_doc[hashes[i]] for i in nearest_texts[:REPRESENTATIVE_DOCS]]
         rows.append(
             {
                 "topic": k,
-                "label": _label(phrases[k], topics.keywords[k]),
-                "keywords": topics.keywords[k],
+                "label": topics.topics.names[k],
+                "keywords": topics.topics.keywords[k],
                 "user_label": user_labels.get(k),
                 "merged_into": merges.get(k),
-                "centroid": topics.centroids[k].tolist(),
+                "centroid": topics.topics.centroids[k].tolist(),
                 "representative_docs": representatives,
+                "theme": int(topics.theme_of[k]),
+                "min_similarity": float(topics.thresholds[k]),
             }
         )
     return rows
+
+
+def _theme_rows(topics: _Topics, user_labels: dict[int, str]) -> list[dict[str, Any]]:
+    level = topics.themes
+    return [
+        {
+            "theme": k,
+            "label": level.names[k],
+            "keywords": level.keywords[k],
+            "user_label": user_labels.get(k),
+            "centroid": level.centroids[k].tolist(),
+        }
+        for k in range(level.count)
+    ]
 
 
 def _document_topics(
@@ -491,29 +395,37 @@ class _NewRun:
     params: TopicParams
     n_texts: int
     n_topics: int
+    n_themes: int
     outlier_share: float
     topic_rows: list[dict[str, Any]]
+    theme_rows: list[dict[str, Any]]
     doc_topics: list[tuple[str, int, float]]
 
 
+TOPIC_COLUMNS = [
+    "topic",
+    "label",
+    "keywords",
+    "user_label",
+    "merged_into",
+    "centroid",
+    "representative_docs",
+    "theme",
+    "min_similarity",
+]
+
+
 def _save_run(settings: Settings, run: _NewRun) -> int:
-    """Store the run, its topics and document assignments in one transaction; return its id."""
+    """Store the run, its topics, themes and document assignments in one transaction."""
     import pandas as pd
 
     assigned = pd.DataFrame(run.doc_topics, columns=["doc_id", "topic", "probability"])
-    topic_frame = pd.DataFrame(
-        run.topic_rows,
-        columns=[
-            "topic",
-            "label",
-            "keywords",
-            "user_label",
-            "merged_into",
-            "centroid",
-            "representative_docs",
-        ],
-    ).astype({"user_label": "object", "merged_into": "Int64"})
-    topic_frame.insert(4, "size", 0)
+    topic_frame = pd.DataFrame(run.topic_rows, columns=TOPIC_COLUMNS).astype(
+        {"user_label": "object", "merged_into": "Int64"}
+    )
+    theme_frame = pd.DataFrame(
+        run.theme_rows, columns=["theme", "label", "keywords", "user_label", "centroid"]
+    ).astype({"user_label": "object"})
     with store.session(settings=settings) as con, store.transaction(con):
         run_id = con.execute(sql.NEXT_RUN_ID).fetchall()[0][0]
         con.execute(
@@ -527,70 +439,90 @@ def _save_run(settings: Settings, run: _NewRun) -> int:
                 run.outlier_share,
                 run.params.embedding_model,
                 json.dumps(asdict(run.params)),
+                run.n_themes,
             ],
         )
-        topic_frame.insert(0, "run_id", run_id)
+        for frame in (topic_frame, theme_frame):
+            frame.insert(0, "run_id", run_id)
         assigned.insert(1, "run_id", run_id)
-        con.register("topic_batch", topic_frame)
-        con.register("assigned_batch", assigned)
+        batches = {"topic_batch": topic_frame, "theme_batch": theme_frame}
+        batches["assigned_batch"] = assigned
+        # The session's connection is closed on error, and with it these registrations.
+        for name, frame in batches.items():
+            con.register(name, frame)
         con.execute(sql.INSERT_TOPICS)
+        con.execute(sql.INSERT_THEMES)
         con.execute(sql.INSERT_DOC_TOPICS)
-        con.unregister("topic_batch")
-        con.unregister("assigned_batch")
+        for name in batches:
+            con.unregister(name)
         con.execute(sql.REFRESH_SIZES, [run_id])
         con.execute(sql.DELETE_OLDER_DOC_TOPICS, [run_id])
     return run_id
 
 
-def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResult:
-    """Fit a new topic model on every document and make it current (a new run)."""
-    started = time.monotonic()
-    started_at = datetime.now(UTC)
-    corpus, brand_words, previous = _read_inputs(settings)
+def _new_run(
+    corpus: _Corpus,
+    vectors: Any,
+    topics: _Topics,
+    previous: _Previous,
+    params: TopicParams,
+    started_at: datetime,
+) -> tuple[_NewRun, dict[int, str], dict[int, int]]:
+    """The rows to store, with the previous run's edits carried over."""
     hashes = list(corpus.texts_by_hash)
-    _require_enough_texts(len(hashes))
-    params = TopicParams.for_corpus(len(hashes), settings)
-    vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
-    texts = [corpus.texts_by_hash[h] for h in hashes]
-    stop = stop_words(brand_words)
-    labels, model = _cluster(vectors, params, texts, stop, progress)
-
-    if progress:
-        progress("naming topics", 0, 1)
-    topics = _settle_topics(vectors, labels, model, params, texts, stop)
-    similarity, text_score = _similarities(vectors, topics)
     text_index = {h: i for i, h in enumerate(hashes)}
+    text_score = _text_scores(vectors, topics)
     doc_sizes = _document_sizes(corpus, text_index, topics)
-    user_labels, merges = _carry_over(previous, topics.centroids, doc_sizes)
-    phrases = _phrases_per_topic(texts, topics.labels, topics.n_topics, stop, brand_words)
-    topic_rows = _topic_rows(corpus, topics, similarity, phrases, user_labels, merges)
+    user_labels, merges = carry_edits(previous.topics, topics.topics.centroids, doc_sizes)
+    theme_labels = carry_theme_labels(previous.themes, topics.themes.centroids)
     doc_topics = _document_topics(corpus, text_index, topics, merges, text_score)
     outlier_share = sum(1 for _, t, _ in doc_topics if t < 0) / max(1, len(doc_topics))
-    if progress:
-        progress("naming topics", 1, 1)
-        progress("saving topics", 0, 1)
-
     run = _NewRun(
-        started_at, params, len(hashes), topics.n_topics, outlier_share, topic_rows, doc_topics
+        started_at,
+        params,
+        len(hashes),
+        topics.n_topics,
+        topics.themes.count,
+        outlier_share,
+        _topic_rows(corpus, topics, text_score, user_labels, merges),
+        _theme_rows(topics, theme_labels),
+        doc_topics,
     )
+    return run, user_labels, merges
+
+
+def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResult:
+    """Fit new topics and themes on every document and make them current (a new run)."""
+    started, started_at = time.monotonic(), datetime.now(UTC)
+    corpus, brand_words, previous = _read_inputs(settings)
+    hashes = list(corpus.texts_by_hash)
+    texts = [corpus.texts_by_hash[h] for h in hashes]
+    fitted, stands_for = _fit_set(texts)
+    _require_enough_texts(len(fitted))
+    params = TopicParams.for_corpus(len(fitted), settings)
+    vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
+    words = (stop_words(brand_words), brand_words)
+    topics = _find_topics(vectors, texts, (fitted, stands_for), params, words, progress)
+    run, user_labels, merges = _new_run(corpus, vectors, topics, previous, params, started_at)
+    if progress:
+        progress("saving topics", 0, 1)
     run_id = _save_run(settings, run)
     if progress:
         progress("saving topics", 1, 1)
     return FitResult(
         run_id=run_id,
-        n_docs=len(doc_topics),
+        n_docs=len(run.doc_topics),
         n_texts=len(hashes),
         n_topics=topics.n_topics - len(merges),
-        outlier_share=outlier_share,
+        outlier_share=run.outlier_share,
         embedded=embedded,
         seconds=time.monotonic() - started,
         carried_labels=len(user_labels),
         carried_merges=len(merges),
         params=asdict(params),
+        n_themes=topics.themes.count,
+        repeats=len(texts) - len(fitted),
     )
-
-
-# --- incremental assignment ----------------------------------------------------------------------
 
 
 def current_run(con: duckdb.DuckDBPyConnection) -> int | None:

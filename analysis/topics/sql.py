@@ -43,13 +43,20 @@ DOCUMENT_COUNT = "SELECT count(*) FROM documents"
 CURRENT_RUN = "SELECT max(run_id) FROM topic_runs"
 NEXT_RUN_ID = "SELECT coalesce(max(run_id), 0) + 1 FROM topic_runs"
 INSERT_RUN = """
-INSERT INTO topic_runs VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?)
+INSERT INTO topic_runs (run_id, started_at, finished_at, n_docs, n_texts, n_topics,
+                        outlier_share, embedding_model, params, n_themes)
+VALUES (?, ?, now(), ?, ?, ?, ?, ?, ?, ?)
 """
 INSERT_TOPICS = """
-INSERT INTO topics
-SELECT run_id, topic, label, keywords, size, user_label, merged_into, centroid::FLOAT[],
-       representative_docs
+INSERT INTO topics (run_id, topic, label, keywords, size, user_label, merged_into, centroid,
+                    representative_docs, theme, min_similarity)
+SELECT run_id, topic, label, keywords, 0, user_label, merged_into, centroid::FLOAT[],
+       representative_docs, theme, min_similarity
 FROM topic_batch
+"""
+INSERT_THEMES = """
+INSERT INTO themes (run_id, theme, label, keywords, user_label, centroid)
+SELECT run_id, theme, label, keywords, user_label, centroid::FLOAT[] FROM theme_batch
 """
 INSERT_DOC_TOPICS = """
 INSERT INTO doc_topics
@@ -59,8 +66,11 @@ WHERE NOT EXISTS (SELECT 1 FROM doc_topics t WHERE t.doc_id = b.doc_id AND t.run
 # Assignments of older runs are dropped at a refit; their topics stay, to carry user edits over.
 DELETE_OLDER_DOC_TOPICS = "DELETE FROM doc_topics WHERE run_id < ?"
 RUN_TOPICS = """
-SELECT topic, label, user_label, merged_into, centroid, size
+SELECT topic, label, user_label, merged_into, centroid, size, min_similarity
 FROM topics WHERE run_id = ? ORDER BY topic
+"""
+RUN_THEMES = """
+SELECT theme, label, user_label, centroid FROM themes WHERE run_id = ? ORDER BY theme
 """
 REFRESH_SIZES = """
 UPDATE topics SET size = (

@@ -124,3 +124,12 @@ def phrase_analyzer(
         return list(found)
 
     return analyze
+
+
+_NOT_LETTERS = re.compile(r"[^\w\s]|[\d_]", re.UNICODE)
+
+
+def repeat_key(cleaned: str) -> str:
+    """What near-identical texts share: their words, lower-cased, without numbers, emoji or
+    punctuation. Bot posts and copy-paste campaigns that differ only there count once."""
+    return " ".join(_NOT_LETTERS.sub(" ", cleaned.lower()).split())

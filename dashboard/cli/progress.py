@@ -178,10 +178,11 @@ def _print_topics(result: Any) -> None:
             if result.carried_labels or result.carried_merges
             else ""
         )
+        because = f" because {result.refit_because}" if result.refit_because else ""
         click.echo(
-            f"Topics: fitted run {result.run_id} on {result.n_texts:,} distinct texts in "
-            f"{result.seconds:.0f}s: {result.n_topics} topics, "
-            f"{result.outlier_share:.1%} of documents without a topic "
+            f"Topics: fitted run {result.run_id}{because} on {result.n_texts:,} distinct texts "
+            f"in {result.seconds:.0f}s: {result.n_topics} topics in {result.n_themes} themes, "
+            f"{result.outlier_share:.1%} of documents in no topic (Other) "
             f"({result.embedded:,} texts embedded, the rest cached){carried}"
         )
     elif result.assigned or result.outliers:
@@ -190,6 +191,11 @@ def _print_topics(result: Any) -> None:
             f"({result.outliers:,} fit none) in {result.seconds:.1f}s; "
             "`brandpulse analyze --refit-topics` refits"
         )
+        if result.refit_due:
+            click.echo(
+                f"Topics: {result.unassigned_share:.0%} of the new documents fit no topic; "
+                "refit them with `brandpulse analyze --refit-topics`"
+            )
     else:
         click.echo("Topics: every document already has a topic")
 

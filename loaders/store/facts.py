@@ -38,7 +38,10 @@ scored AS (
     SELECT s.* FROM sentiment s JOIN models m ON m.version = s.model_version AND m.active
 ),
 assigned AS (
-    SELECT doc_id, topic FROM doc_topics WHERE run_id = (SELECT max(run_id) FROM topic_runs)
+    SELECT d.doc_id, d.topic, t.theme
+    FROM doc_topics d
+    LEFT JOIN topics t ON t.run_id = d.run_id AND t.topic = d.topic
+    WHERE d.run_id = (SELECT max(run_id) FROM topic_runs)
 )
 SELECT d.doc_id, d.created_at,
        timezone('UTC', d.created_at)::DATE,
@@ -49,7 +52,8 @@ SELECT d.doc_id, d.created_at,
        CASE l.label WHEN 'positive' THEN 1.0 WHEN 'negative' THEN -1.0
                     WHEN 'neutral' THEN 0.0 ELSE s.score END,
        l.label IS NOT NULL,
-       a.topic
+       a.topic,
+       a.theme
 FROM documents d
 LEFT JOIN scored s ON s.doc_id = d.doc_id
 LEFT JOIN latest_label l ON l.doc_id = d.doc_id

@@ -1,0 +1,128 @@
+"""What a topic or theme is called: c-TF-IDF keywords and a readable name.
+
+The name is a short phrase as people wrote it ("lost luggage", "card not arrived", "lid
+leaks"), chosen among the 2-3 word phrases that many of the group's texts use and few
+others do; never a brand word or @handle (both are stop words here), never a comma list.
+The keywords stay beside the name for those who want them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from analysis.topics.text import keyword_analyzer, phrase_analyzer
+
+KEYWORDS = 10
+LABEL_SAMPLE = 2000  # texts per group read to choose its name
+MIN_PHRASE_SHARE = 0.05  # a name phrase is used by at least this share of the group's texts
+NO_WORDS = "(no words)"
+
+
+def _grouping(groups: Any, n_groups: int) -> Any:
+    import numpy as np
+    from scipy import sparse
+
+    return sparse.csr_matrix(
+        (np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(n_groups, len(groups))
+    )
+
+
+def class_keywords(
+    texts: Sequence[str], groups: Any, n_groups: int, stop: frozenset[str]
+) -> list[list[str]]:
+    """Per group: its best :data:`KEYWORDS` c-TF-IDF uni- and bigrams (BERTopic's weighting)."""
+    import numpy as np
+    from bertopic.vectorizers import ClassTfidfTransformer
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    picked = np.flatnonzero(groups >= 0)
+    if not n_groups or not len(picked):
+        return [[] for _ in range(n_groups)]
+    vectorizer = CountVectorizer(analyzer=keyword_analyzer(stop))
+    try:
+        counts = vectorizer.fit_transform([texts[i] for i in picked])
+    except ValueError:  # no word left after stop words
+        return [[] for _ in range(n_groups)]
+    per_group = _grouping(groups[picked], n_groups) @ counts
+    weights = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(per_group)
+    weights = np.asarray(weights.todense())
+    vocabulary = vectorizer.get_feature_names_out()
+    keywords = []
+    for row in weights:
+        best = [i for i in np.argsort(-row, kind="stable")[:KEYWORDS] if row[i] > 0]
+        keywords.append([str(vocabulary[i]) for i in best])
+    return keywords
+
+
+def ranked_phrases(
+    texts: Sequence[str],
+    groups: Any,
+    n_groups: int,
+    stop: frozenset[str],
+    brand_words: frozenset[str],
+) -> list[list[tuple[str, float]]]:
+    """Per group, 2-3 word phrases ranked by share of its texts x rarity in other groups."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    picked: list[int] = []
+    for k in range(n_groups):
+        picked += np.flatnonzero(groups == k)[:LABEL_SAMPLE].tolist()
+    if not picked:
+        return [[] for _ in range(n_groups)]
+    vectorizer = CountVectorizer(analyzer=phrase_analyzer(stop, brand_words), binary=True)
+    try:
+        counts = vectorizer.fit_transform([texts[i] for i in picked])
+    except ValueError:  # no phrase at all (one-word texts)
+        return [[] for _ in range(n_groups)]
+    group_of = groups[picked]
+    freq = np.asarray((_grouping(group_of, n_groups) @ counts).todense(), dtype=np.float64)
+    sizes = np.maximum(np.bincount(group_of, minlength=n_groups), 1)
+    share = freq / sizes[:, None]
+    rarity = np.log(1 + sizes.mean() / np.maximum(freq.sum(axis=0), 1))
+    score = share * rarity
+    vocabulary = vectorizer.get_feature_names_out()
+    ranked = []
+    for k in range(n_groups):
+        candidates = np.flatnonzero(share[k] >= MIN_PHRASE_SHARE)
+        order = candidates[np.lexsort((vocabulary[candidates], -score[k, candidates]))]
+        ranked.append([(str(vocabulary[i]), float(score[k, i])) for i in order[:30]])
+    return ranked
+
+
+def _candidates(phrases: list[tuple[str, float]], keywords: list[str]) -> list[str]:
+    """Names in order of preference: phrases holding one of the three best single keywords,
+    the other phrases, then the keywords themselves (bigrams first)."""
+    top_words = [k for k in keywords if " " not in k][:3]
+    with_keyword = [p for word in top_words for p, _ in phrases if word in p.split()]
+    rest = [p for p, _ in phrases]
+    bigrams = [k for k in keywords if " " in k]
+    return list(dict.fromkeys(with_keyword + rest + bigrams + keywords))
+
+
+def readable_name(phrases: list[tuple[str, float]], keywords: list[str], taken: set[str]) -> str:
+    """The best name not ``taken`` by another group; a taken name gets its best other keyword
+    in brackets rather than repeating."""
+    candidates = _candidates(phrases, keywords)
+    free = next((c for c in candidates if c not in taken), None)
+    if free:
+        return free
+    if not candidates:
+        return NO_WORDS
+    first = candidates[0]
+    extra = next((k for k in keywords if k not in first.split() and k not in first), None)
+    return f"{first} ({extra})" if extra else first
+
+
+def names_for(
+    phrases: list[list[tuple[str, float]]], keywords: list[list[str]], sizes: Sequence[int]
+) -> list[str]:
+    """Readable, distinct names for groups; larger groups choose first."""
+    order = sorted(range(len(keywords)), key=lambda k: (-sizes[k], k))
+    taken: set[str] = set()
+    names = [NO_WORDS] * len(keywords)
+    for k in order:
+        names[k] = readable_name(phrases[k], keywords[k], taken)
+        taken.add(names[k])
+    return names

@@ -102,17 +102,20 @@ def _candidates(phrases: list[tuple[str, float]], keywords: list[str]) -> list[s
 
 
 def readable_name(phrases: list[tuple[str, float]], keywords: list[str], taken: set[str]) -> str:
-    """The best name not ``taken`` by another group; a taken name gets its best other keyword
-    in brackets rather than repeating."""
+    """The best name not ``taken`` by another group. A phrase beats a single word: when every
+    phrase is taken, the best one gets the group's own best other keyword in brackets."""
     candidates = _candidates(phrases, keywords)
-    free = next((c for c in candidates if c not in taken), None)
+    multi = [c for c in candidates if " " in c]
+    free = next((c for c in multi if c not in taken), None)
     if free:
         return free
-    if not candidates:
-        return NO_WORDS
-    first = candidates[0]
-    extra = next((k for k in keywords if k not in first.split() and k not in first), None)
-    return f"{first} ({extra})" if extra else first
+    if multi:
+        words = set(multi[0].split())
+        extra = next((k for k in keywords if not words & set(k.split())), None)
+        if extra and f"{multi[0]} ({extra})" not in taken:
+            return f"{multi[0]} ({extra})"
+    single = next((c for c in candidates if c not in taken), None)
+    return single or (candidates[0] if candidates else NO_WORDS)
 
 
 def names_for(

@@ -78,10 +78,35 @@ def brand_stop_words(
     return frozenset(words)
 
 
+# scikit-learn's English stop words include words that are what customers talk about:
+# "top up", "bill", "fire" (a Kindle Fire), "call", "system", "amount"... They stay words.
+CONTENT_WORDS = frozenset(
+    """
+    amount back bill bottom call cry detail empty fill find fire front full interest move
+    name part serious side system thick thin top
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+# Words a name does not start or end with: verbs and fillers that make "long does" or
+# "think someone managed" out of what people wrote; inside a name they are fine.
+NAME_EDGE_WORDS = frozenset(
+    """
+    does did doing say says said saying mean means meant want wants wanted need needs needed
+    think thought know knew tell told help helped helps managed make makes making getting
+    let lets liked likes thanks thank really today yesterday tomorrow ago quite long way
+    use using used uses happened happen happens going goes trying tried try able sure lot
+    lots bit thing things stuff guys hi hey hello look looks looking come came comes went
+    gone wondering possible having
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+# Particles of phrasal verbs a name may end with ("top up", "sign out", "shut down").
+NAME_PARTICLES = frozenset({"up", "down", "off", "out"})
+
+
 def stop_words(brand_words: Iterable[str] = ()) -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return frozenset(ENGLISH_STOP_WORDS) | SOCIAL_STOP_WORDS | frozenset(brand_words)
+    english = frozenset(ENGLISH_STOP_WORDS) - CONTENT_WORDS
+    return english | SOCIAL_STOP_WORDS | frozenset(brand_words)
 
 
 def segments(text: str) -> list[list[str]]:
@@ -106,21 +131,28 @@ def keyword_analyzer(stop: frozenset[str]) -> Callable[[str], list[str]]:
 def phrase_analyzer(
     stop: frozenset[str], brand_words: frozenset[str]
 ) -> Callable[[str], list[str]]:
-    """Phrases of 2-3 words as written, not starting or ending with a stop word: label candidates.
+    """Phrases of 2-3 words as written: name candidates.
 
-    Stop words inside are kept ("grind never stops"), brand words nowhere; each phrase is
-    counted once per text.
+    They neither start nor end with a stop word or a filler verb (:data:`NAME_EDGE_WORDS`),
+    except a phrasal verb's particle at the end ("top up"); stop words inside are kept
+    ("card not arrived"), brand words nowhere; each phrase is counted once per text.
     """
+    edge = stop | NAME_EDGE_WORDS
+
+    def usable(gram: list[str]) -> bool:
+        if gram[0] in edge or brand_words.intersection(gram):
+            return False
+        if gram[-1] in NAME_PARTICLES:
+            return gram[-2] not in edge
+        return gram[-1] not in edge
 
     def analyze(text: str) -> list[str]:
         found: dict[str, None] = {}
         for words in segments(text):
             for n in (2, 3):
                 for i in range(len(words) - n + 1):
-                    gram = words[i : i + n]
-                    if gram[0] in stop or gram[-1] in stop or brand_words.intersection(gram):
-                        continue
-                    found[" ".join(gram)] = None
+                    if usable(gram := words[i : i + n]):
+                        found[" ".join(gram)] = None
         return list(found)
 
     return analyze

@@ -1,14 +1,18 @@
-"""What the topic model reads: cleaned texts, vocabulary without brands, labels, edit carry-over."""
+"""What the topic model reads: cleaned texts, vocabulary without brands, names, edit carry-over."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from analysis.topics.fit import TopicParams, _carry_over, _label
+from analysis.topics.carry import carry_edits, carry_theme_labels
+from analysis.topics.fit import TopicParams, _fit_set
+from analysis.topics.naming import names_for, readable_name
 from analysis.topics.text import (
+    NAME_EDGE_WORDS,
     brand_stop_words,
     keyword_analyzer,
     phrase_analyzer,
+    repeat_key,
     stop_words,
     text_hash,
     topic_text,
@@ -58,22 +62,53 @@ def test_label_phrases_keep_inner_stop_words_but_not_brands():
     assert not any(p.split()[0] in stop or p.split()[-1] in stop for p in phrases)
 
 
-def test_label_is_three_to_five_words():
-    assert _label([("lid leaks", 1.0)], ["lid", "leaks", "seal", "dishwasher"]) == "lid leaks, seal"
+def test_names_are_phrases_people_wrote_not_filler_or_keyword_lists():
+    stop = stop_words({"tidewell"})
+    analyze = phrase_analyzer(stop, frozenset({"tidewell"}))
+    phrases = analyze(
+        "How long does it take? I think someone managed to use my card. Top up failed"
+    )
+    assert "top up" in phrases and "top up failed" in phrases  # "top" is a word here
+    assert not any(p.split()[0] in NAME_EDGE_WORDS for p in phrases)  # no "long does"
+    assert not any(p.split()[-1] in NAME_EDGE_WORDS for p in phrases)  # no "someone managed"
+    # sklearn's stop list would drop what customers talk about.
+    assert {"top", "bill", "fire"}.isdisjoint(stop) and {"the", "my"} <= stop
+
+
+def test_name_is_the_phrase_holding_a_top_keyword_and_never_a_comma_list():
+    assert readable_name([("lid leaks", 1.0)], ["lid", "leaks", "seal"], set()) == "lid leaks"
     # The phrase must hold a top keyword: a frequent filler phrase does not name the topic.
     phrases = [("single day", 2.0), ("battery life", 1.0)]
-    assert _label(phrases, ["battery", "single", "charge"]) == "battery life, single"
-    assert _label([("grind never stops", 1.0)], ["grind"]) == "grind never stops"
-    assert _label([], ["app", "outage", "smart cup"]) == "app, outage, smart cup"
-    assert _label([], []) == "(no words)"
+    assert readable_name(phrases, ["battery", "single", "charge"], set()) == "battery life"
+    assert readable_name([], ["app", "smart cup"], set()) == "smart cup"  # bigram keyword first
+    assert readable_name([], [], set()) == "(no words)"
+    # Names stay distinct: the larger group keeps the phrase, the others their next choice.
+    names = names_for(
+        [[("lid leaks", 2.0)], [("lid leaks", 1.0), ("cracked lid", 0.5)], [("lid leaks", 1.0)]],
+        [["lid", "leaks", "seal"], ["lid", "cracked"], ["lid", "leaks"]],
+        sizes=[40, 90, 10],
+    )
+    assert names == ["lid leaks (seal)", "lid leaks", "lid"]
+
+
+def test_near_identical_texts_are_fitted_once():
+    texts = [
+        "WIN a FREE mug!!! code 123 🎉",
+        "win a free mug - code 456",
+        "Win a free mug code 789 😀",
+        "The lid leaks after a week",
+    ]
+    assert repeat_key(texts[0]) == repeat_key(texts[1]) == "win a free mug code"
+    fitted, stands_for = _fit_set(texts)
+    assert fitted == [0, 3] and stands_for.tolist() == [0, 0, 0, 1]
 
 
 def test_cluster_sizes_scale_with_the_corpus():
     settings = Settings()
-    small, sample, large = (TopicParams.for_corpus(n, settings) for n in (40, 9_000, 1_000_000))
+    small, mid, large = (TopicParams.for_corpus(n, settings) for n in (40, 9_000, 1_000_000))
     assert small.min_cluster_size == 10 and small.n_neighbors == 15
-    assert sample.min_cluster_size == 95 and sample.min_samples == 15
-    assert large.min_cluster_size == 500 and large.min_samples == 50
+    assert mid.min_cluster_size == 45 and mid.min_samples == 3
+    assert large.min_cluster_size == 200  # a few hundred posts still make a topic
     assert TopicParams.for_corpus(9_000, Settings(topic_min_cluster_size=30)).min_cluster_size == 30
 
 
@@ -95,11 +130,18 @@ def test_edits_carry_over_to_the_most_similar_new_topics():
         [unit(0, 0.1, 1, 0), unit(1, 0.05, 0, 0), unit(1, 1, 1, 1), unit(0, 1, 0.1, 0)],
         np.float32,
     )
-    labels, merges = _carry_over(previous, centroids, sizes=np.asarray([5, 8, 3, 9]))
+    labels, merges = carry_edits(previous, centroids, sizes=np.asarray([5, 8, 3, 9]))
     assert labels == {1: "Lid leak wave", 3: "Shipping"}
     assert merges == {0: 3}  # the larger of the two absorbs the other, as the user merged them
 
 
 def test_no_edits_nothing_carried():
     previous = [(0, "lid", None, None, unit(1, 0), 10)]
-    assert _carry_over(previous, np.asarray([unit(1, 0)], np.float32), np.asarray([4])) == ({}, {})
+    assert carry_edits(previous, np.asarray([unit(1, 0)], np.float32), np.asarray([4])) == ({}, {})
+
+
+def test_theme_names_carry_over_to_the_matching_new_theme():
+    previous = [(0, "cups", "Drinkware", unit(1, 0, 0)), (1, "ship", None, unit(0, 1, 0))]
+    centroids = np.asarray([unit(0, 1, 0.1), unit(1, 0.1, 0), unit(0, 0, 1)], np.float32)
+    assert carry_theme_labels(previous, centroids) == {1: "Drinkware"}
+    assert carry_theme_labels(previous, np.asarray([unit(0, 0, 1)], np.float32)) == {}

@@ -78,22 +78,37 @@ def insert(settings: Settings, items: list[tuple[str, str]], prefix: str) -> Non
         )
 
 
-@pytest.fixture
-def small(tmp_path) -> tuple[Settings, dict[str, str]]:
-    settings = Settings(db=tmp_path / "t.duckdb", topic_min_cluster_size=8)
+def small_corpus(tmp_path, min_cluster_size: int) -> tuple[Settings, dict[str, str]]:
+    settings = Settings(db=tmp_path / "t.duckdb", topic_min_cluster_size=min_cluster_size)
     items = corpus(1, 40)
     insert(settings, items, "d")
     return settings, {f"d{i:04d}": theme for i, (theme, _) in enumerate(items)}
 
 
-def assignments(settings: Settings) -> dict[str, int]:
-    return dict(rows(settings.db, "SELECT doc_id, topic FROM doc_topics ORDER BY doc_id"))
+@pytest.fixture
+def small(tmp_path) -> tuple[Settings, dict[str, str]]:
+    """Three themes of 40 texts, with topics large enough that each theme is one topic."""
+    return small_corpus(tmp_path, 20)
 
 
-def theme_of_topics(settings: Settings, truth: dict[str, str]) -> dict[int, str]:
-    """Majority theme of each topic, asserting each topic is at least 90% one theme."""
+def assignments(settings: Settings, level: str = "topic") -> dict[str, int]:
+    if level == "topic":
+        return dict(rows(settings.db, "SELECT doc_id, topic FROM doc_topics ORDER BY doc_id"))
+    return dict(
+        rows(
+            settings.db,
+            "SELECT d.doc_id, coalesce(t.theme, -1) FROM doc_topics d LEFT JOIN topics t "
+            "ON t.run_id = d.run_id AND t.topic = d.topic ORDER BY d.doc_id",
+        )
+    )
+
+
+def theme_of_topics(
+    settings: Settings, truth: dict[str, str], level: str = "topic"
+) -> dict[int, str]:
+    """Majority theme of each topic (or theme), asserting each is at least 90% one theme."""
     found: dict[int, dict[str, int]] = {}
-    for doc_id, topic in assignments(settings).items():
+    for doc_id, topic in assignments(settings, level).items():
         if doc_id in truth and topic >= 0:
             found.setdefault(topic, {}).setdefault(truth[doc_id], 0)
             found[topic][truth[doc_id]] += 1
@@ -115,16 +130,31 @@ def test_fit_finds_the_themes_with_labels_and_examples(small):
         found = list_topics(con)
     assert sum(t.size for t in found) == 120 - round(result.outlier_share * 120)
     for topic in found:
-        assert 1 <= len(topic.label.replace(",", " ").split()) <= 5
+        assert 1 <= len(topic.label.split()) <= 4 and "," not in topic.label
         assert "acme" not in topic.label.lower() and "acme" not in topic.keywords
         assert len(topic.examples) == 3 and all(text for _, text in topic.examples)
-        # The label holds one of the topic's best keywords.
+        # The name holds one of the topic's best keywords.
         top = [k for k in topic.keywords if " " not in k][:3]
-        assert set(top) & set(topic.label.replace(",", " ").split()), (topic.label, top)
+        assert set(top) & set(topic.label.split()), (topic.label, top)
     keywords = {t.keywords[0] for t in found}
     assert "battery" in keywords and keywords & {"coffee", "espresso", "roast", "brew"}
     # Embeddings are cached once per distinct text.
     assert scalar(settings.db, "SELECT count(*) FROM embeddings") == 120
+
+
+def test_small_topics_are_grouped_into_the_themes(tmp_path):
+    settings, truth = small_corpus(tmp_path, 8)
+    result = fit_topics(settings)
+    fine = theme_of_topics(settings, truth)  # each fine topic is one theme's
+    assert len(fine) > 3  # the themes split into their phrasings...
+    # ... and the themes above them are the three themes again.
+    assert result.n_themes == 3
+    assert sorted(theme_of_topics(settings, truth, "theme").values()) == [
+        "battery",
+        "delivery",
+        "taste",
+    ]
+    assert scalar(settings.db, "SELECT count(*) FROM topics WHERE theme IS NULL") == 0
 
 
 def test_same_documents_same_topics(small):

@@ -241,9 +241,27 @@ def run_analysis() -> None:
     done = [f"scored {result.sentiment.scored:,} documents"]
     if result.topics is not None:
         done.append("updated the topics")
-    st.session_state["flash"] = "Analysis done: " + ", ".join(done) + "."
+    st.session_state["flash"] = "Analysis done: " + ", ".join(done) + "." + topics_note(result)
+
+
+def topics_note(result: Any) -> str:
+    """What the flash adds about topics: a problem, a refit made by itself, or one that is due
+    (new documents that fit no topic mean the topics no longer describe the data)."""
     if result.topic_problem:
-        st.session_state["flash"] += f" Topics: {result.topic_problem}"
+        return f" Topics: {result.topic_problem}"
+    topics = result.topics
+    because = getattr(topics, "refit_because", None)
+    if because:
+        return (
+            f" The topics were refitted because {because}: {topics.n_topics} topics "
+            f"in {topics.n_themes} themes."
+        )
+    if getattr(topics, "refit_due", False):
+        return (
+            f" {topics.unassigned_share:.0%} of the new documents fit no topic: a refit is due "
+            "(`brandpulse analyze --refit-topics`)."
+        )
+    return ""
 
 
 def load_sample() -> None:

@@ -16,6 +16,8 @@ Kinds:
 * ``competitor_bad_week``: another brand whose negative share rose (with ``own_brand``
   given), or any brand's (without);
 * ``praised_theme``: the topic with the highest positive share.
+
+A card that names a fine topic also names its theme (fact ``theme``) when that differs.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from analysis.filters import NO_FILTERS, Filters
 from analysis.insight.kpis import top_movers
 from analysis.insight.posts import find_posts
 from analysis.periods import Period, iso_week
-from analysis.topics.edits import topic_names
+from analysis.topics.edits import topic_names, topic_theme_names
 from analysis.topics.spikes import period_alerts
 from analysis.topics.trends import topic_sentiment
 
@@ -63,7 +65,13 @@ def _in_period(filters: Filters, period: Period) -> Filters:
     return replace(filters, start=period.start, end=period.end)
 
 
+def _with_theme(facts: dict[str, Any], theme: str | None) -> dict[str, Any]:
+    """The facts plus the topic's theme, where it says more than the topic's own name."""
+    return {**facts, "theme": theme} if theme and theme != facts["topic"] else facts
+
+
 def _rising_negative_topics(con, period, filters, names, emerging) -> list[Card]:
+    themes = topic_theme_names(con)
     cards = []
     for mover in top_movers(con, "topic", period, filters, limit=1000):
         negative = mover.share_negative
@@ -83,6 +91,7 @@ def _rising_negative_topics(con, period, filters, names, emerging) -> list[Card]
             "share_negative": round(negative, 3),
             "emerging": mover.key in emerging,
         }
+        facts = _with_theme(facts, themes.get(mover.key))
         cards.append(
             Card(
                 "rising_negative_topic",
@@ -260,14 +269,17 @@ def _praised_theme(con, period, filters) -> list[Card]:
     return [
         Card(
             "praised_theme",
-            f"'{best['label']}' is the most praised theme: {best['share_positive']:.0%} "
+            f"'{best['label']}' is the most praised topic: {best['share_positive']:.0%} "
             f"positive over {best['documents']} posts.",
             best["share_positive"] * best["documents"] * 0.5,  # good news is less urgent
-            {
-                "topic": best["label"],
-                "posts": best["documents"],
-                "share_positive": round(best["share_positive"], 3),
-            },
+            _with_theme(
+                {
+                    "topic": best["label"],
+                    "posts": best["documents"],
+                    "share_positive": round(best["share_positive"], 3),
+                },
+                best.get("theme_name"),
+            ),
             _examples(
                 con,
                 replace(_in_period(filters, period), topic=best["topic"], sentiment="positive"),

@@ -22,12 +22,14 @@ from analysis.insight.trend import sentiment_trend
 from analysis.periods import Period, iso_week, last_full_week, parse_week
 from analysis.suggestions.review import Suggestion, list_suggestions
 from analysis.topics.spikes import Spike, period_alerts
-from analysis.topics.trends import EmergingTopic, topic_sentiment
+from analysis.topics.trends import EmergingTopic, theme_table, topic_sentiment
 from loaders.dates import shift
 from loaders.errors import BrandpulseError, explain
 
 TREND_WEEKS = 12
 TOP_TOPICS = 8
+TOP_THEMES = 8
+TOPICS_PER_THEME = 3
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class WeeklyReport:
     kpis: dict[str, Kpi]  # against the week before
     trend: list[dict[str, Any]]  # per week: documents, net sentiment, share negative
     top_topics: list[dict[str, Any]]  # the week's largest topics with their sentiment
+    # The week's largest themes: theme, name, documents, share_negative, share_positive and
+    # ``topics``, the names of its largest fine topics that week; [] before themes existed.
+    top_themes: list[dict[str, Any]]
     emerging: list[EmergingTopic]
     spikes: list[Spike]
     campaigns: list[dict[str, Any]]  # campaigns overlapping the week or the 12 before
@@ -79,10 +84,10 @@ def weekly_report(
         }
         for row in sentiment_trend(con, replace(scope, start=trend_start, end=period.end))
     ]
-    topics = sorted(
+    every_topic = sorted(
         (t for t in topic_sentiment(con, in_week) if t["topic"] >= 0),
         key=lambda t: (-t["documents"], t["topic"]),
-    )[:TOP_TOPICS]
+    )
     alerts = period_alerts(con, period.start, period.end, scope, max_weeks=1)
     campaigns = [
         c
@@ -97,7 +102,8 @@ def weekly_report(
         brand=brand,
         kpis=period_kpis(con, period, scope),
         trend=trend,
-        top_topics=topics,
+        top_topics=every_topic[:TOP_TOPICS],
+        top_themes=_top_themes(theme_table(con, in_week)[:TOP_THEMES], every_topic),
         emerging=alerts.emerging,
         spikes=alerts.spikes,
         campaigns=campaigns,
@@ -110,3 +116,21 @@ def weekly_report(
         negative_posts=find_posts(con, in_week, order="most negative", limit=3),
         positive_posts=find_posts(con, in_week, order="most positive", limit=3),
     )
+
+
+def _top_themes(themes: list[dict[str, Any]], topics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The themes' figures with the names of their largest fine topics (``topics`` come
+    largest first)."""
+    return [
+        {
+            "theme": theme["theme"],
+            "name": theme["name"],
+            "documents": theme["documents"],
+            "share_negative": theme["share_negative"],
+            "share_positive": theme["share_positive"],
+            "topics": [t["label"] for t in topics if t["theme"] == theme["theme"]][
+                :TOPICS_PER_THEME
+            ],
+        }
+        for theme in themes
+    ]

@@ -38,7 +38,7 @@ PRINT_CHART_WIDTH = 680
 
 
 def report_figure(report: WeeklyReport, chart: str) -> Any:
-    """The Plotly figure of a section's chart: "trend" or "topics"."""
+    """The Plotly figure of a section's chart: "trend" or "topics" (themes, when there are)."""
     import html
 
     import plotly.graph_objects as go
@@ -68,8 +68,10 @@ def report_figure(report: WeeklyReport, chart: str) -> Any:
             secondary_y=True,
         )
     else:
+        # The themes when the model has them, else its topics (as the section's table).
+        shown = report.top_themes or report.top_topics
         # Plotly reads a little HTML in labels (links included): topic words stay text.
-        labels = [html.escape(str(t["label"])) for t in report.top_topics][::-1]
+        labels = [html.escape(str(t.get("name", t.get("label")))) for t in shown][::-1]
         figure = go.Figure()
         for name, key, color in (
             ("negative", "share_negative", NEGATIVE_COLOR),
@@ -77,7 +79,7 @@ def report_figure(report: WeeklyReport, chart: str) -> Any:
         ):
             figure.add_bar(
                 y=labels,
-                x=[t[key] or 0 for t in report.top_topics][::-1],
+                x=[t[key] or 0 for t in shown][::-1],
                 name=name,
                 orientation="h",
                 marker_color=color,

@@ -99,18 +99,38 @@ def _trend(report: WeeklyReport) -> Section:
 
 
 def _top_topics(report: WeeklyReport) -> Section:
+    """Themes first, each with its largest fine topics; a model fitted before themes lists
+    its topics alone."""
+    if not report.top_themes:
+        return Section(
+            "Top topics",
+            [] if report.top_topics else ["No topics yet."],
+            ["topic", "posts", "negative", "positive"],
+            [
+                [
+                    str(t["label"]),
+                    f"{t['documents']:,}",
+                    _number("share_negative", t["share_negative"]),
+                    _number("share_negative", t["share_positive"]),
+                ]
+                for t in report.top_topics
+            ],
+            chart="topics",
+            new_page=True,
+        )
     return Section(
-        "Top topics",
-        [] if report.top_topics else ["No topics yet."],
-        ["topic", "posts", "negative", "positive"],
+        "Top themes",
+        [],
+        ["theme", "posts", "negative", "positive", "largest topics"],
         [
             [
-                str(t["label"]),
+                str(t["name"]),
                 f"{t['documents']:,}",
                 _number("share_negative", t["share_negative"]),
                 _number("share_negative", t["share_positive"]),
+                "; ".join(str(name) for name in t["topics"]),
             ]
-            for t in report.top_topics
+            for t in report.top_themes
         ],
         chart="topics",
         new_page=True,
@@ -118,11 +138,13 @@ def _top_topics(report: WeeklyReport) -> Section:
 
 
 def _emerging(report: WeeklyReport) -> Section:
+    # The theme comes last: the line starts with the fine topic's name, as readers scan it.
     return Section(
         "Emerging topics",
         [
             f"{t.name}: {t.documents:,} posts, {t.share:.1%} of the week against "
             f"{t.baseline_share:.1%} before ({t.growth:.1f}x)"
+            + (f"; theme: {t.theme_name}" if t.theme_name and t.theme_name != t.name else "")
             for t in report.emerging
         ]
         or ["None this week."],

@@ -1,4 +1,10 @@
-"""The current topics as users see them: listing, naming with a generator, renaming and merging."""
+"""The current topics as users see them: listing, naming with a generator, renaming and merging.
+
+Topics come in two levels: fine topics (``topics``) grouped into coarse themes (``themes``),
+each with a generated name a marketer may replace. Runs fitted before themes existed have
+no themes: :func:`list_themes` gives an empty list for them, and every caller then shows
+the fine topics alone (a refit groups them).
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,29 @@ class Topic:
     keywords: list[str]
     size: int
     examples: list[tuple[str, str]]  # (doc_id, text) of the representative documents
+    theme: int | None = None  # its theme in the same run; None for runs before themes
+    theme_name: str | None = None  # the theme's display name
+
+    @property
+    def display_name(self) -> str:
+        """The name with its theme, e.g. "lid leaks (Product quality)"."""
+        return with_theme(self.name, self.theme_name)
+
+
+@dataclass(frozen=True)
+class Theme:
+    theme: int
+    name: str  # the user's label if set, else the generated one
+    label: str
+    user_label: str | None
+    keywords: list[str]
+    size: int  # documents in its (non-merged) topics
+    topics: list[Topic]  # largest first
+
+
+def with_theme(name: str, theme_name: str | None) -> str:
+    """A fine topic's name followed by its theme's in brackets (unless they are the same)."""
+    return f"{name} ({theme_name})" if theme_name and theme_name != name else name
 
 
 def list_topics(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> list[Topic]:
@@ -43,14 +72,56 @@ def list_topics(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> li
             keywords=list(keywords),
             size=size,
             examples=[(d, texts[d]) for d in representative if d in texts],
+            theme=theme,
+            theme_name=theme_name,
         )
-        for topic, name, label, user_label, keywords, size, representative in rows
+        for topic, name, label, user_label, keywords, size, representative, theme, theme_name in rows
     ]
 
 
+def list_themes(con: duckdb.DuckDBPyConnection, run_id: int | None = None) -> list[Theme]:
+    """The themes of the current run with their topics, largest first.
+
+    A theme's size is the documents of its topics that are not merged away (a merge moves
+    documents to the target topic, and so to the target's theme); a theme whose topics were
+    all merged into other themes' topics is left out. Runs fitted before themes: [].
+    """
+    run_id = run_id if run_id is not None else current_run(con)
+    if run_id is None:
+        return []
+    by_theme: dict[int, list[Topic]] = {}
+    for topic in list_topics(con, run_id):
+        if topic.theme is not None:
+            by_theme.setdefault(topic.theme, []).append(topic)
+    found = [
+        Theme(
+            theme=theme,
+            name=name,
+            label=label,
+            user_label=user_label,
+            keywords=list(keywords),
+            size=sum(t.size for t in by_theme[theme]),
+            topics=by_theme[theme],
+        )
+        for theme, name, label, user_label, keywords in con.execute(
+            sql.THEME_LIST, [run_id]
+        ).fetchall()
+        if theme in by_theme
+    ]
+    return sorted(found, key=lambda t: (-t.size, t.theme))
+
+
 def topic_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
-    """topic -> display name in the current run, including merged topics' own names."""
+    """topic -> display name of the current run's topics (merged ones are folded in)."""
     return {t.topic: t.name for t in list_topics(con)}
+
+
+def topic_theme_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """topic -> its theme's display name in the current run ({} for runs before themes)."""
+    run_id = current_run(con)
+    if run_id is None:
+        return {}
+    return dict(con.execute(sql.TOPIC_THEME_NAMES, [run_id]).fetchall())
 
 
 def _require_topic(con: duckdb.DuckDBPyConnection, run_id: int | None, topic: int) -> int:
@@ -106,6 +177,26 @@ def rename_topic(settings: Settings, topic: int, label: str) -> None:
     with store.session(settings=settings) as con:
         run_id = _require_topic(con, current_run(con), topic)
         con.execute(sql.RENAME_TOPIC, [label or None, run_id, topic])
+
+
+def rename_theme(settings: Settings, theme: int, label: str) -> None:
+    """Give a theme the marketer's own name (an empty name restores the generated one)."""
+    label = " ".join(label.split())
+    with store.session(settings=settings) as con:
+        run_id = current_run(con)
+        if run_id is None:
+            raise TopicError("No topic model yet. Fix: run `brandpulse analyze` to fit one.")
+        if not con.execute(sql.THEME_EXISTS, [run_id, theme]).fetchall()[0][0]:
+            raise TopicError(
+                explain(
+                    f"There is no theme {theme} in the current topic model",
+                    expected="a theme number from `brandpulse topics list`",
+                    found=str(theme),
+                    fix="see `brandpulse topics list` for the theme numbers (a model fitted "
+                    "before themes has none: `brandpulse analyze --refit-topics` groups its topics).",
+                )
+            )
+        con.execute(sql.RENAME_THEME, [label or None, run_id, theme])
 
 
 def merge_topics(settings: Settings, topics: Sequence[int], into: int) -> None:

@@ -16,7 +16,7 @@ import duckdb
 
 from analysis.filters import NO_FILTERS, Filters
 from analysis.periods import _monday, iso_week, parse_week
-from analysis.topics.edits import topic_names
+from analysis.topics.edits import topic_names, topic_theme_names, with_theme
 from analysis.topics.trends import BASELINE_WEEKS, NO_TOPIC, EmergingTopic, _emerging, _Weekly
 from loaders.dates import shift
 from loaders.errors import BrandpulseError, explain
@@ -30,6 +30,12 @@ class Driver:
     share_of_change: float
     week_value: float  # documents (volume) or negatives per labeled document (negative share)
     baseline_value: float
+    theme_name: str | None = None  # the display name of the topic's theme
+
+    @property
+    def display_name(self) -> str:
+        """The fine topic's name with its theme, e.g. "lid leaks (Product quality)"."""
+        return with_theme(self.name, self.theme_name)
 
 
 @dataclass(frozen=True)
@@ -58,11 +64,12 @@ class Spike:
         )
 
     def drivers_text(self, name: Callable[[str], str] = str) -> str:
-        """Up to three topics that pushed the metric up, with their part of the change, e.g.
-        "lid leaks (82%), shipping (9%)"; ``name`` escapes topic names for the output."""
+        """Up to three topics that pushed the metric up, named with their theme and their part
+        of the change, e.g. "lid leaks (Product quality) 82%, late delivery (Shipping) 9%";
+        ``name`` escapes topic names for the output."""
         rising = [d for d in self.drivers if d.change > 0][:3]
         return (
-            ", ".join(f"{name(d.name)} ({d.share_of_change:.0%})" for d in rising)
+            ", ".join(f"{name(d.display_name)} {d.share_of_change:.0%}" for d in rising)
             or "no single topic"
         )
 
@@ -71,7 +78,12 @@ METRICS = ("volume", "negative_share")
 
 
 def _drivers(
-    names: dict[int, str], weekly: _Weekly, monday: date, metric: str, base_weeks: list[date]
+    names: dict[int, str],
+    weekly: _Weekly,
+    monday: date,
+    metric: str,
+    base_weeks: list[date],
+    theme_names: dict[int, str] | None = None,
 ) -> list[Driver]:
     contributions = []
     for topic in weekly.topics:
@@ -98,6 +110,7 @@ def _drivers(
             share_of_change=change / total if total else 0.0,
             week_value=now,
             baseline_value=before,
+            theme_name=(theme_names or {}).get(topic),
         )
         for topic, change, now, before in ranked
     ]
@@ -124,7 +137,7 @@ def spike_drivers(
     monday = parse_week(week)
     assert monday is not None
     base_weeks = weekly.baseline(monday, baseline_weeks)
-    return _drivers(topic_names(con), weekly, monday, metric, base_weeks)
+    return _drivers(topic_names(con), weekly, monday, metric, base_weeks, topic_theme_names(con))
 
 
 def detect_spikes(
@@ -146,6 +159,7 @@ def detect_spikes(
     return _spikes(
         _Weekly.read(con, filters),
         topic_names(con),
+        theme_names=topic_theme_names(con),
         baseline_weeks=baseline_weeks,
         z_threshold=z_threshold,
         min_relative_volume=min_relative_volume,
@@ -157,6 +171,7 @@ def _spikes(
     weekly: _Weekly,
     names: dict[int, str],
     *,
+    theme_names: dict[int, str] | None = None,
     baseline_weeks: int = BASELINE_WEEKS,
     z_threshold: float = 3.0,
     min_relative_volume: float = 1.25,
@@ -181,7 +196,7 @@ def _spikes(
                     mean,
                     now - mean,
                     z,
-                    _drivers(names, weekly, monday, "volume", base),
+                    _drivers(names, weekly, monday, "volume", base, theme_names),
                 )
             )
         labeled_now = weekly.labeled.get(monday, 0)
@@ -205,7 +220,7 @@ def _spikes(
                         p_before,
                         p_now - p_before,
                         z_share,
-                        _drivers(names, weekly, monday, "negative_share", base),
+                        _drivers(names, weekly, monday, "negative_share", base, theme_names),
                     )
                 )
     return spikes
@@ -237,9 +252,12 @@ def period_alerts(
         weeks.append(monday)
         monday = shift(monday, -7)  # held at year 1's first day: the loop still ends
     weekly = _Weekly.read(con, undated)  # one aggregate query serves every test
-    names = topic_names(con)
-    spikes = [s for s in _spikes(weekly, names) if s.week in weeks]
+    names, themes = topic_names(con), topic_theme_names(con)
+    spikes = [s for s in _spikes(weekly, names, theme_names=themes) if s.week in weeks]
     emerging = [
-        topic for week in weeks for topic in _emerging(weekly, names, week) if topic.emerging
+        topic
+        for week in weeks
+        for topic in _emerging(weekly, names, week, theme_names=themes)
+        if topic.emerging
     ]
     return PeriodAlerts(spikes, emerging)

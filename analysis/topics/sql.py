@@ -88,13 +88,28 @@ MERGE_TOPIC = (
     "UPDATE topics SET merged_into = ? WHERE run_id = ? AND (topic = ? OR merged_into = ?)"
 )
 MOVE_DOCUMENTS = "UPDATE doc_topics SET topic = ? WHERE run_id = ? AND topic = ?"
+THEME_EXISTS = "SELECT count(*) FROM themes WHERE run_id = ? AND theme = ?"
+RENAME_THEME = "UPDATE themes SET user_label = ? WHERE run_id = ? AND theme = ?"
 
 # --- reading topics --------------------------------------------------------------------------
 TOPIC_LIST = """
-SELECT topic, coalesce(user_label, label) AS name, label, user_label, keywords, size,
-       representative_docs
-FROM topics WHERE run_id = ? AND merged_into IS NULL
-ORDER BY size DESC, topic
+SELECT t.topic, coalesce(t.user_label, t.label) AS name, t.label, t.user_label, t.keywords,
+       t.size, t.representative_docs, t.theme, coalesce(th.user_label, th.label) AS theme_name
+FROM topics t
+LEFT JOIN themes th ON th.run_id = t.run_id AND th.theme = t.theme
+WHERE t.run_id = ? AND t.merged_into IS NULL
+ORDER BY t.size DESC, t.topic
+"""
+THEME_LIST = """
+SELECT theme, coalesce(user_label, label) AS name, label, user_label, keywords
+FROM themes WHERE run_id = ? ORDER BY theme
+"""
+# Merged topics too: a document counted under a merged topic's number still has a theme.
+TOPIC_THEME_NAMES = """
+SELECT t.topic, coalesce(th.user_label, th.label) AS theme_name
+FROM topics t JOIN themes th ON th.run_id = t.run_id AND th.theme = t.theme
+WHERE t.run_id = ?
+ORDER BY t.topic
 """
 DOCUMENT_TEXTS = "SELECT doc_id, text FROM documents WHERE list_contains(?, doc_id)"
 RUN_INFO = """
@@ -109,6 +124,7 @@ _CURRENT = ",\ncurrent_run AS (SELECT max(run_id) AS run_id FROM topic_runs)\n"
 
 _TOPIC_SENTIMENT = """
 SELECT e.topic, coalesce(t.user_label, t.label) AS label,
+       t.theme, coalesce(th.user_label, th.label) AS theme_name,
        count(*) AS documents,
        count(e.label) AS labeled,
        count(*) FILTER (WHERE e.label = 'negative') AS negative,
@@ -119,8 +135,9 @@ SELECT e.topic, coalesce(t.user_label, t.label) AS label,
        avg(e.score) AS mean_score
 FROM effective e
 JOIN topics t ON t.run_id = (SELECT run_id FROM current_run) AND t.topic = e.topic
+LEFT JOIN themes th ON th.run_id = t.run_id AND th.theme = t.theme
 WHERE {filters}
-GROUP BY e.topic, coalesce(t.user_label, t.label)
+GROUP BY e.topic, coalesce(t.user_label, t.label), t.theme, coalesce(th.user_label, th.label)
 ORDER BY documents DESC, e.topic
 """
 TOPIC_SENTIMENT = EFFECTIVE_SENTIMENT + _CURRENT + _TOPIC_SENTIMENT.format(filters=FILTER_SQL)
@@ -178,6 +195,7 @@ grid AS (
     FROM (SELECT DISTINCT topic FROM weekly) t, (SELECT DISTINCT week FROM weekly) w
 )
 SELECT g.topic, coalesce(tp.user_label, tp.label) AS label, tp.keywords,
+       tp.theme, coalesce(th.user_label, th.label) AS theme_name,
        sum(coalesce(w.documents, 0))::BIGINT AS documents,
        sum(w.negative) / nullif(sum(w.labeled), 0) AS share_negative,
        sum(w.positive) / nullif(sum(w.labeled), 0) AS share_positive,
@@ -185,10 +203,57 @@ SELECT g.topic, coalesce(tp.user_label, tp.label) AS label, tp.keywords,
 FROM grid g
 LEFT JOIN weekly w ON w.topic = g.topic AND w.week = g.week
 JOIN topics tp ON tp.run_id = (SELECT run_id FROM current_run) AND tp.topic = g.topic
-GROUP BY g.topic, tp.user_label, tp.label, tp.keywords
+LEFT JOIN themes th ON th.run_id = tp.run_id AND th.theme = tp.theme
+GROUP BY g.topic, tp.user_label, tp.label, tp.keywords, tp.theme, th.user_label, th.label
 ORDER BY documents DESC, g.topic
 """
 TOPIC_TABLE = EFFECTIVE_SENTIMENT + _CURRENT.rstrip("\n") + _TOPIC_TABLE.format(filters=FILTER_SQL)
+
+# The same per theme (what the Topics page leads with). doc_facts carries each document's
+# theme, so a theme's figures are one scan; runs fitted before themes (theme NULL) have none.
+_THEME_TABLE = """
+, weekly AS (
+    SELECT e.theme, e.week,
+           count(*) AS documents, count(e.label) AS labeled,
+           count(*) FILTER (WHERE e.label = 'negative') AS negative,
+           count(*) FILTER (WHERE e.label = 'positive') AS positive
+    FROM effective e
+    WHERE e.topic >= 0 AND e.theme IS NOT NULL AND {filters}
+    GROUP BY ALL
+),
+grid AS (
+    SELECT t.theme, w.week
+    FROM (SELECT DISTINCT theme FROM weekly) t, (SELECT DISTINCT week FROM weekly) w
+),
+topic_counts AS (
+    SELECT theme, count(*) AS topics FROM topics
+    WHERE run_id = (SELECT run_id FROM current_run) AND merged_into IS NULL
+    GROUP BY theme
+)
+SELECT g.theme, coalesce(th.user_label, th.label) AS name, th.keywords,
+       any_value(coalesce(c.topics, 0))::BIGINT AS topics,
+       sum(coalesce(w.documents, 0))::BIGINT AS documents,
+       sum(w.negative) / nullif(sum(w.labeled), 0) AS share_negative,
+       sum(w.positive) / nullif(sum(w.labeled), 0) AS share_positive,
+       list(coalesce(w.documents, 0) ORDER BY g.week) AS weekly
+FROM grid g
+LEFT JOIN weekly w ON w.theme = g.theme AND w.week = g.week
+JOIN themes th ON th.run_id = (SELECT run_id FROM current_run) AND th.theme = g.theme
+LEFT JOIN topic_counts c ON c.theme = g.theme
+GROUP BY g.theme, th.user_label, th.label, th.keywords
+ORDER BY documents DESC, g.theme
+"""
+THEME_TABLE = EFFECTIVE_SENTIMENT + _CURRENT.rstrip("\n") + _THEME_TABLE.format(filters=FILTER_SQL)
+
+# Documents in no topic: "Other" (topic -1) and those not assigned yet (topic NULL).
+_OTHER_SHARE = """
+SELECT count(*) AS documents,
+       count(*) FILTER (WHERE e.topic < 0) AS other,
+       count(*) FILTER (WHERE e.topic IS NULL) AS unassigned
+FROM effective e
+WHERE {filters}
+"""
+OTHER_SHARE = EFFECTIVE_SENTIMENT + _OTHER_SHARE.format(filters=FILTER_SQL)
 TOPIC_CENTROIDS = """
 SELECT topic, coalesce(user_label, label) AS label, size, centroid
 FROM topics WHERE run_id = (SELECT max(run_id) FROM topic_runs) AND merged_into IS NULL

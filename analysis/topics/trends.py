@@ -29,7 +29,7 @@ import duckdb
 from analysis.filters import NO_FILTERS, Filters
 from analysis.periods import parse_week
 from analysis.topics import sql
-from analysis.topics.edits import topic_names
+from analysis.topics.edits import topic_names, topic_theme_names, with_theme
 from loaders.dates import shift, utc_now
 from loaders.errors import BrandpulseError, explain
 from loaders.store import records
@@ -121,6 +121,12 @@ class EmergingTopic:
     growth: float  # share / baseline share (half a document added to an empty baseline)
     p_value: float  # one-sided exact test, Bonferroni-corrected over topics
     emerging: bool
+    theme_name: str | None = None  # the display name of the topic's theme
+
+    @property
+    def display_name(self) -> str:
+        """The fine topic's name with its theme, e.g. "lid leaks (Product quality)"."""
+        return with_theme(self.name, self.theme_name)
 
 
 def emerging_topics(
@@ -151,6 +157,7 @@ def emerging_topics(
         alpha=alpha,
         min_documents=min_documents,
         min_growth=min_growth,
+        theme_names=topic_theme_names(con),
     )
 
 
@@ -163,9 +170,11 @@ def _emerging(
     alpha: float = 0.01,
     min_documents: int = 10,
     min_growth: float = 2.0,
+    theme_names: dict[int, str] | None = None,
 ) -> list[EmergingTopic]:
     from scipy.stats import binomtest
 
+    theme_names = theme_names or {}
     if monday is None:
         return []
     base_weeks = weekly.baseline(monday, baseline_weeks)
@@ -198,6 +207,7 @@ def _emerging(
                 growth=growth,
                 p_value=p_value,
                 emerging=p_value < alpha and x >= min_documents and growth >= min_growth,
+                theme_name=theme_names.get(topic),
             )
         )
     return sorted(found, key=lambda e: (not e.emerging, e.p_value, -e.documents, e.topic))
@@ -206,8 +216,25 @@ def _emerging(
 def topic_table(
     con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
 ) -> list[dict[str, Any]]:
-    """Per topic: label, keywords, documents, shares negative/positive, and weekly counts."""
+    """Per topic: label, keywords, theme and theme_name, documents, shares negative/positive,
+    and weekly counts (one per week of the filtered data)."""
     return records(con, sql.TOPIC_TABLE, filters.params())
+
+
+def theme_table(
+    con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Per theme, largest first: name, keywords, topics (not merged away), documents, shares
+    negative/positive, and weekly counts; [] for runs fitted before themes."""
+    return records(con, sql.THEME_TABLE, filters.params())
+
+
+def other_share(con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS) -> dict[str, Any]:
+    """The filtered documents, those in no topic ("Other") and those not assigned yet, with
+    ``share``: Other's part of the assigned documents (None without any)."""
+    [row] = records(con, sql.OTHER_SHARE, filters.params())
+    assigned = row["documents"] - row["unassigned"]
+    return {**row, "share": row["other"] / assigned if assigned else None}
 
 
 def topic_map(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

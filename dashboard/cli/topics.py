@@ -1,8 +1,9 @@
-"""``brandpulse topics``: list, rename and merge topics; emerging topics and spikes."""
+"""``brandpulse topics``: list themes and topics, rename and merge them; emerging topics, spikes."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,23 +13,45 @@ from loaders.safe_text import visible
 
 @click.group()
 def topics() -> None:
-    """Topics found in the documents: list, rename, merge, emerging, spikes."""
+    """Topics found in the documents, grouped in themes: list, rename, merge, emerging, spikes."""
 
 
 @topics.command("list")
 @click.option("--examples", is_flag=True, help="Show the representative documents too.")
 @db_option()
 def topics_list(examples: bool, db: Path | None) -> None:
-    """Topics of the current model with size, share negative and keywords."""
-    from analysis.topics.edits import list_topics
+    """Themes of the current model, each with its topics: size, share negative and keywords."""
+    from analysis.topics.edits import list_themes, list_topics
     from analysis.topics.trends import topic_sentiment
 
     with open_store(db, read_only=True) as con:
         found = list_topics(con)
+        themes = list_themes(con)
         sentiment = {row["topic"]: row for row in topic_sentiment(con)}
     if not found:
         click.echo("No topics yet: run `brandpulse analyze`.")
         return
+    if not themes:  # a model fitted before themes: its topics alone
+        click.echo(_topic_table(found, sentiment))
+        click.echo("(No themes: `brandpulse analyze --refit-topics` groups topics into themes.)")
+    for theme in themes:
+        labeled = sum(sentiment.get(t.topic, {}).get("labeled", 0) for t in theme.topics)
+        negative = sum(sentiment.get(t.topic, {}).get("negative", 0) for t in theme.topics)
+        share = f", {negative / labeled:.0%} negative" if labeled else ""
+        click.echo(
+            f"Theme {theme.theme}: {visible(theme.name)} ({theme.size:,} documents in "
+            f"{len(theme.topics)} topic{'s' if len(theme.topics) != 1 else ''}{share})"
+        )
+        table = _topic_table(theme.topics, sentiment)
+        click.echo("\n".join("    " + line for line in table.splitlines()) + "\n")
+    if examples:
+        for topic in found:
+            click.echo(f"\n[{topic.topic}] {visible(topic.name)}")
+            for _, text in topic.examples:
+                click.echo(f"  - {visible(text[:160])}")
+
+
+def _topic_table(found: list[Any], sentiment: dict[int, dict[str, Any]]) -> str:
     rows = []
     for topic in found:
         negative = sentiment.get(topic.topic, {}).get("share_negative")
@@ -41,12 +64,7 @@ def topics_list(examples: bool, db: Path | None) -> None:
                 ", ".join(topic.keywords[:5]),
             )
         )
-    click.echo(format_table(("topic", "name", "documents", "negative", "keywords"), rows))
-    if examples:
-        for topic in found:
-            click.echo(f"\n[{topic.topic}] {visible(topic.name)}")
-            for _, text in topic.examples:
-                click.echo(f"  - {visible(text[:160])}")
+    return format_table(("topic", "name", "documents", "negative", "keywords"), rows)
 
 
 @topics.command("rename")
@@ -58,7 +76,19 @@ def topics_rename(topic: int, name: str, db: Path | None) -> None:
     from analysis.topics.edits import rename_topic
 
     rename_topic(settings_for(db), topic, name)
-    click.echo(f"Topic {topic} is now called '{name}'." if name.strip() else "Name reset.")
+    click.echo(f"Topic {topic} is now called '{visible(name)}'." if name.strip() else "Name reset.")
+
+
+@topics.command("rename-theme")
+@click.argument("theme", type=int)
+@click.argument("name")
+@db_option()
+def topics_rename_theme(theme: int, name: str, db: Path | None) -> None:
+    """Name THEME yourself (kept across refits); an empty NAME restores the generated name."""
+    from analysis.topics.edits import rename_theme
+
+    rename_theme(settings_for(db), theme, name)
+    click.echo(f"Theme {theme} is now called '{visible(name)}'." if name.strip() else "Name reset.")
 
 
 @topics.command("merge")
@@ -96,6 +126,7 @@ def topics_emerging(week: str | None, show_all: bool, db: Path | None) -> None:
         (
             e.topic,
             e.name,
+            e.theme_name or "",
             e.documents,
             f"{e.baseline_weekly:.1f}",
             f"{e.growth:.1f}x",
@@ -106,7 +137,8 @@ def topics_emerging(week: str | None, show_all: bool, db: Path | None) -> None:
     ]
     click.echo(
         format_table(
-            ("topic", "name", "this week", "weekly before", "growth", "p", "emerging"), rows
+            ("topic", "name", "theme", "this week", "weekly before", "growth", "p", "emerging"),
+            rows,
         )
     )
 

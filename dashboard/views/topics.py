@@ -1,4 +1,5 @@
-"""Topics: what people talk about, how it feels, how it moves; rename and merge topics."""
+"""Topics: themes first, each opening into its fine topics; how they feel and move; rename
+and merge topics, rename themes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,27 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.insight.posts import find_posts
-from analysis.topics.edits import list_topics, merge_topics, rename_topic
-from analysis.topics.trends import topic_map, topic_table, topics_over_time
+from analysis.topics.edits import list_themes, list_topics, merge_topics, rename_theme, rename_topic
+from analysis.topics.trends import (
+    other_share,
+    theme_table,
+    topic_map,
+    topic_table,
+    topics_over_time,
+)
 from dashboard import cache, ui
+
+PERCENT = {"format": "percent"}
+TOPIC_COLUMNS = {
+    "label": st.column_config.TextColumn("topic name"),
+    "documents": st.column_config.NumberColumn("posts"),
+    "share_negative": st.column_config.ProgressColumn(
+        "% negative", format="percent", min_value=0.0, max_value=1.0
+    ),
+    "share_positive": st.column_config.NumberColumn("% positive", **PERCENT),
+    "weekly": st.column_config.LineChartColumn("posts per week"),
+    "example": st.column_config.TextColumn("example post", width="large"),
+}
 
 st.title("Topics")
 ui.require_analysis(need_topics=True)
@@ -24,27 +43,66 @@ if not table:
     st.stop()
 frame = pd.DataFrame(table)
 frame["keywords"] = frame["keywords"].map(lambda words: ", ".join(words[:6]))
-st.caption("Select a row to see the topic's representative posts below.")
-picked_rows = st.dataframe(
-    frame[
-        ["topic", "label", "documents", "share_negative", "share_positive", "weekly", "keywords"]
-    ],
-    hide_index=True,
-    width="stretch",
-    on_select="rerun",
-    selection_mode="single-row",
-    key="topic_table",
-    column_config={
-        "label": st.column_config.TextColumn("topic name"),
-        "documents": st.column_config.NumberColumn("posts"),
-        "share_negative": st.column_config.ProgressColumn(
-            "% negative", format="percent", min_value=0.0, max_value=1.0
-        ),
-        "share_positive": st.column_config.NumberColumn("% positive", format="percent"),
-        "weekly": st.column_config.LineChartColumn("posts per week"),
-    },
+topics = {t.topic: t for t in cache.data(list_topics)}
+# The first representative post of each topic; a dataframe cell shows it as plain text.
+frame["example"] = frame["topic"].map(
+    lambda t: topics[t].examples[0][1] if t in topics and topics[t].examples else ""
 )
-ui.download(frame, "topics")
+
+themes = cache.data(theme_table, filters)
+outside = cache.data(other_share, filters)
+if outside["share"] is not None:
+    st.caption(
+        f"{outside['share']:.1%} of the posts ({outside['other']:,}) fit no topic and count "
+        'as "Other"; they are in no theme.'
+        + (
+            f" {outside['unassigned']:,} new posts are not analyzed yet."
+            if outside["unassigned"]
+            else ""
+        )
+    )
+
+if themes:
+    theme_frame = pd.DataFrame(themes)
+    theme_frame["keywords"] = theme_frame["keywords"].map(lambda words: ", ".join(words[:6]))
+    st.subheader("Themes")
+    st.dataframe(
+        theme_frame[
+            ["theme", "name", "topics", "documents", "share_negative", "share_positive", "weekly"]
+        ],
+        hide_index=True,
+        width="stretch",
+        key="theme_table",
+        column_config={**TOPIC_COLUMNS, "name": st.column_config.TextColumn("theme")},
+    )
+    ui.download(theme_frame, "themes")
+    st.caption("Open a theme to see its topics.")
+    for theme in themes:
+        members = frame[frame["theme"] == theme["theme"]]
+        share = theme["share_negative"]
+        negative = f", {share:.0%} negative" if share is not None else ""
+        # Streamlit reads Markdown in an expander's label: the theme's name stays literal.
+        label = f"{ui.plain(theme['name'])}: {theme['documents']:,} posts{negative}"
+        with st.expander(label):
+            st.dataframe(
+                members[["topic", "label", "documents", "share_negative", "example"]],
+                hide_index=True,
+                width="stretch",
+                column_config=TOPIC_COLUMNS,
+            )
+else:  # a model fitted before themes: its topics alone
+    st.caption(
+        "These topics were fitted before themes existed: `brandpulse analyze --refit-topics` "
+        "groups them into themes."
+    )
+    st.dataframe(
+        frame[["topic", "label", "documents", "share_negative", "share_positive", "weekly"]],
+        hide_index=True,
+        width="stretch",
+        key="topic_table",
+        column_config=TOPIC_COLUMNS,
+    )
+ui.download(frame.drop(columns="example"), "topics")
 frame["shown"] = frame["label"].map(ui.safe) + " (#" + frame["topic"].astype(str) + ")"
 
 over_time = cache.data(topics_over_time, None, filters)
@@ -66,9 +124,12 @@ if over_time:
         "topics over time",
     )
 
-heat = frame.head(25).copy()
+# Sentiment per theme when there are themes (at most 40), else per topic (largest 25).
+heat = pd.DataFrame(themes).rename(columns={"name": "label"}) if themes else frame.head(25).copy()
+heat["shown"] = heat["label"].map(ui.safe)
 heat["share_neutral"] = 1 - heat["share_negative"].fillna(0) - heat["share_positive"].fillna(0)
 columns = ["share_negative", "share_neutral", "share_positive"]
+what = "theme" if themes else "topic (largest 25)"
 ui.chart(
     go.Figure(
         go.Heatmap(
@@ -82,13 +143,13 @@ ui.chart(
             hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>",
         ),
         layout={
-            "title": "Sentiment within each topic (largest 25)",
+            "title": f"Sentiment within each {what}",
             "yaxis": {"autorange": "reversed"},
             "height": 200 + 22 * len(heat),
         },
     ),
-    heat[["topic", "label", "documents", *columns]],
-    "topic sentiment",
+    heat[["label", "documents", *columns]],
+    "theme sentiment" if themes else "topic sentiment",
 )
 
 points = cache.data(topic_map)
@@ -116,16 +177,15 @@ if points:
     )
 
 st.subheader("Representative posts")
-topics = {t.topic: t for t in cache.data(list_topics)}
-chosen_row = picked_rows.selection.rows if picked_rows and picked_rows.selection else []
-default = int(frame.iloc[chosen_row[0]]["topic"]) if chosen_row else int(frame.iloc[0]["topic"])
 options = list(topics)
 chosen = st.selectbox(
     "Topic",
     options,
-    index=options.index(default) if default in options else 0,
-    format_func=lambda t: f"{topics[t].name} (#{t})",
-    key=f"topic_examples_{default}",
+    index=options.index(int(frame.iloc[0]["topic"]))
+    if int(frame.iloc[0]["topic"]) in options
+    else 0,
+    format_func=lambda t: f"{topics[t].display_name} (#{t})",
+    key="topic_examples",
 )
 topic = topics[chosen]
 st.text("Keywords: " + ", ".join(topic.keywords))
@@ -152,9 +212,21 @@ with st.form("merge"):
     others = st.multiselect(
         f"Topics to merge into topic #{chosen}",
         [t for t in options if t != chosen],
-        format_func=lambda t: f"{topics[t].name} (#{t})",
+        format_func=lambda t: f"{topics[t].display_name} (#{t})",
     )
     if st.form_submit_button("Merge") and others:
         merge_topics(settings, others, chosen)
         st.session_state["flash"] = f"Merged {len(others)} topics into topic {chosen}."
         st.rerun()
+
+named = {t.theme: t for t in cache.data(list_themes)}
+if named:
+    with st.form("rename_theme"):
+        picked = st.selectbox(
+            "Theme", list(named), format_func=lambda t: f"{named[t].name} (theme {t})"
+        )
+        theme_name = st.text_input("New name for the theme (empty restores the generated name)")
+        if st.form_submit_button("Rename theme"):
+            rename_theme(settings, picked, theme_name)
+            st.session_state["flash"] = f"Theme {picked} renamed."
+            st.rerun()

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from loaders import store
+from loaders.safe_text import markdown_literal
 from tests.conftest import REPO, insert_documents, rows, scalar
 
 APP = str(REPO / "dashboard" / "app.py")
@@ -121,10 +122,26 @@ def test_sentiment_page_on_sample_data(monkeypatch, sample_db):
 
 def test_topics_page_on_sample_data(monkeypatch, sample_db):
     app = open_page(monkeypatch, sample_db, "topics")
-    table = app.dataframe[0].value
+    themes = app.dataframe[0].value  # the page leads with the themes
     assigned = scalar(sample_db, "SELECT count(*) FROM doc_topics WHERE topic >= 0")
-    assert table["documents"].sum() == assigned
-    assert all(len(weekly) == len(table["weekly"].iloc[0]) for weekly in table["weekly"])
+    assert themes["documents"].sum() == assigned
+    assert all(len(weekly) == len(themes["weekly"].iloc[0]) for weekly in themes["weekly"])
+    # Each theme opens into its topics, with their sizes and an example post.
+    first = themes.iloc[0]
+    expander = next(
+        e for e in app.expander if e.label.startswith(markdown_literal(first["name"]) + ": ")
+    )
+    topics = expander.dataframe[0].value
+    in_theme = rows(
+        sample_db,
+        "SELECT topic FROM topics WHERE run_id = 1 AND theme = ? AND merged_into IS NULL",
+        [int(first["theme"])],
+    )
+    assert sorted(topics["topic"]) == sorted(t for (t,) in in_theme)
+    assert topics["documents"].sum() == first["documents"]
+    assert all(topics["example"].str.len() > 0)
+    other = scalar(sample_db, "SELECT count(*) FROM doc_topics WHERE topic < 0")
+    assert any(f"({other:,}) fit no topic" in c.value for c in app.caption)
 
 
 def test_explore_page_on_sample_data(monkeypatch, sample_db):
@@ -338,14 +355,29 @@ def test_one_click_labels_a_post(monkeypatch, writable_db):
 
 def test_topics_page_renames_a_topic(monkeypatch, writable_db):
     app = open_page(monkeypatch, writable_db, "topics")
-    topic = app.dataframe[0].value["topic"].iloc[0]
+    topic = app.dataframe[1].value["topic"].iloc[0]  # the first theme's topics
     app.text_input[0].set_value("Lids and leaks")
     next(b for b in app.button if b.label == "Rename").click()
     check(app.run())
     assert rows(
         writable_db, "SELECT user_label FROM topics WHERE topic = ? AND run_id = 1", [int(topic)]
     ) == [("Lids and leaks",)]
-    assert app.dataframe[0].value["label"].iloc[0] == "Lids and leaks"
+    assert app.dataframe[1].value["label"].iloc[0] == "Lids and leaks"
+
+
+def test_topics_page_renames_a_theme(monkeypatch, writable_db):
+    app = open_page(monkeypatch, writable_db, "topics")
+    theme = int(app.dataframe[0].value["theme"].iloc[0])
+    next(s for s in app.selectbox if s.label == "Theme").set_value(theme)
+    next(t for t in app.text_input if "the theme" in t.label).set_value("Bottles *in general*")
+    button(app, "Rename theme").click()
+    check(app.run())
+    assert rows(writable_db, "SELECT user_label FROM themes WHERE theme = ?", [theme]) == [
+        ("Bottles *in general*",)
+    ]
+    assert app.dataframe[0].value["name"].iloc[0] == "Bottles *in general*"
+    # The expander's label keeps the name literal: no Markdown emphasis.
+    assert any(e.label.startswith("Bottles \\*in general\\*: ") for e in app.expander)
 
 
 HOSTILE = "<img src=x onerror=alert(1)> [click](javascript:alert(2)) **loud**"
@@ -370,22 +402,35 @@ def test_a_filter_changes_the_sentiment_charts(monkeypatch, sample_db):
 
 
 def test_topics_page_merges_topics(monkeypatch, writable_db):
-    with store.session(writable_db) as con:  # the tiny test embedder finds one topic: add two
+    with store.session(writable_db) as con:  # split topic 0 in two, within its theme
+        [(theme, second)] = con.execute(
+            "SELECT theme, (SELECT max(topic) + 1 FROM topics WHERE run_id = 1) "
+            "FROM topics WHERE run_id = 1 AND topic = 0"
+        ).fetchall()
         con.execute(
-            "INSERT INTO topics SELECT run_id, topic + 1, 'second', [], 0, NULL, NULL, centroid, [] "
-            "FROM topics WHERE topic = 0"
+            "INSERT INTO topics SELECT run_id, ?, 'second', [], 0, NULL, NULL, centroid, [], "
+            "theme, min_similarity FROM topics WHERE run_id = 1 AND topic = 0",
+            [second],
         )
         con.execute(
-            "UPDATE doc_topics SET topic = 1 WHERE doc_id IN "
-            "(SELECT doc_id FROM documents WHERE kind = 'review')"
+            "UPDATE doc_topics SET topic = ? WHERE topic = 0 AND hash(doc_id) % 2 = 0", [second]
         )
+        name = con.execute("SELECT label FROM themes WHERE theme = ?", [theme]).fetchall()[0][0]
+
+    def theme_topics(app: AppTest) -> list[int]:
+        prefix = markdown_literal(name) + ": "
+        expander = next(e for e in app.expander if e.label.startswith(prefix))
+        return sorted(expander.dataframe[0].value["topic"])
+
     app = open_page(monkeypatch, writable_db, "topics")
-    assert sorted(app.dataframe[0].value["topic"]) == [0, 1]
-    app.multiselect[0].set_value([1])
+    assert {0, second} <= set(theme_topics(app))  # one theme holds both
+    next(s for s in app.selectbox if s.label == "Topic").set_value(0)
+    check(app.run())
+    app.multiselect[0].set_value([second])
     next(b for b in app.button if b.label == "Merge").click()
     check(app.run())
-    assert list(app.dataframe[0].value["topic"]) == [0]
-    assert rows(writable_db, "SELECT DISTINCT topic FROM doc_topics WHERE topic >= 0") == [(0,)]
+    assert 0 in theme_topics(app) and second not in theme_topics(app)
+    assert rows(writable_db, "SELECT count(*) FROM doc_topics WHERE topic = ?", [second]) == [(0,)]
 
 
 @pytest.mark.slow
@@ -540,7 +585,7 @@ def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
     headings = [m.split("\n", 1)[0] for m in preview if m.startswith("#")]
     assert headings[1:6] == [
         "## Sentiment, the last 12 weeks",
-        "## Top topics",
+        "## Top themes",
         "## Emerging topics",
         "## Spikes",
         "## Campaigns",

@@ -89,11 +89,12 @@ def give_analysis(settings: Settings) -> None:
             "FROM (SELECT doc_id, CASE WHEN hash(doc_id) % 2 = 0 THEN 'negative' "
             "ELSE 'positive' END AS label FROM documents)"
         )
-        con.execute("INSERT INTO topic_runs VALUES (1, now(), now(), 47, 47, 1, 0.0, 'x', '{}')")
+        con.execute("INSERT INTO topic_runs VALUES (1, now(), now(), 47, 47, 1, 0.0, 'x', '{}', 1)")
         con.execute(
             "INSERT INTO topics VALUES (1, 0, 'lid leaks', ['lid'], 47, NULL, NULL, [1.0], "
-            "['odd-2', 'good-1'])"
+            "['odd-2', 'good-1'], 0, 0.5)"
         )
+        con.execute("INSERT INTO themes VALUES (1, 0, 'product quality', ['lid'], NULL, [1.0])")
         con.execute("INSERT INTO doc_topics SELECT doc_id, 1, 0, 0.9 FROM documents")
         facts.refresh_if_stale(con)
 

@@ -58,7 +58,7 @@ def test_report_figures_equal_sql(demo_run):
     assert markdown.startswith("# Weekly report for Tidewell: 2025-W41\n")
     assert f"| Posts | {documents:,} | {before:,} | {documents - before:+,} |" in markdown
     for heading in (
-        "## Top topics",
+        "## Top themes",
         "## Emerging topics",
         "## Spikes",
         "## Campaigns",

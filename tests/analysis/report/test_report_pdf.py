@@ -43,22 +43,22 @@ def test_pdf_has_one_page_per_part_with_static_charts(demo_run, tmp_path):
     assert first.lstrip().startswith("Weekly report for Tidewell: 2025-W41")
     kpi = report.kpis["documents"]
     assert f"{kpi.current:,.0f}" in first and f"{kpi.delta:+,.0f}" in first
-    assert "Sentiment, the last 12 weeks" in first and "Top topics" not in first
-    assert second.lstrip().startswith("Top topics")
+    assert "Sentiment, the last 12 weeks" in first and "Top themes" not in first
+    assert second.lstrip().startswith("Top themes")
     assert "Emerging topics" in second and "Spikes" in second
     assert third.lstrip().startswith("Campaigns") and "Refill Rewards" in third
     assert "Most negative posts" in third and "Most positive posts" in third
 
     # The charts were drawn before printing: the trend's volume bars on page 1, the
-    # topics' negative and positive bars on page 2, and no chart on page 3.
+    # themes' negative and positive bars on page 2, and no chart on page 3.
     volume, negative, positive = (
         [pixels_like(p[2], color) for p in pages]
         for color in (VOLUME_COLOR, NEGATIVE_COLOR, POSITIVE_COLOR)
     )
     assert volume[0] > 200 and volume[1] == volume[2] == 0
-    largest = report.top_topics[0]
+    largest = report.top_themes[0]
     drawn = negative if largest["share_negative"] > largest["share_positive"] else positive
-    assert drawn[1] > 200  # the largest topic's longer bar
+    assert drawn[1] > 200  # the largest theme's longer bar
     assert negative[2] == positive[2] == 0
 
 

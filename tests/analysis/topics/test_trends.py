@@ -9,8 +9,16 @@ import pytest
 
 from analysis.filters import Filters
 from analysis.periods import iso_week, parse_week
+from analysis.topics import sql
 from analysis.topics.spikes import detect_spikes, spike_drivers
-from analysis.topics.trends import emerging_topics, topic_sentiment, topics_over_time
+from analysis.topics.trends import (
+    emerging_topics,
+    other_share,
+    theme_table,
+    topic_sentiment,
+    topic_table,
+    topics_over_time,
+)
 from loaders import store
 from loaders.errors import BrandpulseError
 from tests.conftest import insert_documents
@@ -42,15 +50,22 @@ def build(settings, wobble: int = 0) -> None:
     with store.session(settings=settings) as con:
         insert_documents(con, documents)
         con.execute(
-            "INSERT INTO topic_runs VALUES (1, now(), now(), ?, 2, 2, 0, 'test', '{}')",
+            "INSERT INTO topic_runs VALUES (1, now(), now(), ?, 2, 2, 0, 'test', '{}', 2)",
             [len(documents)],
         )
+        # Two topics in two themes; theme 0 is the larger, as a fit numbers them.
         con.execute(
-            "INSERT INTO topics VALUES (1, 0, 'lid leaks, seal', ['lid'], 0, NULL, NULL, [1.0, 0.0], []),"
-            " (1, 1, 'everyday talk', ['bottle'], 0, NULL, NULL, [0.0, 1.0], [])"
+            "INSERT INTO topics VALUES "
+            "(1, 0, 'lid leaks', ['lid'], 0, NULL, NULL, [1.0, 0.0], [], 1, 0.5),"
+            " (1, 1, 'everyday talk', ['bottle'], 0, NULL, NULL, [0.0, 1.0], [], 0, 0.5)"
+        )
+        con.execute(
+            "INSERT INTO themes VALUES (1, 0, 'daily use', ['bottle'], NULL, [0.0, 1.0]),"
+            " (1, 1, 'product quality', ['lid'], NULL, [1.0, 0.0])"
         )
         con.register("assigned", pd.DataFrame(topics_of))
         con.execute("INSERT INTO doc_topics SELECT * FROM assigned")
+        con.execute(sql.REFRESH_SIZES, [1])
         con.execute(
             "INSERT INTO models VALUES ('m', 'test', 'test', NULL, NULL, NULL, now(), true)"
         )
@@ -127,7 +142,10 @@ def test_spikes_and_their_drivers_add_up(con):
         (LAST_WEEK, "negative_share"),
     }
     for spike in spikes:
-        assert spike.drivers[0].topic == 0 and spike.drivers[0].name == "lid leaks, seal"
+        assert spike.drivers[0].topic == 0 and spike.drivers[0].name == "lid leaks"
+        assert spike.drivers[0].theme_name == "product quality"
+        # The drivers name each fine topic with its theme.
+        assert spike.drivers_text().startswith("lid leaks (product quality) ")
         assert sum(d.change for d in spike.drivers) == pytest.approx(spike.change)
     volume = next(s for s in spikes if s.metric == "volume")
     assert (volume.value, volume.baseline) == (140, 102)
@@ -182,3 +200,47 @@ def test_generated_labels_from_a_namer_with_fallback(settings):
     assert names[1] == ("Everyday chatter", "everyday talk")  # the user's name wins; no change
     # Rambling answers are not labels.
     assert relabel_topics(settings, lambda k, e: "Sure! " + "word " * 20) == 0
+
+
+# --- themes ----------------------------------------------------------------------------------
+def test_theme_table_honours_the_filters(con):
+    themes = {row["theme"]: row for row in theme_table(con)}
+    assert [row["name"] for row in theme_table(con)] == ["daily use", "product quality"]
+    assert themes[0]["documents"] == 600 and themes[0]["share_negative"] == pytest.approx(0.2)
+    assert themes[0]["share_positive"] == pytest.approx(0.8) and themes[0]["topics"] == 1
+    assert themes[1]["documents"] == 50 and themes[1]["share_negative"] == 1.0
+    assert themes[1]["weekly"] == [2, 2, 2, 2, 2, 40]
+    only_b = theme_table(con, Filters(brand="B"))
+    assert [(r["theme"], r["documents"]) for r in only_b] == [(0, 300)]
+    assert only_b[0]["share_negative"] == pytest.approx(60 / 300)
+    last_week = theme_table(con, Filters(start=LAST_WEEK))
+    assert {r["theme"]: r["weekly"] for r in last_week} == {0: [100], 1: [40]}
+
+
+def test_topic_table_names_each_topic_s_theme(con):
+    rows = {row["topic"]: row for row in topic_table(con)}
+    assert (rows[0]["label"], rows[0]["theme"], rows[0]["theme_name"]) == (
+        "lid leaks",
+        1,
+        "product quality",
+    )
+    assert rows[1]["theme_name"] == "daily use"
+
+
+def test_emerging_topics_name_their_theme(con):
+    [defect] = [e for e in emerging_topics(con, LAST_WEEK) if e.emerging]
+    assert defect.theme_name == "product quality"
+    assert defect.display_name == "lid leaks (product quality)"
+
+
+def test_other_share_counts_documents_in_no_topic(settings):
+    build(settings)
+    with store.session(settings=settings) as con:
+        con.execute("UPDATE doc_topics SET topic = -1 WHERE doc_id IN ('d00000', 'd00001')")
+        con.execute("DELETE FROM doc_topics WHERE doc_id = 'd00002'")
+    with store.session(settings=settings, read_only=True) as con:
+        found = other_share(con)
+        assert (found["documents"], found["other"], found["unassigned"]) == (650, 2, 1)
+        assert found["share"] == pytest.approx(2 / 649)
+        # "Other" documents belong to no theme: the themes hold the rest.
+        assert sum(row["documents"] for row in theme_table(con)) == 647

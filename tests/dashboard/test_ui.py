@@ -1,0 +1,26 @@
+"""The Run analysis flash: what it says about topics."""
+
+from __future__ import annotations
+
+from analysis.jobs.analysis_pass import PassResult
+from analysis.topics.assign import AssignResult
+from analysis.topics.fit import FitResult
+from dashboard.ui import topics_note
+
+
+def test_the_flash_says_when_topics_refitted_or_a_refit_is_due():
+    refitted = FitResult(2, 900, 800, 12, 0.05, 10, 1.0, n_themes=4)
+    refitted.refit_because = "40% of the 200 new documents fitted no topic"
+    assert topics_note(PassResult(None, refitted)) == (
+        " The topics were refitted because 40% of the 200 new documents fitted no topic: "
+        "12 topics in 4 themes."
+    )
+    due = AssignResult(1, assigned=60, outliers=40, embedded=100, seconds=1.0, refit_due=True)
+    assert topics_note(PassResult(None, due)) == (
+        " 40% of the new documents fit no topic: a refit is due "
+        "(`brandpulse analyze --refit-topics`)."
+    )
+    assert topics_note(PassResult(None, AssignResult(1, 60, 1, 61, 1.0))) == ""
+    assert (
+        topics_note(PassResult(None, topic_problem="Too few texts.")) == " Topics: Too few texts."
+    )

@@ -96,15 +96,15 @@ def insert(settings: Settings, texts: list[str], prefix: str, brand: str = "Volt
         )
 
 
+LEVELS = {
+    "topic": "SELECT doc_id, topic FROM doc_topics",
+    "theme": "SELECT d.doc_id, coalesce(t.theme, -1) FROM doc_topics d LEFT JOIN topics t "
+    "ON t.run_id = d.run_id AND t.topic = d.topic",
+}
+
+
 def level_of(settings: Settings, level: str) -> dict[str, int]:
-    column = "d.topic" if level == "topic" else "coalesce(t.theme, -1)"
-    return dict(
-        rows(
-            settings.db,
-            f"SELECT d.doc_id, {column} FROM doc_topics d LEFT JOIN topics t "
-            "ON t.run_id = d.run_id AND t.topic = d.topic",
-        )
-    )
+    return dict(rows(settings.db, LEVELS[level]))
 
 
 def test_a_dominant_subject_stays_one_theme_and_is_not_cut_into_noise(tmp_path):

@@ -106,7 +106,7 @@ def build(db: Path, documents: int) -> None:
         )
         con.execute(
             "INSERT INTO topic_runs VALUES (1, now(), now(), $docs, $docs, $topics, 0.01, "
-            "'generated', '{}')",
+            "'generated', '{}', 1)",
             {"docs": documents, "topics": TOPICS},
         )
         rng = np.random.default_rng(7)
@@ -114,7 +114,7 @@ def build(db: Path, documents: int) -> None:
             centroid = rng.normal(size=384)
             centroid /= np.linalg.norm(centroid)
             con.execute(
-                "INSERT INTO topics VALUES (1, ?, ?, ?, 0, NULL, NULL, ?, ?)",
+                "INSERT INTO topics VALUES (1, ?, ?, ?, 0, NULL, NULL, ?, ?, 0, 0.5)",
                 [
                     topic,
                     f"topic {topic} words",
@@ -123,6 +123,10 @@ def build(db: Path, documents: int) -> None:
                     [f"d{topic}", f"d{topic + 100}"],
                 ],
             )
+        con.execute(
+            "INSERT INTO themes VALUES (1, 0, 'generated theme', ['word'], NULL, ?)",
+            [[1.0] + [0.0] * 383],
+        )
         con.execute(ASSIGN, {"topics": TOPICS})
         con.execute(
             "UPDATE topics SET size = (SELECT count(*) FROM doc_topics d "

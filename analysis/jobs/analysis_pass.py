@@ -2,7 +2,8 @@
 
 Sentiment first (documents the active model has not scored), then topics: the first pass
 fits the topic model; later passes give new documents the nearest current topic unless
-a refit is asked for.
+a refit is asked for (or the new documents fit the topics too badly). After a fit, with
+``topic_generated_names``, the configured generator names the topics.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class PassResult:
     sentiment: Any  # analysis.sentiment.AnalysisResult
     topics: Any = None  # analysis.topics.FitResult or AssignResult; None when skipped
     topic_problem: str | None = None  # why topics were not fitted (e.g. too few documents)
+    generated_names: int = 0  # topics the generator named after a fit
 
 
 def analyze_all(
@@ -34,6 +36,7 @@ def analyze_all(
     """Score sentiment, then fit or update topics; an empty database does nothing."""
     from analysis.sentiment.scoring_run import analyze
     from analysis.topics.assign import update_topics
+    from analysis.topics.fit import FitResult
 
     result = PassResult(analyze(settings, progress=progress))
     if not topics or not result.sentiment.model_version:
@@ -42,4 +45,12 @@ def analyze_all(
         result.topics = update_topics(settings, refit=refit_topics, progress=progress)
     except TopicError as error:
         result.topic_problem = str(error)
+    if settings.topic_generated_names and isinstance(result.topics, FitResult):
+        from analysis.suggestions.topic_names import name_topics_with_generator
+
+        if progress:
+            progress("naming topics with the generator", 0, 1)
+        result.generated_names = name_topics_with_generator(settings)
+        if progress:
+            progress("naming topics with the generator", 1, 1)
     return result

@@ -140,27 +140,49 @@ def _require_topic(con: duckdb.DuckDBPyConnection, run_id: int | None, topic: in
 TopicNamer = Callable[[list[str], list[str]], str]  # (keywords, example texts) -> label
 
 
-def _clean_generated_label(text: str) -> str | None:
-    """One line of 2-6 words, without quotes or a 'Label:' prefix; None when unusable."""
+_WORDS = re.compile(r"[a-z0-9']+")
+
+
+def _own_words(keywords: list[str], examples: list[str]) -> set[str]:
+    words = set(_WORDS.findall(" ".join(keywords + examples).lower()))
+    return words | {w + "s" for w in words} | {w[:-1] for w in words if w.endswith("s")}
+
+
+def _clean_generated_label(text: str, own_words: set[str] | None = None) -> str | None:
+    """One line of 1-5 words, without quotes or a 'Label:' prefix, no comma list, no @handle,
+    and (given ``own_words``) made of the topic's own words, stop words aside: a generated
+    name that invents what the posts do not say is not used. None when unusable."""
+    from analysis.topics.text import stop_words
+
     line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
-    line = re.sub(r"^(topic|label)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'.*#")
-    return line if 2 <= len(line.split()) <= 6 and len(line) <= 60 else None
+    line = re.sub(r"^(topic|label|name)\s*:\s*", "", line, flags=re.IGNORECASE).strip(" \"'.*#")
+    if not 1 <= len(line.split()) <= 5 or len(line) > 60 or "," in line or "@" in line:
+        return None
+    if own_words is not None:
+        content = set(_WORDS.findall(line.lower())) - stop_words()
+        if not content or not content <= own_words:
+            return None
+    return line
 
 
 def relabel_topics(settings: Settings, namer: TopicNamer) -> int:
     """Replace the generated labels of the current topics with ``namer``'s, where usable.
 
     ``namer`` is any text generator (e.g. the suggestion LLM) given a topic's keywords and
-    representative texts. A failing call or an answer that is not a short label keeps the
-    phrase label; users' own names are never touched. Returns how many labels changed.
+    representative texts. A failing call, or an answer that is not a short name made of
+    the topic's own words, keeps the phrase name; users' own names are never touched.
+    Returns how many labels changed.
     """
     with store.session(settings=settings, read_only=True) as con:
         run_id = current_run(con)
         found = list_topics(con) if run_id is not None else []
     changed = []
     for topic in found:
+        examples = [t for _, t in topic.examples]
         try:
-            label = _clean_generated_label(namer(topic.keywords, [t for _, t in topic.examples]))
+            label = _clean_generated_label(
+                namer(topic.keywords, examples), _own_words(topic.keywords, examples)
+            )
         except Exception:  # noqa: BLE001 - any generator failure falls back to the phrase label
             label = None
         if label and label != topic.label:

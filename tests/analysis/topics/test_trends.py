@@ -189,17 +189,18 @@ def test_generated_labels_from_a_namer_with_fallback(settings):
     def namer(keywords: list[str], examples: list[str]) -> str:
         calls.append(keywords)
         if keywords == ["lid"]:
-            return 'Label: "Lid leak complaints".\nThis topic is about...'
+            return 'Label: "The lids".\nThis topic is about...'
         raise RuntimeError("model unavailable")
 
     assert relabel_topics(settings, namer) == 1
     assert calls == [["bottle"], ["lid"]] or calls == [["lid"], ["bottle"]]
     with store.session(settings=settings, read_only=True) as con:
         names = {t.topic: (t.name, t.label) for t in list_topics(con)}
-    assert names[0] == ("Lid leak complaints", "Lid leak complaints")
+    assert names[0] == ("The lids", "The lids")
     assert names[1] == ("Everyday chatter", "everyday talk")  # the user's name wins; no change
-    # Rambling answers are not labels.
-    assert relabel_topics(settings, lambda k, e: "Sure! " + "word " * 20) == 0
+    # Rambling answers, keyword lists and words the posts do not use are not names.
+    for answer in ("Sure! " + "word " * 20, "lid, bottle", "Exploding battery recall"):
+        assert relabel_topics(settings, lambda k, e, answer=answer: answer) == 0
 
 
 # --- themes ----------------------------------------------------------------------------------

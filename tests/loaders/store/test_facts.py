@@ -59,13 +59,13 @@ def test_doc_facts_follow_every_kind_of_write(db):
     assert [r[3] for r in rows(db, FACTS)] == ["negative", "positive", "negative"]
 
     with store.session(db) as con:  # a topic model, then a merge that moves documents
-        con.execute("INSERT INTO topic_runs VALUES (1, now(), now(), 3, 3, 2, 0, 'm', '{}')")
+        con.execute("INSERT INTO topic_runs VALUES (1, now(), now(), 3, 3, 2, 0, 'm', '{}', 1)")
         con.execute("INSERT INTO doc_topics VALUES ('a', 1, 0, 0.9), ('b', 1, 1, 0.9)")
     assert [r[5] for r in rows(db, FACTS)] == [0, 1, None]
     with store.session(db) as con:
         con.execute(
-            "INSERT INTO topics VALUES (1, 1, 'x', [], 1, NULL, 0, [0.1], []), "
-            "(1, 0, 'y', [], 1, NULL, NULL, [0.1], [])"
+            "INSERT INTO topics VALUES (1, 1, 'x', [], 1, NULL, 0, [0.1], [], 0, 0.5), "
+            "(1, 0, 'y', [], 1, NULL, NULL, [0.1], [], 0, 0.5)"
         )
         con.execute("UPDATE doc_topics SET topic = 0 WHERE topic = 1")
     assert [r[5] for r in rows(db, FACTS)] == [0, 0, None]

@@ -69,9 +69,11 @@ def loaded(settings, tmp_path) -> dict[str, int]:
             ).fetchall()
         ]
         con.execute("INSERT INTO labels VALUES (?, 'neutral', now(), 'checked')", [second_ids[0]])
-        con.execute("INSERT INTO topic_runs VALUES (1, now(), now(), 12, 12, 1, 0.0, 'tiny', '{}')")
         con.execute(
-            "INSERT INTO topics VALUES (1, 0, 'lid leaks', ['lid'], 12, NULL, NULL, [1.0], ?)",
+            "INSERT INTO topic_runs VALUES (1, now(), now(), 12, 12, 1, 0.0, 'tiny', '{}', 1)"
+        )
+        con.execute(
+            "INSERT INTO topics VALUES (1, 0, 'lid leaks', ['lid'], 12, NULL, NULL, [1.0], ?, 0, 0.5)",
             [second_ids[:2] + ["odd-0"]],
         )
         con.execute("INSERT INTO doc_topics SELECT doc_id, 1, 0, 0.9 FROM documents")

@@ -131,9 +131,10 @@ def test_campaign_results_table(demo_run):
 
 def test_insights_prints_ranked_cards(demo_run):
     db, _ = demo_run
-    result = invoke("insights", "--week", "2025-W46", "--brand", "Tidewell", "--db", str(db))
+    # The week of the planted lid defect.
+    result = invoke("insights", "--week", "2025-W41", "--brand", "Tidewell", "--db", str(db))
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("2025-11-10 to 2025-11-16, against the 7 days before:")
-    assert "\n1. [" in result.output
+    assert result.output.startswith("2025-10-06 to 2025-10-12, against the 7 days before:")
+    assert "\n1. [spike] Volume spike in 2025-W41" in result.output
     empty = invoke("insights", "--db", str(db.parent / "none.duckdb"))
     assert "No documents yet" in empty.output

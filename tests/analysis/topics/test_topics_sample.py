@@ -176,3 +176,16 @@ def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(defe
     assert emerging.strip().startswith(f"{name}: ") and emerging.count(" posts, ") == 1
     spikes = topics_page.split("Spikes")[1]
     assert spikes.count("driven by " + name) == 2
+
+
+def test_names_are_phrases_without_brands_or_handles(fitted):
+    settings, _ = fitted
+    brands = [r[0] for r in rows(settings.db, "SELECT DISTINCT brand FROM documents")]
+    brand_words = {w for b in brands if b for w in b.lower().split()}
+    names = [r[0] for r in rows(settings.db, "SELECT label FROM topics")]
+    names += [r[0] for r in rows(settings.db, "SELECT label FROM themes")]
+    assert len(names) > 10
+    for name in names:
+        words = set(name.lower().replace("(", " ").replace(")", " ").split())
+        assert "," not in name and "@" not in name and 1 <= len(words) <= 5, name
+        assert not words & brand_words, name

@@ -13,6 +13,8 @@ Corpora (``--data`` defaults to ../shared/data; nothing is copied into the repos
 - ``sample``: our sample data with its planted themes (our own text: a sanity check only).
 - ``amazon``: reviews_datafiniti_amazon.csv, 5,000 real reviews without labels: counts and
   the largest topic's share only.
+- ``tweets``: tweeteval_sentiment/train.csv, 8,000 real tweets on every subject (their
+  labels are sentiment, not topics): counts and the largest topic's share only.
 Then "new data": 3,080 banking messages added to a database fitted on the sample data
 (they should fit no drinkware topic and make ``analyze`` refit), and the banking training
 messages added to a database fitted on the banking test split (they should mostly fit).
@@ -81,15 +83,15 @@ def csv_with_dates(source: Path, target: Path, text_column: str, label_column: s
     with source.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     labels = {}
+    prefix = source.stem[:5]  # the ids of two files of one corpus (test, train) stay apart
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["id", "date", "text"])
         for i, row in enumerate(rows):
-            writer.writerow(
-                [f"m{i:06d}", f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", row[text_column]]
-            )
+            doc_id = f"{prefix}{i:06d}"
+            writer.writerow([doc_id, f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", row[text_column]])
             if label_column:
-                labels[f"m{i:06d}"] = row[label_column]
+                labels[doc_id] = row[label_column]
     return labels
 
 
@@ -289,6 +291,10 @@ def main() -> None:
     settings = fresh_settings("amazon")
     ingest_labelled(settings, args.data / "reviews_datafiniti_amazon.csv", "reviews.text", None)
     corpora["amazon_reviews"] = evaluate("amazon reviews", settings, None)
+
+    settings = fresh_settings("tweets")
+    ingest_labelled(settings, args.data / "tweeteval_sentiment" / "train.csv", "text", None)
+    corpora["tweets"] = evaluate("tweets", settings, None)
 
     bank = corpora["banking77_test"]
     report = {

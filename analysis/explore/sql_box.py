@@ -137,6 +137,13 @@ EXAMPLE_QUERIES = {
         "FROM topics WHERE run_id = (SELECT max(run_id) FROM topic_runs)\n"
         "  AND merged_into IS NULL\nORDER BY size DESC"
     ),
+    "Themes of the current run with their topics": (
+        "SELECT coalesce(th.user_label, th.label) AS theme, sum(t.size) AS documents,\n"
+        "       list(coalesce(t.user_label, t.label) ORDER BY t.size DESC) AS topics\n"
+        "FROM themes th JOIN topics t USING (run_id, theme)\n"
+        "WHERE th.run_id = (SELECT max(run_id) FROM topic_runs) AND t.merged_into IS NULL\n"
+        "GROUP BY ALL ORDER BY documents DESC"
+    ),
     "Posts mentioning a word": (
         "SELECT created_at, source, brand, text\nFROM documents\n"
         "WHERE text ILIKE '%leak%'\nORDER BY created_at DESC LIMIT 100"

@@ -214,8 +214,10 @@ def _describe(
     labels: Any,
     n_groups: int,
     words: tuple[frozenset[str], frozenset[str]],
+    members: list[list[set[str]]] | None = None,
 ) -> _Level:
-    """Centroids, keywords and readable names of groups given per text."""
+    """Centroids, keywords and readable names of groups given per text (``members``: see
+    :func:`naming.names_for`)."""
     import numpy as np
 
     stop, brand_words = words
@@ -225,7 +227,7 @@ def _describe(
     return _Level(
         clustering.centroids(vectors, labels, n_groups),
         keywords,
-        naming.names_for(phrases, keywords, sizes.tolist()),
+        naming.names_for(phrases, keywords, sizes.tolist(), members, stop),
     )
 
 
@@ -252,7 +254,14 @@ def _settle_topics(
     n_themes = int(theme_of.max()) + 1 if n_topics else 0
     theme_labels = theme_of[labels] if n_topics else labels
     theme_labels[labels < 0] = -1
-    theme_level = _describe(vectors, texts, theme_labels, n_themes, words)
+    topic_words = [
+        {w for phrase in [*topics.keywords[k], topics.names[k]] for w in phrase.split()}
+        for k in range(n_topics)
+    ]
+    members = [
+        [topic_words[k] for k in range(n_topics) if theme_of[k] == t] for t in range(n_themes)
+    ]
+    theme_level = _describe(vectors, texts, theme_labels, n_themes, words, members)
     return labels, topics, thresholds, theme_of, theme_level
 
 

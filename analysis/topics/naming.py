@@ -8,6 +8,7 @@ The keywords stay beside the name for those who want them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -118,14 +119,47 @@ def readable_name(phrases: list[tuple[str, float]], keywords: list[str], taken: 
     return single or (candidates[0] if candidates else NO_WORDS)
 
 
+SHARED_BY = 1 / 3  # a theme's name holds words of at least this share of its topics (2 or more)
+
+
+def _shared_name(
+    phrases: list[tuple[str, float]],
+    keywords: list[str],
+    members: list[set[str]],
+    taken: set[str],
+    stop: frozenset[str],
+) -> str | None:
+    """The best candidate whose words (stop words aside) are among the words of at least
+    :data:`SHARED_BY` of the theme's topics: what its topics have in common, not the name
+    of its largest one."""
+    needed = max(2, math.ceil(SHARED_BY * len(members)))
+    for candidate in _candidates(phrases, keywords):
+        words = set(candidate.split()) - stop
+        if words and candidate not in taken and sum(words <= m for m in members) >= needed:
+            return candidate
+    return None
+
+
 def names_for(
-    phrases: list[list[tuple[str, float]]], keywords: list[list[str]], sizes: Sequence[int]
+    phrases: list[list[tuple[str, float]]],
+    keywords: list[list[str]],
+    sizes: Sequence[int],
+    members: list[list[set[str]]] | None = None,
+    stop: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Readable, distinct names for groups; larger groups choose first."""
+    """Readable, distinct names for groups; larger groups choose first.
+
+    ``members``, for themes: per theme, the words (keywords and name) of each of its
+    topics. A theme of several topics is named, where it can be, by what they share: on
+    real tweets the politics theme was otherwise named after its largest topic's phrase.
+    """
     order = sorted(range(len(keywords)), key=lambda k: (-sizes[k], k))
     taken: set[str] = set()
     names = [NO_WORDS] * len(keywords)
     for k in order:
-        names[k] = readable_name(phrases[k], keywords[k], taken)
+        shared = None
+        if members and len(members[k]) > 1:
+            shared = _shared_name(phrases[k], keywords[k], members[k], taken, stop)
+        names[k] = shared or readable_name(phrases[k], keywords[k], taken)
         taken.add(names[k])
     return names

@@ -145,3 +145,20 @@ def test_theme_names_carry_over_to_the_matching_new_theme():
     centroids = np.asarray([unit(0, 1, 0.1), unit(1, 0.1, 0), unit(0, 0, 1)], np.float32)
     assert carry_theme_labels(previous, centroids) == {1: "Drinkware"}
     assert carry_theme_labels(previous, np.asarray([unit(0, 0, 1)], np.float32)) == {}
+
+
+def test_a_theme_is_named_by_what_its_topics_share_not_by_its_largest_topic():
+    members = [[{"steve", "bannon", "trump"}, {"voter", "suppression", "trump"}, {"merkel"}]]
+    names = names_for(
+        [[("steve bannon", 3.0), ("trump said", 1.0)]],
+        [["bannon", "trump", "voter"]],
+        sizes=[100],
+        members=members,
+        stop=stop_words(),
+    )
+    assert names == ["trump"]  # in 2 of its 3 topics; "steve bannon" in 1
+    # Stop words need not be shared: "top up" is named by "top".
+    members = [[{"top", "failed"}, {"top", "limit"}, {"pending"}]]
+    assert names_for([[("top up", 1.0)]], [["top", "failed"]], [5], members, stop_words()) == [
+        "top up"
+    ]

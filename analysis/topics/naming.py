@@ -157,9 +157,13 @@ def names_for(
     taken: set[str] = set()
     names = [NO_WORDS] * len(keywords)
     for k in order:
+        phrase = readable_name(phrases[k], keywords[k], taken)
         shared = None
         if members and len(members[k]) > 1:
             shared = _shared_name(phrases[k], keywords[k], members[k], taken, stop)
-        names[k] = shared or readable_name(phrases[k], keywords[k], taken)
+        # A shared word that the phrase holds reads better as the phrase ("lid" -> "lid leaks").
+        if shared and " " not in shared and shared in phrase.split():
+            shared = None
+        names[k] = shared or phrase
         taken.add(names[k])
     return names

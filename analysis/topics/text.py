@@ -95,8 +95,7 @@ NAME_EDGE_WORDS = frozenset(
     let lets liked likes thanks thank really today yesterday tomorrow ago quite long way
     use using used uses happened happen happens going goes trying tried try able sure lot
     lots bit thing things stuff guys hi hey hello look looks looking come came comes went
-    gone wondering possible having later asks asked promised it'll you'll we'll they'll
-    that'll he'll she'll
+    gone wondering possible having
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Particles of phrasal verbs a name may end with ("top up", "sign out", "shut down").

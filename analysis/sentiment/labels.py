@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from loaders.errors import ModelError, explain
+from loaders.ingest.human_labels import (
+    LABELS,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    normalise_label,
+)
 
-NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
-LABELS: tuple[str, ...] = (NEGATIVE, NEUTRAL, POSITIVE)
+__all__ = ["LABELS", "LABEL_INDEX", "NEGATIVE", "NEUTRAL", "POSITIVE", "normalise_label"]
+
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
-
-# Names that hub models use for their classes. Star-rating models map 1-2 stars to
-# negative, 3 to neutral and 4-5 to positive.
-_ALIASES = {
-    NEGATIVE: {"negative", "neg", "bad", "1 star", "2 stars", "very negative", "0"},
-    NEUTRAL: {"neutral", "neu", "mixed", "3 stars"},
-    POSITIVE: {"positive", "pos", "good", "4 stars", "5 stars", "very positive"},
-}
-_BY_ALIAS = {alias: label for label, aliases in _ALIASES.items() for alias in aliases}
-
-
-def normalise_label(name: str) -> str | None:
-    """Our label for one of a model's or a data set's class names, or None if unknown."""
-    key = re.sub(r"[_\-]+", " ", str(name).strip().lower())
-    return _BY_ALIAS.get(key)
 
 
 def map_model_labels(

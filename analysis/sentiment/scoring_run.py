@@ -69,20 +69,19 @@ def resolve_model(
     """The model to score with, and whether it was built now.
 
     ``settings.sentiment_model`` wins; then the active registered model; with neither, the
-    offline default is built (or loaded from its cache) from the seed corpus plus weak
-    labels from this database's star ratings, registered and made active.
+    offline default is built (or loaded from its cache) from the seed corpus only, the
+    same for every database, registered and made active.
     """
-    from analysis.sentiment.default_model import ensure_default_model, weak_label_examples
+    from analysis.sentiment.default_model import ensure_default_model
 
     if settings.sentiment_model:
         with store.session(settings=settings) as con:
             return _register_configured(con, settings), False
     with store.session(settings=settings, read_only=True) as con:
         current = registry.active(con)
-        weak = [] if current else weak_label_examples(con)
     if current:
         return current, False
-    version, path, built = ensure_default_model(settings.model_dir, weak, progress)
+    version, path, built = ensure_default_model(settings.model_dir, progress)
     from analysis.sentiment.model import default_backbone
 
     metrics = _read_metrics(path)

@@ -74,7 +74,7 @@ ORDER BY md5(doc_id)
 DOCUMENT_EXISTS = "SELECT count(*) FROM documents WHERE doc_id = ?"
 
 
-INSERT_LABEL = "INSERT INTO labels VALUES (?, ?, now(), ?)"
+INSERT_LABEL = "INSERT INTO labels (doc_id, label, labeled_at, note, origin) VALUES (?, ?, now(), ?, ?)"
 
 
 CORRECTIONS = """
@@ -106,3 +106,77 @@ WHERE s.model_version = (SELECT version FROM active_model)
 ORDER BY ranked[1] - ranked[2], s.doc_id
 LIMIT ?
 """
+
+
+# A stable random order of the uncorrected documents (the order depends only on the doc
+# id and the salt, so the queue does not reshuffle on every page load); labels given here
+# are a fair sample of the data, which the model's error rates are estimated from.
+RANDOM_SAMPLE = """
+SELECT s.doc_id, d.text, s.label, s.p_negative, s.p_neutral, s.p_positive,
+       list_sort([s.p_negative, s.p_neutral, s.p_positive], 'DESC') AS ranked
+FROM sentiment s
+JOIN documents d USING (doc_id)
+WHERE s.model_version = (SELECT version FROM models WHERE active)
+  AND s.label IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.doc_id = s.doc_id)
+ORDER BY md5(s.doc_id || ?), s.doc_id
+LIMIT ?
+"""
+
+
+# --- the user's own labels: evaluation, error rates, adaptation ------------------------------------
+# Each labelled document once: its newest label, and whether it is part of a fair sample
+# (it was drawn by the random queue or imported with an export, whoever labelled it last).
+_LATEST_LABELS = """
+WITH latest AS (
+    SELECT doc_id, arg_max(label, labeled_at) AS truth,
+           bool_or(origin IN ('random', 'import')) AS fair
+    FROM labels GROUP BY doc_id
+)
+"""
+
+
+USER_LABELS = (
+    _LATEST_LABELS
+    + """
+SELECT l.doc_id, d.text, l.truth AS label, l.fair
+FROM latest l JOIN documents d USING (doc_id)
+ORDER BY l.doc_id
+"""
+)
+
+
+# Per model version: gold label x predicted label counts over the labelled documents it
+# scored, leaving out the documents whose labels it was trained on.
+USER_LABEL_CONFUSION = (
+    _LATEST_LABELS
+    + """
+SELECT s.model_version, l.truth, s.label AS predicted, count(*) AS n
+FROM latest l JOIN sentiment s ON s.doc_id = l.doc_id AND s.label IS NOT NULL
+WHERE (? IS NULL OR s.model_version = ?)
+  AND NOT EXISTS (
+    SELECT 1 FROM model_training_docs t WHERE t.version = s.model_version AND t.doc_id = l.doc_id
+  )
+GROUP BY ALL
+"""
+)
+
+
+# The active model's confusion counts on the fair sample only (what corrected shares use).
+FAIR_CONFUSION = (
+    _LATEST_LABELS
+    + """
+SELECT l.truth, s.label AS predicted, count(*) AS n
+FROM latest l
+JOIN sentiment s ON s.doc_id = l.doc_id AND s.label IS NOT NULL
+JOIN models m ON m.version = s.model_version AND m.active
+WHERE l.fair
+  AND NOT EXISTS (
+    SELECT 1 FROM model_training_docs t WHERE t.version = s.model_version AND t.doc_id = l.doc_id
+  )
+GROUP BY ALL
+"""
+)
+
+
+INSERT_TRAINING_DOC = "INSERT OR IGNORE INTO model_training_docs VALUES (?, ?)"

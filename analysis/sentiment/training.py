@@ -31,6 +31,7 @@ from analysis.sentiment.labels import (
 from analysis.sentiment.metrics import classification_metrics
 from analysis.sentiment.textprep import prepare_text
 from loaders.errors import TrainingDataError, explain
+from loaders.ingest.human_labels import NUMERIC_CODINGS, star_label
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -48,11 +49,7 @@ TEXT_COLUMNS = (
 )
 LABEL_COLUMNS = ("label", "sentiment", "polarity", "class", "target")
 RATING_COLUMNS = ("rating", "reviews.rating", "stars", "star_rating", "review_rating", "score")
-NUMERIC_LABELS = {  # conventional integer codings of public sentiment data sets
-    frozenset({"0", "1"}): {"0": NEGATIVE, "1": POSITIVE},
-    frozenset({"0", "1", "2"}): {"0": NEGATIVE, "1": NEUTRAL, "2": POSITIVE},
-    frozenset({"-1", "0", "1"}): {"-1": NEGATIVE, "0": NEUTRAL, "1": POSITIVE},
-}
+NUMERIC_LABELS = NUMERIC_CODINGS  # conventional integer codings of public sentiment data sets
 
 
 @dataclass(frozen=True)
@@ -134,13 +131,7 @@ def _read_table(path: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
 
 def rating_label(raw: Any) -> str | None:
     """1-2 stars negative, 3 neutral, 4-5 positive; None for anything else."""
-    try:
-        stars = float(raw)
-    except (TypeError, ValueError):
-        return None
-    if not 1 <= stars <= 5:
-        return None
-    return NEGATIVE if stars <= 2 else POSITIVE if stars >= 4 else NEUTRAL
+    return star_label(raw)
 
 
 def read_labeled_file(

@@ -31,6 +31,7 @@ from loaders.ingest.formats import (
     guess_encoding,
     stage_raw,
 )
+from loaders.ingest.label_import import LabelColumn, insert_labels, read_label_column
 from loaders.ingest.mapping import ColumnMapping, resolve_mapping
 from loaders.ingest.normalize import NUMERIC_FIELDS, DateWindow, build_staged
 from loaders.ingest.sql import (
@@ -70,6 +71,7 @@ class IngestResult:
     mapping: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     lines_read: int | None = None  # physical lines of a text file, header included
+    labels_imported: int = 0  # human labels from a mapped label column
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -178,6 +180,7 @@ class _StagedFile:
     warnings: list[str]
     rows_read: int
     rejected: int
+    labels: LabelColumn = field(default_factory=LabelColumn)
 
 
 def ingest_file(
@@ -215,7 +218,9 @@ def ingest_file(
         staged = _stage_file(
             con, path, fmt, settings, limits, options, dict(columns or {}), progress
         )
-        run_id, inserted = _write_run(con, staged, started, db_path, settings, progress)
+        run_id, inserted, labelled = _write_run(
+            con, staged, started, db_path, settings, progress
+        )
     finally:
         con.close()
     mapping = staged.mapping
@@ -234,6 +239,7 @@ def ingest_file(
         mapping=mapping.as_json(),
         warnings=staged.warnings,
         lines_read=staged.raw.lines,
+        labels_imported=labelled,
     )
 
 
@@ -259,6 +265,7 @@ def _stage_file(
     mapping, warnings = _map_and_check(con, raw, settings, options, overrides, progress)
     staged_rows, staged_rejects = con.execute(STAGED_COUNTS).fetchall()[0]
     parse_rejects = raw.parse_rejects
+    labels = read_label_column(con, mapping)
     return _StagedFile(
         path=path,
         format=fmt,
@@ -266,9 +273,10 @@ def _stage_file(
         encoding=encoding,
         raw=raw,
         mapping=mapping,
-        warnings=warnings,
+        warnings=warnings + labels.warnings,
         rows_read=staged_rows + len(parse_rejects),
         rejected=staged_rejects + len(parse_rejects),
+        labels=labels,
     )
 
 
@@ -346,9 +354,9 @@ def _write_run(
     db_path: Path,
     settings: Settings,
     progress: Progress | None,
-) -> tuple[int, int]:
-    """Write the new documents, the quarantined rows and the run record in one transaction;
-    return the run id and how many documents were inserted."""
+) -> tuple[int, int, int]:
+    """Write the new documents, their imported labels, the quarantined rows and the run record
+    in one transaction; return the run id, how many documents and labels were inserted."""
     _report(progress, "writing", 0.0)
     store.attach_for_write(con, db_path, settings)
     try:
@@ -356,6 +364,7 @@ def _write_run(
         with store.transaction(con):
             run_id = store.scalar(con, NEXT_RUN_ID)
             inserted = store.scalar(con, INSERT_NEW_DOCUMENTS, [run_id])
+            labelled = insert_labels(con, staged.labels, staged.path.name)
             con.execute(INSERT_STAGED_REJECTS, [run_id])
             if staged.raw.parse_rejects:
                 _insert_parse_rejects(con, run_id, staged.raw.parse_rejects)
@@ -364,7 +373,7 @@ def _write_run(
         _report(progress, "done", 1.0)
     finally:
         store.detach(con)
-    return run_id, inserted
+    return run_id, inserted, labelled
 
 
 def _insert_run(

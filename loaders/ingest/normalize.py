@@ -239,6 +239,7 @@ def _source_sql(column: dict[str, str]) -> str:
             coalesce({text("source")}, ?) AS source,
             {text("language")} AS language_raw,
             {text("url")} AS url,
+            {text("label")} AS label_raw,
             {numbers}
         FROM raw_input"""  # noqa: S608 - generated names
 
@@ -278,7 +279,7 @@ def _staged_select_sql(extra_json: str, raw_json: str) -> str:
     """The rows of ``staged``: the document id (by external id, else by text, source and
     time), the kind (a ``?``), the language code, and the unmapped and raw columns as JSON."""
     return f"""
-    SELECT __row, reason, rating_raw, {_count_note(NUMERIC_FIELDS)} AS count_note,
+    SELECT __row, reason, rating_raw, label_raw, {_count_note(NUMERIC_FIELDS)} AS count_note,
         substr(md5(concat_ws(chr(31), source,
             CASE WHEN external_id IS NOT NULL THEN 'id' || chr(31) || external_id
                  ELSE 'text' || chr(31) || coalesce(norm_text, '') || chr(31) || coalesce(CAST(epoch_us(created_at) AS VARCHAR), '')

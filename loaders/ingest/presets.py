@@ -131,6 +131,9 @@ GENERIC_CANDIDATES: dict[str, tuple[str, ...]] = {
     ),
     "url": ("url", "link", "permalink", "tweet_url", "post_url", "review_url", "review_link"),
     "source": ("source", "platform", "network", "site"),
+    # A human sentiment label per row. Never detected: the "Sentiment" column of listening
+    # tools' exports is their own machine's guess, not a person's. Map it by hand.
+    "label": (),
 }
 
 

@@ -67,3 +67,25 @@ SELECT sha256 FROM ingest_runs WHERE list_contains($digests, sha256)
 UNION
 SELECT sha256 FROM campaign_imports WHERE list_contains($digests, sha256)
 """
+
+
+# --- human labels that come with the export -------------------------------------------------------
+STAGED_LABEL_VALUES = """
+SELECT label_raw, count(*) FROM temp.staged
+WHERE reason IS NULL AND label_raw IS NOT NULL
+GROUP BY label_raw ORDER BY count(*) DESC, label_raw
+"""
+
+
+def insert_imported_labels(n_values: int) -> str:
+    """Label each kept row by its column value (parameters: the note, then ``n_values``
+    (raw, label) pairs); the first row of a document wins, and a document keeps its first imported label."""
+    pairs = ", ".join("(?, ?)" for _ in range(n_values))
+    return f"""
+INSERT INTO labels (doc_id, label, labeled_at, note, origin)
+SELECT s.doc_id, arg_min(v.label, s.__row), now(), ?, 'import'
+FROM temp.staged s JOIN (VALUES {pairs}) v(raw, label) ON v.raw = s.label_raw
+WHERE s.reason IS NULL
+  AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.doc_id = s.doc_id AND l.origin = 'import')
+GROUP BY s.doc_id
+"""  # noqa: S608 - only placeholders are generated

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -50,7 +51,7 @@ def test_seed_corpus_is_large_varied_and_deterministic():
 
 
 @pytest.mark.slow
-def test_default_model_is_cached_by_a_hash_of_its_inputs(tmp_path, settings):
+def test_default_model_is_cached_by_a_hash_of_its_inputs_not_the_database(tmp_path, settings):
     ingest_file(SAMPLE / "reviews.csv", settings=settings)
     with store.session(settings=settings, read_only=True) as con:
         weak = weak_label_examples(con, per_class=20)
@@ -58,14 +59,14 @@ def test_default_model_is_cached_by_a_hash_of_its_inputs(tmp_path, settings):
 
     quick = TrainingConfig(max_steps=1, batch_size=8)
     models = tmp_path / "models"
-    version, path, built = ensure_default_model(models, weak, config=quick)
+    version, path, built = ensure_default_model(models, config=quick)
     assert built and path == models / version and (path / "metrics.json").is_file()
     card = (path / "MODEL_CARD.md").read_text()
-    assert "weak labels from 60 star-rated reviews" in card
+    assert "Brandpulse seed corpus" in card and "star-rated" not in card
     started = time.monotonic()
-    again = ensure_default_model(models, weak, config=quick)
+    again = ensure_default_model(models, config=quick)
     assert again == (version, path, False) and time.monotonic() - started < 10
-    other_version, _, _ = ensure_default_model(models, weak[:-1], config=quick)
+    other_version, _, _ = ensure_default_model(models, config=replace(quick, seed=14))
     assert other_version != version
     assert sorted(p.name for p in models.iterdir()) == sorted([version, other_version])
 

@@ -74,7 +74,9 @@ ORDER BY md5(doc_id)
 DOCUMENT_EXISTS = "SELECT count(*) FROM documents WHERE doc_id = ?"
 
 
-INSERT_LABEL = "INSERT INTO labels (doc_id, label, labeled_at, note, origin) VALUES (?, ?, now(), ?, ?)"
+INSERT_LABEL = (
+    "INSERT INTO labels (doc_id, label, labeled_at, note, origin) VALUES (?, ?, now(), ?, ?)"
+)
 
 
 CORRECTIONS = """
@@ -138,7 +140,7 @@ WITH latest AS (
 
 USER_LABELS = (
     _LATEST_LABELS
-    + """
+    + """  # noqa: S608 - constant SQL
 SELECT l.doc_id, d.text, l.truth AS label, l.fair
 FROM latest l JOIN documents d USING (doc_id)
 ORDER BY l.doc_id
@@ -149,7 +151,7 @@ ORDER BY l.doc_id
 # Per model version: gold label x predicted label counts over the labelled documents it
 # scored, leaving out the documents whose labels it was trained on.
 USER_LABEL_CONFUSION = (
-    _LATEST_LABELS
+    _LATEST_LABELS  # noqa: S608 - constant SQL
     + """
 SELECT s.model_version, l.truth, s.label AS predicted, count(*) AS n
 FROM latest l JOIN sentiment s ON s.doc_id = l.doc_id AND s.label IS NOT NULL
@@ -164,7 +166,7 @@ GROUP BY ALL
 
 # The active model's confusion counts on the fair sample only (what corrected shares use).
 FAIR_CONFUSION = (
-    _LATEST_LABELS
+    _LATEST_LABELS  # noqa: S608 - constant SQL
     + """
 SELECT l.truth, s.label AS predicted, count(*) AS n
 FROM latest l

@@ -218,9 +218,7 @@ def ingest_file(
         staged = _stage_file(
             con, path, fmt, settings, limits, options, dict(columns or {}), progress
         )
-        run_id, inserted, labelled = _write_run(
-            con, staged, started, db_path, settings, progress
-        )
+        run_id, inserted, labelled = _write_run(con, staged, started, db_path, settings, progress)
     finally:
         con.close()
     mapping = staged.mapping

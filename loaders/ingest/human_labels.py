@@ -82,7 +82,11 @@ def read_label_values(raw_values: Iterable[str], *, stars: bool = False) -> dict
     if values and all(integers.values()):
         codes = frozenset(str(i) for i in integers.values())
         coding = next(
-            (c for key, c in sorted(NUMERIC_CODINGS.items(), key=lambda kv: len(kv[0])) if codes <= key),
+            (
+                c
+                for key, c in sorted(NUMERIC_CODINGS.items(), key=lambda kv: len(kv[0]))
+                if codes <= key
+            ),
             None,
         )
         if coding is None and codes <= {"1", "2", "3", "4", "5"}:

@@ -51,7 +51,9 @@ def test_doc_facts_follow_every_kind_of_write(db):
     assert [r[3] for r in rows(db, FACTS)] == ["positive", "negative", "neutral"]
 
     with store.session(db) as con:  # a correction wins
-        con.execute("INSERT INTO labels (doc_id, label, labeled_at) VALUES ('b', 'positive', now())")
+        con.execute(
+            "INSERT INTO labels (doc_id, label, labeled_at) VALUES ('b', 'positive', now())"
+        )
     assert rows(db, FACTS)[1][3:5] == ("positive", True)
 
     with store.session(db) as con:  # another model becomes active

@@ -68,7 +68,10 @@ def loaded(settings, tmp_path) -> dict[str, int]:
                 [second.run_id],
             ).fetchall()
         ]
-        con.execute("INSERT INTO labels (doc_id, label, labeled_at, note) VALUES (?, 'neutral', now(), 'checked')", [second_ids[0]])
+        con.execute(
+            "INSERT INTO labels (doc_id, label, labeled_at, note) VALUES (?, 'neutral', now(), 'checked')",
+            [second_ids[0]],
+        )
         con.execute(
             "INSERT INTO topic_runs VALUES (1, now(), now(), 12, 12, 1, 0.0, 'tiny', '{}', 1)"
         )

@@ -139,8 +139,8 @@ WITH latest AS (
 
 
 USER_LABELS = (
-    _LATEST_LABELS
-    + """  # noqa: S608 - constant SQL
+    _LATEST_LABELS  # noqa: S608 - constant SQL
+    + """
 SELECT l.doc_id, d.text, l.truth AS label, l.fair
 FROM latest l JOIN documents d USING (doc_id)
 ORDER BY l.doc_id

@@ -244,6 +244,15 @@ class Settings:
         default=42,
         metadata=_doc("Random seed of the UMAP projection: same documents and seed, same topics."),
     )
+    corrected_shares_min_labels: int = field(
+        default=100,
+        metadata=_doc(
+            "Fair human labels (drawn by the Labeling page's random queue, or imported with an "
+            "export's label column) needed before sentiment shares are shown corrected for the "
+            "model's bias; with fewer, the model's own counts are shown and the pages say how "
+            "many more to label."
+        ),
+    )
     topic_refit_share: float = field(
         default=0.3,
         metadata=_doc(
@@ -384,6 +393,7 @@ _CHECKED: dict[str, tuple[Callable[[Any], bool], str]] = {
         "a finite number of seconds, more than 0",
     ),
     "explore_row_limit": _whole("rows"),
+    "corrected_shares_min_labels": _whole("labels"),
     "explore_result_mb": _whole("megabytes"),
     "explore_threads": _whole("threads"),
     "explore_memory_limit": (_is_memory_size, "a memory size such as 512MB or 1GiB, more than 0"),

@@ -182,3 +182,19 @@ GROUP BY ALL
 
 
 INSERT_TRAINING_DOC = "INSERT OR IGNORE INTO model_training_docs VALUES (?, ?)"
+
+
+# Documents of a filtered set by effective label and whether a person labelled them
+# (parameters: the filters of analysis.filters).
+def scope_label_counts() -> str:
+    from analysis.filters import FILTER_SQL
+
+    return (
+        EFFECTIVE_SENTIMENT
+        + f"""
+SELECT e.label, e.corrected, count(*) AS n
+FROM effective e
+WHERE e.label IS NOT NULL AND {FILTER_SQL}
+GROUP BY ALL
+"""  # noqa: S608 - a constant fragment
+    )

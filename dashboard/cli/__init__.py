@@ -3,7 +3,7 @@
 - :mod:`.data`: ``ingest``, ``sample``, ``demo``, ``dashboard``, ``config``
 - :mod:`.database`: ``db info | rejected | delete``
 - :mod:`.campaigns`: ``campaigns import | results``
-- :mod:`.sentiment`: ``analyze``, ``train``, ``models ...``, ``labels ...``
+- :mod:`.sentiment`: ``analyze``, ``train``, ``models ...``, ``labels ...``, ``sentiment shares``
 - :mod:`.topics`: ``topics list | rename | merge | emerging | spikes``
 - :mod:`.suggest`: ``insights``, ``suggest``, ``suggestions ...``
 - :mod:`.report`: ``report``, ``weekly``
@@ -42,6 +42,7 @@ for _command in (
     sentiment.train,
     sentiment.models,
     sentiment.labels,
+    sentiment.sentiment_group,
     topics.topics,
     suggest.insights,
     suggest.suggest,

@@ -244,27 +244,127 @@ def labels() -> None:
 @click.argument("doc_id")
 @click.argument("label", type=click.Choice(["negative", "neutral", "positive"]))
 @click.option("--note")
+@click.option(
+    "--random",
+    "at_random",
+    is_flag=True,
+    help="DOC_ID came from `labels queue --random`: the label is part of the fair sample.",
+)
 @db_option()
-def labels_add(doc_id: str, label: str, note: str | None, db: Path | None) -> None:
+def labels_add(doc_id: str, label: str, note: str | None, at_random: bool, db: Path | None) -> None:
     """Correct DOC_ID's sentiment; the human label wins in every aggregate."""
     from analysis.sentiment.corrections import add_correction
 
-    add_correction(settings_for(db), doc_id, label, note)
+    add_correction(
+        settings_for(db), doc_id, label, note, origin="random" if at_random else "correction"
+    )
     click.echo(f"{doc_id} is now {label}")
 
 
 @labels.command("queue")
 @click.option("-n", "limit", default=20, show_default=True)
+@click.option(
+    "--random",
+    "at_random",
+    is_flag=True,
+    help="A random sample instead of the least certain: the labels that make corrected "
+    "shares and accuracy fair (label them with `labels add --random`).",
+)
 @db_option()
-def labels_queue(limit: int, db: Path | None) -> None:
-    """The documents the active model is least sure about, to label first."""
-    from analysis.sentiment.corrections import least_certain
+def labels_queue(limit: int, at_random: bool, db: Path | None) -> None:
+    """The documents to label next: those the active model is least sure about, or a random sample."""
+    from analysis.sentiment.corrections import least_certain, random_sample
 
     with open_store(db, read_only=True) as con:
-        queue = least_certain(con, limit)
+        queue = (random_sample if at_random else least_certain)(con, limit)
     rows = [(d.doc_id, d.label, f"{d.margin:.2f}", d.text[:70].replace("\n", " ")) for d in queue]
     click.echo(
         format_table(("doc_id", "model says", "margin", "text"), rows)
         if rows
         else "Nothing to label: score documents first."
     )
+
+
+@click.group("sentiment")
+def sentiment_group() -> None:
+    """Sentiment figures of the scored documents."""
+
+
+@sentiment_group.command("shares")
+@click.option("--brand")
+@click.option("--kind", type=click.Choice(["review", "social"]))
+@click.option("--source")
+@click.option("--channel")
+@click.option("--product")
+@click.option("--campaign")
+@click.option("--language", help="ISO code, e.g. en.")
+@click.option("--topic", type=int, help="A topic number of the current topic model.")
+@click.option("--start", help="First day, YYYY-MM-DD.")
+@click.option("--end", help="Last day, YYYY-MM-DD.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object, shares as fractions.")
+@db_option()
+def sentiment_shares_command(
+    as_json: bool, db: Path | None, start: str | None, end: str | None, **filters: Any
+) -> None:
+    """Negative/neutral/positive shares as counted, and corrected for the model's bias."""
+    import json
+    from datetime import date
+
+    from analysis.filters import Filters
+    from analysis.sentiment.shares import sentiment_shares
+    from loaders.errors import BrandpulseError, explain
+
+    try:
+        days = {
+            k: date.fromisoformat(v) if v else None for k, v in (("start", start), ("end", end))
+        }
+    except ValueError as error:
+        raise BrandpulseError(
+            explain("A date is not valid", expected="YYYY-MM-DD", found=str(error))
+        ) from None
+    settings = settings_for(db)
+    with open_store(settings, read_only=True) as con:
+        shares = sentiment_shares(
+            con, Filters(**days, **filters), min_labels=settings.corrected_shares_min_labels
+        )
+    if as_json:
+        click.echo(json.dumps(shares.as_json()))
+        return
+    click.echo(describe_shares(shares))
+
+
+def describe_shares(shares: Any) -> str:
+    """The shares as a small table and a line on how far to trust them."""
+    if not shares.n_documents:
+        return "No scored documents match these filters."
+    rows = []
+    for label in ("negative", "neutral", "positive"):
+        fixed = shares.corrected[label] if shares.corrected else None
+        rows.append(
+            (
+                label,
+                f"{shares.raw[label]:.1%}",
+                f"{fixed[0]:.1%} ({fixed[1]:.1%} to {fixed[2]:.1%})" if fixed else "-",
+            )
+        )
+    net = shares.corrected_net
+    rows.append(
+        (
+            "net sentiment",
+            f"{shares.raw_net:+.2f}",
+            f"{net[0]:+.2f} ({net[1]:+.2f} to {net[2]:+.2f})" if net else "-",
+        )
+    )
+    table = format_table(("", "as counted", "corrected (95% interval)"), rows)
+    if shares.corrected:
+        note = (
+            f"{shares.n_documents:,} documents; corrected with the model's error rates on "
+            f"{shares.n_labels:,} fair labels ({shares.method})."
+        )
+    else:
+        note = (
+            f"{shares.n_documents:,} documents; not corrected: {shares.n_labels:,} fair labels so far. "
+            f"Label {shares.labels_needed:,} more from `brandpulse labels queue --random` "
+            "(or import an export's label column) to correct these shares."
+        )
+    return table + "\n" + note

@@ -1,0 +1,126 @@
+"""Sentiment shares corrected for the model's bias: adjusted classify-and-count.
+
+A classifier's errors do not cancel in aggregate. If the model calls 20% of truly
+negative posts neutral, a set of posts that is 60% negative shows about 48%: counting
+predicted labels ("classify and count") is biased whenever the data's mix differs from
+what the model's errors happen to balance. Adjusted classify-and-count (Forman 2008;
+Saerens et al. 2002 for the prior-shift assumption behind it) measures the model's
+error rates P(predicted | true) on human labels that are a fair sample of the data,
+then finds the true shares p whose expected predictions match the observed ones:
+
+    observed predicted shares q  =  R^T p,   R[i, j] = P(predicted j | true i)
+
+solved by least squares with p >= 0 and sum(p) = 1 (so it never returns a negative
+share). The error rates are assumed the same in every filtered subset (a brand, a week);
+that is the prior-shift assumption quantification rests on.
+
+The interval is a percentile bootstrap that redraws both what it is estimated from: the
+labelled sample (so the error rates' own uncertainty counts) and the predicted labels of
+the unlabelled documents (multinomial, since which posts the model gets wrong is random).
+This module is pure numpy over counts; :mod:`analysis.sentiment.shares` reads the counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.sentiment.labels import LABELS
+
+METHOD = "adjusted classify-and-count (error rates from your fair labels), bootstrap 95% interval"
+BOOTSTRAP_ROUNDS = 400
+INTERVAL = 0.95
+# Weight of the sum-to-one row in the least-squares system: large enough to hold it exactly.
+SIMPLEX_WEIGHT = 1e3
+
+
+@dataclass(frozen=True)
+class CorrectedShares:
+    """Estimated true shares over LABELS with their intervals, and net sentiment likewise."""
+
+    shares: tuple[float, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    net: tuple[float, float, float]  # estimate, low, high of positive share - negative share
+
+
+def error_rates(confusion: Any) -> tuple[Any, Any]:
+    """(rows of P(predicted | true) for the true labels that occur, their indices)."""
+    import numpy as np
+
+    counts = np.asarray(confusion, dtype=float)
+    support = counts.sum(axis=1)
+    present = np.flatnonzero(support > 0)
+    return counts[present] / support[present, None], present
+
+
+def adjusted_shares(predicted: Sequence[float], rates: Any, present: Any) -> Any:
+    """True shares over LABELS (zero for labels absent from the human labels) whose expected
+    predictions come closest to ``predicted`` (shares summing to one)."""
+    import numpy as np
+    from scipy.optimize import nnls
+
+    q = np.asarray(predicted, dtype=float)
+    system = np.vstack([rates.T, SIMPLEX_WEIGHT * np.ones(len(present))])
+    target = np.concatenate([q, [SIMPLEX_WEIGHT]])
+    solution, _ = nnls(system, target)
+    shares = np.zeros(len(LABELS))
+    shares[present] = solution / max(solution.sum(), 1e-12)
+    return shares
+
+
+def _combine(known: Any, unlabelled: int, shares_unlabelled: Any) -> Any:
+    """Shares of the whole set: human labels as they are, the rest as estimated."""
+    total = known.sum() + unlabelled
+    return (known + unlabelled * shares_unlabelled) / max(total, 1)
+
+
+def correct_shares(
+    confusion: Sequence[Sequence[int]],
+    predicted_unlabelled: Sequence[int],
+    known: Sequence[int] = (0, 0, 0),
+    *,
+    rounds: int = BOOTSTRAP_ROUNDS,
+    seed: int = 11,
+) -> CorrectedShares:
+    """Corrected shares of a set of documents.
+
+    ``confusion``: fair human labels (rows, LABELS order) x the model's labels (columns).
+    ``predicted_unlabelled``: how many of the set's unlabelled documents the model put in
+    each label. ``known``: the set's documents with a human label, per label (counted as is).
+    """
+    import numpy as np
+
+    counts = np.asarray(confusion, dtype=float)
+    predicted = np.asarray(predicted_unlabelled, dtype=float)
+    known_counts = np.asarray(known, dtype=float)
+    m = int(predicted.sum())
+    q = predicted / max(m, 1)
+    rates, present = error_rates(counts)
+    point = _combine(known_counts, m, adjusted_shares(q, rates, present))
+
+    rng = np.random.default_rng(seed)
+    n = int(counts.sum())
+    cells = (counts / max(n, 1)).ravel()
+    samples = []
+    for _ in range(rounds):
+        redrawn = rng.multinomial(n, cells).reshape(counts.shape).astype(float)
+        # A label the redraw happens to miss keeps its measured error rates.
+        missing = (redrawn.sum(axis=1) == 0) & (counts.sum(axis=1) > 0)
+        redrawn[missing] = counts[missing]
+        boot_rates, boot_present = error_rates(redrawn)
+        boot_q = rng.multinomial(m, q) / max(m, 1) if m else q
+        samples.append(_combine(known_counts, m, adjusted_shares(boot_q, boot_rates, boot_present)))
+    drawn = np.asarray(samples)
+    tail = (1 - INTERVAL) / 2 * 100
+    low, high = np.percentile(drawn, [tail, 100 - tail], axis=0)
+    net_draws = drawn[:, LABELS.index("positive")] - drawn[:, LABELS.index("negative")]
+    net_low, net_high = np.percentile(net_draws, [tail, 100 - tail])
+    net = float(point[LABELS.index("positive")] - point[LABELS.index("negative")])
+    return CorrectedShares(
+        shares=tuple(float(x) for x in point),
+        low=tuple(float(x) for x in low),
+        high=tuple(float(x) for x in high),
+        net=(net, float(net_low), float(net_high)),
+    )

@@ -1,0 +1,108 @@
+"""Sentiment shares of any filtered set: as the model counts them, and corrected for its bias.
+
+The raw shares are the effective labels every page shows (a human label wins over the
+model). The corrected shares keep every human label as it is and estimate the rest by
+adjusted classify-and-count (:mod:`analysis.sentiment.quantify`), with the active model's
+error rates measured on the fair human labels of the whole database: those drawn by the
+random queue or imported with an export, never the least-certain queue's (uncertainty
+sampling picks the model's mistakes, which would overstate its errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from analysis.filters import NO_FILTERS, Filters
+from analysis.sentiment.labels import LABELS
+from analysis.sentiment.quantify import METHOD, correct_shares
+from analysis.sentiment.sql import FAIR_CONFUSION, scope_label_counts
+
+# Labels each class needs in the fair sample before its error rates mean anything.
+MIN_PER_LABEL = 10
+
+
+@dataclass(frozen=True)
+class SentimentShares:
+    n_documents: int  # documents of the set with a label (human or model)
+    n_labels: int  # fair human labels the model's error rates are measured on
+    raw: dict[str, float]
+    corrected: dict[str, tuple[float, float, float]] | None  # label -> (share, low, high)
+    raw_net: float | None
+    corrected_net: tuple[float, float, float] | None
+    labels_needed: int  # more fair labels to label before shares are corrected (0: enough)
+    method: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The `sentiment shares --json` object; shares are fractions."""
+        return {
+            "n_documents": self.n_documents,
+            "n_labels": self.n_labels,
+            "raw": self.raw,
+            "corrected": (
+                {label: list(v) for label, v in self.corrected.items()} if self.corrected else None
+            ),
+            "raw_net": self.raw_net,
+            "corrected_net": list(self.corrected_net) if self.corrected_net else None,
+            "labels_needed": self.labels_needed,
+            "method": self.method if self.corrected else "raw classify-and-count",
+        }
+
+
+def fair_confusion(con: duckdb.DuckDBPyConnection) -> list[list[int]]:
+    """The active model's labels (columns) against the fair human labels (rows), in LABELS order."""
+    index = {label: i for i, label in enumerate(LABELS)}
+    matrix = [[0] * len(LABELS) for _ in LABELS]
+    for truth, predicted, n in con.execute(FAIR_CONFUSION).fetchall():
+        matrix[index[truth]][index[predicted]] += n
+    return matrix
+
+
+def labels_still_needed(confusion: list[list[int]], min_labels: int) -> int:
+    """How many more fair labels before corrected shares are shown (0 when enough)."""
+    total = sum(map(sum, confusion))
+    rows = [sum(row) for row in confusion if sum(row)]
+    short_of_min = max(0, min_labels - total)
+    # A label seen fewer than MIN_PER_LABEL times: about that many more of it, at its share.
+    thin = [MIN_PER_LABEL - n for n in rows if n < MIN_PER_LABEL]
+    if thin and total:
+        share = min(rows) / total
+        short_of_min = max(short_of_min, int(max(thin) / max(share, 0.02)))
+    return short_of_min
+
+
+def sentiment_shares(
+    con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS, *, min_labels: int = 100
+) -> SentimentShares:
+    """Raw and (with enough fair labels) corrected sentiment shares of the filtered documents."""
+    known = [0] * len(LABELS)
+    predicted = [0] * len(LABELS)
+    for label, corrected, n in con.execute(scope_label_counts(), filters.params()).fetchall():
+        (known if corrected else predicted)[LABELS.index(label)] += n
+    total = sum(known) + sum(predicted)
+    raw = {
+        label: (known[i] + predicted[i]) / total if total else 0.0 for i, label in enumerate(LABELS)
+    }
+    raw_net = raw["positive"] - raw["negative"] if total else None
+    confusion = fair_confusion(con)
+    needed = labels_still_needed(confusion, min_labels)
+    corrected = corrected_net = None
+    if not needed and total:
+        estimate = correct_shares(confusion, predicted, known)
+        corrected = {
+            label: (estimate.shares[i], estimate.low[i], estimate.high[i])
+            for i, label in enumerate(LABELS)
+        }
+        corrected_net = estimate.net
+    return SentimentShares(
+        n_documents=total,
+        n_labels=sum(map(sum, confusion)),
+        raw=raw,
+        corrected=corrected,
+        raw_net=raw_net,
+        corrected_net=corrected_net,
+        labels_needed=needed,
+        method=METHOD,
+    )

@@ -71,7 +71,8 @@ def _match_columns(
     columns: Sequence[str], chosen: Preset | None, mapped: dict[str, str], skip: set[str]
 ) -> None:
     """Add to ``mapped`` each field (not in ``skip``) whose column the header names."""
-    taken = set(mapped.values())
+    # The human label may be read from the star ratings: that column is still the rating.
+    taken = {column for field_name, column in mapped.items() if field_name != "label"}
     normalised: dict[str, str] = {}
     for column in columns:
         normalised.setdefault(normalise_header(column), column)

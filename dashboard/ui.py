@@ -153,6 +153,33 @@ def period(chosen: Filters) -> Period | None:
     return Period(start, chosen.end or max(fallback.end, start))
 
 
+def corrected_shares(chosen: Filters) -> Any:
+    """The filtered posts' sentiment shares, corrected for the model's bias when there are
+    enough fair labels (analysis.sentiment.shares), drawn as tiles and a sentence."""
+    from analysis.sentiment.shares import sentiment_shares, shares_summary
+
+    shares = cache.data(
+        sentiment_shares, chosen, min_labels=cache.settings().corrected_shares_min_labels
+    )
+    if shares.corrected and shares.corrected_net:
+        net = shares.corrected_net
+        negative = shares.corrected["negative"]
+        left, right, _ = st.columns([1, 1, 2])
+        left.metric(
+            "Net sentiment, corrected",
+            f"{net[0]:+.2f}",
+            help=f"95% interval {net[1]:+.2f} to {net[2]:+.2f}; the model counts {shares.raw_net:+.2f}.",
+        )
+        right.metric(
+            "% negative, corrected",
+            f"{negative[0]:.1%}",
+            help=f"95% interval {negative[1]:.1%} to {negative[2]:.1%}; the model counts "
+            f"{shares.raw['negative']:.1%}.",
+        )
+    st.caption(plain(shares_summary(shares)))
+    return shares
+
+
 def undated(chosen: Filters) -> Filters:
     return replace(chosen, start=None, end=None)
 

@@ -194,7 +194,9 @@ def run_weekly(
             weeks = report_weeks(con, now)  # full weeks with data, the last first
             if week is None and not weeks:
                 return run  # no full week of data yet: nothing to report
-            report = weekly_report(con, week or weeks[0], brand, now)
+            report = weekly_report(
+                con, week or weeks[0], brand, now, settings.corrected_shares_min_labels
+            )
         run.week = report.week
         for fmt in formats:
             out = outbox / report_name(report.week, brand, fmt)

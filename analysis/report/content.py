@@ -20,6 +20,7 @@ from analysis.insight.kpis import Kpi, period_kpis
 from analysis.insight.posts import find_posts
 from analysis.insight.trend import sentiment_trend
 from analysis.periods import Period, iso_week, last_full_week, parse_week
+from analysis.sentiment.shares import SentimentShares, sentiment_shares
 from analysis.suggestions.review import Suggestion, list_suggestions
 from analysis.topics.spikes import Spike, period_alerts
 from analysis.topics.trends import EmergingTopic, theme_table, topic_sentiment
@@ -38,6 +39,7 @@ class WeeklyReport:
     period: Period
     brand: str | None
     kpis: dict[str, Kpi]  # against the week before
+    shares: SentimentShares  # the week's shares, corrected for the model's bias when possible
     trend: list[dict[str, Any]]  # per week: documents, net sentiment, share negative
     top_topics: list[dict[str, Any]]  # the week's largest topics with their sentiment
     # The week's largest themes: theme, name, documents, share_negative, share_positive and
@@ -57,9 +59,10 @@ def weekly_report(
     week: str | date | None = None,
     brand: str | None = None,
     now: datetime | None = None,
+    min_labels: int = 100,
 ) -> WeeklyReport:
     """Everything the weekly report shows, for ``week`` (default: the last full week up
-    to ``now``)."""
+    to ``now``); ``min_labels``: setting corrected_shares_min_labels."""
     monday = parse_week(week) if week else last_full_week(con, now)
     if monday is None:
         raise BrandpulseError(
@@ -101,6 +104,7 @@ def weekly_report(
         period=period,
         brand=brand,
         kpis=period_kpis(con, period, scope),
+        shares=sentiment_shares(con, in_week, min_labels=min_labels),
         trend=trend,
         top_topics=every_topic[:TOP_TOPICS],
         top_themes=_top_themes(theme_table(con, in_week)[:TOP_THEMES], every_topic),

@@ -7,6 +7,7 @@ from typing import Any
 
 from analysis.insight.kpis import Kpi
 from analysis.report.content import TREND_WEEKS, WeeklyReport
+from analysis.sentiment.shares import shares_summary
 from analysis.suggestions.plays import FORMAT_NAMES
 from analysis.suggestions.prompts import fact_summary
 
@@ -65,7 +66,8 @@ def _summary(report: WeeklyReport) -> Section:
         f"Weekly report{scope}: {report.week}",
         [
             f"{report.period.start:%d %b %Y} to {report.period.end:%d %b %Y}, against the "
-            "week before."
+            "week before.",
+            shares_summary(report.shares),
         ],
         ["", "this week", "week before", "change"],
         [

@@ -106,3 +106,28 @@ def sentiment_shares(
         labels_needed=needed,
         method=METHOD,
     )
+
+
+def _share_text(label: str, value: tuple[float, float, float]) -> str:
+    return f"{label} {value[0]:.0%} ({value[1]:.0%} to {value[2]:.0%})"
+
+
+def shares_summary(shares: SentimentShares) -> str:
+    """One or two sentences a marketer can quote: corrected shares with their intervals and
+    what they rest on, or why the shares are as the model counts them."""
+    if not shares.n_documents:
+        return "No scored posts match these filters."
+    if shares.corrected and shares.corrected_net:
+        net, low, high = shares.corrected_net
+        parts = ", ".join(_share_text(label, shares.corrected[label]) for label in LABELS)
+        return (
+            f"Corrected for the model's bias (estimated from {shares.n_labels:,} of your labels): "
+            f"{parts}; net sentiment {net:+.2f} ({low:+.2f} to {high:+.2f}), 95% intervals. "
+            f"As the model counts them: negative {shares.raw['negative']:.0%}, neutral "
+            f"{shares.raw['neutral']:.0%}, positive {shares.raw['positive']:.0%}."
+        )
+    return (
+        f"Shares as the model counts them, not corrected for its bias: {shares.n_labels:,} fair "
+        f"labels so far. Label {shares.labels_needed:,} more posts from the random queue on the "
+        "Labeling page (or import your export's label column) to correct them."
+    )

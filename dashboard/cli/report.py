@@ -35,7 +35,7 @@ def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> N
         raise click.UsageError(f"--out must end in {', '.join(REPORT_SUFFIXES)}; found {out.name}.")
     settings = settings_for(db)
     with open_store(settings, read_only=True) as con:
-        content = weekly_report(con, week, brand)
+        content = weekly_report(con, week, brand, min_labels=settings.corrected_shares_min_labels)
     save_report(content, out, browser=settings.report_browser)
     click.echo(f"Report for {content.week} written to {out}")
 

@@ -45,6 +45,8 @@ for column, (name, label, value_text, delta_text, rise_is_bad) in zip(
         delta_color="inverse" if rise_is_bad else "normal",
     )
 
+ui.corrected_shares(replace(ui.undated(filters), start=period.start, end=period.end))
+
 st.subheader("Alerts")
 alerts = cache.data(period_alerts, period.start, period.end, filters)
 if not alerts.spikes and not alerts.emerging:

@@ -35,7 +35,9 @@ brand = right.selectbox(
     format_func=lambda b: "All brands" if b is None else b,
     help="The report covers one week and this brand; the sidebar's other filters do not apply.",
 )
-report = cache.data(weekly_report, week, brand)
+report = cache.data(
+    weekly_report, week, brand, min_labels=cache.settings().corrected_shares_min_labels
+)
 browser = find_browser(cache.settings().report_browser)
 # The files are rendered when their button is clicked (a PDF takes seconds), not on every rerun.
 downloads = {

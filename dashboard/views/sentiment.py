@@ -30,6 +30,7 @@ rows = cache.data(sentiment_trend, filters, grain=grain, by=segment)
 if not rows:
     st.info("No posts match these filters.")
     st.stop()
+ui.corrected_shares(filters)
 trend = pd.DataFrame(rows)
 trend["segment"] = trend["segment"].fillna("all" if segment is None else "(none)")
 trend["shown"] = trend["segment"].map(ui.safe)  # brand and product names are user data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 
 import pytest
@@ -13,7 +14,14 @@ from analysis.report.markdown import render_markdown
 from analysis.sentiment.shares import sentiment_shares, shares_summary
 from loaders import store
 from tests.conftest import SAMPLE
-from tests.dashboard.test_app import metric, open_page, sample_db, writable_db  # noqa: F401 - fixtures
+from tests.dashboard.test_app import metric, open_page
+
+
+@pytest.fixture
+def writable_db(demo_run, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(demo_run[0], copy)
+    return copy
 
 
 @pytest.fixture

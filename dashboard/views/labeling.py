@@ -1,57 +1,101 @@
-"""Labeling: correct the posts the model is least sure about, retrain, see the model's figures."""
+"""Labeling: label posts (a random sample to measure the model, the least certain to fix it),
+see how each model does on your labels, retrain or adapt."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from analysis.sentiment.corrections import add_correction, least_certain
+from analysis.filters import Filters
+from analysis.sentiment.corrections import add_correction, least_certain, random_sample
+from analysis.sentiment.evaluation import user_evaluations
 from analysis.sentiment.scoring_run import active_model_metrics
+from analysis.sentiment.shares import sentiment_shares
 from analysis.sentiment.trainer import retrain_with_corrections
 from dashboard import cache, ui
 
 QUEUE_SIZE = 10
+QUEUES = {
+    "random": "A random sample: measures the model fairly and corrects the shares",
+    "uncertain": "The least certain posts: the fastest way to fix the model",
+}
 
 st.title("Labeling")
 state = ui.require_analysis()
 settings = cache.settings()
 
 version, metrics = cache.data(active_model_metrics)
-st.subheader("The current model")
-st.caption(f"Version {ui.plain(version)}; {state.corrections:,} posts corrected by people so far.")
-if metrics:
+st.subheader("How the models do on your posts")
+evaluations = cache.data(user_evaluations)
+if evaluations:
     rows = [
         {
-            "evaluated on": name,
-            "posts": m["n"],
-            "accuracy": m["accuracy"],
-            "macro recall": m["macro_recall"],
-            "macro F1": m["macro_f1"],
+            "model": ("▶ " if v == version else "") + ui.plain(v),
+            "your labelled posts": e.n,
+            "accuracy": e.accuracy,
+            "accuracy 95% interval": f"{e.accuracy_interval[0]:.2f} to {e.accuracy_interval[1]:.2f}",
+            "macro recall": e.macro_recall,
+            "macro recall 95% interval": f"{e.macro_recall_interval[0]:.2f} to "
+            f"{e.macro_recall_interval[1]:.2f}",
         }
-        for name, m in metrics.items()
+        for v, e in evaluations.items()
     ]
-    st.dataframe(
-        pd.DataFrame(rows),
-        hide_index=True,
-        column_config={
-            c: st.column_config.NumberColumn(format="%.3f")
-            for c in ("accuracy", "macro recall", "macro F1")
-        },
+    ui.data_table(
+        rows,
+        "model figures on your labels",
+        {c: st.column_config.NumberColumn(format="%.3f") for c in ("accuracy", "macro recall")},
+    )
+    active = evaluations.get(version or "")
+    if active:
+        st.caption(
+            "The active model (▶) against your labels: rows are your labels, columns what the "
+            "model said. Labels a model was trained on are not counted for it."
+        )
+        st.dataframe(
+            pd.DataFrame(
+                active.confusion,
+                index=[f"you: {label}" for label in ui.SENTIMENT_ORDER],
+                columns=[f"model: {label}" for label in ui.SENTIMENT_ORDER],
+            )
+        )
+else:
+    st.caption(
+        "No labels of yours yet. Label a random sample below (or import your export's label "
+        "column on the Data page) to see how the model does on your posts."
+    )
+for name, m in metrics.items():
+    st.caption(
+        f"Version {ui.plain(version)} on its {ui.plain(name)}: accuracy {m['accuracy']:.3f}, "
+        f"macro recall {m['macro_recall']:.3f} ({m['n']:,} sentences). Not a figure about your data."
+    )
+
+shares = cache.data(sentiment_shares, Filters(), min_labels=settings.corrected_shares_min_labels)
+if shares.labels_needed:
+    st.info(
+        f"{shares.n_labels:,} fair labels so far: label {shares.labels_needed:,} more from the "
+        "random sample to show sentiment shares corrected for the model's bias.",
+        icon="🎯",
     )
 else:
-    st.caption("This model has no stored evaluation (a hub model registered as it is).")
+    st.caption(
+        f"Sentiment shares are corrected for the model's bias with {shares.n_labels:,} fair labels."
+    )
 
 
-def label(doc_id: str, value: str) -> None:
-    add_correction(settings, doc_id, value)
-    st.session_state["flash"] = f"Labeled {value}. Retrain to teach the model."
+def label(doc_id: str, value: str, origin: str) -> None:
+    add_correction(settings, doc_id, value, origin=origin)
+    st.session_state["flash"] = f"Labeled {value}. It counts in every figure now."
 
 
-st.subheader("Least certain posts")
+st.subheader("Label posts")
+queue_kind = st.radio(
+    "Which posts", list(QUEUES), format_func=QUEUES.get, key="labeling_queue", horizontal=False
+)
 st.caption("One click sets the label; it wins over the model in every figure right away.")
-queue = cache.data(least_certain, QUEUE_SIZE)
+origin = "random" if queue_kind == "random" else "correction"
+queue = cache.data(random_sample if queue_kind == "random" else least_certain, QUEUE_SIZE)
 if not queue:
-    st.caption("Nothing to label: every scored post is corrected or certain.")
+    st.caption("Nothing to label: every scored post has a label.")
 for document in queue:
     with st.container(border=True):
         st.text(document.text)  # plain text: a post can never render as HTML or Markdown
@@ -65,7 +109,7 @@ for document in queue:
                 value,
                 key=f"label-{document.doc_id}-{value}",
                 on_click=label,
-                args=(document.doc_id, value),
+                args=(document.doc_id, value, origin),
                 width="stretch",
             )
 

@@ -162,6 +162,18 @@ def test_data_page_on_sample_data(monkeypatch, sample_db):
 
 def test_labeling_page_on_sample_data(monkeypatch, sample_db):
     app = open_page(monkeypatch, sample_db, "labeling")
+    # First a random sample, in a stable order: the fair way to measure the model.
+    random_first = rows(
+        sample_db,
+        "SELECT d.text FROM sentiment s JOIN documents d USING (doc_id) WHERE s.label IS NOT NULL "
+        "ORDER BY md5(s.doc_id || 'brandpulse-random-queue'), s.doc_id LIMIT 10",
+    )
+    assert [t.value for t in app.text] == [text for (text,) in random_first]
+    assert any("No labels of yours yet" in c.value for c in app.caption)
+    assert "label 100 more from the random sample" in app.info[0].value
+
+    app.radio[0].set_value("uncertain")
+    check(app.run())
     queue = [t.value for t in app.text]
     assert len(queue) == 10
     first = rows(
@@ -348,9 +360,14 @@ def test_one_click_labels_a_post(monkeypatch, writable_db):
     doc_id = buttons[0].key.split("-", 1)[1].rsplit("-", 1)[0]
     next(b for b in buttons if b.key == f"label-{doc_id}-negative").click()
     check(app.run())
-    assert rows(writable_db, "SELECT doc_id, label FROM labels") == [(doc_id, "negative")]
+    assert rows(writable_db, "SELECT doc_id, label, origin FROM labels") == [
+        (doc_id, "negative", "random")
+    ]
     assert first not in [t.value for t in app.text]
     assert not button(app, "Retrain with my corrections").disabled
+    # The model's figures on the user's own labels appear, with their count.
+    table = app.dataframe[0].value
+    assert list(table["your labelled posts"]) == [1]
 
 
 def test_topics_page_renames_a_topic(monkeypatch, writable_db):

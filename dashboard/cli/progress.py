@@ -201,6 +201,8 @@ def _print_topics(result: Any) -> None:
 
 
 def _print_sentiment(result: Any) -> None:
+    from analysis.sentiment.language import language_name
+
     if not result.model_version:
         click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
         return
@@ -225,5 +227,6 @@ def _print_sentiment(result: Any) -> None:
     other = {k: v for k, v in result.languages.items() if k not in ("en", "unknown")}
     if other:
         click.echo(
-            "Languages other than English: " + ", ".join(f"{k} {v:,}" for k, v in other.items())
+            "Languages other than English: "
+            + ", ".join(f"{language_name(k)} {v:,}" for k, v in other.items())
         )

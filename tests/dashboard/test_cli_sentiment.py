@@ -104,3 +104,4 @@ def test_analyze_rate_leaves_out_the_model_build(capsys):
     assert "Built the offline default sentiment model default-1 in 70s" in out
     # 1,000 documents in the 10 s of scoring, not in the 80 s of the whole run.
     assert "in 10.0s (100 docs/s)" in out
+    assert "Languages other than English: German 12, Nigerian Pidgin 8" in out

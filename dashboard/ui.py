@@ -7,6 +7,7 @@ Markdown or HTML), and labels that reach Plotly go through :func:`safe`.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import replace
@@ -19,6 +20,7 @@ import streamlit as st
 from analysis.filters import Filters
 from analysis.insight.facets import AnalysisState, analysis_state, facet_values
 from analysis.periods import Period, data_span, default_period
+from analysis.sentiment.language import language_name
 from analysis.topics.edits import topic_names
 from dashboard import cache
 from dashboard.filter_state import filters_from_query, filters_to_query
@@ -52,6 +54,14 @@ def plain(text: Any) -> str:
 
 
 # --- the filter bar ------------------------------------------------------------------------------
+def facet_label(name: str, value: Any) -> str:
+    """How the filter bar shows a facet value: languages by name, the value (an ISO code for
+    languages) stays what the filters and the link hold."""
+    if value is None:
+        return ALL
+    return language_name(value) if name == "language" else str(value)
+
+
 def _seed_from_url(bounds: tuple[date, date], choices: dict[str, list[Any]]) -> None:
     """First run of a session: widget state from the URL, so bookmarks and shared links open."""
     filters, ignored = filters_from_query(st.query_params.to_dict())
@@ -106,7 +116,7 @@ def filter_bar() -> Filters:
                     label,
                     [None, *choices[name]],
                     key=f"f_{name}",
-                    format_func=lambda v: ALL if v is None else str(v),
+                    format_func=functools.partial(facet_label, name),
                 )
         values["sentiment"] = st.selectbox(
             "Sentiment",

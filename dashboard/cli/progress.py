@@ -201,24 +201,32 @@ def _print_topics(result: Any) -> None:
 
 
 def _print_sentiment(result: Any) -> None:
+    from analysis.sentiment.language import language_name
+
     if not result.model_version:
         click.echo("No documents yet: ingest files first (or run `brandpulse demo`).")
         return
     if result.model_built:
-        click.echo(f"Built the offline default sentiment model {result.model_version}")
+        click.echo(
+            f"Built the offline default sentiment model {result.model_version} "
+            f"in {result.build_seconds:.0f}s"
+        )
     skipped = sum(result.skipped.values())
     if not result.scored and not skipped:
         click.echo(f"Sentiment: every document is already scored by {result.model_version}")
         return
-    rate = result.scored / result.seconds if result.seconds else 0
+    # The rate is the scoring's own: a one-time model build is reported above, not in it.
+    scoring = max(result.seconds - result.build_seconds, 0.0)
+    rate = result.scored / scoring if scoring else 0
     click.echo(
         f"Sentiment: scored {result.scored:,} documents ({result.unique_texts:,} distinct texts) "
-        f"with {result.model_version} in {result.seconds:.1f}s ({rate:,.0f} docs/s)"
+        f"with {result.model_version} in {scoring:.1f}s ({rate:,.0f} docs/s)"
     )
     for reason, count in result.skipped.items():
         click.echo(f"note: {count:,} documents have no sentiment label: {reason}")
     other = {k: v for k, v in result.languages.items() if k not in ("en", "unknown")}
     if other:
         click.echo(
-            "Languages other than English: " + ", ".join(f"{k} {v:,}" for k, v in other.items())
+            "Languages other than English: "
+            + ", ".join(f"{language_name(k)} {v:,}" for k, v in other.items())
         )

@@ -84,3 +84,24 @@ def test_analyze_on_an_empty_database_builds_nothing(db):
     assert "No documents yet: ingest files first" in result.output
     assert "Topics" not in result.output  # one message says it all
     assert scalar(db, "SELECT count(*) FROM models") == 0
+
+
+def test_analyze_rate_leaves_out_the_model_build(capsys):
+    from analysis.sentiment.scoring_run import AnalysisResult
+    from dashboard.cli.progress import _print_sentiment
+
+    result = AnalysisResult(
+        model_version="default-1",
+        scored=1_000,
+        unique_texts=900,
+        seconds=80.0,
+        model_built=True,
+        build_seconds=70.0,
+        languages={"en": 950, "unknown": 30, "de": 12, "pcm": 8},
+    )
+    _print_sentiment(result)
+    out = capsys.readouterr().out
+    assert "Built the offline default sentiment model default-1 in 70s" in out
+    # 1,000 documents in the 10 s of scoring, not in the 80 s of the whole run.
+    assert "in 10.0s (100 docs/s)" in out
+    assert "Languages other than English: German 12, Nigerian Pidgin 8" in out

@@ -24,3 +24,12 @@ def test_the_flash_says_when_topics_refitted_or_a_refit_is_due():
     assert (
         topics_note(PassResult(None, topic_problem="Too few texts.")) == " Topics: Too few texts."
     )
+
+
+def test_the_language_filter_shows_names_and_keeps_codes():
+    from dashboard.ui import facet_label
+
+    assert facet_label("language", "pcm") == "Nigerian Pidgin"
+    assert facet_label("language", "de") == "German"
+    assert facet_label("language", None) == "All"
+    assert facet_label("source", "pcm") == "pcm"  # only languages are named

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from analysis.insight.trend import sentiment_trend
-from analysis.sentiment import registry
+from analysis.sentiment import registry, scoring_run
 from analysis.sentiment.corrections import add_correction, corrections, least_certain
 from analysis.sentiment.scoring_run import analyze
 from loaders import store
@@ -78,6 +80,22 @@ def test_analyze_scores_every_document_once(corpus_db):
     second = analyze(corpus_db)
     assert second.scored == 0 and second.unique_texts == 0
     assert scalar(db, "SELECT count(*) FROM sentiment") == 8
+
+
+def test_model_build_time_is_kept_apart_from_scoring(corpus_db, monkeypatch):
+    # A stand-in for the default model's build: slow, and reporting that it built.
+    real = scoring_run.resolve_model
+
+    def slow_build(settings, progress=None):
+        time.sleep(0.5)
+        return real(settings, progress)[0], True
+
+    monkeypatch.setattr(scoring_run, "resolve_model", slow_build)
+    result = analyze(corpus_db)
+    assert result.model_built and result.scored == len(CORPUS)
+    assert 0.5 <= result.build_seconds <= result.seconds
+    # Scoring eight tiny texts takes a fraction of the build.
+    assert result.seconds - result.build_seconds < result.build_seconds
 
 
 def test_switching_model_version_rescores(corpus_db, tiny_model):

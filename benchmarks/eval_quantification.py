@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.sentiment.labels import LABELS  # noqa: E402
-from analysis.sentiment.quantify import correct_shares  # noqa: E402
+from analysis.sentiment.quantify import correct_shares, powered_shares  # noqa: E402
 from analysis.sentiment.training import read_labeled_file  # noqa: E402
 
 TARGET_ERROR_200 = 3.0  # points
@@ -128,16 +128,44 @@ def one_draw(truth: np.ndarray, predicted: np.ndarray, probs: np.ndarray, n: int
     # are calibrated, if at all, to a uniform prior.
     em_rest = em_shares(probs[~mask], np.full(k, 1 / k), present)
     em = (known + em_rest * (~mask).sum()) / len(truth)
-    inside = (np.array(estimate.low) - 1e-9 <= true_shares) & (
-        true_shares <= np.array(estimate.high) + 1e-9
+    unlabelled = probs[~mask]
+    powered = powered_shares(
+        truth[mask],
+        probs[mask],
+        unlabelled.mean(axis=0),
+        len(unlabelled),
+        seed=int(rng.integers(1 << 30)),
     )
+    hard = np.eye(k)[predicted]
+    powered_hard = powered_shares(
+        truth[mask], hard[mask], hard[~mask].mean(axis=0), len(unlabelled), rounds=100
+    )
+    sample_only = known / known.sum()
+
+    def error(shares) -> float:
+        return float(np.abs(np.asarray(shares) - true_shares).mean() * 100)
+
+    def coverage(estimate) -> tuple[int, int]:
+        inside = (np.array(estimate.low) - 1e-9 <= true_shares) & (
+            true_shares <= np.array(estimate.high) + 1e-9
+        )
+        return int(inside[present].sum()), int(present.sum())
+
     return {
-        "raw": float(np.abs(raw - true_shares).mean() * 100),
-        "corrected": float(np.abs(corrected - true_shares).mean() * 100),
-        "em": float(np.abs(em - true_shares).mean() * 100),
-        "covered": int(inside[present].sum()),
-        "intervals": int(present.sum()),
-        "width": float(np.mean((np.array(estimate.high) - np.array(estimate.low))[present]) * 100),
+        "raw": error(raw),
+        "acc": error(corrected),
+        "em": error(em),
+        "sample_only": error(sample_only),
+        "powered": error(powered.shares),
+        "powered_hard": error(powered_hard.shares),
+        "acc_coverage": coverage(estimate),
+        "powered_coverage": coverage(powered),
+        "acc_width": float(
+            np.mean((np.array(estimate.high) - np.array(estimate.low))[present]) * 100
+        ),
+        "powered_width": float(
+            np.mean((np.array(powered.high) - np.array(powered.low))[present]) * 100
+        ),
     }
 
 
@@ -147,21 +175,36 @@ def evaluate_set(truth: np.ndarray, probs: np.ndarray, draws: int, seed: int) ->
     for n in SIZES:
         rng = np.random.default_rng(seed + n)
         runs = [one_draw(truth, predicted, probs, n, rng) for _ in range(draws)]
-        covered = sum(r["covered"] for r in runs) / sum(r["intervals"] for r in runs)
-        raw = float(np.mean([r["raw"] for r in runs]))
-        corrected = float(np.mean([r["corrected"] for r in runs]))
+
+        def mean(key: str, runs: list[dict] = runs) -> float:
+            return round(float(np.mean([r[key] for r in runs])), 2)
+
+        def covered(key: str, runs: list[dict] = runs) -> float:
+            return round(sum(r[key][0] for r in runs) / sum(r[key][1] for r in runs), 3)
+
+        raw = mean("raw")
         result[str(n)] = {
-            "raw_mae_points": round(raw, 2),
-            "corrected_mae_points": round(corrected, 2),
-            "em_mae_points": round(float(np.mean([r["em"] for r in runs])), 2),
-            "ratio_corrected_to_raw": round(corrected / raw, 3) if raw else None,
-            "coverage_95": round(covered, 3),
-            "mean_interval_width_points": round(float(np.mean([r["width"] for r in runs])), 1),
+            "raw_mae_points": raw,
+            "corrected_mae_points": mean("powered"),
+            "ratio_corrected_to_raw": round(mean("powered") / raw, 3) if raw else None,
+            "coverage_95": covered("powered_coverage"),
+            "mean_interval_width_points": mean("powered_width"),
+            "peers_mae_points": {
+                "adjusted_classify_and_count": mean("acc"),
+                "em_prior_adjustment": mean("em"),
+                "labelled_sample_alone": mean("sample_only"),
+                "prediction_powered_hard_labels": mean("powered_hard"),
+            },
+            "adjusted_classify_and_count_coverage_95": covered("acc_coverage"),
+            "adjusted_classify_and_count_width_points": mean("acc_width"),
         }
+        peers = result[str(n)]["peers_mae_points"]
         print(
-            f"  N={n:3d}: raw {raw:5.2f} pts, corrected {corrected:5.2f} pts "
-            f"(ratio {corrected / raw:.2f}), EM {result[str(n)]['em_mae_points']:5.2f}, "
-            f"coverage {covered:.0%}, width {result[str(n)]['mean_interval_width_points']} pts"
+            f"  N={n:3d}: raw {raw:5.2f} pts | corrected (PPI++) {mean('powered'):5.2f} "
+            f"(ratio {mean('powered') / raw:.2f}, coverage {covered('powered_coverage'):.0%}, "
+            f"width {mean('powered_width')}) | ACC {peers['adjusted_classify_and_count']:5.2f} "
+            f"EM {peers['em_prior_adjustment']:5.2f} sample {peers['labelled_sample_alone']:5.2f} "
+            f"PPI-hard {peers['prediction_powered_hard_labels']:5.2f}"
         )
     return result
 

@@ -1,4 +1,5 @@
-"""Sentiment shares corrected for the model's bias: adjusted classify-and-count.
+"""Sentiment shares corrected for the model's bias: adjusted classify-and-count, and
+prediction-powered inference from a labelled random sample (PPI++, at the end).
 
 A classifier's errors do not cancel in aggregate. If the model calls 20% of truly
 negative posts neutral, a set of posts that is 60% negative shows about 48%: counting
@@ -28,7 +29,6 @@ from typing import Any
 
 from analysis.sentiment.labels import LABELS
 
-METHOD = "adjusted classify-and-count (error rates from your fair labels), bootstrap 95% interval"
 BOOTSTRAP_ROUNDS = 400
 INTERVAL = 0.95
 # Weight of the sum-to-one row in the least-squares system: large enough to hold it exactly.
@@ -112,15 +112,90 @@ def correct_shares(
         boot_rates, boot_present = error_rates(redrawn)
         boot_q = rng.multinomial(m, q) / max(m, 1) if m else q
         samples.append(_combine(known_counts, m, adjusted_shares(boot_q, boot_rates, boot_present)))
-    drawn = np.asarray(samples)
+    return _summarise(point, np.asarray(samples))
+
+
+# --- prediction-powered estimation from the labelled sample of the set itself ----------------------
+
+
+def _power_tuning(truth: Any, probs: Any, n_unlabelled: int) -> float:
+    """PPI++'s weight of the model's predictions (Angelopoulos, Duchi and Zrnic 2023):
+    the one that minimises the estimate's variance, in [0, 1]; 0 ignores the model."""
+    import numpy as np
+
+    n = len(truth)
+    if n < 2 or n_unlabelled == 0:
+        return 0.0
+    centred_f = probs - probs.mean(axis=0)
+    covariance = float((centred_f * (truth - truth.mean(axis=0))).sum()) / (n - 1)
+    variance = float((centred_f**2).sum()) / (n - 1)
+    if variance <= 0:
+        return 0.0
+    return float(np.clip(covariance / ((1 + n / n_unlabelled) * variance), 0.0, 1.0))
+
+
+def _powered_mean(truth: Any, probs: Any, unlabelled_mean: Any, n_unlabelled: int) -> Any:
+    """The mean of the truth over the whole set: the labelled sample's own mean, moved by how
+    far the model's mean over the unlabelled documents is from its mean on the sample."""
+    weight = _power_tuning(truth, probs, n_unlabelled)
+    return (truth - weight * probs).mean(axis=0) + weight * unlabelled_mean
+
+
+def powered_shares(
+    truth: Sequence[int],
+    labelled_probs: Any,
+    unlabelled_mean: Sequence[float],
+    n_unlabelled: int,
+    *,
+    rounds: int = BOOTSTRAP_ROUNDS,
+    seed: int = 11,
+) -> CorrectedShares:
+    """Shares of a set from a random sample of it that people labelled, and the model's
+    probabilities for every document (prediction-powered inference, PPI++).
+
+    ``truth``: the sample's human labels (indices into LABELS); ``labelled_probs``: the model's
+    probabilities for them (n x 3); ``unlabelled_mean``: the model's mean probabilities over
+    the set's other ``n_unlabelled`` documents. Unbiased whatever the model's errors, because
+    the sample measures them; the better the model, the narrower the interval.
+    """
+    import numpy as np
+
+    k = len(LABELS)
+    y = np.eye(k)[np.asarray(truth, dtype=int)]
+    f = np.asarray(labelled_probs, dtype=float).reshape(-1, k)
+    m = np.asarray(unlabelled_mean, dtype=float)
+    n = len(y)
+    total = n + n_unlabelled
+
+    def whole_set(theta: Any) -> Any:
+        theta = np.clip(theta, 0, None)
+        theta = theta / max(theta.sum(), 1e-12)
+        return (y.sum(axis=0) + n_unlabelled * theta) / total
+
+    point = whole_set(_powered_mean(y, f, m, n_unlabelled))
+    rng = np.random.default_rng(seed)
+    # The unlabelled documents' mean probability varies like the sample's, scaled to their number.
+    spread = np.cov(f, rowvar=False) / max(n_unlabelled, 1) if n > 1 else np.zeros((k, k))
+    draws = []
+    for _ in range(rounds):
+        pick = rng.integers(0, n, n)
+        moved = rng.multivariate_normal(m, spread, method="eigh") if n_unlabelled else m
+        draws.append(whole_set(_powered_mean(y[pick], f[pick], moved, n_unlabelled)))
+    return _summarise(point, np.asarray(draws))
+
+
+def _summarise(point: Any, draws: Any) -> CorrectedShares:
+    """Point estimate and percentile intervals (shares and net) from bootstrap draws."""
+    import numpy as np
+
     tail = (1 - INTERVAL) / 2 * 100
-    low, high = np.percentile(drawn, [tail, 100 - tail], axis=0)
-    net_draws = drawn[:, LABELS.index("positive")] - drawn[:, LABELS.index("negative")]
+    low, high = np.percentile(draws, [tail, 100 - tail], axis=0)
+    negative, positive = LABELS.index("negative"), LABELS.index("positive")
+    net_draws = draws[:, positive] - draws[:, negative]
     net_low, net_high = np.percentile(net_draws, [tail, 100 - tail])
-    net = float(point[LABELS.index("positive")] - point[LABELS.index("negative")])
     return CorrectedShares(
         shares=tuple(float(x) for x in point),
         low=tuple(float(x) for x in low),
         high=tuple(float(x) for x in high),
-        net=(net, float(net_low), float(net_high)),
+        net=(float(point[positive] - point[negative]), float(net_low), float(net_high)),
     )

@@ -16,6 +16,7 @@ from analysis.sentiment.sql import (
     ACTIVE_MODEL,
     DEACTIVATE_MODELS,
     INSERT_MODEL,
+    INSERT_TRAINING_DOC,
     LIST_MODELS,
     MODEL_BY_VERSION,
 )
@@ -141,3 +142,16 @@ def list_models(con: duckdb.DuckDBPyConnection) -> list[ModelRecord]:
 
 def model_path(model_dir: Path, version: str) -> Path:
     return Path(model_dir).expanduser() / version
+
+
+def record_training_docs(
+    con: duckdb.DuckDBPyConnection, version: str, doc_ids: list[str] | tuple[str, ...]
+) -> None:
+    """Remember which documents' human labels ``version`` learnt from: its figures on the
+    user's labels leave them out."""
+    if not doc_ids:
+        return
+    with store.transaction(con):
+        con.executemany(
+            INSERT_TRAINING_DOC, [[version, doc_id] for doc_id in dict.fromkeys(doc_ids)]
+        )

@@ -1,11 +1,20 @@
 """Sentiment shares of any filtered set: as the model counts them, and corrected for its bias.
 
 The raw shares are the effective labels every page shows (a human label wins over the
-model). The corrected shares keep every human label as it is and estimate the rest by
-adjusted classify-and-count (:mod:`analysis.sentiment.quantify`), with the active model's
-error rates measured on the fair human labels of the whole database: those drawn by the
-random queue or imported with an export, never the least-certain queue's (uncertainty
-sampling picks the model's mistakes, which would overstate its errors).
+model). The corrected shares keep every human label as it is and estimate the rest from
+the fair human labels: those drawn by the random queue or imported with an export, never
+the least-certain queue's (uncertainty sampling picks the model's mistakes). Two methods
+of :mod:`analysis.sentiment.quantify`, measured against each other on real data in
+``benchmarks/eval_quantification.py``:
+
+* with at least ``min_labels`` fair labels inside the filtered set, prediction-powered
+  inference (PPI++): the labelled sample's own shares, sharpened by the model's
+  probabilities over the rest. Unbiased; 2.2 points of error with 200 labels on TweetEval,
+  where the model's own count is 10.8 points off;
+* with enough fair labels in the database but not in this set (a brand, a week), adjusted
+  classify-and-count: the model's error rates measured on all fair labels, assumed to hold
+  in the set. Noisier, with an interval to match;
+* with neither, the raw shares, and how many labels would change that.
 """
 
 from __future__ import annotations
@@ -17,8 +26,16 @@ import duckdb
 
 from analysis.filters import NO_FILTERS, Filters
 from analysis.sentiment.labels import LABELS
-from analysis.sentiment.quantify import METHOD, correct_shares
-from analysis.sentiment.sql import FAIR_CONFUSION, scope_label_counts
+from analysis.sentiment.quantify import CorrectedShares, correct_shares, powered_shares
+from analysis.sentiment.sql import (
+    FAIR_CONFUSION,
+    scope_fair_labels,
+    scope_label_counts,
+    scope_model_means,
+)
+
+POWERED = "prediction-powered inference (PPI++) from {n:,} of your random labels in this selection"
+ADJUSTED = "adjusted classify-and-count with the model's error rates on {n:,} of your random labels"
 
 # Labels each class needs in the fair sample before its error rates mean anything.
 MIN_PER_LABEL = 10
@@ -47,7 +64,7 @@ class SentimentShares:
             "raw_net": self.raw_net,
             "corrected_net": list(self.corrected_net) if self.corrected_net else None,
             "labels_needed": self.labels_needed,
-            "method": self.method if self.corrected else "raw classify-and-count",
+            "method": self.method,
         }
 
 
@@ -73,6 +90,33 @@ def labels_still_needed(confusion: list[list[int]], min_labels: int) -> int:
     return short_of_min
 
 
+def _powered(
+    con: duckdb.DuckDBPyConnection, filters: Filters, known: list[int], labelled: list[tuple]
+) -> CorrectedShares:
+    """PPI++ over the set's fair labels and its unlabelled documents; the set's other human
+    labels (corrections, labels the model learnt) count as they are."""
+    import numpy as np
+
+    truth = [LABELS.index(row[0]) for row in labelled]
+    probs = np.array([row[1:] for row in labelled], dtype=float)
+    n_unlabelled, *means = con.execute(scope_model_means(), filters.params()).fetchall()[0]
+    other_known = np.asarray(known, dtype=float) - np.bincount(truth, minlength=len(LABELS))
+    estimate = powered_shares(truth, probs, [m or 0.0 for m in means], n_unlabelled)
+    sampled = len(truth) + n_unlabelled
+    total = other_known.sum() + sampled
+
+    def whole(values: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple((other_known + sampled * np.asarray(values)) / total)
+
+    net_known = other_known[LABELS.index("positive")] - other_known[LABELS.index("negative")]
+    return CorrectedShares(
+        shares=whole(estimate.shares),
+        low=whole(estimate.low),
+        high=whole(estimate.high),
+        net=tuple((net_known + sampled * v) / total for v in estimate.net),  # type: ignore[arg-type]
+    )
+
+
 def sentiment_shares(
     con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS, *, min_labels: int = 100
 ) -> SentimentShares:
@@ -86,25 +130,32 @@ def sentiment_shares(
         label: (known[i] + predicted[i]) / total if total else 0.0 for i, label in enumerate(LABELS)
     }
     raw_net = raw["positive"] - raw["negative"] if total else None
+    labelled = con.execute(scope_fair_labels(), filters.params()).fetchall()
     confusion = fair_confusion(con)
     needed = labels_still_needed(confusion, min_labels)
-    corrected = corrected_net = None
-    if not needed and total:
+    estimate, method, n_labels = None, "raw classify-and-count", sum(map(sum, confusion))
+    if total and len(labelled) >= min_labels:
+        estimate = _powered(con, filters, known, labelled)
+        method, n_labels = POWERED.format(n=len(labelled)), len(labelled)
+    elif total and not needed:
         estimate = correct_shares(confusion, predicted, known)
-        corrected = {
-            label: (estimate.shares[i], estimate.low[i], estimate.high[i])
-            for i, label in enumerate(LABELS)
-        }
-        corrected_net = estimate.net
+        method = ADJUSTED.format(n=n_labels)
     return SentimentShares(
         n_documents=total,
-        n_labels=sum(map(sum, confusion)),
+        n_labels=n_labels,
         raw=raw,
-        corrected=corrected,
+        corrected=(
+            {
+                label: (estimate.shares[i], estimate.low[i], estimate.high[i])
+                for i, label in enumerate(LABELS)
+            }
+            if estimate
+            else None
+        ),
         raw_net=raw_net,
-        corrected_net=corrected_net,
-        labels_needed=needed,
-        method=METHOD,
+        corrected_net=estimate.net if estimate else None,
+        labels_needed=0 if estimate else needed,
+        method=method,
     )
 
 
@@ -121,7 +172,7 @@ def shares_summary(shares: SentimentShares) -> str:
         net, low, high = shares.corrected_net
         parts = ", ".join(_share_text(label, shares.corrected[label]) for label in LABELS)
         return (
-            f"Corrected for the model's bias (estimated from {shares.n_labels:,} of your labels): "
+            f"Corrected for the model's bias ({shares.method}): "
             f"{parts}; net sentiment {net:+.2f} ({low:+.2f} to {high:+.2f}), 95% intervals. "
             f"As the model counts them: negative {shares.raw['negative']:.0%}, neutral "
             f"{shares.raw['neutral']:.0%}, positive {shares.raw['positive']:.0%}."

@@ -189,12 +189,46 @@ INSERT_TRAINING_DOC = "INSERT OR IGNORE INTO model_training_docs VALUES (?, ?)"
 def scope_label_counts() -> str:
     from analysis.filters import FILTER_SQL
 
-    return (
-        EFFECTIVE_SENTIMENT
-        + f"""
+    query = f"""
 SELECT e.label, e.corrected, count(*) AS n
 FROM effective e
 WHERE e.label IS NOT NULL AND {FILTER_SQL}
 GROUP BY ALL
 """  # noqa: S608 - a constant fragment
-    )
+    return EFFECTIVE_SENTIMENT + query
+
+
+# The active model's mean probabilities over the filtered documents no person labelled
+# (parameters: the filters).
+def scope_model_means() -> str:
+    from analysis.filters import FILTER_SQL
+
+    query = f"""
+SELECT count(*) AS n, avg(s.p_negative), avg(s.p_neutral), avg(s.p_positive)
+FROM effective e
+JOIN sentiment s ON s.doc_id = e.doc_id AND s.model_version = (SELECT version FROM models WHERE active)
+WHERE NOT e.corrected AND s.label IS NOT NULL AND {FILTER_SQL}
+"""  # noqa: S608 - a constant fragment
+    return EFFECTIVE_SENTIMENT + query
+
+
+# The fair human labels inside the filtered documents, with the active model's probabilities
+# (parameters: the filters); labels the active model learnt from are left out.
+def scope_fair_labels() -> str:
+    from analysis.filters import FILTER_SQL
+
+    latest = _LATEST_LABELS.strip().removeprefix("WITH").strip()
+    query = f""", {latest}
+SELECT l.truth, s.p_negative, s.p_neutral, s.p_positive
+FROM latest l
+JOIN effective e ON e.doc_id = l.doc_id
+JOIN sentiment s ON s.doc_id = l.doc_id AND s.label IS NOT NULL
+JOIN models m ON m.version = s.model_version AND m.active
+WHERE l.fair
+  AND NOT EXISTS (
+    SELECT 1 FROM model_training_docs t WHERE t.version = s.model_version AND t.doc_id = l.doc_id
+  )
+  AND {FILTER_SQL}
+ORDER BY l.doc_id
+"""  # noqa: S608 - constant fragments
+    return EFFECTIVE_SENTIMENT + query

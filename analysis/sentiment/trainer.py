@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from analysis.sentiment import registry
-from analysis.sentiment.corrections import correction_examples
+from analysis.sentiment.corrections import correction_examples, corrections
 from analysis.sentiment.scoring_run import StageProgress
 from analysis.sentiment.training import Example
 from loaders import store
@@ -33,8 +34,12 @@ def train_and_register(
     activate: bool = True,
     version: str | None = None,
     progress: StageProgress | None = None,
+    training_docs: Sequence[str] = (),
 ) -> TrainedModel:
     """Fine-tune on labeled files (plus human corrections), evaluate, save, register.
+
+    ``training_docs``: documents whose human labels are in ``data``; they and the included
+    corrections are recorded so the model is never measured on labels it learnt.
 
     ``data`` holds :class:`analysis.sentiment.training.LabeledData`. Without ``eval_sets``, 10% of
     the training rows are held out (per label) and the model is evaluated on them.
@@ -57,9 +62,11 @@ def train_and_register(
         f"{d.source} ({len(d.examples):,} rows{', two-class' if d.examples and d.examples[0].two_class else ''})"
         for d in data
     ]
+    learnt_from = list(training_docs)
     if include_corrections:
         with store.session(settings=settings, read_only=True) as con:
             fixed = correction_examples(con)
+            learnt_from += [c["doc_id"] for c in corrections(con)]
         examples += fixed
         sources.append(f"{len(fixed):,} human corrections")
     if not eval_sets:
@@ -89,6 +96,7 @@ def train_and_register(
         registry.register_built(
             con, target, version=version, base=base, metrics=metrics, activate=activate
         )
+        registry.record_training_docs(con, version, learnt_from)
     return TrainedModel(version, target, metrics, log)
 
 
@@ -116,6 +124,7 @@ def retrain_with_corrections(
     with store.session(settings=settings, read_only=True) as con:
         weak = weak_label_examples(con)
         fixed = correction_examples(con)
+        fixed_docs = [c["doc_id"] for c in corrections(con)]
     if not fixed:
         raise BrandpulseError(
             "No corrections yet. Fix: label some posts in the queue first, then retrain."
@@ -135,4 +144,5 @@ def retrain_with_corrections(
         config=config or DEFAULT_CONFIG,
         version=registry.new_version("retrained"),
         progress=progress,
+        training_docs=fixed_docs,
     )

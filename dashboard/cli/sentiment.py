@@ -158,16 +158,28 @@ def models() -> None:
 def models_list(db: Path | None) -> None:
     """Registered sentiment models; * marks the active one."""
     from analysis.sentiment import registry
+    from analysis.sentiment.evaluation import user_evaluations
 
     with open_store(db, read_only=True) as con:
         found = registry.list_models(con)
+        on_yours = user_evaluations(con)
     if not found:
         click.echo(
             "No models yet: `brandpulse analyze` builds the offline default, `brandpulse train` adds one."
         )
         return
 
-    def headline(metrics: dict[str, Any]) -> str:
+    def yours(version: str) -> str:
+        e = on_yours.get(version)
+        if e is None:
+            return "-"
+        low, high = e.macro_recall_interval
+        return (
+            f"macro recall {e.macro_recall:.3f} ({low:.2f}-{high:.2f}), accuracy "
+            f"{e.accuracy:.3f} ({e.accuracy_interval[0]:.2f}-{e.accuracy_interval[1]:.2f}), n={e.n:,}"
+        )
+
+    def stored(metrics: dict[str, Any]) -> str:
         return "; ".join(
             f"{name[:24]}: macro recall {m['macro_recall']:.3f}" for name, m in metrics.items()
         )
@@ -179,13 +191,49 @@ def models_list(db: Path | None) -> None:
             m.kind,
             m.created_at,
             m.scored,
-            headline(m.metrics),
-            m.source,
+            yours(m.version),
+            stored(m.metrics),
         )
         for m in found
     ]
     click.echo(
-        format_table(("", "version", "kind", "created", "scored", "evaluation", "source"), rows)
+        format_table(
+            (
+                "",
+                "version",
+                "kind",
+                "created",
+                "scored",
+                "on your labels (95% interval)",
+                "own evaluation",
+            ),
+            rows,
+        )
+    )
+    active = next((m for m in found if m.active), None)
+    if active and active.version in on_yours:
+        e = on_yours[active.version]
+        click.echo(
+            f"Active model {active.version} on your {e.n:,} labelled posts (rows: yours, columns: model):"
+        )
+        click.echo(
+            format_table(
+                ("", "negative", "neutral", "positive"),
+                [
+                    (f"you: {label}", *row)
+                    for label, row in zip(
+                        ("negative", "neutral", "positive"), e.confusion, strict=True
+                    )
+                ],
+            )
+        )
+    if not on_yours:
+        click.echo(
+            "No labels of yours yet: `brandpulse labels queue --random` and `labels add --random`, "
+            "or ingest with --map label=COLUMN, to measure the models on your posts."
+        )
+    click.echo(
+        "'own evaluation' is each model's figure on its own held-out training data, not yours."
     )
 
 
@@ -357,10 +405,7 @@ def describe_shares(shares: Any) -> str:
     )
     table = format_table(("", "as counted", "corrected (95% interval)"), rows)
     if shares.corrected:
-        note = (
-            f"{shares.n_documents:,} documents; corrected with the model's error rates on "
-            f"{shares.n_labels:,} fair labels ({shares.method})."
-        )
+        note = f"{shares.n_documents:,} documents; corrected by {shares.method}."
     else:
         note = (
             f"{shares.n_documents:,} documents; not corrected: {shares.n_labels:,} fair labels so far. "

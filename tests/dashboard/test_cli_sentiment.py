@@ -57,9 +57,19 @@ def test_train_registers_and_scores(tmp_path, db, tiny_base, monkeypatch):
     assert len(queue.strip().splitlines()) == 4  # header, rule, two documents
     doc_id = scalar(db, "SELECT doc_id FROM documents WHERE external_id = '3'")
     assert "is now neutral" in invoke("labels", "add", doc_id, "neutral", "--db", db).output
+    listed = invoke("models", "list", "--db", db).output
+    # v1 and v2 both scored the labelled document: each is measured on the user's one label.
+    assert listed.count("n=1") == 2 and "you: neutral" in listed
+    random_queue = invoke("labels", "queue", "--random", "-n", "5", "--db", db).output
+    assert len(random_queue.strip().splitlines()) == 4  # two unlabelled documents are left
+    other = scalar(db, "SELECT doc_id FROM documents WHERE external_id = '1'")
+    invoke("labels", "add", other, "positive", "--random", "--db", db)
+    assert rows(db, "SELECT origin FROM labels WHERE doc_id = ?", [other]) == [("random",)]
     third = invoke("train", "--data", two, "--include-corrections", "--version", "v3", *common)
     assert third.exit_code == 0, third.output
-    assert "1 human corrections" in (model_dir / "v3" / "MODEL_CARD.md").read_text()
+    assert "2 human corrections" in (model_dir / "v3" / "MODEL_CARD.md").read_text()
+    # v3 learnt from both labels: it is never measured on them.
+    assert rows(db, "SELECT count(*) FROM model_training_docs WHERE version = 'v3'") == [(2,)]
     assert rows(db, "SELECT version FROM models WHERE active") == [("v3",)]
 
 

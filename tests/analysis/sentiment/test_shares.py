@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from analysis.filters import Filters
 from analysis.sentiment.corrections import add_correction, random_sample
 from analysis.sentiment.evaluation import user_evaluations
-from analysis.sentiment.quantify import correct_shares
-from analysis.sentiment.shares import sentiment_shares
+from analysis.sentiment.quantify import correct_shares, powered_shares
+from analysis.sentiment.shares import fair_confusion, sentiment_shares
 from dashboard.cli import cli
 from loaders import store
 from tests.conftest import insert_documents
@@ -28,6 +29,14 @@ ACME = [
     ("positive", "positive", 55),
     ("positive", "neutral", 5),
 ]
+
+
+# The model's probabilities for each label it gives.
+PROBS = {
+    "negative": (0.7, 0.2, 0.1),
+    "neutral": (0.2, 0.6, 0.2),
+    "positive": (0.1, 0.2, 0.7),
+}
 
 
 def build(settings, fair_every: int) -> dict[str, tuple[str, str, str]]:
@@ -56,8 +65,8 @@ def build(settings, fair_every: int) -> dict[str, tuple[str, str, str]]:
         )
         for doc_id, (_, _, predicted) in truth.items():
             con.execute(
-                "INSERT INTO sentiment VALUES (?, 'test', ?, 0.2, 0.3, 0.5, 0, 'en', NULL, now())",
-                [doc_id, predicted],
+                "INSERT INTO sentiment VALUES (?, 'test', ?, ?, ?, ?, 0, 'en', NULL, now())",
+                [doc_id, predicted, *PROBS[predicted]],
             )
         for i, (doc_id, (_, true_label, _)) in enumerate(truth.items()):
             if i % fair_every == 0:
@@ -77,21 +86,20 @@ def test_corrected_shares_use_fair_labels_and_keep_every_human_label(settings):
     with store.session(settings=settings, read_only=True) as con:
         shares = sentiment_shares(con, Filters(brand="Acme"), min_labels=100)
 
-    fair = [d for i, d in enumerate(truth) if i % 2 == 0]
-    assert shares.n_labels == len(fair)  # the correction does not count as fair
-    confusion = [[0] * 3 for _ in LABELS]
-    for d in fair:
-        confusion[LABELS.index(truth[d][1])][LABELS.index(truth[d][2])] += 1
     acme = [d for d, (b, _, _) in truth.items() if b == "Acme"]
-    labelled = set(fair) | {picked}
-    known = [sum(1 for d in acme if d in labelled and truth[d][1] == label) for label in LABELS]
-    predicted = [
-        sum(1 for d in acme if d not in labelled and truth[d][2] == label) for label in LABELS
-    ]
-    expected = correct_shares(confusion, predicted, known)
-    assert shares.corrected["negative"] == pytest.approx(
-        (expected.shares[0], expected.low[0], expected.high[0])
+    fair = [d for i, d in enumerate(truth) if i % 2 == 0 and d in acme]
+    # 150 random labels inside the selection: prediction-powered inference from them.
+    assert shares.n_labels == len(fair) == 150 and shares.method.startswith("prediction-powered")
+    unlabelled = [d for d in acme if d not in fair and d != picked]
+    expected = powered_shares(
+        [LABELS.index(truth[d][1]) for d in fair],
+        [PROBS[truth[d][2]] for d in fair],
+        np.mean([PROBS[truth[d][2]] for d in unlabelled], axis=0),
+        len(unlabelled),
     )
+    # The correction counts as it is; the estimate covers the other 299 documents.
+    corrected_negative = (int(truth[picked][1] == "negative") + 299 * expected.shares[0]) / 300
+    assert shares.corrected["negative"][0] == pytest.approx(corrected_negative)
     assert shares.n_documents == len(acme) == 300
     true_negative = 180 / 300
     raw_error = abs(shares.raw["negative"] - true_negative)
@@ -100,6 +108,21 @@ def test_corrected_shares_use_fair_labels_and_keep_every_human_label(settings):
     assert low <= true_negative <= high
     assert shares.corrected_net[0] == pytest.approx(
         shares.corrected["positive"][0] - shares.corrected["negative"][0]
+    )
+
+
+def test_a_selection_with_few_labels_uses_the_error_rates_of_all(settings):
+    truth = build(settings, fair_every=2)  # 170 imported labels, 20 of them for "Other"
+    with store.session(settings=settings, read_only=True) as con:
+        shares = sentiment_shares(con, Filters(brand="Other"), min_labels=100)
+        confusion = fair_confusion(con)
+    assert shares.method.startswith("adjusted classify-and-count") and shares.n_labels == 170
+    other = [i for i, (b, _, _) in enumerate(truth.values()) if b == "Other"]
+    known = [0, 0, sum(1 for i in other if i % 2 == 0)]
+    predicted = [0, 0, len(other) - known[2]]
+    expected = correct_shares(confusion, predicted, known)
+    assert shares.corrected["positive"] == pytest.approx(
+        (expected.shares[2], expected.low[2], expected.high[2])
     )
 
 
@@ -144,9 +167,11 @@ def test_cli_prints_the_json_object(settings, monkeypatch):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data) >= {"n_documents", "n_labels", "raw", "corrected", "method"}
-    assert data["n_documents"] == 300 and data["n_labels"] == 170
+    assert data["n_documents"] == 300 and data["n_labels"] == 150
     assert set(data["corrected"]) == set(LABELS) and len(data["corrected"]["negative"]) == 3
     assert abs(sum(data["raw"].values()) - 1) < 1e-9
 
     table = CliRunner().invoke(cli, ["sentiment", "shares", "--brand", "Acme"])
-    assert "corrected (95% interval)" in table.output and "170 fair labels" in table.output
+    assert (
+        "corrected (95% interval)" in table.output and "150 of your random labels" in table.output
+    )

@@ -88,9 +88,10 @@ def inputs_hash(examples: Sequence[Example], base: str, config: TrainingConfig) 
 def ensure_default_model(
     model_dir: Path,
     progress: Progress | None = None,
-    config: TrainingConfig = DEFAULT_CONFIG,
+    config: TrainingConfig | None = None,
 ) -> tuple[str, Path, bool]:
     """(version, directory, built now?) of the default model, building it when not cached."""
+    config = config or DEFAULT_CONFIG
     base = default_backbone()
     examples = seed_examples()
     version = "default-" + inputs_hash(examples, base, config)

@@ -84,3 +84,47 @@ def test_offline_default_on_sst2_dev(tmp_path):
     dev = read_labeled_file(SHARED_DATA / "sst2" / "dev.csv").examples
     accuracy = evaluate(load_model(path), dev)["accuracy"]
     assert accuracy >= SST2_FLOOR, f"SST-2 dev accuracy {accuracy:.3f}"
+
+
+@pytest.mark.slow
+def test_the_default_labels_a_text_the_same_in_every_database(tmp_path, monkeypatch):
+    """Two databases with different data (one with star ratings) get the same default model,
+    so the same posts get the same labels and probabilities in both."""
+    from analysis.sentiment import default_model
+    from analysis.sentiment.scoring_run import analyze
+    from loaders.config import Settings
+    from tests.conftest import insert_documents
+
+    monkeypatch.setattr(
+        default_model, "DEFAULT_CONFIG", TrainingConfig(max_steps=3, batch_size=8, max_length=48)
+    )
+    shared = [
+        "The lid leaked all over my bag, really annoyed.",
+        "Does the bottle fit a car cup holder?",
+        "Absolutely love the new colour, great gift!",
+    ]
+    models = tmp_path / "models"
+    reviews = Settings(db=tmp_path / "reviews.duckdb", model_dir=models)
+    social = Settings(db=tmp_path / "social.duckdb", model_dir=models)
+    ingest_file(SAMPLE / "reviews.csv", settings=reviews)  # star ratings the old default used
+    for settings, kind in ((reviews, "review"), (social, "social")):
+        with store.session(settings=settings) as con:
+            insert_documents(
+                con,
+                [
+                    (f"shared-{i}", kind, "x", "Acme", "2026-01-05 10:00", t)
+                    for i, t in enumerate(shared)
+                ],
+            )
+    results = [analyze(settings) for settings in (reviews, social)]
+    assert results[0].model_version == results[1].model_version
+    assert results[0].model_built and not results[1].model_built  # built once, reused
+
+    def labels(settings: Settings) -> list[tuple]:
+        with store.session(settings=settings, read_only=True) as con:
+            return con.execute(
+                "SELECT doc_id, label, round(p_negative, 6), round(p_positive, 6) FROM sentiment "
+                "WHERE doc_id LIKE 'shared-%' ORDER BY doc_id"
+            ).fetchall()
+
+    assert labels(reviews) == labels(social) and len(labels(social)) == 3

@@ -15,15 +15,15 @@ shares of the whole set are estimated
 
   raw:       what the pages show without correction (revealed labels as they are, the
              model's label for the rest: classify and count)
-  corrected: analysis.sentiment.quantify.correct_shares (adjusted classify-and-count with
-             error rates from the revealed labels, bootstrap 95% interval)
-  em:        a peer from the literature measured in the same run, EM prior adjustment of the
-             model's probabilities (Saerens et al. 2002), for comparison only
+  corrected: analysis.sentiment.quantify.powered_shares (prediction-powered inference,
+             PPI++: the revealed labels' shares sharpened by the model's probabilities
+             over the rest, bootstrap 95% interval), what the dashboard shows
 
 and compared with the true shares: mean absolute error over the three shares (points),
-and how often the 95% interval holds the truth. Also per brand of the review export (the
-error rates measured on all brands, the shares estimated per brand, as the dashboard's
-brand filter does). Writes benchmarks/results/eval_quantification.json.
+and how often the 95% interval holds the truth. The peers: adjusted classify-and-count
+(the fallback for selections with few labels of their own), EM, and the labelled sample's
+own shares without the model. Writes benchmarks/results/eval_quantification.json
+(``--draws 100`` checks the coverage more tightly).
 """
 
 from __future__ import annotations
@@ -209,47 +209,6 @@ def evaluate_set(truth: np.ndarray, probs: np.ndarray, draws: int, seed: int) ->
     return result
 
 
-def per_group(truth, probs, groups, n: int, draws: int, seed: int) -> dict:
-    """Error rates from n labels over the whole set; shares estimated per group (brand)."""
-    predicted = probs.argmax(axis=1)
-    names = [g for g in sorted(set(groups) - {None}) if groups.count(g) >= 200]
-    k = len(LABELS)
-    errors: dict[str, list[tuple[float, float, bool]]] = {g: [] for g in names}
-    rng = np.random.default_rng(seed)
-    group_array = np.array(groups, dtype=object)
-    for _ in range(draws):
-        revealed = rng.choice(len(truth), size=n, replace=False)
-        mask = np.zeros(len(truth), dtype=bool)
-        mask[revealed] = True
-        confusion = np.zeros((k, k), dtype=int)
-        np.add.at(confusion, (truth[mask], predicted[mask]), 1)
-        for g in names:
-            inside_group = group_array == g
-            known = np.bincount(truth[mask & inside_group], minlength=k)
-            rest = np.bincount(predicted[~mask & inside_group], minlength=k)
-            true_shares = np.bincount(truth[inside_group], minlength=k) / inside_group.sum()
-            raw = (known + rest) / inside_group.sum()
-            estimate = correct_shares(confusion, rest, known, rounds=200)
-            neg = LABELS.index("negative")
-            covered = estimate.low[neg] - 1e-9 <= true_shares[neg] <= estimate.high[neg] + 1e-9
-            errors[g].append(
-                (
-                    float(np.abs(raw - true_shares).mean() * 100),
-                    float(np.abs(np.array(estimate.shares) - true_shares).mean() * 100),
-                    bool(covered),
-                )
-            )
-    return {
-        g: {
-            "documents": groups.count(g),
-            "raw_mae_points": round(float(np.mean([e[0] for e in runs])), 2),
-            "corrected_mae_points": round(float(np.mean([e[1] for e in runs])), 2),
-            "negative_share_coverage_95": round(float(np.mean([e[2] for e in runs])), 3),
-        }
-        for g, runs in errors.items()
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -259,7 +218,7 @@ def main() -> None:
     started = time.monotonic()
     sets = load_sets(args.data)
     results: dict = {"sets": {}, "draws": args.draws, "sizes": list(SIZES)}
-    for name, (texts, labels, groups) in sets.items():
+    for name, (texts, labels, _groups) in sets.items():
         probs = score(texts, ROOT / "benchmarks" / "work" / "eval_quantification" / f"{name}.npy")
         truth = np.array([LABELS.index(label) for label in labels])
         shares = np.bincount(truth, minlength=3) / len(truth)
@@ -273,12 +232,6 @@ def main() -> None:
             "model_shares": dict(zip(LABELS, np.round(model, 4).tolist(), strict=True)),
             "by_labels": evaluate_set(truth, probs, args.draws, args.seed),
         }
-        if any(groups):
-            entry["per_brand_200_labels"] = per_group(
-                truth, probs, groups, 200, args.draws, args.seed
-            )
-            for g, figures in entry["per_brand_200_labels"].items():
-                print(f"  brand {g}: {figures}")
         results["sets"][name] = entry
     at_200 = results["sets"]["tweeteval_eval"]["by_labels"]["200"]
     results["targets"] = {

@@ -174,13 +174,16 @@ def powered_shares(
 
     point = whole_set(_powered_mean(y, f, m, n_unlabelled))
     rng = np.random.default_rng(seed)
-    # The unlabelled documents' mean probability varies like the sample's, scaled to their number.
-    spread = np.cov(f, rowvar=False) / max(n_unlabelled, 1) if n > 1 else np.zeros((k, k))
+    # The target is the mix of these particular unlabelled documents, not of an endless
+    # stream like them: the estimate misses it by the sample's residual mean minus theirs,
+    # so their part varies like the residuals (truth minus weighted model), scaled to their number.
+    residuals = y - _power_tuning(y, f, n_unlabelled) * f
+    spread = np.cov(residuals, rowvar=False) / max(n_unlabelled, 1) if n > 1 else np.zeros((k, k))
     draws = []
     for _ in range(rounds):
         pick = rng.integers(0, n, n)
-        moved = rng.multivariate_normal(m, spread, method="eigh") if n_unlabelled else m
-        draws.append(whole_set(_powered_mean(y[pick], f[pick], moved, n_unlabelled)))
+        theirs = rng.multivariate_normal(np.zeros(k), spread, method="eigh") if n_unlabelled else 0
+        draws.append(whole_set(_powered_mean(y[pick], f[pick], m, n_unlabelled) - theirs))
     return _summarise(point, np.asarray(draws))
 
 

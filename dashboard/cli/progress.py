@@ -118,6 +118,15 @@ def print_ingest_results(results: Sequence[Any]) -> None:
     # The run history's columns, with how long each file took instead of run id and finish time.
     click.echo(format_table((*RUN_COLUMNS[1:-1], "time"), rows))
     for result in results:
+        if result.labels_imported:
+            column = result.mapping["columns"].get("label")
+            click.echo(
+                visible(
+                    f"{result.file.name}: {result.labels_imported:,} human labels imported from "
+                    f"column '{column}'; they count in every figure and measure the model "
+                    "(`brandpulse models list`)."
+                )
+            )
         for warning in result.warnings:
             click.echo(visible(f"note: {result.file.name}: {warning}"))
         if result.rejected:

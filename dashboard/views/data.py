@@ -45,6 +45,12 @@ elif uploaded is not None:
         st.warning(ui.plain(preview.problem))  # it names the file's headers
 
     st.markdown("**Column mapping** (the suggestion is filled in; change what is wrong)")
+    st.caption(
+        "label: a column with a person's sentiment label per row (negative/neutral/positive, "
+        "0/1/2, or star ratings). It is never detected: a listening tool's own Sentiment column "
+        "is a machine's guess. Mapped, the labels win over the model in every figure and "
+        "measure it on your data."
+    )
     options = [NOT_MAPPED, *preview.columns]
     mapping: dict[str, str] = {}
     grid = st.columns(4)
@@ -91,6 +97,12 @@ if result is not None:
     st.success(
         f"{ui.plain(result.file.name)}: read {result.rows_read:,} rows: {result.inserted:,} inserted, "
         f"{result.duplicates:,} duplicates, {result.rejected:,} rejected."
+        + (
+            f" {result.labels_imported:,} human labels imported: they count in every figure "
+            "and measure the model on the Labeling page."
+            if result.labels_imported
+            else ""
+        )
     )
     read, inserted, duplicates, rejected = st.columns(4)
     read.metric("Read", f"{result.rows_read:,}")

@@ -138,3 +138,18 @@ def test_insights_prints_ranked_cards(demo_run):
     assert "\n1. [spike] Volume spike in 2025-W41" in result.output
     empty = invoke("insights", "--db", str(db.parent / "none.duckdb"))
     assert "No documents yet" in empty.output
+
+
+def test_map_label_imports_human_labels(tmp_path, db):
+    path = tmp_path / "airline.csv"
+    path.write_text(
+        "text,date,airline_sentiment\nlost my bag,2024-01-01,negative\nthanks!,2024-01-02,positive\n",
+        encoding="utf-8",
+    )
+    result = invoke("ingest", str(path), "--db", str(db), "--map", "label=airline_sentiment")
+    assert result.exit_code == 0, result.output
+    assert "2 human labels imported from column 'airline_sentiment'" in result.output
+    assert rows(db, "SELECT label, origin FROM labels ORDER BY label") == [
+        ("negative", "import"),
+        ("positive", "import"),
+    ]

@@ -134,7 +134,10 @@ def sentiment_shares(
     confusion = fair_confusion(con)
     needed = labels_still_needed(confusion, min_labels)
     estimate, method, n_labels = None, "raw classify-and-count", sum(map(sum, confusion))
-    if total and len(labelled) >= min_labels:
+    if filters.sentiment:
+        # Chosen by their label, the posts are all of one sentiment by construction.
+        needed, method = 0, "not corrected: the selection is filtered by sentiment"
+    elif total and len(labelled) >= min_labels:
         estimate = _powered(con, filters, known, labelled)
         method, n_labels = POWERED.format(n=len(labelled)), len(labelled)
     elif total and not needed:
@@ -168,6 +171,8 @@ def shares_summary(shares: SentimentShares) -> str:
     what they rest on, or why the shares are as the model counts them."""
     if not shares.n_documents:
         return "No scored posts match these filters."
+    if not shares.corrected and not shares.labels_needed:
+        return f"Shares as the model counts them ({shares.method})."
     if shares.corrected and shares.corrected_net:
         net, low, high = shares.corrected_net
         parts = ", ".join(_share_text(label, shares.corrected[label]) for label in LABELS)

@@ -407,9 +407,7 @@ def describe_shares(shares: Any) -> str:
     if shares.corrected:
         note = f"{shares.n_documents:,} documents; corrected by {shares.method}."
     else:
-        note = (
-            f"{shares.n_documents:,} documents; not corrected: {shares.n_labels:,} fair labels so far. "
-            f"Label {shares.labels_needed:,} more from `brandpulse labels queue --random` "
-            "(or import an export's label column) to correct these shares."
-        )
+        from analysis.sentiment.shares import shares_summary
+
+        note = f"{shares.n_documents:,} documents. " + shares_summary(shares)
     return table + "\n" + note

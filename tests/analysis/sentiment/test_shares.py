@@ -13,7 +13,7 @@ from analysis.filters import Filters
 from analysis.sentiment.corrections import add_correction, random_sample
 from analysis.sentiment.evaluation import user_evaluations
 from analysis.sentiment.quantify import correct_shares, powered_shares
-from analysis.sentiment.shares import fair_confusion, sentiment_shares
+from analysis.sentiment.shares import fair_confusion, sentiment_shares, shares_summary
 from dashboard.cli import cli
 from loaders import store
 from tests.conftest import insert_documents
@@ -175,3 +175,12 @@ def test_cli_prints_the_json_object(settings, monkeypatch):
     assert (
         "corrected (95% interval)" in table.output and "150 of your random labels" in table.output
     )
+
+
+def test_a_sentiment_filter_is_not_corrected(settings):
+    build(settings, fair_every=2)
+    with store.session(settings=settings, read_only=True) as con:
+        shares = sentiment_shares(con, Filters(sentiment="negative"), min_labels=100)
+    assert shares.corrected is None and shares.labels_needed == 0
+    assert shares.raw["negative"] == 1.0
+    assert "filtered by sentiment" in shares_summary(shares)

@@ -32,16 +32,21 @@ sys.path.insert(0, str(ROOT))
 from analysis.sentiment.adaptation import ADAPT_CONFIG, AdaptOptions, adapt_model  # noqa: E402
 from analysis.sentiment.labels import LABELS  # noqa: E402
 from analysis.sentiment.metrics import classification_metrics  # noqa: E402
-from analysis.sentiment.training import Example, read_labeled_file  # noqa: E402
+from analysis.sentiment.training import Example, TrainingConfig, read_labeled_file  # noqa: E402
 from loaders.config import Settings  # noqa: E402
 
 SEED = 2026
 REVEALED = 400
 TARGET_MACRO_RECALL = 0.72
+# name -> (what goes into the training data, training settings)
 VARIANTS = {
-    "full": AdaptOptions(),
-    "no-pseudo-labels": AdaptOptions(pseudo_labels=False),
-    "pseudo-threshold-0.9": AdaptOptions(pseudo_threshold=0.9),
+    "full": (AdaptOptions(), ADAPT_CONFIG),
+    "no-pseudo-labels": (AdaptOptions(pseudo_labels=False), ADAPT_CONFIG),
+    # the first setting tried: labels counted 4 times, 2,000 seed sentences, a gentler rate
+    "user-weight-4": (
+        AdaptOptions(user_weight=4, seed_sample=2000),
+        replace(ADAPT_CONFIG, learning_rate=3e-5),
+    ),
 }
 
 
@@ -89,19 +94,22 @@ def figures(model_source: Path, examples: list[Example]) -> dict:
     return {k: m[k] for k in ("n", "accuracy", "macro_recall", "macro_f1", "confusion")}
 
 
-def run_variant(name: str, options: AdaptOptions, base: Settings, a: list[Example]) -> dict:
+def run_variant(
+    name: str, options: AdaptOptions, config: TrainingConfig, base: Settings, a: list[Example]
+) -> dict:
     folder = WORK / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     shutil.copy(base.db, folder / "posts.duckdb")
     settings = replace(base, db=folder / "posts.duckdb")
     started = time.monotonic()
-    adapted = adapt_model(settings, activate=False, options=options)
+    adapted = adapt_model(settings, activate=False, config=config, options=options)
     seconds = round(time.monotonic() - started, 1)
     on_a = figures(adapted.path, a)
     shutil.rmtree(adapted.path)  # a model trained on shared data is never kept
     return {
         "options": asdict(options),
+        "config": asdict(config),
         "counts": adapted.counts,
         "steps": adapted.log["steps"],
         "adapt_seconds": seconds,
@@ -136,13 +144,16 @@ def main() -> None:
         "setup": setup,
         "default_on_half_a": figures(default_dir, a),
         "target_macro_recall": TARGET_MACRO_RECALL,
+        "note": "No label of half A is ever in the database; its texts are, unlabelled (as a "
+        "user's posts are), so pseudo-labels may come from them. Seconds vary with the load "
+        "of the shared 2-core machine.",
     }
     default = results["default_on_half_a"]
     print(
         f"default on A: macro recall {default['macro_recall']:.3f}, accuracy {default['accuracy']:.3f}"
     )
     for name in args.variants.split(","):
-        found = run_variant(name, VARIANTS[name], base, a)
+        found = run_variant(name, *VARIANTS[name], base, a)
         found["ratio_to_default"] = {
             k: found["half_a"][k] / default[k] for k in ("macro_recall", "accuracy")
         }
@@ -153,6 +164,8 @@ def main() -> None:
             f"(x{found['ratio_to_default']['macro_recall']:.3f}), accuracy {on_a['accuracy']:.3f} "
             f"(x{found['ratio_to_default']['accuracy']:.3f}), {found['adapt_seconds']} s, {found['counts']}"
         )
+        best = max(v["half_a"]["macro_recall"] for v in results["variants"].values())
+        results["target_reached"] = best >= TARGET_MACRO_RECALL
         RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 

@@ -125,15 +125,7 @@ def train(
 
     settings = settings_for(db)
     if adapt:
-        if data_files:
-            raise click.UsageError("--adapt trains on the database; leave out --data.")
-        given = {
-            name: value
-            for name, value in ctx.params.items()
-            if name in ("epochs", "batch_size", "learning_rate", "max_steps")
-            and ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
-        }
-        _adapt(settings, activate, given)
+        _adapt(ctx, settings, activate)
         return
     if not data_files:
         raise click.UsageError("Pass --data FILE (labeled data), or --adapt.")
@@ -179,12 +171,20 @@ def train(
         )
 
 
-def _adapt(settings: Any, activate: bool | None, overrides: dict[str, Any]) -> None:
+def _adapt(ctx: click.Context, settings: Any, activate: bool | None) -> None:
     """`train --adapt`: adapt, then one line on the comparison and one on the outcome."""
     from dataclasses import replace
 
     from analysis.sentiment.adaptation import ADAPT_CONFIG, adapt_model
 
+    if ctx.params["data_files"]:
+        raise click.UsageError("--adapt trains on the database; leave out --data.")
+    # Adaptation has its own defaults; only the training options typed on the command line count.
+    overrides = {
+        name: ctx.params[name]
+        for name in ("epochs", "batch_size", "learning_rate", "max_steps")
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    }
     bars = StageBars()
     try:
         adapted = adapt_model(

@@ -153,7 +153,7 @@ def test_adapted_model_is_registered_with_its_training_docs(settings, tiny_model
     active = rows(settings.db, "SELECT version FROM models WHERE active")
     assert result.activated == better and active == [(result.version if better else "tiny-a",)]
     card = (result.path / "MODEL_CARD.md").read_text(encoding="utf-8")
-    assert "42 of your labels (each counted 4 times)" in card and "tiny-a (model in use)" in card
+    assert "42 of your labels (each counted 8 times)" in card and "tiny-a (model in use)" in card
 
     forced = adapt_model(settings, activate=True, config=QUICK, options=SMALL)
     assert forced.activated and forced.version != result.version
@@ -162,3 +162,21 @@ def test_adapted_model_is_registered_with_its_training_docs(settings, tiny_model
     never = adapt_model(settings, activate=False, config=QUICK, options=SMALL)
     assert not never.activated and never.baseline_version == forced.version
     assert rows(settings.db, "SELECT version FROM models WHERE active") == [(forced.version,)]
+
+
+def test_fine_tune_can_start_from_a_brandpulse_model(tiny_model, tiny_base):
+    import torch
+
+    from analysis.sentiment.model import load_model
+    from analysis.sentiment.training import Example, fine_tune
+    from loaders.errors import ModelError
+
+    examples = [Example(text, label) for text, label in TINY_EXAMPLES]
+    still = TrainingConfig(max_steps=1, batch_size=4, learning_rate=0.0)  # weights stay put
+    net, _, _ = fine_tune(examples, str(tiny_base), still, start_from=tiny_model)
+    saved = load_model(tiny_model).net
+    assert torch.equal(net.head.weight, saved.head.weight)
+    fresh, _, _ = fine_tune(examples, str(tiny_base), still)
+    assert not torch.equal(fresh.head.weight, saved.head.weight)
+    with pytest.raises(ModelError, match="Cannot continue training from"):
+        fine_tune(examples, str(tiny_base), still, start_from=tiny_base)

@@ -232,3 +232,21 @@ WHERE l.fair
 ORDER BY l.doc_id
 """  # noqa: S608 - constant fragments
     return EFFECTIVE_SENTIMENT + query
+
+
+# --- adaptation to the user's posts -------------------------------------------------------
+MODEL_TRAINING_DOCS = "SELECT doc_id FROM model_training_docs WHERE version = ? ORDER BY doc_id"
+
+
+# Posts nobody labelled, in a stable order (md5 of the id) so a capped pool is a fair
+# sample, with the given model's stored probabilities where it scored them (else NULLs).
+UNLABELLED_POSTS = """
+SELECT d.doc_id, d.text, s.p_negative, s.p_neutral, s.p_positive
+FROM documents d
+LEFT JOIN sentiment s
+    ON s.doc_id = d.doc_id AND s.model_version = ? AND s.label IS NOT NULL
+WHERE length(trim(d.text)) > 0
+  AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.doc_id = d.doc_id)
+ORDER BY md5(d.doc_id), d.doc_id
+LIMIT ?
+"""

@@ -30,7 +30,7 @@ from analysis.sentiment.labels import (
 )
 from analysis.sentiment.metrics import classification_metrics
 from analysis.sentiment.textprep import prepare_text
-from loaders.errors import TrainingDataError, explain
+from loaders.errors import ModelError, TrainingDataError, explain
 from loaders.ingest.human_labels import NUMERIC_CODINGS, star_label
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -298,16 +298,41 @@ def _batch_loss(logits: Any, y: Any, binary: Any, class_weight: Any, label_smoot
     return torch.where(binary, loss_two, loss_three).mean()
 
 
+def _starting_classifier(base: str, start_from: Path | None) -> tuple[Any, Any]:
+    """(tokenizer, net): a fresh head on ``base``, or a Brandpulse model's encoder and head."""
+    from analysis.sentiment.model import is_brandpulse_model, load_model, new_classifier
+
+    if start_from is None:
+        return new_classifier(base)
+    if not is_brandpulse_model(Path(start_from)):
+        raise ModelError(
+            explain(
+                f"Cannot continue training from {start_from}",
+                expected="a Brandpulse model directory (head.safetensors and brandpulse_model.json)",
+                fix="start from a model Brandpulse trained, e.g. the offline default.",
+            )
+        )
+    loaded = load_model(start_from)
+    if list(loaded.output_labels) != list(LABELS):  # the head's rows must be our label order
+        raise ModelError(f"{start_from} has outputs {loaded.output_labels}; expected {LABELS}.")
+    return loaded.tokenizer, loaded.net
+
+
 def fine_tune(
     examples: Sequence[Example],
     base: str,
     config: TrainingConfig = TrainingConfig(),
     progress: Progress | None = None,
+    *,
+    start_from: Path | None = None,
 ) -> tuple[Any, Any, dict[str, Any]]:
-    """Fine-tune a new classifier on ``base``; returns (net, tokenizer, training log)."""
-    import torch
+    """Fine-tune a classifier; returns (net, tokenizer, training log).
 
-    from analysis.sentiment.model import new_classifier
+    By default the classifier is a fresh head on the encoder of ``base``. With
+    ``start_from`` (a Brandpulse model directory) training continues from that model's
+    encoder and head, e.g. to adapt the offline default without forgetting what it knows.
+    """
+    import torch
 
     if not examples:
         raise TrainingDataError("No training examples. Fix: pass a --data file with labeled rows.")
@@ -315,7 +340,7 @@ def fine_tune(
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     examples = list(examples)
-    tokenizer, net = new_classifier(base)
+    tokenizer, net = _starting_classifier(base, start_from)
     texts = [prepare_text(e.text) for e in examples]
     encoded = tokenizer(texts, truncation=True, max_length=config.max_length)["input_ids"]
     lengths = [len(ids) for ids in encoded]

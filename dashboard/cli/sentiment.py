@@ -43,9 +43,18 @@ def analyze(
     "--data",
     "data_files",
     multiple=True,
-    required=True,
     type=click.Path(path_type=Path, dir_okay=False),
     help="Labeled CSV/TSV/Parquet/JSON Lines file; repeat to mix files.",
+)
+@click.option(
+    "--adapt",
+    is_flag=True,
+    help="Adapt the default model to this database (your labels, ratings, posts); no --data.",
+)
+@click.option(
+    "--activate/--no-activate",
+    default=None,
+    help="With --adapt: activate regardless of / never (default: only if it beats the model in use).",
 )
 @click.option("--text-col", help="Text column (default: text, review, content, ...).")
 @click.option(
@@ -84,8 +93,12 @@ def analyze(
     "--use/--no-use", default=True, show_default=True, help="Make the new model the active one."
 )
 @db_option()
+@click.pass_context
 def train(
+    ctx: click.Context,
     data_files: tuple[Path, ...],
+    adapt: bool,
+    activate: bool | None,
     text_col: str | None,
     label_col: str | None,
     label_from_rating: bool,
@@ -101,11 +114,21 @@ def train(
     use: bool,
     db: Path | None,
 ) -> None:
-    """Fine-tune a sentiment model on labeled data and register it."""
+    """Fine-tune a sentiment model on labeled data and register it.
+
+    With --adapt, continue training the offline default on this database's own labels,
+    star ratings and posts; it becomes active only if it beats the model in use on your
+    held-out labels (unless --activate or --no-activate says otherwise).
+    """
     from analysis.sentiment.trainer import train_and_register
     from analysis.sentiment.training import TrainingConfig, read_labeled_file, sample_examples
 
     settings = settings_for(db)
+    if adapt:
+        _adapt(ctx, settings, activate)
+        return
+    if not data_files:
+        raise click.UsageError("Pass --data FILE (labeled data), or --adapt.")
     options = {"text_col": text_col, "label_col": label_col, "label_from_rating": label_from_rating}
     data = [read_labeled_file(path, **options) for path in data_files]
     if sample_rows:
@@ -146,6 +169,40 @@ def train(
         click.echo(
             "It is now the active model; `brandpulse analyze` re-scores the documents with it."
         )
+
+
+def _adapt(ctx: click.Context, settings: Any, activate: bool | None) -> None:
+    """`train --adapt`: adapt, then one line on the comparison and one on the outcome."""
+    from dataclasses import replace
+
+    from analysis.sentiment.adaptation import ADAPT_CONFIG, adapt_model
+
+    if ctx.params["data_files"]:
+        raise click.UsageError("--adapt trains on the database; leave out --data.")
+    # Adaptation has its own defaults; only the training options typed on the command line count.
+    overrides = {
+        name: ctx.params[name]
+        for name in ("epochs", "batch_size", "learning_rate", "max_steps")
+        if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+    }
+    bars = StageBars()
+    try:
+        adapted = adapt_model(
+            settings, activate=activate, config=replace(ADAPT_CONFIG, **overrides), progress=bars
+        )
+    finally:
+        bars.close()
+    new, old = adapted.new, adapted.baseline
+    counts = ", ".join(f"{n:,} {name}" for name, n in adapted.counts.items())
+    click.echo(
+        f"Model {adapted.version} ({counts}): on your held-out labels macro recall "
+        f"{new.macro_recall:.3f}, accuracy {new.accuracy:.3f}; {adapted.baseline_version}: "
+        f"{old.macro_recall:.3f}, {old.accuracy:.3f} (n={new.n})."
+    )
+    click.echo(
+        adapted.reason
+        + (" `brandpulse analyze` re-scores the documents with it." if adapted.activated else "")
+    )
 
 
 @click.group()

@@ -28,7 +28,7 @@ from analysis.sentiment.corrections import UserLabel, user_labels
 from analysis.sentiment.evaluation import UserEvaluation, evaluate_confusion
 from analysis.sentiment.labels import LABELS
 from analysis.sentiment.scoring_run import StageProgress, resolve_model
-from analysis.sentiment.sql import INSERT_TRAINING_DOC, MODEL_TRAINING_DOCS, UNLABELLED_POSTS
+from analysis.sentiment.sql import MODEL_TRAINING_DOCS, UNLABELLED_POSTS
 from analysis.sentiment.training import Example, TrainingConfig, sample_examples
 from loaders import store
 from loaders.config import Settings
@@ -305,11 +305,10 @@ def _finish(
     building.rename(target)
     own = dict(list(card.items())[:1])  # the registry keeps the model's own figure only
     with store.session(settings=settings) as con:
-        with store.transaction(con):
-            con.executemany(INSERT_TRAINING_DOC, [[version, u.doc_id] for u in data.train])
         registry.register_built(
             con, target, version=version, base=base, metrics=own, activate=activate
         )
+        registry.record_training_docs(con, version, [u.doc_id for u in data.train])
 
 
 def _free_version(settings: Settings) -> str:

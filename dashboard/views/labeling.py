@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.filters import Filters
+from analysis.sentiment.adaptation import MIN_LABELS, adapt_model
 from analysis.sentiment.corrections import add_correction, least_certain, random_sample
 from analysis.sentiment.evaluation import user_evaluations
 from analysis.sentiment.scoring_run import active_model_metrics
@@ -126,5 +127,23 @@ if st.button("Retrain with my corrections", disabled=not state.corrections, type
     st.session_state["flash"] = (
         f"Model {trained.version} is active and the posts are re-scored. "
         + st.session_state.get("flash", "")
+    )
+    st.rerun()
+
+st.subheader("Adapt to my posts")
+st.caption(
+    "Continues the default model on your labels, your star ratings and the posts it is already "
+    f"sure about; 30% of your labels are held out to compare it with the model in use. It "
+    f"becomes active only if it does better on them. Needs {MIN_LABELS} labels; a few minutes."
+)
+if st.button("Adapt to my posts", disabled=state.corrections < MIN_LABELS):
+    bar = ui.StageProgress("Adapting")
+    adapted = adapt_model(settings, progress=bar)
+    bar.bar.empty()
+    if adapted.activated:
+        ui.run_analysis()
+    st.session_state["flash"] = (
+        f"Model {adapted.version}: macro recall {adapted.new.macro_recall:.3f} on your held-out "
+        f"labels against {adapted.baseline.macro_recall:.3f}. {adapted.reason}"
     )
     st.rerun()

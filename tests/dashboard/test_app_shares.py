@@ -71,3 +71,25 @@ def test_without_fair_labels_the_pages_say_how_many_to_label(monkeypatch, writab
     page = open_page(monkeypatch, writable_db, "sentiment")
     note = next(c.value for c in page.caption if "not corrected" in c.value)
     assert "Label 100 more posts from the random queue" in note
+
+
+@pytest.mark.slow
+def test_labeling_page_adapts_the_model_to_the_users_posts(monkeypatch, labelled_db, tiny_model):
+    from analysis.sentiment import adaptation
+
+    monkeypatch.setattr(adaptation, "start_model", lambda settings, progress=None: tiny_model)
+    app = open_page(monkeypatch, labelled_db, "labeling")
+    adapt = next(b for b in app.button if b.label == "Adapt to my posts")
+    assert not adapt.disabled
+    adapt.click()
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    with store.session(labelled_db, read_only=True) as con:
+        adapted = con.execute(
+            "SELECT version FROM models WHERE version LIKE 'adapted-%'"
+        ).fetchall()
+        trained = con.execute("SELECT count(*) FROM model_training_docs").fetchall()[0][0]
+    assert len(adapted) == 1 and trained > 30
+    # The page says how it compared, and the new version is measured on the labels it held out.
+    flash = [m.value for m in app.success]
+    assert any(adapted[0][0] in m and "on your held-out labels against" in m for m in flash), flash

@@ -132,6 +132,8 @@ def _count_plan(con: duckdb.DuckDBPyConnection, selection: Selection) -> Deletio
 def _remove(con: duckdb.DuckDBPyConnection, selection: Selection, plan: Deletion) -> int:
     for table in DERIVED_TABLES:
         con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM doomed)")  # noqa: S608 - constant table names
+    # Which labels a model learnt from: bookkeeping of the model, not a figure of the data.
+    con.execute("DELETE FROM model_training_docs WHERE doc_id IN (SELECT doc_id FROM doomed)")
     ids = [doc_id for (doc_id,) in con.execute("SELECT doc_id FROM doomed").fetchall()]
     # Topic sizes are kept current; representative documents must not name removed ones.
     con.execute(

@@ -59,6 +59,7 @@ class AdaptOptions:
     weak_per_class: int = 300
     seed_sample: int = SEED_SAMPLE
     user_weight: int = USER_LABEL_WEIGHT
+    keep_fair: int = 100  # fair labels never trained on (adapt_model: corrected_shares_min_labels)
 
 
 @dataclass
@@ -82,16 +83,20 @@ def split_user_labels(
     labels: Sequence[UserLabel],
     fraction: float = HOLDOUT_FRACTION,
     avoid: Collection[str] = (),
+    keep_fair: int = 0,
 ) -> tuple[list[UserLabel], list[UserLabel]]:
     """(training, held out): a deterministic split of the user's labels.
 
     The held-out part takes fair labels (random queue, imports) first, as they measure the
     model on the data as it is, and avoids ``avoid`` (documents the baseline was trained
     on, which could not measure it); within each group the order is the md5 of the doc id.
+    At least ``keep_fair`` fair labels are held out: a model never measured on them leaves
+    them to correct the sentiment shares (which need labels the model did not learn).
     Training leaves out labels whose text is also held out (reposts would leak the answer).
     """
     ranked = sorted(labels, key=lambda u: (u.doc_id in avoid, not u.fair, _hash(u.doc_id)))
-    cut = max(MIN_HELD_OUT, round(len(ranked) * fraction))
+    fair = sum(1 for u in labels if u.fair and u.doc_id not in avoid)
+    cut = max(MIN_HELD_OUT, round(len(ranked) * fraction), min(keep_fair, fair))
     held = ranked[:cut]
     held_texts = {u.text for u in held}
     train = [u for u in ranked[cut:] if u.text not in held_texts]
@@ -234,7 +239,7 @@ def _gather(
     if len(labels) < MIN_LABELS:
         raise _too_few(f"{len(labels)} labelled posts")
     trained_on = {row[0] for row in con.execute(MODEL_TRAINING_DOCS, [record.version]).fetchall()}
-    train, held = split_user_labels(labels, HOLDOUT_FRACTION, trained_on)
+    train, held = split_user_labels(labels, HOLDOUT_FRACTION, trained_on, options.keep_fair)
     held = [u for u in held if u.doc_id not in trained_on]  # neither model learned these
     if len(held) < MIN_HELD_OUT:
         raise _too_few(f"{len(held)} labelled posts that {record.version} was not trained on")
@@ -336,7 +341,7 @@ def adapt_model(
     """
     from analysis.sentiment.model import load_model
 
-    options = options or AdaptOptions()
+    options = options or AdaptOptions(keep_fair=settings.corrected_shares_min_labels)
     record, _ = resolve_model(settings, progress)
     loaded: list[Any] = []
 

@@ -67,9 +67,15 @@ def corrections(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return store.records(con, CORRECTIONS)
 
 
+def trainable_corrections(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """The corrections a model may learn from: not the fair sample (random queue, imports),
+    which must stay unseen by the model to measure it and to correct the shares."""
+    return [c for c in corrections(con) if not c["fair"]]
+
+
 def correction_examples(con: duckdb.DuckDBPyConnection) -> list[Example]:
     """Corrections as three-class training examples (``brandpulse train --include-corrections``)."""
-    return [Example(c["text"], c["label"]) for c in corrections(con)]
+    return [Example(c["text"], c["label"]) for c in trainable_corrections(con)]
 
 
 @dataclass(frozen=True)

@@ -184,7 +184,31 @@ def powered_shares(
         pick = rng.integers(0, n, n)
         theirs = rng.multivariate_normal(np.zeros(k), spread, method="eigh") if n_unlabelled else 0
         draws.append(whole_set(_powered_mean(y[pick], f[pick], m, n_unlabelled) - theirs))
-    return _summarise(point, np.asarray(draws))
+    summary = _summarise(point, np.asarray(draws))
+    return _widen_unseen(summary, y.sum(axis=0), n_unlabelled, total)
+
+
+def _wilson(successes: float, n: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval of a proportion: sound even at 0 of n or n of n."""
+    share = successes / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (share * (1 - share) / n + z * z / (4 * n * n)) ** 0.5
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _widen_unseen(
+    summary: CorrectedShares, counts: Any, n_unlabelled: int, total: int
+) -> CorrectedShares:
+    """A label that none (or all) of the sample has gives the bootstrap nothing to vary: its
+    interval is at least the Wilson interval of that share (0 of 100 is not "exactly 0%")."""
+    n = int(counts.sum())
+    low, high = list(summary.low), list(summary.high)
+    for i, k in enumerate(counts):
+        if n and k in (0, n):
+            wilson_low, wilson_high = _wilson(float(k), n)
+            low[i] = min(low[i], (k + n_unlabelled * wilson_low) / total)
+            high[i] = max(high[i], (k + n_unlabelled * wilson_high) / total)
+    return CorrectedShares(summary.shares, tuple(low), tuple(high), summary.net)
 
 
 def _summarise(point: Any, draws: Any) -> CorrectedShares:

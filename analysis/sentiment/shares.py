@@ -39,6 +39,9 @@ ADJUSTED = "adjusted classify-and-count with the model's error rates on {n:,} of
 
 # Labels each class needs in the fair sample before its error rates mean anything.
 MIN_PER_LABEL = 10
+# Fewest random labels inside a selection for the prediction-powered estimate, whatever the
+# setting: below this the bootstrap has too little to vary.
+MIN_POWERED = 30
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,10 @@ def fair_confusion(con: duckdb.DuckDBPyConnection) -> list[list[int]]:
 def labels_still_needed(confusion: list[list[int]], min_labels: int) -> int:
     """How many more fair labels before corrected shares are shown (0 when enough)."""
     total = sum(map(sum, confusion))
-    rows = [sum(row) for row in confusion if sum(row)]
+    rows = [sum(row) for row in confusion]
     short_of_min = max(0, min_labels - total)
-    # A label seen fewer than MIN_PER_LABEL times: about that many more of it, at its share.
+    # A label seen fewer than MIN_PER_LABEL times (or never: error rates cannot be measured
+    # for it, and ACC would pin its share at 0): about that many more of it, at its share.
     thin = [MIN_PER_LABEL - n for n in rows if n < MIN_PER_LABEL]
     if thin and total:
         share = min(rows) / total
@@ -137,7 +141,7 @@ def sentiment_shares(
     if filters.sentiment:
         # Chosen by their label, the posts are all of one sentiment by construction.
         needed, method = 0, "not corrected: the selection is filtered by sentiment"
-    elif total and len(labelled) >= min_labels:
+    elif total and len(labelled) >= max(min_labels, MIN_POWERED):
         estimate = _powered(con, filters, known, labelled)
         method, n_labels = POWERED.format(n=len(labelled)), len(labelled)
     elif total and not needed:

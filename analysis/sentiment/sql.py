@@ -81,7 +81,8 @@ INSERT_LABEL = (
 
 CORRECTIONS = """
 SELECT l.doc_id, arg_max(l.label, l.labeled_at) AS label, max(l.labeled_at) AS labeled_at,
-       arg_max(l.note, l.labeled_at) AS note, any_value(d.text) AS text
+       arg_max(l.note, l.labeled_at) AS note, any_value(d.text) AS text,
+       bool_or(l.origin IN ('random', 'import')) AS fair
 FROM labels l JOIN documents d USING (doc_id)
 GROUP BY l.doc_id ORDER BY labeled_at DESC
 """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.sentiment import registry
-from analysis.sentiment.corrections import correction_examples, corrections
+from analysis.sentiment.corrections import correction_examples, trainable_corrections
 from analysis.sentiment.scoring_run import StageProgress
 from analysis.sentiment.training import Example
 from loaders import store
@@ -66,7 +66,7 @@ def train_and_register(
     if include_corrections:
         with store.session(settings=settings, read_only=True) as con:
             fixed = correction_examples(con)
-            learnt_from += [c["doc_id"] for c in corrections(con)]
+            learnt_from += [c["doc_id"] for c in trainable_corrections(con)]
         examples += fixed
         sources.append(f"{len(fixed):,} human corrections")
     if not eval_sets:
@@ -124,10 +124,11 @@ def retrain_with_corrections(
     with store.session(settings=settings, read_only=True) as con:
         weak = weak_label_examples(con)
         fixed = correction_examples(con)
-        fixed_docs = [c["doc_id"] for c in corrections(con)]
+        fixed_docs = [c["doc_id"] for c in trainable_corrections(con)]
     if not fixed:
         raise BrandpulseError(
-            "No corrections yet. Fix: label some posts in the queue first, then retrain."
+            "No corrections to learn from yet (labels from the random sample and imports are "
+            "kept to measure the model). Fix: label some of the least certain posts, then retrain."
         )
     data = [
         LabeledData(seed_examples(), "Brandpulse seed corpus"),

@@ -8,7 +8,12 @@ import streamlit as st
 
 from analysis.filters import Filters
 from analysis.sentiment.adaptation import MIN_LABELS, adapt_model
-from analysis.sentiment.corrections import add_correction, least_certain, random_sample
+from analysis.sentiment.corrections import (
+    add_correction,
+    least_certain,
+    random_sample,
+    trainable_corrections,
+)
 from analysis.sentiment.evaluation import user_evaluations
 from analysis.sentiment.scoring_run import active_model_metrics
 from analysis.sentiment.shares import sentiment_shares
@@ -116,10 +121,12 @@ for document in queue:
 
 st.subheader("Retrain")
 st.caption(
-    "Fine-tunes a new model on the seed corpus, star-rating labels and every correction, "
-    "evaluates it, makes it active and re-scores the posts. A few minutes on a laptop."
+    "Fine-tunes a new model on the seed corpus, star-rating labels and your corrections (not "
+    "the random sample or imported labels: they stay unseen to measure the model), evaluates "
+    "it, makes it active and re-scores the posts. A few minutes on a laptop."
 )
-if st.button("Retrain with my corrections", disabled=not state.corrections, type="primary"):
+trainable = len(cache.data(trainable_corrections))
+if st.button("Retrain with my corrections", disabled=not trainable, type="primary"):
     bar = ui.StageProgress("Retraining")
     trained = retrain_with_corrections(settings, progress=bar)
     bar.bar.empty()

@@ -71,27 +71,41 @@ def _integer(value: str) -> str | None:
 def read_label_values(raw_values: Iterable[str], *, stars: bool = False) -> dict[str, str]:
     """Our label for each distinct value of a label column; values not understood are left out.
 
-    Names (negative, Positive, neu, "4 stars" ...) are read as such. All-numeric columns are
-    read by their set of values: {0, 1} negative/positive, {0, 1, 2} and {-1, 0, 1}
-    negative/neutral/positive, and values from 1 to 5 (or ``stars``) as star ratings.
+    Names (negative, Positive, neu, "4 stars" ...) are read as such. An all-numeric column
+    is read by its whole set of values, never by a guess from some of them: {0, 1} is
+    negative/positive, {0, 1, 2} negative/neutral/positive, -1/0/1 (or -1/1) likewise, and
+    values from 1 to 5 that include a 3, 4 or 5 are star ratings (so are any with ``stars``:
+    the column is also mapped as the rating). A set that fits more than one coding ({1, 2}
+    could be 0/1/2 without 0 or 1-2 stars; a lone value) gives nothing: see
+    :func:`ambiguous_codes`.
     """
     values = {str(v).strip() for v in raw_values if v is not None and str(v).strip()}
     if stars:
         return {v: label for v in values if (label := star_label(v))}
     integers = {v: _integer(v) for v in values}
-    if values and all(integers.values()):
-        codes = frozenset(str(i) for i in integers.values())
-        coding = next(
-            (
-                c
-                for key, c in sorted(NUMERIC_CODINGS.items(), key=lambda kv: len(kv[0]))
-                if codes <= key
-            ),
-            None,
-        )
-        if coding is None and codes <= {"1", "2", "3", "4", "5"}:
-            return {v: label for v in values if (label := star_label(v))}
-        if coding is not None:
-            return {v: coding[str(integers[v])] for v in values}
+    if not values or not all(integers.values()):
+        return {v: label for v in values if (label := normalise_label(v))}
+    coding = _numeric_coding(frozenset(str(i) for i in integers.values()))
+    if coding == "stars":
+        return {v: label for v in values if (label := star_label(v))}
+    if coding is None:
         return {}
-    return {v: label for v in values if (label := normalise_label(v))}
+    return {v: coding[str(integers[v])] for v in values}
+
+
+def _numeric_coding(codes: frozenset[str]) -> dict[str, str] | str | None:
+    """The coding that a full set of integer codes can only mean, or None."""
+    if codes == {"0", "1"} or codes == {"0", "1", "2"}:
+        return NUMERIC_CODINGS[codes]
+    if "-1" in codes and codes <= {"-1", "0", "1"} and len(codes) > 1:
+        return NUMERIC_CODINGS[frozenset({"-1", "0", "1"})]
+    if codes <= {"1", "2", "3", "4", "5"} and codes & {"3", "4", "5"} and len(codes) > 1:
+        return "stars"
+    return None
+
+
+def ambiguous_codes(raw_values: Iterable[str]) -> bool:
+    """True when the values are all whole numbers that fit no coding for sure."""
+    values = {str(v).strip() for v in raw_values if v is not None and str(v).strip()}
+    integers = [_integer(v) for v in values]
+    return bool(values) and all(integers) and _numeric_coding(frozenset(map(str, integers))) is None

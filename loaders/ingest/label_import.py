@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from loaders.ingest.human_labels import MAX_DISTINCT_VALUES, read_label_values
+from loaders.ingest.human_labels import MAX_DISTINCT_VALUES, ambiguous_codes, read_label_values
 from loaders.ingest.mapping import ColumnMapping
 from loaders.ingest.sql import STAGED_LABEL_VALUES, insert_imported_labels
 
@@ -32,19 +32,28 @@ def read_label_column(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) ->
     column = mapping.columns.get("label")
     if column is None:
         return LabelColumn()
-    counts = con.execute(STAGED_LABEL_VALUES).fetchall()
+    counts = con.execute(STAGED_LABEL_VALUES, [MAX_DISTINCT_VALUES + 1]).fetchall()
     if len(counts) > MAX_DISTINCT_VALUES:
         return LabelColumn(
             column,
             warnings=[
-                f"Column '{column}' mapped as label has {len(counts):,} different values; "
+                f"Column '{column}' mapped as label has more than {MAX_DISTINCT_VALUES} different values; "
                 "expected a few (negative/neutral/positive, 0/1/2 or 1-5 stars). "
                 "No labels were imported. Fix: map the column that holds the human label."
             ],
         )
-    values = read_label_values(
-        [value for value, _ in counts], stars=column == mapping.columns.get("rating")
-    )
+    raw = [value for value, _ in counts]
+    values = read_label_values(raw, stars=column == mapping.columns.get("rating"))
+    if not values and ambiguous_codes(raw):
+        return LabelColumn(
+            column,
+            warnings=[
+                f"Label column '{column}' holds only the numbers {', '.join(sorted(raw))}, which fit "
+                "more than one coding (0/1/2, -1/0/1 or 1-5 stars); no labels were imported. Fix: "
+                "write the labels as negative/neutral/positive, or for star ratings map the column "
+                "as both label and rating."
+            ],
+        )
     unread = [(value, n) for value, n in counts if value not in values]
     warnings = []
     if unread:

@@ -71,8 +71,9 @@ def _match_columns(
     columns: Sequence[str], chosen: Preset | None, mapped: dict[str, str], skip: set[str]
 ) -> None:
     """Add to ``mapped`` each field (not in ``skip``) whose column the header names."""
-    # The human label may be read from the star ratings: that column is still the rating.
-    taken = {column for field_name, column in mapped.items() if field_name != "label"}
+    # A column mapped as the human label is never also detected as another field (a 0/1/2
+    # "score" is not a star rating); to use the ratings as labels, map both by hand.
+    taken = set(mapped.values())
     normalised: dict[str, str] = {}
     for column in columns:
         normalised.setdefault(normalise_header(column), column)

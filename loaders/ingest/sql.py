@@ -74,6 +74,7 @@ STAGED_LABEL_VALUES = """
 SELECT label_raw, count(*) FROM temp.staged
 WHERE reason IS NULL AND label_raw IS NOT NULL
 GROUP BY label_raw ORDER BY count(*) DESC, label_raw
+LIMIT ?
 """
 
 
@@ -83,8 +84,12 @@ def insert_imported_labels(n_values: int) -> str:
     pairs = ", ".join("(?, ?)" for _ in range(n_values))
     return f"""
 INSERT INTO labels (doc_id, label, labeled_at, note, origin)
-SELECT s.doc_id, arg_min(v.label, s.__row), now(), ?, 'import'
+SELECT s.doc_id, arg_min(v.label, s.__row),
+       -- A label someone gave in Brandpulse stays the newest, so it keeps winning.
+       coalesce(any_value(o.first_labeled) - INTERVAL 1 SECOND, now()), ?, 'import'
 FROM temp.staged s JOIN (VALUES {pairs}) v(raw, label) ON v.raw = s.label_raw
+LEFT JOIN (SELECT doc_id, min(labeled_at) AS first_labeled FROM labels GROUP BY doc_id) o
+    ON o.doc_id = s.doc_id
 WHERE s.reason IS NULL
   AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.doc_id = s.doc_id AND l.origin = 'import')
 GROUP BY s.doc_id

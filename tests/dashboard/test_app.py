@@ -364,10 +364,17 @@ def test_one_click_labels_a_post(monkeypatch, writable_db):
         (doc_id, "negative", "random")
     ]
     assert first not in [t.value for t in app.text]
-    assert not button(app, "Retrain with my corrections").disabled
+    # A random-sample label measures the model; it is not one to retrain on.
+    assert button(app, "Retrain with my corrections").disabled
     # The model's figures on the user's own labels appear, with their count.
     table = app.dataframe[0].value
     assert list(table["your labelled posts"]) == [1]
+    app.radio[0].set_value("uncertain")
+    check(app.run())
+    least = next(b for b in app.button if b.key and b.key.startswith("label-"))
+    least.click()
+    check(app.run())
+    assert not button(app, "Retrain with my corrections").disabled
 
 
 def test_topics_page_renames_a_topic(monkeypatch, writable_db):

@@ -27,7 +27,9 @@ def test_train_adapt_prints_the_comparison_and_activates_only_when_asked(
     never = invoke("train", "--adapt", "--no-activate", *quick)
     assert never.exit_code == 0, never.output
     first, second = never.stdout.strip().splitlines()
-    assert first.startswith("Model adapted-") and "42 your labels" in first
+    # All 20 fair labels stay unseen (fewer than corrected_shares_min_labels): 40 train.
+    assert first.startswith("Model adapted-") and "40 your labels" in first
+    assert "20 held out" in first
     assert "on your held-out labels macro recall" in first and "tiny-a:" in first
     assert "(n=18)" in first
     assert second.startswith("Not active because you asked so (macro recall")

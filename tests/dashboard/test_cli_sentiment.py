@@ -67,9 +67,9 @@ def test_train_registers_and_scores(tmp_path, db, tiny_base, monkeypatch):
     assert rows(db, "SELECT origin FROM labels WHERE doc_id = ?", [other]) == [("random",)]
     third = invoke("train", "--data", two, "--include-corrections", "--version", "v3", *common)
     assert third.exit_code == 0, third.output
-    assert "2 human corrections" in (model_dir / "v3" / "MODEL_CARD.md").read_text()
-    # v3 learnt from both labels: it is never measured on them.
-    assert rows(db, "SELECT count(*) FROM model_training_docs WHERE version = 'v3'") == [(2,)]
+    # v3 learnt from the correction, never from the random-sample label (kept to measure it).
+    assert "1 human corrections" in (model_dir / "v3" / "MODEL_CARD.md").read_text()
+    assert rows(db, "SELECT doc_id FROM model_training_docs WHERE version = 'v3'") == [(doc_id,)]
     assert rows(db, "SELECT version FROM models WHERE active") == [("v3",)]
 
 

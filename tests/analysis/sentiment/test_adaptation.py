@@ -24,7 +24,7 @@ from loaders.errors import BrandpulseError
 from tests.conftest import TINY_EXAMPLES, insert_documents, rows
 
 QUICK = TrainingConfig(max_steps=3, batch_size=8, max_length=32, learning_rate=1e-3)
-SMALL = AdaptOptions(pseudo_threshold=0.3, pseudo_per_class=5, seed_sample=60)
+SMALL = AdaptOptions(pseudo_threshold=0.3, pseudo_per_class=5, seed_sample=60, keep_fair=0)
 
 
 def labelled_posts_db(settings, tiny_model, labelled: int = 60) -> None:
@@ -92,6 +92,16 @@ def test_split_holds_out_fair_labels_first_and_is_deterministic():
     assert not avoid & {u.doc_id for u in held} and avoid <= {u.doc_id for u in train}
     assert original in held and "repost" not in {u.doc_id for u in train + held}
     assert len(train) + len(held) == len(labels) - 1
+
+
+def test_split_keeps_enough_fair_labels_unseen_to_correct_the_shares():
+    labels = [UserLabel(f"d{i}", f"text {i}", "neutral", fair=i < 300) for i in range(350)]
+    train, held = split_user_labels(labels, 0.3, keep_fair=200)
+    assert sum(u.fair for u in held) == 200 and len(held) == 200  # more than 30% of 350
+    assert sum(u.fair for u in train) == 100
+    # With fewer fair labels than asked for, all of them are kept out of training.
+    _, held = split_user_labels(labels[250:], 0.3, keep_fair=200)
+    assert sum(u.fair for u in held) == 50
 
 
 def test_pseudo_labels_are_confident_and_balanced():

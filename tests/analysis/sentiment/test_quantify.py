@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.sentiment.quantify import correct_shares
+from analysis.sentiment.quantify import correct_shares, powered_shares
 from analysis.sentiment.shares import MIN_PER_LABEL, labels_still_needed
 
 # P(predicted | true): the model calls a fifth of negatives neutral, and leans positive.
@@ -101,3 +101,37 @@ def test_labels_still_needed():
     thin = [[60, 5, 1], [5, 50, 1], [1, 1, 2]]
     needed = labels_still_needed(thin, 100)
     assert needed >= (MIN_PER_LABEL - 4) * 10
+    # No neutral label at all: its error rates are unknown, not zero.
+    assert labels_still_needed([[60, 0, 0], [0, 0, 0], [0, 0, 40]], 100) > 0
+
+
+def test_a_sample_of_one_label_still_gets_an_honest_interval():
+    # 100 random labels, all positive, 10,000 posts: "exactly 100% positive" would be a lie.
+    probs = np.tile([0.1, 0.2, 0.7], (100, 1))
+    result = powered_shares([2] * 100, probs, [0.2, 0.3, 0.5], 10_000)
+    assert result.shares[2] == pytest.approx(1.0)
+    assert 0.94 < result.low[2] < 0.98 and result.high[0] > 0.02  # Wilson: 0 of 100 is < 3.7%
+
+
+def test_powered_shares_recover_a_mix_the_model_gets_wrong():
+    rng = np.random.default_rng(5)
+    # The model's probabilities lean to neutral: counting its labels finds far fewer negatives.
+    leaning = np.array([[0.45, 0.45, 0.10], [0.15, 0.70, 0.15], [0.05, 0.35, 0.60]])
+    covered = total = 0
+    for _ in range(30):
+        truth = rng.choice(3, size=5_000, p=[0.6, 0.25, 0.15])
+        probs = leaning[truth] + rng.uniform(-0.04, 0.04, (len(truth), 3))
+        probs = probs / probs.sum(axis=1, keepdims=True)
+        sample = rng.choice(len(truth), size=300, replace=False)
+        rest = np.setdiff1d(np.arange(len(truth)), sample)
+        result = powered_shares(
+            truth[sample], probs[sample], probs[rest].mean(axis=0), len(rest), rounds=200
+        )
+        actual = np.bincount(truth, minlength=3) / len(truth)
+        assert np.abs(np.array(result.shares) - actual).max() < 0.08
+        covered += sum(
+            lo <= a <= hi for lo, a, hi in zip(result.low, actual, result.high, strict=True)
+        )
+        total += 3
+    assert probs.argmax(axis=1).tolist().count(0) / len(truth) < 0.45  # the raw count is off
+    assert 0.88 <= covered / total <= 1.0

@@ -90,14 +90,36 @@ def evaluate_confusion(version: str, confusion: list[list[int]], seed: int = 7) 
 
 
 def user_evaluations(
-    con: duckdb.DuckDBPyConnection, version: str | None = None
+    con: duckdb.DuckDBPyConnection, version: str | None = None, *, fair_only: bool = False
 ) -> dict[str, UserEvaluation]:
-    """Model version -> its figures on the user's labelled documents (versions with none left out)."""
+    """Model version -> its figures on the user's labelled documents (versions with none left
+    out); ``fair_only``: only labels drawn at random or imported, a fair sample of the data."""
     index = {label: i for i, label in enumerate(LABELS)}
     matrices: dict[str, list[list[int]]] = {}
     for model_version, truth, predicted, n in con.execute(
-        USER_LABEL_CONFUSION, [version, version]
+        USER_LABEL_CONFUSION, [version, version, fair_only]
     ).fetchall():
         matrix = matrices.setdefault(model_version, [[0] * len(LABELS) for _ in LABELS])
         matrix[index[truth]][index[predicted]] += n
     return {v: evaluate_confusion(v, m) for v, m in matrices.items()}
+
+
+# Fewest fair labels for a figure from them alone; below it, all labels are used.
+MIN_FAIR_FOR_FIGURES = 30
+FAIR_LABELS = "your random and imported labels"
+ALL_LABELS = "all your labels, least-certain picks included (accuracy reads low)"
+
+
+def quotable_evaluations(
+    con: duckdb.DuckDBPyConnection, version: str | None = None
+) -> dict[str, tuple[UserEvaluation, str]]:
+    """Version -> (figures, which labels): the fair labels when there are enough of them,
+    since the least-certain queue picks the model's hardest posts; else all labels."""
+    every = user_evaluations(con, version)
+    fair = user_evaluations(con, version, fair_only=True)
+    return {
+        v: (fair[v], FAIR_LABELS)
+        if v in fair and fair[v].n >= MIN_FAIR_FOR_FIGURES
+        else (e, ALL_LABELS)
+        for v, e in every.items()
+    }

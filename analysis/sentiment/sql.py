@@ -157,6 +157,7 @@ USER_LABEL_CONFUSION = (
 SELECT s.model_version, l.truth, s.label AS predicted, count(*) AS n
 FROM latest l JOIN sentiment s ON s.doc_id = l.doc_id AND s.label IS NOT NULL
 WHERE (? IS NULL OR s.model_version = ?)
+  AND (NOT ? OR l.fair)
   AND NOT EXISTS (
     SELECT 1 FROM model_training_docs t WHERE t.version = s.model_version AND t.doc_id = l.doc_id
   )

@@ -173,18 +173,20 @@ def run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool
 
 def _print_user_figures(settings: Settings, version: str) -> None:
     """The active model on the user's own labelled posts, when there are any."""
-    from analysis.sentiment.evaluation import user_evaluations
+    from analysis.sentiment.evaluation import quotable_evaluations
     from loaders import store
 
     if not version:
         return
     with store.session(settings=settings, read_only=True) as con:
-        figures = user_evaluations(con, version).get(version)
-    if figures:
+        found = quotable_evaluations(con, version).get(version)
+    if found:
+        figures, which = found
         low, high = figures.macro_recall_interval
         click.echo(
-            f"On your {figures.n:,} labelled posts: accuracy {figures.accuracy:.2f}, macro recall "
-            f"{figures.macro_recall:.2f} ({low:.2f} to {high:.2f}); `brandpulse models list` for more"
+            f"On your {figures.n:,} labelled posts ({which}): accuracy {figures.accuracy:.2f}, "
+            f"macro recall {figures.macro_recall:.2f} ({low:.2f} to {high:.2f}); "
+            "`brandpulse models list` for more"
         )
 
 

@@ -215,11 +215,12 @@ def models() -> None:
 def models_list(db: Path | None) -> None:
     """Registered sentiment models; * marks the active one."""
     from analysis.sentiment import registry
-    from analysis.sentiment.evaluation import user_evaluations
+    from analysis.sentiment.evaluation import quotable_evaluations
 
     with open_store(db, read_only=True) as con:
         found = registry.list_models(con)
-        on_yours = user_evaluations(con)
+        quoted = quotable_evaluations(con)
+    on_yours = {v: e for v, (e, _) in quoted.items()}
     if not found:
         click.echo(
             "No models yet: `brandpulse analyze` builds the offline default, `brandpulse train` adds one."
@@ -261,7 +262,7 @@ def models_list(db: Path | None) -> None:
                 "kind",
                 "created",
                 "scored",
-                "on your labels (95% interval)",
+                "on your labels (95% interval; random and imported ones from 30)",
                 "own evaluation",
             ),
             rows,
@@ -271,7 +272,8 @@ def models_list(db: Path | None) -> None:
     if active and active.version in on_yours:
         e = on_yours[active.version]
         click.echo(
-            f"Active model {active.version} on your {e.n:,} labelled posts (rows: yours, columns: model):"
+            f"Active model {active.version} on {quoted[active.version][1]}, {e.n:,} posts "
+            "(rows: yours, columns: model):"
         )
         click.echo(
             format_table(

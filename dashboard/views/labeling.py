@@ -14,7 +14,7 @@ from analysis.sentiment.corrections import (
     random_sample,
     trainable_corrections,
 )
-from analysis.sentiment.evaluation import user_evaluations
+from analysis.sentiment.evaluation import quotable_evaluations
 from analysis.sentiment.scoring_run import active_model_metrics
 from analysis.sentiment.shares import sentiment_shares
 from analysis.sentiment.trainer import retrain_with_corrections
@@ -32,12 +32,14 @@ settings = cache.settings()
 
 version, metrics = cache.data(active_model_metrics)
 st.subheader("How the models do on your posts")
-evaluations = cache.data(user_evaluations)
+quoted = cache.data(quotable_evaluations)
+evaluations = {v: e for v, (e, _) in quoted.items()}
 if evaluations:
     rows = [
         {
             "model": ("▶ " if v == version else "") + ui.plain(v),
             "your labelled posts": e.n,
+            "labels": quoted[v][1],
             "accuracy": e.accuracy,
             "accuracy 95% interval": f"{e.accuracy_interval[0]:.2f} to {e.accuracy_interval[1]:.2f}",
             "macro recall": e.macro_recall,

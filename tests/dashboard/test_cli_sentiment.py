@@ -65,7 +65,7 @@ def test_train_registers_and_scores(tmp_path, db, tiny_base, monkeypatch):
     other = scalar(db, "SELECT doc_id FROM documents WHERE external_id = '1'")
     invoke("labels", "add", other, "positive", "--random", "--db", db)
     assert rows(db, "SELECT origin FROM labels WHERE doc_id = ?", [other]) == [("random",)]
-    assert "On your 2 labelled posts: accuracy" in invoke("analyze", "--db", db).output
+    assert "On your 2 labelled posts (all your labels" in invoke("analyze", "--db", db).output
     third = invoke("train", "--data", two, "--include-corrections", "--version", "v3", *common)
     assert third.exit_code == 0, third.output
     # v3 learnt from the correction, never from the random-sample label (kept to measure it).

@@ -184,3 +184,23 @@ def test_a_sentiment_filter_is_not_corrected(settings):
     assert shares.corrected is None and shares.labels_needed == 0
     assert shares.raw["negative"] == 1.0
     assert "filtered by sentiment" in shares_summary(shares)
+
+
+def test_quotable_figures_use_the_fair_labels_when_there_are_enough(settings):
+    from analysis.sentiment.evaluation import ALL_LABELS, FAIR_LABELS, quotable_evaluations
+
+    truth = build(settings, fair_every=10)  # 34 imported labels
+    # Ten least-certain picks: all posts the model got wrong.
+    wrong = [d for d, (_, t, p) in truth.items() if t != p][1:40:4]
+    for doc_id in wrong:
+        add_correction(settings, doc_id, truth[doc_id][1])
+    with store.session(settings=settings, read_only=True) as con:
+        figures, which = quotable_evaluations(con)["test"]
+        everything = user_evaluations(con)["test"]
+    assert which == FAIR_LABELS and figures.n == 34
+    assert everything.n == 34 + len([d for d in wrong if int(d[1:]) % 10])
+    assert everything.accuracy < figures.accuracy  # the picks are hard posts
+    with store.session(settings=settings) as con:
+        con.execute("DELETE FROM labels WHERE origin = 'import' AND doc_id > 'd0100'")
+    with store.session(settings=settings, read_only=True) as con:
+        assert quotable_evaluations(con)["test"][1] == ALL_LABELS  # too few fair ones left

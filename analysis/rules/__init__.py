@@ -1,0 +1,1 @@
+"""Rules and alerts: "when this happens in this scope, do that", checked after every run."""

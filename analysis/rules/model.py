@@ -1,0 +1,98 @@
+"""What a rule is, what a firing carries, and what a delivery returns: the contract between
+the rule engine (:mod:`analysis.rules.engine`) and the channels that deliver a firing
+(:mod:`analysis.rules.delivery`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+# The conditions a rule can test (parameters in brackets, all optional unless noted):
+#   negative_share    negative share of the scope above ``above`` (0..1, required) with at least
+#                     ``min_posts`` posts (default 20) in the last ``window`` ("day" or "week")
+#   volume_spike      the scope's weekly volume up more than ``times`` (default 2.0) against its
+#                     trailing weeks (the spike test of analysis.topics.spikes)
+#   emerging_topic    a topic emerging within the scope (the emerging-topic test)
+#   keywords          any new post in the scope containing one of ``words`` (required, a list)
+#   rating_below      average rating of the scope below ``below`` (required) in the last ``window``
+#   campaign_negative a campaign's running uplift turning negative (``campaign`` required)
+CONDITIONS = (
+    "negative_share",
+    "volume_spike",
+    "emerging_topic",
+    "keywords",
+    "rating_below",
+    "campaign_negative",
+)
+# What a firing can do. email: ``target`` is the recipient address; webhook: ``target`` names
+# a webhook of the setting ``webhooks`` (the URL itself is a secret, never in the database)
+# and ``style`` is json, slack or teams; file: writes JSON and Markdown to the outbox folder.
+ACTIONS = ("email", "webhook", "file")
+WEBHOOK_STYLES = ("json", "slack", "teams")
+# Scope keys: the dashboard's filters (analysis.filters.Filters fields without dates).
+SCOPE_KEYS = (
+    "brand",
+    "kind",
+    "source",
+    "channel",
+    "product",
+    "campaign",
+    "language",
+    "sentiment",
+    "topic",
+)
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # one of ACTIONS
+    target: str | None = None  # email address, or the name of a webhook in settings
+    style: str = "json"  # webhook body: json, slack or teams
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # unique; what the marketer calls it
+    condition: str  # one of CONDITIONS
+    params: dict[str, Any] = field(default_factory=dict)
+    scope: dict[str, Any] = field(default_factory=dict)  # SCOPE_KEYS -> value
+    actions: tuple[Action, ...] = ()
+    cooldown_hours: float = 24.0  # no second firing within this unless the figure worsens
+    enabled: bool = True
+    rule_id: int | None = None  # set once stored
+
+
+@dataclass(frozen=True)
+class Post:
+    """One of the posts that tell why a rule fired, as plain text."""
+
+    doc_id: str
+    text: str
+    label: str | None
+    url: str | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that fired, with everything a message needs."""
+
+    rule: str
+    window: str  # what it fired for, e.g. "2025-W41", "2025-10-09" or "post:<doc id>"
+    fired_at: datetime
+    why: str  # one plain sentence built from the figures
+    figures: dict[str, Any]  # the numbers behind ``why`` (JSON-serialisable)
+    documents: int  # posts in the scope that matched
+    posts: tuple[Post, ...] = ()  # at most three, most telling first
+    link: str = ""  # the dashboard with the rule's filters in the URL
+    firing_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one action did with one firing; channels never raise, they return this."""
+
+    action: Action
+    ok: bool
+    detail: str = ""  # where it went (file path, "HTTP 200", recipient) or the error, no secrets

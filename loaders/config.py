@@ -328,6 +328,61 @@ class Settings:
             "Empty searches PATH (chromium, google-chrome, ...) and the usual macOS apps."
         ),
     )
+    smtp_host: str = field(
+        default="",
+        metadata=_doc("Mail server that sends rule alerts by email; empty: email alerts fail."),
+    )
+    smtp_port: int = field(
+        default=587,
+        metadata=_doc("Port of smtp_host (587 for STARTTLS submission, 25 for a local relay)."),
+    )
+    smtp_user: str = field(
+        default="",
+        metadata=_doc("User name to log in to smtp_host; empty sends without logging in."),
+    )
+    smtp_password: str = field(
+        default="",
+        repr=False,  # never in logs or tracebacks
+        metadata=_doc(
+            "Password for smtp_user. Environment variable only (refused in the TOML file); "
+            "it is never stored or shown."
+        ),
+    )
+    smtp_from: str = field(
+        default="brandpulse@localhost",
+        metadata=_doc("Sender address of alert emails."),
+    )
+    smtp_starttls: bool = field(
+        default=True,
+        metadata=_doc(
+            "Upgrade the connection to smtp_host with STARTTLS before logging in; false "
+            "only for a trusted local relay."
+        ),
+    )
+    webhooks: str = field(
+        default="",
+        repr=False,  # the URLs carry their tokens: never in logs or tracebacks
+        metadata=_doc(
+            "Webhooks a rule can post to, 'name=url,name2=url2'; a rule names one. The URLs "
+            "hold secret tokens: set them through the environment; they are never shown."
+        ),
+    )
+    alert_outbox: Path = field(
+        default=Path("brandpulse-alerts"),
+        metadata=_doc(
+            "Folder where the 'file' action of a rule writes each alert as JSON and Markdown."
+        ),
+    )
+    dashboard_url: str = field(
+        default="http://localhost:8501",
+        metadata=_doc("Address of the dashboard as recipients reach it, for links in alerts."),
+    )
+    delivery_timeout_s: float = field(
+        default=10.0,
+        metadata=_doc(
+            "Seconds an alert email or webhook call may take before it counts as failed."
+        ),
+    )
 
     def __post_init__(self) -> None:
         # Settings built in code get the same checks as those loaded from TOML or env.
@@ -398,7 +453,14 @@ _CHECKED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "explore_threads": _whole("threads"),
     "explore_memory_limit": (_is_memory_size, "a memory size such as 512MB or 1GiB, more than 0"),
     "date_min": (_is_date, "a date YYYY-MM-DD, e.g. 2000-01-01"),
+    "smtp_port": (lambda port: 1 <= port <= 65535, "a port number from 1 to 65535"),
+    "delivery_timeout_s": (
+        lambda seconds: math.isfinite(seconds) and seconds > 0,
+        "a finite number of seconds, more than 0",
+    ),
 }
+# Secrets that must not sit in a file that gets copied, committed or shared.
+_ENVIRONMENT_ONLY = frozenset(["smtp_password"])
 
 
 def _check_ranges(
@@ -483,6 +545,11 @@ def load_settings(
                         expected="one of " + ", ".join(sorted(types)),
                         fix="remove or rename it.",
                     )
+                )
+            if key in _ENVIRONMENT_ONLY:
+                raise ConfigError(
+                    f"Setting '{key}' is a secret and is not read from {path}. Fix: remove it "
+                    f"there and set the environment variable BRANDPULSE_{key.upper()}."
                 )
             values[key] = _coerce(key, types[key], raw, str(path))
             raws[key], origins[key] = raw, str(path)

@@ -214,7 +214,8 @@ def redact_secrets(text: Any, secrets: Iterable[str | None] = ()) -> str:
     return _URL_CREDENTIALS.sub(r"\1", text)
 
 
-SECRET_SETTING_WORDS = ("api_key", "password", "secret", "token")
+# "webhook": webhook URLs carry their token in the path.
+SECRET_SETTING_WORDS = ("api_key", "password", "secret", "token", "webhook")
 
 
 def shown_setting(name: str, value: Any) -> str:

@@ -46,6 +46,11 @@ SELECT firing_id, "window", fired_at, value, figures FROM rule_firings
 WHERE rule_id = ? ORDER BY fired_at DESC, firing_id DESC LIMIT 1
 """
 
+# The newest ingest run a keywords rule's firings already reported posts of.
+COVERED_RUN = """
+SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?
+"""
+
 INSERT_FIRING = """
 INSERT INTO rule_firings (rule_id, "window", fired_at, why, figures, documents, value, posts, link)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -159,7 +159,7 @@ def _check_action(action: Action) -> Action:
             raise _fail(
                 "A webhook action names a webhook of the settings",
                 "webhook:NAME",
-                repr(action.target),
+                "a URL" if action.target else "no name",  # never echo a URL: it is a secret
                 "put the URL in the setting webhooks and give its name.",
             )
         if action.style not in WEBHOOK_STYLES:
@@ -204,6 +204,8 @@ def parse_action(text: str) -> Action:
     """An action as the CLI writes it: email:ADDRESS, webhook:NAME[:STYLE] or file."""
     kind, _, rest = text.partition(":")
     if kind == "webhook":
+        if "://" in rest:
+            return _check_action(Action("webhook", rest))  # refused without echoing the URL
         name, _, style = rest.partition(":")
         return _check_action(Action("webhook", name or None, style or "json"))
     return _check_action(Action(kind, rest or None))

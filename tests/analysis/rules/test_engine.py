@@ -153,3 +153,25 @@ def test_rating_below_fires_for_the_lid_leak_week(sample_settings):
     [firing] = check_rules(sample_settings, now=at(12), deliver=Recorder()).fired
     assert firing.window == "2025-W41" and firing.figures["average_rating"] < 3.0
     assert firing.why.startswith("The average rating of Tidewell fell to 2.6")
+
+
+def test_the_analysis_pass_checks_rules_and_never_fails_for_them(sample_settings, monkeypatch):
+    import duckdb
+
+    from analysis.jobs.analysis_pass import PassResult, check_rules_after
+    from analysis.rules import engine
+
+    result = PassResult(sentiment=None)
+    check_rules_after(sample_settings, result)
+    assert result.rules is None and result.rules_problem is None  # no rule: nothing checked
+    add(sample_settings, Rule("Campaign", "campaign_negative", {"campaign": "x"}))
+    check_rules_after(sample_settings, result)
+    assert result.rules.fired == [] and "not checked yet" in result.rules.problems[0]
+
+    def broken(*args, **kwargs):
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(engine, "check_rules", broken)
+    failed = PassResult(sentiment=None)
+    check_rules_after(sample_settings, failed)
+    assert failed.rules_problem == "disk full"

@@ -175,3 +175,18 @@ def test_the_analysis_pass_checks_rules_and_never_fails_for_them(sample_settings
     failed = PassResult(sentiment=None)
     check_rules_after(sample_settings, failed)
     assert failed.rules_problem == "disk full"
+
+
+def test_emerging_topic_and_volume_spike_on_the_hand_built_weeks(settings):
+    from tests.analysis.topics.test_trends import LAST_WEEK, build
+
+    build(settings)  # the last week: a defect topic jumps from 2 to 40 negative posts of brand A
+    add(settings, Rule("Emerging", "emerging_topic", {}, {"brand": "A"}))
+    add(settings, Rule("Volume", "volume_spike", {"times": 1.25, "z": 3.0}, {}))
+    now = datetime.combine(LAST_WEEK + timedelta(days=6), datetime.min.time(), UTC)
+    fired = {f.rule: f for f in check_rules(settings, now=now, deliver=Recorder()).fired}
+    week = fired["Volume"].window
+    assert fired["Emerging"].window == f"{week}:topic:0"
+    assert fired["Emerging"].why.startswith("The topic 'lid leaks (product quality)' is emerging")
+    assert fired["Volume"].why.startswith(f"Volume spike in {week}: 140 posts against 102")
+    assert "driven by lid leaks (product quality) 100%" in fired["Volume"].why

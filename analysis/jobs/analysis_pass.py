@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders.config import Settings
-from loaders.errors import TopicError
+from loaders.errors import BrandpulseError, TopicError
 
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -24,6 +24,8 @@ class PassResult:
     topics: Any = None  # analysis.topics.FitResult or AssignResult; None when skipped
     topic_problem: str | None = None  # why topics were not fitted (e.g. too few documents)
     generated_names: int = 0  # topics the generator named after a fit
+    rules: Any = None  # analysis.rules.engine.CheckResult; None when no rule is enabled
+    rules_problem: str | None = None  # why the rules could not be checked (never fails the pass)
 
 
 def analyze_all(
@@ -33,7 +35,38 @@ def analyze_all(
     topics: bool = True,
     progress: StageProgress | None = None,
 ) -> PassResult:
-    """Score sentiment, then fit or update topics; an empty database does nothing."""
+    """Score sentiment, then fit or update topics, then check the alert rules (when any is
+    enabled); an empty database does nothing."""
+    result = _analyze(settings, refit_topics=refit_topics, topics=topics, progress=progress)
+    if result.sentiment.model_version:
+        check_rules_after(settings, result)
+    return result
+
+
+def check_rules_after(settings: Settings, result: PassResult) -> None:
+    """Check the enabled rules on the fresh figures. A failure here is reported in ``result``,
+    never raised: alerts must not cost the user the analysis they just ran."""
+    import duckdb
+
+    from analysis.rules.engine import any_enabled, check_rules
+    from loaders import store
+
+    try:
+        with store.session(settings=settings, read_only=True) as con:
+            if not any_enabled(con):
+                return
+        result.rules = check_rules(settings)
+    except (BrandpulseError, duckdb.Error) as error:
+        result.rules_problem = str(error).splitlines()[0]
+
+
+def _analyze(
+    settings: Settings,
+    *,
+    refit_topics: bool,
+    topics: bool,
+    progress: StageProgress | None,
+) -> PassResult:
     from analysis.sentiment.scoring_run import analyze
     from analysis.topics.assign import update_topics
     from analysis.topics.fit import FitResult

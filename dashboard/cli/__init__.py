@@ -7,6 +7,7 @@
 - :mod:`.topics`: ``topics list | rename | merge | emerging | spikes``
 - :mod:`.suggest`: ``insights``, ``suggest``, ``suggestions ...``
 - :mod:`.report`: ``report``, ``weekly``
+- :mod:`.rules`: ``rules list | add | enable | disable | delete | check | log | export | import``
 - :mod:`.common`: the ``--db`` option, settings and session, periods, tables and errors;
   :mod:`.progress`: progress bars and the ingest and analysis summaries.
 
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli import campaigns, data, database, report, sentiment, suggest, topics
+from dashboard.cli import campaigns, data, database, report, rules, sentiment, suggest, topics
 from dashboard.cli.common import BrandpulseGroup, format_table
 
 __all__ = ["cli", "format_table", "main"]
@@ -49,6 +50,7 @@ for _command in (
     suggest.suggestions,
     report.report,
     report.weekly,
+    rules.rules_group,
 ):
     cli.add_command(_command)
 

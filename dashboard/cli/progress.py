@@ -196,6 +196,14 @@ def print_analysis(result: Any) -> None:
         click.echo(f"Topics: not fitted. {result.topic_problem}")
     elif result.topics is not None:
         _print_topics(result.topics)
+    rules = getattr(result, "rules", None)
+    if rules is not None:
+        click.echo(
+            f"Rules: {len(rules.fired)} fired, {rules.failed} deliveries failed"
+            " (`brandpulse rules log`)"
+        )
+    if getattr(result, "rules_problem", None):
+        click.echo(f"Rules: not checked. {result.rules_problem}")
 
 
 def _print_topics(result: Any) -> None:

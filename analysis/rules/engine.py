@@ -1,0 +1,258 @@
+"""Check every enabled rule: record new firings once, deliver them, retry failed deliveries.
+
+Idempotent: a window already in ``rule_firings`` never fires again, and the UNIQUE (rule,
+window) constraint turns a concurrent process's second insert into "already fired". The
+cooldown is read from the stored firings, so it holds across processes. A delivery that
+fails is recorded with its error and retried on later checks with exponential backoff; a
+failing channel never stops the check or the other actions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import duckdb
+
+from analysis.rules import sql
+from analysis.rules.conditions import Candidate, evaluate
+from analysis.rules.model import Action, Delivery, Firing, Post, Rule
+from analysis.rules.store import list_rules
+from loaders.dates import utc_now
+from loaders.errors import BrandpulseError
+from loaders.store import records, scalar, transaction
+
+Deliver = Callable[[Firing, Action, Any], Delivery]
+Progress = Callable[[str], None]
+MAX_ATTEMPTS = 4  # the first try and three retries
+FIRST_RETRY = timedelta(minutes=5)  # then 10, 20 minutes
+
+
+@dataclass
+class CheckResult:
+    fired: list[Firing] = field(default_factory=list)
+    skipped_already_fired: int = 0
+    skipped_cooldown: int = 0
+    delivered: int = 0
+    failed: int = 0
+    retried: int = 0
+    problems: list[str] = field(default_factory=list)  # rules that could not be evaluated
+
+
+def next_attempt(attempts: int, now: datetime) -> datetime | None:
+    """When to retry after ``attempts`` failed tries: 5, 10, 20 minutes, then give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return now + FIRST_RETRY * (2 ** (attempts - 1))
+
+
+def _default_deliver(firing: Firing, action: Action, settings: Any) -> Delivery:
+    # Imported at call time: a check with nothing to deliver never loads the channels.
+    from analysis.rules.delivery import deliver
+
+    return deliver(firing, action, settings)
+
+
+def _safe_deliver(deliver: Deliver, firing: Firing, action: Action, settings: Any) -> Delivery:
+    # Channels promise never to raise; a broken one must still not stop the check.
+    try:
+        return deliver(firing, action, settings)
+    except Exception as error:  # noqa: BLE001 - any channel failure is a failed delivery
+        return Delivery(action, False, f"{type(error).__name__}: {error}")
+
+
+def _in_cooldown(
+    con: duckdb.DuckDBPyConnection, rule: Rule, candidate: Candidate, now: datetime
+) -> bool:
+    last = records(con, sql.LAST_FIRING, [rule.rule_id])
+    if not last or rule.cooldown_hours <= 0:
+        return False
+    if now - last[0]["fired_at"] >= timedelta(hours=rule.cooldown_hours):
+        return False
+    before, value = last[0]["value"], candidate.value
+    if before is None or value is None:
+        return True
+    worse = value < before if candidate.lower_is_worse else value > before
+    return not worse
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection, rule: Rule, candidate: Candidate, now: datetime
+) -> tuple[str, Firing | None]:
+    """Insert the firing in one transaction: ("fired", firing), ("already", None) or ("cooldown", None)."""
+    firing = candidate.firing
+    try:
+        with transaction(con):
+            if scalar(con, sql.FIRED_WINDOW, [rule.rule_id, firing.window]):
+                return "already", None
+            if _in_cooldown(con, rule, candidate, now):
+                return "cooldown", None
+            firing_id = scalar(
+                con,
+                sql.INSERT_FIRING,
+                [
+                    rule.rule_id,
+                    firing.window,
+                    firing.fired_at,
+                    firing.why,
+                    json.dumps(firing.figures, default=str),
+                    firing.documents,
+                    candidate.value,
+                    json.dumps([_post_json(p) for p in firing.posts]),
+                    firing.link,
+                ],
+            )
+    except duckdb.ConstraintException:
+        return "already", None  # another process recorded this window first
+    return "fired", replace(firing, firing_id=firing_id)
+
+
+def _post_json(post: Post) -> dict[str, Any]:
+    return {
+        "doc_id": post.doc_id,
+        "text": post.text,
+        "label": post.label,
+        "url": post.url,
+        "created_at": post.created_at.isoformat() if post.created_at else None,
+    }
+
+
+def _action_json(action: Action) -> str:
+    return json.dumps({"kind": action.kind, "target": action.target, "style": action.style})
+
+
+def _run_actions(
+    con: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    firing: Firing,
+    settings: Any,
+    deliver: Deliver,
+    now: datetime,
+    result: CheckResult,
+) -> None:
+    for index, action in enumerate(rule.actions):
+        outcome = _safe_deliver(deliver, firing, action, settings)
+        retry = None if outcome.ok else next_attempt(1, now)
+        con.execute(
+            sql.INSERT_DELIVERY,
+            [firing.firing_id, index, _action_json(action), outcome.ok, outcome.detail, now, retry],
+        )
+        if outcome.ok:
+            result.delivered += 1
+        else:
+            result.failed += 1
+
+
+def _stored_firing(con: duckdb.DuckDBPyConnection, firing_id: int) -> Firing:
+    [row] = records(con, sql.FIRING_BY_ID, [firing_id])
+    posts = tuple(
+        Post(
+            p["doc_id"],
+            p["text"],
+            p["label"],
+            p["url"],
+            datetime.fromisoformat(p["created_at"]) if p["created_at"] else None,
+        )
+        for p in json.loads(row["posts"])
+    )
+    return Firing(
+        row["rule"],
+        row["window"],
+        row["fired_at"],
+        row["why"],
+        json.loads(row["figures"]),
+        row["documents"],
+        posts,
+        row["link"],
+        firing_id,
+    )
+
+
+def retry_deliveries(
+    con: duckdb.DuckDBPyConnection,
+    settings: Any,
+    deliver: Deliver,
+    now: datetime,
+    result: CheckResult,
+) -> None:
+    """Try again the failed deliveries whose backoff has passed."""
+    for due in records(con, sql.DUE_RETRIES, [now]):
+        action = Action(**json.loads(due["action"]))
+        outcome = _safe_deliver(deliver, _stored_firing(con, due["firing_id"]), action, settings)
+        attempts = due["attempts"] + 1
+        retry = None if outcome.ok else next_attempt(attempts, now)
+        con.execute(
+            sql.UPDATE_DELIVERY,
+            [outcome.ok, outcome.detail, now, retry, due["firing_id"], due["action_index"]],
+        )
+        result.retried += 1
+        if outcome.ok:
+            result.delivered += 1
+        else:
+            result.failed += 1
+
+
+def check_rules_on(
+    con: duckdb.DuckDBPyConnection,
+    settings: Any,
+    *,
+    now: datetime | None = None,
+    deliver: Deliver | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """:func:`check_rules` on an open read-write connection."""
+    moment = utc_now(now)
+    send = deliver or _default_deliver
+    result = CheckResult()
+    retry_deliveries(con, settings, send, moment, result)
+    for rule in list_rules(con, enabled_only=True):
+        if progress:
+            progress(f"checking {rule.name}")
+        try:
+            after_run = _covered_run(con, rule) if rule.condition == "keywords" else None
+            candidates = evaluate(con, rule, settings, moment, after_run=after_run)
+        except BrandpulseError as error:
+            result.problems.append(f"{rule.name}: {error}")
+            continue
+        for candidate in candidates:
+            status, firing = _record(con, rule, candidate, moment)
+            if firing is None:
+                if status == "already":
+                    result.skipped_already_fired += 1
+                else:
+                    result.skipped_cooldown += 1
+                continue
+            result.fired.append(firing)
+            _run_actions(con, rule, firing, settings, send, moment, result)
+    return result
+
+
+def _covered_run(con: duckdb.DuckDBPyConnection, rule: Rule) -> int:
+    """The newest ingest run a keywords rule has already reported posts of."""
+    value = scalar(
+        con,
+        "SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?",
+        [rule.rule_id],
+    )
+    return int(value or 0)
+
+
+def check_rules(
+    settings: Any,
+    *,
+    now: datetime | None = None,
+    deliver: Deliver | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Evaluate every enabled rule at ``now`` (default: the clock), record and deliver what fires."""
+    from loaders import store
+
+    with store.session(settings=settings) as con:
+        return check_rules_on(con, settings, now=now, deliver=deliver, progress=progress)
+
+
+def any_enabled(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(scalar(con, sql.ANY_ENABLED))

@@ -1,0 +1,131 @@
+"""Named SQL of rules, firings and deliveries. Values are always ``?`` parameters."""
+
+from __future__ import annotations
+
+from analysis.filters import FILTER_SQL
+from analysis.sentiment.sql import EFFECTIVE_SENTIMENT
+
+_RULE_COLUMNS = (
+    "rule_id, name, condition, params, scope, actions, cooldown_hours, enabled, since_run, "
+    "created_at, updated_at"
+)
+
+INSERT_RULE = f"""
+INSERT INTO rules (name, condition, params, scope, actions, cooldown_hours, enabled, since_run,
+                   created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(run_id), 0) FROM ingest_runs), now(), now())
+RETURNING {_RULE_COLUMNS}
+"""  # noqa: S608 - constant columns
+
+UPDATE_RULE = """
+UPDATE rules SET condition = ?, params = ?, scope = ?, actions = ?, cooldown_hours = ?,
+                 enabled = ?, updated_at = now()
+WHERE name = ?
+"""
+
+RULE_BY_NAME = f"SELECT {_RULE_COLUMNS} FROM rules WHERE name = ?"  # noqa: S608
+RULE_EXISTS = "SELECT count(*) FROM rules WHERE name = ?"
+RULE_BY_ID = f"SELECT {_RULE_COLUMNS} FROM rules WHERE rule_id = ?"  # noqa: S608
+LIST_RULES = f"SELECT {_RULE_COLUMNS} FROM rules ORDER BY name"  # noqa: S608
+ENABLED_RULES = f"SELECT {_RULE_COLUMNS} FROM rules WHERE enabled ORDER BY name"  # noqa: S608
+SET_ENABLED = "UPDATE rules SET enabled = ?, updated_at = now() WHERE name = ? RETURNING rule_id"
+ANY_ENABLED = "SELECT count(*) FROM rules WHERE enabled"
+
+# A rule's firings and deliveries go with it.
+DELETE_DELIVERIES = """
+DELETE FROM rule_deliveries WHERE firing_id IN (SELECT firing_id FROM rule_firings WHERE rule_id = ?)
+"""
+DELETE_FIRINGS = "DELETE FROM rule_firings WHERE rule_id = ?"
+DELETE_RULE = "DELETE FROM rules WHERE rule_id = ?"
+
+# --- firings ---------------------------------------------------------------------------------
+FIRED_WINDOW = 'SELECT count(*) FROM rule_firings WHERE rule_id = ? AND "window" = ?'
+
+LAST_FIRING = """
+SELECT firing_id, "window", fired_at, value, figures FROM rule_firings
+WHERE rule_id = ? ORDER BY fired_at DESC, firing_id DESC LIMIT 1
+"""
+
+# The newest ingest run a keywords rule's firings already reported posts of.
+COVERED_RUN = """
+SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?
+"""
+
+INSERT_FIRING = """
+INSERT INTO rule_firings (rule_id, "window", fired_at, why, figures, documents, value, posts, link)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING firing_id
+"""
+
+FIRING_BY_ID = """
+SELECT f.firing_id, r.name AS rule, f."window", f.fired_at, f.why, f.figures, f.documents,
+       f.posts, f.link
+FROM rule_firings f JOIN rules r USING (rule_id) WHERE f.firing_id = ?
+"""
+
+FIRING_LOG = """
+SELECT f.firing_id, r.name AS rule, f."window", f.fired_at, f.why, f.documents,
+       count(d.firing_id) FILTER (WHERE d.ok) AS delivered,
+       count(d.firing_id) FILTER (WHERE NOT d.ok) AS failed,
+       string_agg(CASE WHEN NOT d.ok THEN d.detail END, '; ') AS errors
+FROM rule_firings f JOIN rules r USING (rule_id)
+LEFT JOIN rule_deliveries d USING (firing_id)
+WHERE (?::VARCHAR IS NULL OR r.name = ?)
+GROUP BY ALL ORDER BY f.fired_at DESC, f.firing_id DESC LIMIT ?
+"""
+
+# --- deliveries ------------------------------------------------------------------------------
+INSERT_DELIVERY = """
+INSERT INTO rule_deliveries VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+"""
+
+DUE_RETRIES = """
+SELECT firing_id, action_index, action, attempts FROM rule_deliveries
+WHERE NOT ok AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+ORDER BY next_attempt_at, firing_id, action_index
+"""
+
+UPDATE_DELIVERY = """
+UPDATE rule_deliveries SET attempts = attempts + 1, ok = ?, detail = ?, last_attempt_at = ?,
+                           next_attempt_at = ?
+WHERE firing_id = ? AND action_index = ?
+"""
+
+DELIVERIES_OF = """
+SELECT action_index, action, attempts, ok, detail, last_attempt_at, next_attempt_at
+FROM rule_deliveries WHERE firing_id = ? ORDER BY action_index
+"""
+
+# --- conditions over the scope (parameters: the filters, then the window's bounds) ----------
+_SCOPED = f"""
+, scoped AS (
+    SELECT e.* FROM effective e WHERE {FILTER_SQL} AND e.created_at <= ?
+)
+"""  # noqa: S608 - constant fragments
+_SCOPE = EFFECTIVE_SENTIMENT + _SCOPED
+
+# The newest day with data up to ``now`` in the scope.
+LATEST_DAY = _SCOPE + "SELECT max(day) FROM scoped"  # noqa: S608 - constant
+
+# Documents, labelled, negative, rated and mean rating between two days (inclusive).
+WINDOW_FIGURES = (
+    _SCOPE
+    + """
+SELECT count(*) AS documents, count(label) AS labeled,
+       count(*) FILTER (WHERE label = 'negative') AS negative,
+       count(rating) AS rated, avg(rating) AS average_rating
+FROM scoped WHERE day BETWEEN ? AND ?
+"""
+)
+
+# Posts of later ingest runs than ``since`` whose text holds one of the words (a regular
+# expression of whole words, case-insensitive), newest run first.
+KEYWORD_POSTS = (
+    _SCOPE
+    + """
+SELECT s.doc_id, d.text, s.label, d.url, s.created_at, d.ingest_run_id
+FROM scoped s JOIN documents d ON d.doc_id = s.doc_id
+WHERE d.ingest_run_id > ? AND regexp_matches(d.text, ?, 'i')
+ORDER BY d.ingest_run_id DESC, s.score ASC NULLS LAST, s.doc_id
+"""
+)

@@ -1,0 +1,116 @@
+"""`brandpulse rules` end to end on the sample data: each invocation is its own session, so
+the cooldown and idempotence shown here hold across processes."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from dashboard.cli import cli
+from loaders import demo_data as sample
+from loaders.ingest.files import ingest_file
+from tests.conftest import SAMPLE, rows, score_with_ground_truth
+
+
+@pytest.fixture
+def sample_db(settings):
+    for name in sample.DOCUMENT_FILES:
+        ingest_file(SAMPLE / name, settings=settings)
+    score_with_ground_truth(settings)
+    return settings.db
+
+
+def run(db, *args: str):
+    return CliRunner().invoke(cli, ["rules", *args, "--db", str(db)])
+
+
+def test_cooldown_holds_across_invocations_unless_the_share_worsens(sample_db):
+    # Tidewell's daily negative share: 64% on 2025-10-07, 63% on 10-09, 69% on 10-10.
+    added = run(
+        sample_db,
+        "add",
+        "--name",
+        "Daily surge",
+        "--condition",
+        "negative_share",
+        "--param",
+        "above=0.6",
+        "--param",
+        "min_posts=20",
+        "--param",
+        "window=day",
+        "--scope",
+        "brand=Tidewell",
+        "--cooldown-hours",
+        "72",
+    )
+    assert added.exit_code == 0, added.output
+    first = run(sample_db, "check", "--now", "2025-10-07T23:00+00:00")
+    assert (
+        "Fired Daily surge [2025-10-07]: Negative posts about Tidewell rose to 64%" in first.output
+    )
+    again = run(sample_db, "check", "--now", "2025-10-07T23:30+00:00")
+    assert "0 fired, 1 already fired, 0 in cooldown" in again.output
+    calmer = run(sample_db, "check", "--now", "2025-10-09T23:00+00:00")
+    assert "0 fired, 0 already fired, 1 in cooldown" in calmer.output
+    worse = run(sample_db, "check", "--now", "2025-10-10T23:00+00:00")
+    assert (
+        "Fired Daily surge [2025-10-10]: Negative posts about Tidewell rose to 69%" in worse.output
+    )
+    assert rows(sample_db, 'SELECT "window" FROM rule_firings ORDER BY 1') == [
+        ("2025-10-07",),
+        ("2025-10-10",),
+    ]
+    log = run(sample_db, "log", "Daily surge")
+    assert log.exit_code == 0 and "2025-10-10" in log.output and "2025-10-07" in log.output
+
+
+def test_manage_export_import_and_errors(sample_db, tmp_path):
+    assert run(sample_db, "list").output.startswith("No rules yet")
+    added = run(
+        sample_db,
+        "add",
+        "--name",
+        "Crisis words",
+        "--condition",
+        "keywords",
+        "--param",
+        "words=recall,lawsuit",
+        "--scope",
+        "brand=Tidewell",
+        "--action",
+        "email:pr@example.com",
+        "--action",
+        "webhook:team:slack",
+        "--action",
+        "file",
+    )
+    assert added.exit_code == 0, added.output
+    listed = run(sample_db, "list").output
+    assert "Crisis words" in listed and "email:pr@example.com, webhook:team, file" in listed
+    assert run(sample_db, "disable", "Crisis words").exit_code == 0
+    assert rows(sample_db, "SELECT enabled FROM rules") == [(False,)]
+    out = tmp_path / "rules.toml"
+    assert run(sample_db, "export", "--out", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert '"words" = ["recall", "lawsuit"]' in text and "enabled = false" in text
+    assert run(sample_db, "delete", "Crisis words").exit_code == 0
+    imported = run(sample_db, "import", str(out))
+    assert imported.exit_code == 0, imported.output
+    assert rows(sample_db, "SELECT name, enabled FROM rules") == [("Crisis words", False)]
+    bad = run(sample_db, "add", "--name", "x", "--condition", "sunspots")
+    assert bad.exit_code == 1 and "Unknown condition 'sunspots'" in bad.output
+    assert "Traceback" not in bad.output and len(bad.output.strip().splitlines()) == 1
+    secret = run(
+        sample_db,
+        "add",
+        "--name",
+        "y",
+        "--condition",
+        "volume_spike",
+        "--action",
+        "webhook:https://hooks.example.com/T000",
+    )
+    assert secret.exit_code == 1 and "names a webhook of the settings" in secret.output
+    assert "hooks.example.com" not in secret.output
+    assert "Error: No rule named 'nope'" in run(sample_db, "enable", "nope").output

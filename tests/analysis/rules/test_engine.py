@@ -7,15 +7,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from analysis.rules.engine import check_rules
 from analysis.rules.model import Action, Delivery, Rule
 from analysis.rules.store import add_rule
-from loaders import demo_data as sample
 from loaders import store
 from loaders.ingest.files import ingest_file
-from tests.conftest import SAMPLE, rows, score_with_ground_truth
+from tests.conftest import rows
 
 # Tidewell's weekly negative share on the sample is 19-31% in quiet weeks, 52-58% in the
 # later bad weeks and 64% in the lid-leak week 2025-W41: 60% isolates the lid leaks.
@@ -44,14 +41,6 @@ class Recorder:
         if action.kind in self.failing:
             return Delivery(action, False, "HTTP 500 from team")
         return Delivery(action, True, "written")
-
-
-@pytest.fixture
-def sample_settings(settings):
-    for name in sample.DOCUMENT_FILES:
-        ingest_file(SAMPLE / name, settings=settings)
-    score_with_ground_truth(settings)
-    return settings
 
 
 def add(settings, rule: Rule) -> Rule:

@@ -150,8 +150,15 @@ def _spike_drivers(
 
     for spike in detect_spikes(con, scope_filters(rule, end=now.date())):
         if spike.week == monday and spike.metric == metric:
-            return spike.drivers_text()
+            return _topic_drivers(spike)
     return None
+
+
+def _topic_drivers(spike: Any) -> str | None:
+    """The spike's drivers in words, or None when no topic explains it (no topics fitted, or
+    only the posts no topic took): "driven by (no topic) 100%" tells a marketer nothing."""
+    named = [d for d in spike.drivers if d.change > 0 and d.topic >= 0]
+    return spike.drivers_text() if named else None
 
 
 def volume_spike(
@@ -175,7 +182,10 @@ def volume_spike(
         if spike.week != monday or spike.metric != "volume":
             continue
         label = iso_week(monday)
-        why = f"{spike.headline()} ({_subject(rule)}), driven by {spike.drivers_text()}"
+        drivers = _topic_drivers(spike)
+        why = f"{spike.headline()} ({_subject(rule)})" + (
+            f", driven by {drivers}" if drivers else ""
+        )
         figures = {"window": label, "volume": spike.value, "baseline": spike.baseline, "z": spike.z}
         firing = Firing(
             rule=rule.name,
@@ -273,7 +283,7 @@ def keywords(
     )
     why = (
         f"{len(found)} new post{'s' if len(found) != 1 else ''} about {_subject(rule)} "
-        f"mention {', '.join(repr(w) for w in matched)}"
+        f"mention{'s' if len(found) == 1 else ''} {', '.join(repr(w) for w in matched)}"
     )
     posts = tuple(
         Post(p["doc_id"], p["text"], p["label"], p["url"], p["created_at"]) for p in found[:3]

@@ -28,6 +28,7 @@ from loaders.store import records, scalar, transaction
 Deliver = Callable[[Firing, Action, Any], Delivery]
 Progress = Callable[[str], None]
 MAX_ATTEMPTS = 4  # the first try and three retries
+CLAIM_LEASE = timedelta(minutes=10)  # a claimed delivery is due again after this if not sent
 FIRST_RETRY = timedelta(minutes=5)  # then 10, 20 minutes
 
 
@@ -105,6 +106,11 @@ def _record(
                     firing.link,
                 ],
             )
+            for index, action in enumerate(rule.actions):
+                con.execute(
+                    sql.INSERT_PENDING_DELIVERY,
+                    [firing_id, index, _action_json(action), now, now],
+                )
     except duckdb.ConstraintException:
         return "already", None  # another process recorded this window first
     return "fired", replace(firing, firing_id=firing_id)
@@ -122,28 +128,6 @@ def _post_json(post: Post) -> dict[str, Any]:
 
 def _action_json(action: Action) -> str:
     return json.dumps({"kind": action.kind, "target": action.target, "style": action.style})
-
-
-def _run_actions(
-    con: duckdb.DuckDBPyConnection,
-    rule: Rule,
-    firing: Firing,
-    settings: Any,
-    deliver: Deliver,
-    now: datetime,
-    result: CheckResult,
-) -> None:
-    for index, action in enumerate(rule.actions):
-        outcome = _safe_deliver(deliver, firing, action, settings)
-        retry = None if outcome.ok else next_attempt(1, now)
-        con.execute(
-            sql.INSERT_DELIVERY,
-            [firing.firing_id, index, _action_json(action), outcome.ok, outcome.detail, now, retry],
-        )
-        if outcome.ok:
-            result.delivered += 1
-        else:
-            result.failed += 1
 
 
 def _stored_firing(con: duckdb.DuckDBPyConnection, firing_id: int) -> Firing:
@@ -171,43 +155,45 @@ def _stored_firing(con: duckdb.DuckDBPyConnection, firing_id: int) -> Firing:
     )
 
 
-def retry_deliveries(
-    con: duckdb.DuckDBPyConnection,
+def _claim_due(con: duckdb.DuckDBPyConnection, now: datetime) -> list[dict[str, Any]]:
+    """The deliveries due now (new firings' and failed ones past their backoff), claimed."""
+    with transaction(con):
+        due = records(con, sql.CLAIM_DUE, [now + CLAIM_LEASE, now])
+    return sorted(due, key=lambda d: (d["firing_id"], d["action_index"]))
+
+
+def _deliver_due(
+    due: list[dict[str, Any]],
+    firings: dict[int, Firing],
     settings: Any,
     deliver: Deliver,
     now: datetime,
     result: CheckResult,
-) -> None:
-    """Try again the failed deliveries whose backoff has passed."""
-    for due in records(con, sql.DUE_RETRIES, [now]):
-        action = Action(**json.loads(due["action"]))
-        outcome = _safe_deliver(deliver, _stored_firing(con, due["firing_id"]), action, settings)
-        attempts = due["attempts"] + 1
+) -> list[list[Any]]:
+    """Send each due delivery (no database open); the UPDATE_DELIVERY parameters of each."""
+    updates = []
+    for item in due:
+        action = Action(**json.loads(item["action"]))
+        outcome = _safe_deliver(deliver, firings[item["firing_id"]], action, settings)
+        attempts = item["attempts"] + 1
         retry = None if outcome.ok else next_attempt(attempts, now)
-        con.execute(
-            sql.UPDATE_DELIVERY,
-            [outcome.ok, outcome.detail, now, retry, due["firing_id"], due["action_index"]],
+        updates.append(
+            [outcome.ok, outcome.detail, now, retry, item["firing_id"], item["action_index"]]
         )
-        result.retried += 1
-        if outcome.ok:
-            result.delivered += 1
-        else:
-            result.failed += 1
+        result.retried += item["attempts"] > 0
+        result.delivered += outcome.ok
+        result.failed += not outcome.ok
+    return updates
 
 
-def check_rules_on(
+def _fire(
     con: duckdb.DuckDBPyConnection,
     settings: Any,
-    *,
-    now: datetime | None = None,
-    deliver: Deliver | None = None,
-    progress: Progress | None = None,
-) -> CheckResult:
-    """:func:`check_rules` on an open read-write connection."""
-    moment = utc_now(now)
-    send = deliver or _default_deliver
-    result = CheckResult()
-    retry_deliveries(con, settings, send, moment, result)
+    moment: datetime,
+    progress: Progress | None,
+    result: CheckResult,
+) -> None:
+    """Evaluate every enabled rule; record what fires, its actions pending delivery."""
     for rule in list_rules(con, enabled_only=True):
         if progress:
             progress(f"checking {rule.name}")
@@ -226,18 +212,11 @@ def check_rules_on(
                     result.skipped_cooldown += 1
                 continue
             result.fired.append(firing)
-            _run_actions(con, rule, firing, settings, send, moment, result)
-    return result
 
 
 def _covered_run(con: duckdb.DuckDBPyConnection, rule: Rule) -> int:
     """The newest ingest run a keywords rule has already reported posts of."""
-    value = scalar(
-        con,
-        "SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?",
-        [rule.rule_id],
-    )
-    return int(value or 0)
+    return int(scalar(con, sql.COVERED_RUN, [rule.rule_id]) or 0)
 
 
 def check_rules(
@@ -247,11 +226,27 @@ def check_rules(
     deliver: Deliver | None = None,
     progress: Progress | None = None,
 ) -> CheckResult:
-    """Evaluate every enabled rule at ``now`` (default: the clock), record and deliver what fires."""
+    """Evaluate every enabled rule at ``now`` (default: the clock), record what fires, then
+    deliver it and retry earlier failures.
+
+    The database is open only to record: DuckDB lets one process write at a time, and a slow
+    mail server or webhook must not keep the dashboard and ingest waiting. New firings'
+    deliveries are stored as due before anything is sent, so a check that stops half-way
+    leaves them to the next one, and each check claims what it sends.
+    """
     from loaders import store
 
+    moment = utc_now(now)
+    result = CheckResult()
     with store.session(settings=settings) as con:
-        return check_rules_on(con, settings, now=now, deliver=deliver, progress=progress)
+        _fire(con, settings, moment, progress, result)
+        due = _claim_due(con, moment)
+        firings = {i: _stored_firing(con, i) for i in {d["firing_id"] for d in due}}
+    updates = _deliver_due(due, firings, settings, deliver or _default_deliver, moment, result)
+    if updates:
+        with store.session(settings=settings) as con, transaction(con):
+            con.executemany(sql.UPDATE_DELIVERY, updates)
+    return result
 
 
 def any_enabled(con: duckdb.DuckDBPyConnection) -> bool:

@@ -75,14 +75,23 @@ GROUP BY ALL ORDER BY f.fired_at DESC, f.firing_id DESC LIMIT ?
 """
 
 # --- deliveries ------------------------------------------------------------------------------
-INSERT_DELIVERY = """
-INSERT INTO rule_deliveries VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+# A new firing's actions start as due now, not yet tried (parameters: firing, index, action,
+# now twice); a check that stops before delivering leaves them to the next one.
+INSERT_PENDING_DELIVERY = """
+INSERT INTO rule_deliveries VALUES (?, ?, ?, 0, false, 'not sent yet', ?, ?)
 """
 
-DUE_RETRIES = """
-SELECT firing_id, action_index, action, attempts FROM rule_deliveries
+# Claim the due deliveries for one check: pushed past ``lease`` so another process checking
+# meanwhile does not send them too (parameters: the lease's end, now).
+CLAIM_DUE = """
+UPDATE rule_deliveries SET next_attempt_at = ?
 WHERE NOT ok AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
-ORDER BY next_attempt_at, firing_id, action_index
+RETURNING firing_id, action_index, action, attempts
+"""
+
+# The newest ingest run a keywords rule has already reported posts of.
+COVERED_RUN = """
+SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?
 """
 
 UPDATE_DELIVERY = """

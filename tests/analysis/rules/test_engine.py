@@ -57,7 +57,7 @@ def test_negative_surge_fires_for_the_lid_leak_week_only(sample_settings):
     [firing] = result.fired
     assert firing.window == "2025-W41"
     assert firing.why.startswith("Negative posts about Tidewell rose to 65% (from 24% the week")
-    assert "in 2025-W41" in firing.why
+    assert "in 2025-W41" in firing.why and "(no topic)" not in firing.why
     assert firing.figures["labeled"] >= 50 and firing.figures["negative_share"] > 0.6
     assert len(firing.posts) == 3 and all(p.label == "negative" for p in firing.posts)
     assert "brand=Tidewell" in firing.link and "from=2025-10-06" in firing.link
@@ -129,7 +129,7 @@ def test_crisis_words_fire_once_for_a_new_post(sample_settings, tmp_path):
     assert firing.documents == 1 and [p.text for p in firing.posts] == [
         "Is there a RECALL on the Tidewell lid?"
     ]
-    assert firing.why == "1 new post about Tidewell mention 'recall'"
+    assert firing.why == "1 new post about Tidewell mentions 'recall'"
     # The next check reads only posts of later ingest runs: nothing new, nothing fires.
     assert check_rules(sample_settings, deliver=deliver).fired == []
     [(figures,)] = rows(sample_settings.db, "SELECT figures FROM rule_firings")
@@ -179,3 +179,34 @@ def test_emerging_topic_and_volume_spike_on_the_hand_built_weeks(settings):
     assert fired["Emerging"].why.startswith("The topic 'lid leaks (product quality)' is emerging")
     assert fired["Volume"].why.startswith(f"Volume spike in {week}: 140 posts against 102")
     assert "driven by lid leaks (product quality) 100%" in fired["Volume"].why
+
+
+def test_deliveries_run_without_holding_the_database(sample_settings):
+    """While a slow channel sends, another process can write to the database."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    add(sample_settings, SURGE)
+    writes: list[int] = []
+
+    def deliver_while_another_process_writes(firing, action, settings) -> Delivery:
+        code = (
+            "from loaders import store; from loaders.config import Settings\n"
+            f"s = Settings(db={str(settings.db)!r}, lock_timeout_s=1)\n"
+            "with store.session(settings=s) as con: con.execute('CHECKPOINT')\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True,
+            timeout=120,
+        )
+        writes.append(done.returncode)
+        return Delivery(action, True, "sent")
+
+    result = check_rules(sample_settings, now=at(9), deliver=deliver_while_another_process_writes)
+    assert result.delivered == 2 and writes == [0, 0]

@@ -31,7 +31,7 @@ def test_train_adapt_prints_the_comparison_and_activates_only_when_asked(
     assert first.startswith("Model adapted-") and "40 your labels" in first
     assert "20 held out" in first
     assert "on your held-out labels macro recall" in first and "tiny-a:" in first
-    assert "(n=18)" in first
+    assert "(n=20)" in first
     assert second.startswith("Not active because you asked so (macro recall")
     assert rows(settings.db, "SELECT version FROM models WHERE active") == [("tiny-a",)]
 

@@ -180,7 +180,7 @@ def test_retrain_with_corrections_registers_an_active_evaluated_model(corpus_db,
     from analysis.sentiment.training import TrainingConfig
 
     analyze(corpus_db)
-    with pytest.raises(BrandpulseError, match="No corrections yet"):
+    with pytest.raises(BrandpulseError, match="No corrections to learn from yet"):
         retrain_with_corrections(corpus_db, base=str(tiny_base))
     first, second = [r[0] for r in rows(corpus_db.db, "SELECT doc_id FROM documents LIMIT 2")]
     add_correction(corpus_db, first, "neutral")

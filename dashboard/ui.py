@@ -278,7 +278,20 @@ def run_analysis() -> None:
     done = [f"scored {result.sentiment.scored:,} documents"]
     if result.topics is not None:
         done.append("updated the topics")
-    st.session_state["flash"] = "Analysis done: " + ", ".join(done) + "." + topics_note(result)
+    st.session_state["flash"] = (
+        "Analysis done: " + ", ".join(done) + "." + topics_note(result) + rules_note(result)
+    )
+
+
+def rules_note(result: Any) -> str:
+    """What the flash adds about alert rules: which fired, or why they were not checked."""
+    if result.rules_problem:
+        return f" Rules not checked: {result.rules_problem}"
+    if result.rules is None or not result.rules.fired:
+        return ""
+    fired = "; ".join(f.why for f in result.rules.fired[:3])
+    failed = f" ({result.rules.failed} deliveries failed)" if result.rules.failed else ""
+    return f" Rules fired: {fired}{failed}."
 
 
 def topics_note(result: Any) -> str:

@@ -33,3 +33,23 @@ def test_the_language_filter_shows_names_and_keeps_codes():
     assert facet_label("language", "de") == "German"
     assert facet_label("language", None) == "All"
     assert facet_label("source", "pcm") == "pcm"  # only languages are named
+
+
+def test_the_flash_says_which_rules_fired():
+    from datetime import UTC, datetime
+
+    from analysis.rules.engine import CheckResult
+    from analysis.rules.model import Firing
+    from dashboard.ui import rules_note
+
+    surge = Firing(
+        "Negative surge", "2025-W41", datetime.now(UTC), "Negative posts rose to 65%", {}, 90
+    )
+    fired = CheckResult(fired=[surge], delivered=1, failed=1)
+    assert rules_note(PassResult(None, rules=fired)) == (
+        " Rules fired: Negative posts rose to 65% (1 deliveries failed)."
+    )
+    assert rules_note(PassResult(None, rules=CheckResult())) == ""
+    assert rules_note(PassResult(None, rules_problem="database busy")) == (
+        " Rules not checked: database busy"
+    )

@@ -26,6 +26,7 @@ URL_KEYS = {
     "lang": "language",
     "sentiment": "sentiment",
     "topic": "topic",
+    "tag": "tag",
 }
 _CHOICES = {"kind": {"review", "social"}, "sentiment": {"negative", "neutral", "positive"}}
 

@@ -38,6 +38,7 @@ FACETS = {
     "product": "Product",
     "campaign": "Campaign",
     "language": "Language",
+    "tag": "Tag",  # offered once a rule's tag action has tagged posts (no choices: no box)
 }
 _FILTERS_KEY = "filters"
 
@@ -248,6 +249,7 @@ def posts_table(rows: list[dict[str, Any]], name: str = "posts") -> None:
             "text": st.column_config.TextColumn("text", width="large"),
             "score": st.column_config.NumberColumn("score", format="%.2f"),
             "created_at": st.column_config.DatetimeColumn("created", format="YYYY-MM-DD HH:mm"),
+            "tags": st.column_config.ListColumn("tags"),
         },
     )
 

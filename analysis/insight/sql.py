@@ -112,7 +112,9 @@ _POSTS = """
     LIMIT ? OFFSET ?
 )
 SELECT e.doc_id, e.created_at, e.kind, e.source, e.brand, e.product, d.text, e.rating,
-       e.label, e.score, e.topic, coalesce(t.user_label, t.label) AS topic_name
+       e.label, e.score, e.topic, coalesce(t.user_label, t.label) AS topic_name,
+       coalesce((SELECT list(g.tag ORDER BY g.tag) FROM doc_tags g WHERE g.doc_id = e.doc_id),
+                []) AS tags
 FROM page e
 JOIN documents d ON d.doc_id = e.doc_id
 LEFT JOIN topics t ON t.run_id = (SELECT max(run_id) FROM topic_runs) AND t.topic = e.topic
@@ -145,6 +147,7 @@ SELECT facet, value, documents FROM (
     UNION ALL SELECT 'campaign', campaign, count(*) FROM documents GROUP BY ALL
     UNION ALL SELECT 'language', s.language, count(*)
         FROM sentiment s JOIN models m ON m.version = s.model_version AND m.active GROUP BY ALL
+    UNION ALL SELECT 'tag', tag, count(*) FROM doc_tags GROUP BY ALL
 )
 WHERE value IS NOT NULL
 ORDER BY facet, documents DESC, value

@@ -1,8 +1,9 @@
 """A rule's condition over the database at ``now``: zero or more candidate firings.
 
 Each candidate names its window (what it fired for, so the same data never fires twice), a
-plain sentence built from the figures, the figures themselves, the matched documents, up to
-three telling posts and a dashboard link with the rule's filters. Week windows are the newest
+plain sentence built from the figures, the figures themselves, the matched documents (and
+their ids, up to :data:`MAX_TAGGED`, for a tag action), up to three telling posts and a
+dashboard link with the rule's filters. Week windows are the newest
 ISO week with data up to ``now`` (so a crisis fires during its week, not after it); day
 windows the newest day with data up to ``now``.
 """
@@ -30,6 +31,9 @@ from loaders.store import records, scalar
 # Scope key -> the dashboard's URL key (dashboard.filter_state.URL_KEYS, which analysis
 # cannot import: the dashboard sits above it).
 _URL_KEYS = {"language": "lang"}
+# A tag action marks at most this many posts per firing: enough for a crisis week, and a
+# broad rule (all posts of a busy week) cannot turn one check into a bulk rewrite.
+MAX_TAGGED = 5000
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,20 @@ class Candidate:
     firing: Firing
     value: float | None  # the figure a cooldown compares; higher is worse unless lower_is_worse
     lower_is_worse: bool = False
+    doc_ids: tuple[str, ...] = ()  # the posts the condition matched (a tag action tags them)
+
+
+def _doc_ids(
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    now: datetime,
+    start: date,
+    end: date,
+    label: str | None = None,
+) -> tuple[str, ...]:
+    """The scope's posts between two days (of one label), most negative first, capped."""
+    params = [*filters.params(), now, start, end, label, label, MAX_TAGGED]
+    return tuple(row[0] for row in con.execute(sql.WINDOW_DOC_IDS, params).fetchall())
 
 
 def scope_filters(rule: Rule, start: date | None = None, end: date | None = None) -> Filters:
@@ -139,7 +157,8 @@ def negative_share(
         posts=_posts(con, replace(filters, sentiment="negative"), "most negative"),
         link=dashboard_link(settings, rule, start, end),
     )
-    return [Candidate(firing, share)]
+    matched = _doc_ids(con, scope_filters(rule), now, start, end, "negative")
+    return [Candidate(firing, share, doc_ids=matched)]
 
 
 def _spike_drivers(
@@ -197,7 +216,8 @@ def volume_spike(
             posts=_posts(con, scope_filters(rule, monday, sunday), "most negative"),
             link=dashboard_link(settings, rule, monday, sunday),
         )
-        out.append(Candidate(firing, spike.value))
+        matched = _doc_ids(con, scope_filters(rule), now, monday, sunday)
+        out.append(Candidate(firing, spike.value, doc_ids=matched))
     return out
 
 
@@ -248,7 +268,10 @@ def emerging_topic(
                 settings, replace(rule, scope={**rule.scope, "topic": topic.topic}), monday, sunday
             ),
         )
-        out.append(Candidate(firing, topic.share))
+        matched = _doc_ids(
+            con, replace(scope_filters(rule), topic=topic.topic), now, monday, sunday
+        )
+        out.append(Candidate(firing, topic.share, doc_ids=matched))
     return out
 
 
@@ -304,7 +327,8 @@ def keywords(
         posts=posts,
         link=dashboard_link(settings, rule, None, None),
     )
-    return [Candidate(firing, float(len(found)))]
+    matched = tuple(p["doc_id"] for p in found[:MAX_TAGGED])
+    return [Candidate(firing, float(len(found)), doc_ids=matched)]
 
 
 def rating_below(
@@ -345,7 +369,76 @@ def rating_below(
         posts=_posts(con, scope_filters(rule, start, end), "most negative"),
         link=dashboard_link(settings, rule, start, end),
     )
-    return [Candidate(firing, average, lower_is_worse=True)]
+    matched = _doc_ids(con, scope_filters(rule), now, start, end)
+    return [Candidate(firing, average, lower_is_worse=True, doc_ids=matched)]
+
+
+def campaign_negative(
+    con: duckdb.DuckDBPyConnection, rule: Rule, now: datetime, settings: Any
+) -> list[Candidate]:
+    """A running campaign whose brand net sentiment so far is below the window before it.
+
+    Fires at most once per campaign and day: the window is the campaign and today's date,
+    and the cooldown keeps a steady figure from firing every day unless it worsens."""
+    from analysis.campaigns.results import Sentiment, net_difference
+
+    name = str(rule.params["campaign"])
+    found = records(con, sql.CAMPAIGN_DATES, [name])
+    if not found:
+        raise BrandpulseError(
+            explain(
+                f"No campaign named '{name}'",
+                fix="import it with `brandpulse campaigns import FILE`, or fix the rule.",
+            )
+        )
+    campaign = found[0]
+    start, end, today = campaign["start_date"], campaign["end_date"], now.date()
+    if not start <= today <= end:
+        return []  # only a running campaign: its final verdict is the Campaigns page's
+    windows = {w: Sentiment() for w in ("before", "during")}
+    for row in records(con, sql.CAMPAIGN_RUNNING, [name, now, today]):
+        windows[row["phase"]] = Sentiment(
+            row["documents"], row["labeled"], row["positive"], row["negative"]
+        )
+    during, before = windows["during"], windows["before"]
+    uplift = net_difference(during, before)
+    if uplift is None or during.documents < int(rule.params.get("min_posts", 20)):
+        return []
+    change = uplift[0]
+    if change >= float(rule.params.get("below", 0.0)):
+        return []
+    why = (
+        f"{name}'s net sentiment uplift turned negative: {change:+.2f} (net sentiment "
+        f"{during.net:+.2f} during against {before.net:+.2f} before), "
+        f"{during.documents} posts so far"
+    )
+    figures = {
+        "window": today.isoformat(),
+        "campaign": name,
+        "brand": campaign["brand"],
+        "uplift": round(change, 4),
+        "net_during": round(during.net or 0.0, 4),
+        "net_before": round(before.net or 0.0, 4),
+        "documents": during.documents,
+        "below": float(rule.params.get("below", 0.0)),
+    }
+    # The link shows the brand's posts of the campaign's days: what the uplift counts.
+    brand_scope = {"brand": campaign["brand"]} if campaign["brand"] else {}
+    campaign_rule = replace(rule, scope={**rule.scope, **brand_scope})
+    filters = replace(scope_filters(rule, start, today), brand=campaign["brand"])
+    firing = Firing(
+        rule=rule.name,
+        window=f"campaign:{name}:{today.isoformat()}",
+        fired_at=now,
+        why=why,
+        figures=figures,
+        documents=during.documents,
+        posts=_posts(con, filters, "most negative"),
+        link=dashboard_link(settings, campaign_rule, start, today),
+    )
+    ids = con.execute(sql.CAMPAIGN_DOC_IDS, [name, now, today, MAX_TAGGED]).fetchall()
+    # A lower uplift is worse: the cooldown lets a deepening backfire through.
+    return [Candidate(firing, change, lower_is_worse=True, doc_ids=tuple(r[0] for r in ids))]
 
 
 EVALUATORS = {
@@ -353,6 +446,7 @@ EVALUATORS = {
     "volume_spike": volume_spike,
     "emerging_topic": emerging_topic,
     "rating_below": rating_below,
+    "campaign_negative": campaign_negative,
 }
 
 

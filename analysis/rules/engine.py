@@ -5,6 +5,10 @@ window) constraint turns a concurrent process's second insert into "already fire
 cooldown is read from the stored firings, so it holds across processes. A delivery that
 fails is recorded with its error and retried on later checks with exponential backoff; a
 failing channel never stops the check or the other actions.
+
+Two actions are not channels. A tag marks the matched posts in the firing's own transaction
+(a database write, done or not with the firing). A draft becomes a suggestion for review:
+its card is built while the database is closed and stored with the delivery results.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from analysis.rules import sql
+from analysis.rules import drafts, sql
 from analysis.rules.conditions import Candidate, evaluate
 from analysis.rules.model import Action, Delivery, Firing, Post, Rule
 from analysis.rules.store import list_rules
@@ -107,6 +111,13 @@ def _record(
                 ],
             )
             for index, action in enumerate(rule.actions):
+                if action.kind == "tag":
+                    detail = _tag(con, rule, candidate, action, firing_id, now)
+                    con.execute(
+                        sql.INSERT_DONE_DELIVERY,
+                        [firing_id, index, _action_json(action), detail, now],
+                    )
+                    continue
                 con.execute(
                     sql.INSERT_PENDING_DELIVERY,
                     [firing_id, index, _action_json(action), now, now],
@@ -114,6 +125,24 @@ def _record(
     except duckdb.ConstraintException:
         return "already", None  # another process recorded this window first
     return "fired", replace(firing, firing_id=firing_id)
+
+
+def _tag(
+    con: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    candidate: Candidate,
+    action: Action,
+    firing_id: int,
+    now: datetime,
+) -> str:
+    """Tag the candidate's matched posts; the delivery's detail. Posts already carrying the
+    tag keep their first tagging (the firing that found them first)."""
+    tag = str(action.target)
+    if candidate.doc_ids:
+        con.execute(sql.INSERT_TAG, [list(candidate.doc_ids), tag, rule.rule_id, firing_id, now])
+    added = int(scalar(con, sql.TAGGED_BY_FIRING, [firing_id, tag]) or 0)
+    kept = len(candidate.doc_ids) - added
+    return f"tagged {added} posts '{tag}'" + (f" ({kept} had it already)" if kept else "")
 
 
 def _post_json(post: Post) -> dict[str, Any]:
@@ -162,19 +191,40 @@ def _claim_due(con: duckdb.DuckDBPyConnection, now: datetime) -> list[dict[str, 
     return sorted(due, key=lambda d: (d["firing_id"], d["action_index"]))
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """A draft action's card, built in phase 2, stored in phase 3 (its UPDATE_DELIVERY row)."""
+
+    firing: Firing
+    card: Any  # analysis.insight.cards.Card
+    update: list[Any]
+
+
 def _deliver_due(
     due: list[dict[str, Any]],
     firings: dict[int, Firing],
+    brands: dict[int, str | None],
     settings: Any,
     deliver: Deliver,
     now: datetime,
     result: CheckResult,
-) -> list[list[Any]]:
-    """Send each due delivery (no database open); the UPDATE_DELIVERY parameters of each."""
-    updates = []
+) -> tuple[list[list[Any]], list[_Draft]]:
+    """Send each due delivery (no database open); the UPDATE_DELIVERY parameters of each,
+    and the drafts to store with them."""
+    updates: list[list[Any]] = []
+    pending: list[_Draft] = []
     for item in due:
         action = Action(**json.loads(item["action"]))
-        outcome = _safe_deliver(deliver, firings[item["firing_id"]], action, settings)
+        firing = firings[item["firing_id"]]
+        if action.kind == "draft":
+            # Stored in phase 3, where the update's detail gets the suggestion's id.
+            update = [True, "", now, None, item["firing_id"], item["action_index"]]
+            card = drafts.draft_card(firing, brands.get(item["firing_id"]))
+            pending.append(_Draft(firing, card, update))
+            updates.append(update)
+            result.delivered += 1
+            continue
+        outcome = _safe_deliver(deliver, firing, action, settings)
         attempts = item["attempts"] + 1
         retry = None if outcome.ok else next_attempt(attempts, now)
         updates.append(
@@ -183,7 +233,17 @@ def _deliver_due(
         result.retried += item["attempts"] > 0
         result.delivered += outcome.ok
         result.failed += not outcome.ok
-    return updates
+    return updates, pending
+
+
+def _store_drafts(con: duckdb.DuckDBPyConnection, pending: list[_Draft]) -> None:
+    """Save each draft as a suggestion awaiting review; its id goes in the delivery's detail."""
+    from analysis.suggestions.writer import known_names
+
+    names = known_names(con) if pending else []
+    for draft in pending:
+        suggestion_id = drafts.save_draft(con, draft.firing, draft.card, names)
+        draft.update[1] = f"draft #{suggestion_id} waiting for review"
 
 
 def _fire(
@@ -241,13 +301,65 @@ def check_rules(
     with store.session(settings=settings) as con:
         _fire(con, settings, moment, progress, result)
         due = _claim_due(con, moment)
-        firings = {i: _stored_firing(con, i) for i in {d["firing_id"] for d in due}}
-    updates = _deliver_due(due, firings, settings, deliver or _default_deliver, moment, result)
+        ids = {d["firing_id"] for d in due}
+        firings = {i: _stored_firing(con, i) for i in ids}
+        brands = {i: scalar(con, sql.FIRING_BRAND, [i]) for i in ids}
+    updates, pending = _deliver_due(
+        due, firings, brands, settings, deliver or _default_deliver, moment, result
+    )
     if updates:
         with store.session(settings=settings) as con, transaction(con):
+            _store_drafts(con, pending)
             con.executemany(sql.UPDATE_DELIVERY, updates)
     return result
 
 
 def any_enabled(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(scalar(con, sql.ANY_ENABLED))
+
+
+# Database actions: a test must not tag posts nor leave a draft to review.
+_NOT_IN_TESTS = ("tag", "draft")
+
+
+def trial_firing(rule: Rule, settings: Any, now: datetime | None = None) -> Firing:
+    """A clearly-marked test firing of ``rule``: what its channels receive, with no figures."""
+    from analysis.rules.conditions import dashboard_link
+
+    return Firing(
+        rule=f"[test] {rule.name}",
+        window="test",
+        fired_at=utc_now(now),
+        why=f"[test] A test notification of the rule '{rule.name}': nothing fired.",
+        figures={},
+        documents=0,
+        link=dashboard_link(settings, rule, None, None),
+    )
+
+
+def send_test(
+    rule: Rule,
+    settings: Any,
+    *,
+    action: int | None = None,
+    now: datetime | None = None,
+    deliver: Deliver | None = None,
+) -> list[Delivery]:
+    """Send a test firing through the rule's actions (or its ``action``-th, from 1); nothing
+    is recorded. Tag and draft actions are reported, not run: they change the database."""
+    chosen = list(enumerate(rule.actions, 1))
+    if action is not None:
+        if not 1 <= action <= len(rule.actions):
+            raise BrandpulseError(
+                f"The rule '{rule.name}' has {len(rule.actions)} actions; there is no action "
+                f"{action}. Fix: give --action 1 to {max(1, len(rule.actions))}."
+            )
+        chosen = [chosen[action - 1]]
+    firing = trial_firing(rule, settings, now)
+    out = []
+    for _, item in chosen:
+        if item.kind in _NOT_IN_TESTS:
+            out.append(Delivery(item, True, f"{item.kind}: not run in a test (database action)"))
+            continue
+        out.append(_safe_deliver(deliver or _default_deliver, firing, item, settings))
+    return out

@@ -16,7 +16,9 @@ from typing import Any
 #   emerging_topic    a topic emerging within the scope (the emerging-topic test)
 #   keywords          any new post in the scope containing one of ``words`` (required, a list)
 #   rating_below      average rating of the scope below ``below`` (required) in the last ``window``
-#   campaign_negative a campaign's running uplift turning negative (``campaign`` required)
+#   campaign_negative a running campaign's uplift (brand net sentiment during minus before) below
+#                     ``below`` (default 0.0) with at least ``min_posts`` posts (default 20)
+#                     during so far (``campaign`` required); once per campaign and day
 CONDITIONS = (
     "negative_share",
     "volume_spike",
@@ -27,8 +29,11 @@ CONDITIONS = (
 )
 # What a firing can do. email: ``target`` is the recipient address; webhook: ``target`` names
 # a webhook of the setting ``webhooks`` (the URL itself is a secret, never in the database)
-# and ``style`` is json, slack or teams; file: writes JSON and Markdown to the outbox folder.
-ACTIONS = ("email", "webhook", "file")
+# and ``style`` is json, slack or teams; file: writes JSON and Markdown to the outbox folder;
+# tag: ``target`` is a tag put on the posts the condition matched (in the firing's own
+# transaction, filterable in the post browser); draft: a suggestion left for review on the
+# Suggestions page (template copy, never published).
+ACTIONS = ("email", "webhook", "file", "tag", "draft")
 WEBHOOK_STYLES = ("json", "slack", "teams")
 # Scope keys: the dashboard's filters (analysis.filters.Filters fields without dates).
 SCOPE_KEYS = (
@@ -47,7 +52,7 @@ SCOPE_KEYS = (
 @dataclass(frozen=True)
 class Action:
     kind: str  # one of ACTIONS
-    target: str | None = None  # email address, or the name of a webhook in settings
+    target: str | None = None  # email address, the name of a webhook in settings, or a tag
     style: str = "json"  # webhook body: json, slack or teams
 
 

@@ -63,6 +63,12 @@ SELECT f.firing_id, r.name AS rule, f."window", f.fired_at, f.why, f.figures, f.
 FROM rule_firings f JOIN rules r USING (rule_id) WHERE f.firing_id = ?
 """
 
+# The brand a firing speaks for (its rule's scope, or a campaign rule's campaign): a draft names it.
+FIRING_BRAND = """
+SELECT coalesce(json_extract_string(r.scope, '$.brand'), json_extract_string(f.figures, '$.brand'))
+FROM rule_firings f JOIN rules r USING (rule_id) WHERE f.firing_id = ?
+"""
+
 FIRING_LOG = """
 SELECT f.firing_id, r.name AS rule, f."window", f.fired_at, f.why, f.documents,
        count(d.firing_id) FILTER (WHERE d.ok) AS delivered,
@@ -138,3 +144,66 @@ WHERE d.ingest_run_id > ? AND regexp_matches(d.text, ?, 'i')
 ORDER BY d.ingest_run_id DESC, s.score ASC NULLS LAST, s.doc_id
 """
 )
+
+# The posts a window condition matched, for a tag action: the scope's posts between two days
+# (only the negative ones when the label parameter is 'negative'), most negative first, capped.
+WINDOW_DOC_IDS = (
+    _SCOPE
+    + """
+SELECT doc_id FROM scoped
+WHERE day BETWEEN ? AND ? AND (?::VARCHAR IS NULL OR label = ?)
+ORDER BY score ASC NULLS LAST, doc_id
+LIMIT ?
+"""
+)
+
+# --- tags ----------------------------------------------------------------------------------
+# A post keeps its first tagging: a later firing (or rule) with the same tag changes nothing.
+INSERT_TAG = """
+INSERT INTO doc_tags (doc_id, tag, rule_id, firing_id, tagged_at)
+SELECT unnest(?::VARCHAR[]), ?, ?, ?, ?
+ON CONFLICT DO NOTHING
+"""
+TAGGED_BY_FIRING = "SELECT count(*) FROM doc_tags WHERE firing_id = ? AND tag = ?"
+
+# A delivery done in the firing's own transaction (a tag): recorded as sent, never due.
+INSERT_DONE_DELIVERY = """
+INSERT INTO rule_deliveries VALUES (?, ?, ?, 1, true, ?, ?, NULL)
+"""
+
+# --- campaign_negative -----------------------------------------------------------------------
+# A campaign's running figures at ``now``: the brand's posts in the window before the campaign
+# (as long as the campaign, as analysis.campaigns counts it) and from its start up to now
+# (parameters: the campaign's name, now, now).
+CAMPAIGN_RUNNING = (
+    EFFECTIVE_SENTIMENT.rstrip()  # noqa: S608 - constant fragments
+    + """
+, c AS (
+    SELECT name, brand, start_date, end_date, (end_date - start_date + 1)::INTEGER AS days
+    FROM campaigns WHERE name = ?
+)
+SELECT CASE WHEN e.day < c.start_date THEN 'before' ELSE 'during' END AS phase,
+       count(*) AS documents, count(e.label) AS labeled,
+       count(*) FILTER (WHERE e.label = 'positive') AS positive,
+       count(*) FILTER (WHERE e.label = 'negative') AS negative
+FROM effective e, c
+WHERE (c.brand IS NULL OR e.brand = c.brand) AND e.created_at <= ?
+  AND e.day >= c.start_date - c.days AND e.day <= least(c.end_date, ?::DATE)
+GROUP BY ALL
+"""
+)
+
+# The brand's posts of the campaign so far, for a tag action (parameters: name, now, now, cap).
+CAMPAIGN_DOC_IDS = (
+    EFFECTIVE_SENTIMENT.rstrip()  # noqa: S608 - constant fragments
+    + """
+, c AS (SELECT brand, start_date, end_date FROM campaigns WHERE name = ?)
+SELECT e.doc_id FROM effective e, c
+WHERE (c.brand IS NULL OR e.brand = c.brand) AND e.created_at <= ?
+  AND e.day >= c.start_date AND e.day <= least(c.end_date, ?::DATE)
+ORDER BY e.score ASC NULLS LAST, e.doc_id
+LIMIT ?
+"""
+)
+
+CAMPAIGN_DATES = "SELECT name, brand, start_date, end_date FROM campaigns WHERE name = ?"

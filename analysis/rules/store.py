@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from typing import Any
 
@@ -33,9 +34,11 @@ ACCEPTED = {
     "emerging_topic": ("min_documents", "min_growth", "alpha"),
     "keywords": ("words",),
     "rating_below": ("below", "min_posts", "window"),
-    "campaign_negative": ("campaign",),
+    "campaign_negative": ("campaign", "below", "min_posts"),
 }
 WINDOWS = ("day", "week")
+# A tag shows in the filter bar and the URL: a short plain word keeps both readable.
+_TAG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}")
 _NUMBERS = {"above", "min_posts", "times", "z", "baseline_weeks", "min_documents"}
 _NUMBERS |= {"min_growth", "alpha", "below"}
 
@@ -67,7 +70,9 @@ def _check_params(condition: str, params: dict[str, Any]) -> dict[str, Any]:
                 number = float(value)
             except (TypeError, ValueError):
                 number = math.nan
-            if not math.isfinite(number) or number < 0:
+            # An uplift threshold may sit below zero ("only a clear backfire"); nothing else may.
+            signed = condition == "campaign_negative" and key == "below"
+            if not math.isfinite(number) or (number < 0 and not signed):
                 raise _fail(
                     f"The parameter '{key}' must be a number",
                     "a number >= 0",
@@ -144,7 +149,14 @@ def _check_action(action: Action) -> Action:
             f"Unknown action '{action.kind}'",
             ", ".join(ACTIONS),
             action.kind,
-            "use email:ADDRESS, webhook:NAME[:slack|teams|json] or file.",
+            "use email:ADDRESS, webhook:NAME[:slack|teams|json], file, tag:NAME or draft.",
+        )
+    if action.kind == "tag" and not _TAG.fullmatch(action.target or ""):
+        raise _fail(
+            "A tag action needs a tag",
+            "tag:NAME, letters, digits, '-', '_' or '.', up to 60 characters",
+            repr(action.target),
+            "give the tag after 'tag:', e.g. tag:lid-leak-week.",
         )
     if action.kind == "email" and (not action.target or "@" not in action.target):
         raise _fail(
@@ -201,7 +213,8 @@ def validate(rule: Rule) -> Rule:
 
 
 def parse_action(text: str) -> Action:
-    """An action as the CLI writes it: email:ADDRESS, webhook:NAME[:STYLE] or file."""
+    """An action as the CLI writes it: email:ADDRESS, webhook:NAME[:STYLE], file, tag:NAME
+    or draft."""
     kind, _, rest = text.partition(":")
     if kind == "webhook":
         if "://" in rest:

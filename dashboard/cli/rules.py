@@ -14,7 +14,7 @@ from loaders.errors import BrandpulseError, explain
 
 @click.group("rules")
 def rules_group() -> None:
-    """Alert rules: list, add, enable, disable, delete, check, log, export, import."""
+    """Alert rules: list, add, enable, disable, delete, check, test, log, export, import."""
 
 
 def _pairs(values: tuple[str, ...], option: str) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def rules_list(db: Path | None) -> None:
 @click.option(
     "--condition",
     required=True,
-    help="negative_share, volume_spike, emerging_topic, keywords, rating_below",
+    help="negative_share, volume_spike, emerging_topic, keywords, rating_below, campaign_negative",
 )
 @click.option(
     "--param", "params", multiple=True, help="key=value (words=a,b,c for lists); repeatable"
@@ -80,7 +80,8 @@ def rules_list(db: Path | None) -> None:
     "--action",
     "actions",
     multiple=True,
-    help="email:ADDRESS | webhook:NAME[:slack|teams|json] | file",
+    help="email:ADDRESS | webhook:NAME[:slack|teams|json] | file | tag:NAME (tags the matched "
+    "posts) | draft (a suggestion for review); repeatable",
 )
 @click.option("--cooldown-hours", type=float, default=24.0, show_default=True)
 @db_option()
@@ -173,6 +174,30 @@ def rules_check(now: str | None, db: Path | None) -> None:
     )
     for problem in result.problems:
         click.echo(f"Not checked: {problem}", err=True)
+
+
+@rules_group.command("test")
+@click.argument("name")
+@click.option("--action", "action", type=int, help="Only the rule's Nth action (from 1).")
+@db_option()
+def rules_test(name: str, action: int | None, db: Path | None) -> None:
+    """Send a test notification ("[test] ...") through a rule's actions; records no firing."""
+    from analysis.rules.engine import send_test
+    from analysis.rules.store import get_rule
+
+    with open_store(db) as con:
+        rule = get_rule(con, name)
+    if not rule.actions:
+        click.echo(f"Rule '{name}' has no actions to test.")
+        return
+    # The database is closed while sending: a slow mail server keeps nobody waiting.
+    failed = 0
+    for delivery in send_test(rule, settings_for(db), action=action):
+        failed += not delivery.ok
+        state = "ok" if delivery.ok else "FAILED"
+        click.echo(f"{delivery.action.kind}: {state}: {delivery.detail}")
+    if failed:
+        raise SystemExit(1)
 
 
 @rules_group.command("log")

@@ -134,6 +134,8 @@ def _remove(con: duckdb.DuckDBPyConnection, selection: Selection, plan: Deletion
         con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM doomed)")  # noqa: S608 - constant table names
     # Which labels a model learnt from: bookkeeping of the model, not a figure of the data.
     con.execute("DELETE FROM model_training_docs WHERE doc_id IN (SELECT doc_id FROM doomed)")
+    # A tag says something about a post; with the post gone it would filter to nothing.
+    con.execute("DELETE FROM doc_tags WHERE doc_id IN (SELECT doc_id FROM doomed)")
     ids = [doc_id for (doc_id,) in con.execute("SELECT doc_id FROM doomed").fetchall()]
     # Topic sizes are kept current; representative documents must not name removed ones.
     con.execute(

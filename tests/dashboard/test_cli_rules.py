@@ -114,3 +114,43 @@ def test_manage_export_import_and_errors(sample_db, tmp_path):
     assert secret.exit_code == 1 and "names a webhook of the settings" in secret.output
     assert "hooks.example.com" not in secret.output
     assert "Error: No rule named 'nope'" in run(sample_db, "enable", "nope").output
+
+
+def test_rules_test_sends_a_marked_notification_and_records_nothing(sample_db, tmp_path):
+    outbox = tmp_path / "outbox"
+    added = run(
+        sample_db,
+        "add",
+        "--name",
+        "Lid leaks",
+        "--condition",
+        "keywords",
+        "--param",
+        "words=leak",
+        "--action",
+        "file",
+        "--action",
+        "tag:leaks",
+    )
+    assert added.exit_code == 0, added.output
+    env = {"BRANDPULSE_ALERT_OUTBOX": str(outbox)}
+    result = CliRunner().invoke(
+        cli, ["rules", "test", "Lid leaks", "--db", str(sample_db)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    [json_file] = sorted(outbox.glob("*.json"))
+    [md_file] = sorted(outbox.glob("*.md"))
+    assert f"file: ok: {json_file}" in result.output
+    assert "tag: ok: tag: not run in a test" in result.output
+    assert md_file.read_text(encoding="utf-8").startswith("# \\[test\\] Lid leaks fired for test")
+    assert "[test] A test notification" in json_file.read_text(encoding="utf-8")
+    assert rows(sample_db, "SELECT count(*) FROM rule_firings") == [(0,)]
+    assert rows(sample_db, "SELECT count(*) FROM rule_deliveries") == [(0,)]
+    assert rows(sample_db, "SELECT count(*) FROM doc_tags") == [(0,)]
+    # Only the second action: nothing more is written.
+    only = CliRunner().invoke(
+        cli, ["rules", "test", "Lid leaks", "--action", "2", "--db", str(sample_db)], env=env
+    )
+    assert only.exit_code == 0 and "file:" not in only.output and len(list(outbox.glob("*"))) == 2
+    missing = run(sample_db, "test", "Lid leaks", "--action", "3")
+    assert missing.exit_code != 0 and "there is no action 3" in missing.output

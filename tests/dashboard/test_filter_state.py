@@ -17,6 +17,7 @@ def test_round_trip():
         language="en",
         sentiment="negative",
         topic=3,
+        tag="lid-leak-week",
     )
     query = filters_to_query(filters)
     assert query == {
@@ -27,6 +28,7 @@ def test_round_trip():
         "lang": "en",
         "sentiment": "negative",
         "topic": "3",
+        "tag": "lid-leak-week",
     }
     assert filters_from_query(query) == (filters, [])
     assert filters_to_query(Filters()) == {}
@@ -59,3 +61,12 @@ def test_facet_values_on_the_sample(demo_run):
     assert [v for v, _ in facets["brand"]] == ["Tidewell", "Glacio", "Pinecup"]
     assert {v for v, _ in facets["kind"]} == {"review", "social"}
     assert facets["language"][0][0] == "en"
+
+
+def test_filter_params_follow_the_sql_order():
+    # Filters.params() doubles each field in field order; FILTER_SQL must list them alike.
+    from analysis.filters import FILTER_SQL
+
+    params = Filters(brand="B", tag="t").params()
+    assert params[-2:] == ["t", "t"] and FILTER_SQL.count("?") == len(params)
+    assert FILTER_SQL.rstrip().endswith("t.tag = ?))")

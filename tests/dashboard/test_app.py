@@ -643,3 +643,23 @@ def test_report_page_takes_the_sidebar_brand_as_its_default(monkeypatch, sample_
     app = open_page(monkeypatch, sample_db, "report", query={"brand": "Glacio"})
     assert next(s for s in app.selectbox if s.label == "Brand").value == "Glacio"
     assert app.markdown[0].value.startswith("# Weekly report for Glacio: ")
+
+
+def test_tagged_posts_get_a_tag_filter_and_a_tags_column(monkeypatch, writable_db):
+    app = open_page(monkeypatch, writable_db, "explore")
+    assert "Tag" not in [s.label for s in app.sidebar.selectbox]  # no tag yet: no box
+    with store.session(writable_db) as con:
+        picked = [
+            r[0]
+            for r in con.execute("SELECT doc_id FROM documents ORDER BY doc_id LIMIT 2").fetchall()
+        ]
+        con.executemany(
+            "INSERT INTO doc_tags VALUES (?, 'lid-leak-week', NULL, NULL, now())",
+            [[d] for d in picked],
+        )
+    app = open_page(monkeypatch, writable_db, "explore", query={"tag": "lid-leak-week"})
+    tag_box = next(s for s in app.sidebar.selectbox if s.label == "Tag")
+    assert tag_box.value == "lid-leak-week"
+    posts = app.dataframe[0].value
+    assert sorted(posts["doc_id"]) == picked
+    assert [list(t) for t in posts["tags"]] == [["lid-leak-week"]] * 2

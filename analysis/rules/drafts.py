@@ -44,7 +44,8 @@ def period(firing: Firing) -> tuple[date, date]:
 def draft_card(firing: Firing, brand: str | None) -> Card:
     """The firing as an insight card: its sentence as the title, its figures as the facts."""
     facts: dict[str, Any] = {"rule": firing.rule, "brand": brand, **firing.figures}
-    facts["window"] = firing.figures.get("window") or firing.window
+    # A keywords firing's window is a run number ("runs-through:12"): name the day instead.
+    facts["window"] = firing.figures.get("window") or firing.fired_at.date().isoformat()
     facts = {k: v for k, v in facts.items() if v is not None and k != "doc_ids"}
     examples = [
         {"doc_id": p.doc_id, "created_at": p.created_at, "text": p.text, "label": p.label}

@@ -177,3 +177,17 @@ def test_campaign_negative_names_a_missing_campaign(sample_settings):
     result = check_rules(sample_settings, now=NOW, deliver=never)
     assert result.fired == [] and "No campaign named 'Nope'" in result.problems[0]
     assert rule.params == {"campaign": "Nope"}
+
+
+def test_a_keywords_drafts_names_the_day_not_the_run():
+    from analysis.rules.drafts import draft_card, period
+    from analysis.rules.model import Firing
+    from analysis.suggestions.grounding import fallback_copy
+
+    firing = Firing(
+        "Crisis words", "runs-through:12", NOW, "3 new posts", {"posts": 3, "through_run": 12}, 3
+    )
+    card = draft_card(firing, "Tidewell")
+    assert card.facts["window"] == "2025-10-09" and period(firing) == (NOW.date(), NOW.date())
+    text = fallback_copy(card.kind, card.facts, "social_post")
+    assert "Tidewell in 2025-10-09" in text and "runs-through" not in text

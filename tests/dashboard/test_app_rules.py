@@ -105,3 +105,29 @@ def test_competitor_template_scopes_the_next_brand(monkeypatch, sample_db):
         "ORDER BY count(*) DESC, brand LIMIT 1 OFFSET 1",
     )
     assert app.selectbox(key="rule-Competitor's bad week-brand").value == second
+
+
+def test_firing_log_lists_what_fired_with_links(monkeypatch, writable_db, tmp_path):
+    from analysis.rules.engine import check_rules
+    from loaders.config import load_settings
+
+    monkeypatch.setenv("BRANDPULSE_ALERT_OUTBOX", str(tmp_path / "outbox"))
+    app = open_page(monkeypatch, writable_db, "rules")
+    app.number_input(key="rule-Negative surge-above").set_value(0.5)
+    check(app.run())
+    expected = list(app.dataframe[0].value["window"])  # the backtest
+    button(app, "Save the rule").click()
+    check(app.run())
+    settings = load_settings({"db": writable_db})
+    [(first, last)] = rows(writable_db, "SELECT min(day), max(day) FROM doc_facts")
+    from analysis.rules.backtest import check_moments
+
+    for moment in check_moments(first, last, "week"):
+        check_rules(settings, now=moment)
+    app.run()  # the database changed: the page reads it again
+    check(app)
+    log = table_with(app, "link")
+    assert sorted(log["window"]) == sorted(expected)
+    assert all("brand=" in link for link in log["link"])
+    assert set(log["delivery"]) == {"1 sent"}
+    assert table_with(app, "name")["last window"].tolist() == [expected[-1]]

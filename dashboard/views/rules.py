@@ -50,10 +50,10 @@ def scope_inputs(template: str, brand_rank: int | None) -> dict[str, Any]:
     facets = cache.data(facet_values)
     scope: dict[str, Any] = {}
     columns = st.columns(4)
-    for index, (name, label) in enumerate(ui.FACETS.items()):
-        values = [v for v, _ in facets.get(name, [])]
-        if not values:
-            continue
+    # Only the facets the data has, as the filter bar offers them.
+    offered = {n: [v for v, _ in facets.get(n, [])] for n in ui.FACETS if facets.get(n)}
+    for index, (name, values) in enumerate(offered.items()):
+        label = ui.FACETS[name]
         default = 0
         if name == "brand" and brand_rank is not None and len(values) > brand_rank:
             default = brand_rank + 1  # after "All"

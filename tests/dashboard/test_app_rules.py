@@ -105,6 +105,10 @@ def test_competitor_template_scopes_the_next_brand(monkeypatch, sample_db):
         "ORDER BY count(*) DESC, brand LIMIT 1 OFFSET 1",
     )
     assert app.selectbox(key="rule-Competitor's bad week-brand").value == second
+    # Every template backtests on the sample without an error.
+    for template in ("Crisis words", "Emerging complaint", "Rating drop", "Volume spike"):
+        app.selectbox(key="rule-template").set_value(template)
+        check(app.run())
 
 
 def test_firing_log_lists_what_fired_with_links(monkeypatch, writable_db, tmp_path):

@@ -107,3 +107,19 @@ def test_keywords_replay_per_ingest_run(sample_settings):
         "AND regexp_matches(text, '\\b(leak|leaking)\\b', 'i')",
     )[0][0]
     assert sum(h.figures["posts"] for h in hits) == total
+
+
+def test_day_windows_with_a_cooldown_match_daily_checks(sample_settings, fresh_copy):
+    rule = replace(
+        SURGE, params={"above": 0.5, "min_posts": 8, "window": "day"}, cooldown_hours=72.0
+    )
+    hits = backtest_at(sample_settings, rule)
+    with store.session(settings=fresh_copy) as con:
+        add_rule(con, rule)
+        [(first, last)] = con.execute("SELECT min(day), max(day) FROM doc_facts").fetchall()
+    fired = []
+    for moment in check_moments(first, last, "day"):
+        result = check_rules(fresh_copy, now=moment, deliver=lambda f, a, s: Delivery(a, True))
+        fired += [(f.window, f.fired_at) for f in result.fired]
+    assert [(h.window, h.fired_at) for h in hits] == fired
+    assert len(fired) > 1

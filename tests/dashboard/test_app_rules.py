@@ -135,3 +135,19 @@ def test_firing_log_lists_what_fired_with_links(monkeypatch, writable_db, tmp_pa
     assert all("brand=" in link for link in log["link"])
     assert set(log["delivery"]) == {"1 sent"}
     assert table_with(app, "name")["last window"].tolist() == [expected[-1]]
+
+
+def test_webhooks_are_offered_by_name_never_by_address(monkeypatch, writable_db):
+    monkeypatch.setenv("BRANDPULSE_WEBHOOKS", "team=https://hooks.example/T0/secret-token")
+    app = open_page(monkeypatch, writable_db, "rules")
+    hook = app.selectbox(key="rule-webhook")
+    assert hook.options == ["none", "team"]
+    hook.set_value("team")
+    check(app.run())
+    button(app, "Save the rule").click()
+    check(app.run())
+    [(actions,)] = rows(writable_db, "SELECT actions FROM rules")
+    assert '"team"' in actions and "secret-token" not in actions
+    shown = " ".join(str(e.value) for e in [*app.caption, *app.markdown, *app.success])
+    shown += " ".join(d.value.to_csv() for d in app.dataframe)
+    assert "secret-token" not in shown and "hooks.example" not in shown

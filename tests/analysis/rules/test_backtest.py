@@ -123,3 +123,17 @@ def test_day_windows_with_a_cooldown_match_daily_checks(sample_settings, fresh_c
         fired += [(f.window, f.fired_at) for f in result.fired]
     assert [(h.window, h.fired_at) for h in hits] == fired
     assert len(fired) > 1
+
+
+def test_sample_firing_is_marked_as_a_test(sample_settings):
+    from datetime import UTC, datetime
+
+    from analysis.rules.backtest import sample_firing
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    hits = backtest_at(sample_settings, SURGE)
+    firing = sample_firing(SURGE, hits, now)
+    assert firing.why.startswith("TEST: ") and firing.window == hits[-1].window
+    assert firing.fired_at == now and firing.posts == hits[-1].firing.posts
+    never = sample_firing(SURGE, [], now)
+    assert never.why.startswith("TEST notification") and never.window == "test"

@@ -5,6 +5,7 @@ saved rules, send a test notification and read the firing log."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -44,6 +45,13 @@ def one_line(error: BaseException) -> str:
 def webhook_names(setting: str) -> list[str]:
     """The names of the setting ``webhooks`` ('name=url,...'): the URLs are secrets, never shown."""
     return [i.partition("=")[0].strip() for i in setting.split(",") if i.partition("=")[0].strip()]
+
+
+def hide_outbox(text: str, settings: Any) -> str:
+    """A delivery's detail without the alerts folder's path: the server's folders are not the
+    dashboard users' business (the folder is named in the settings)."""
+    folder = str(Path(settings.alert_outbox).expanduser())
+    return text.replace(folder + "/", "").replace(folder, "the alerts folder")
 
 
 def scope_inputs(template: str, brand_rank: int | None) -> dict[str, Any]:
@@ -199,7 +207,8 @@ def send_test(rule: Rule, settings: Any) -> None:
     for action in rule.actions:
         outcome = deliver(firing, action, settings)
         what = action.kind + (f" {action.target}" if action.target else "")
-        text = f"Test {what}: {'sent' if outcome.ok else 'failed'}: {outcome.detail}"
+        detail = hide_outbox(outcome.detail, settings)
+        text = f"Test {what}: {'sent' if outcome.ok else 'failed'}: {detail}"
         (st.success if outcome.ok else st.warning)(ui.plain(text))
 
 
@@ -242,6 +251,8 @@ overview = cache.data(rules_overview)
 if not overview:
     st.caption("No rules yet.")
 else:
+    for row in overview:
+        row["delivery"] = hide_outbox(row["delivery"], settings)
     ui.data_table(overview, "rules")
     chosen = st.selectbox("Rule", [r["name"] for r in overview], key="rule-chosen")
     saved = cache.data(get_rule, chosen)
@@ -257,6 +268,8 @@ else:
 st.subheader("Firing log")
 log = cache.data(firing_log)
 if log:
+    for row in log:
+        row["delivery"] = hide_outbox(row["delivery"], settings)
     ui.data_table(
         log, "firing log", {"link": st.column_config.LinkColumn("posts", display_text="open")}
     )

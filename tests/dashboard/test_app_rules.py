@@ -77,7 +77,8 @@ def test_save_test_notify_disable_enable_delete(monkeypatch, writable_db, tmp_pa
 
     button(app, "Send a test notification").click()
     check(app.run())
-    assert any(s.value.startswith("Test file: sent") for s in app.success)
+    [sent] = [s.value for s in app.success if s.value.startswith("Test file: sent")]
+    assert str(outbox) not in sent  # the server's folders are not shown
     written = sorted(p.suffix for p in outbox.iterdir())
     assert written == [".json", ".md"]
     assert "TEST" in next(outbox.glob("*.md")).read_text(encoding="utf-8")

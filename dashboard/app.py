@@ -38,6 +38,7 @@ page = st.navigation(
         "Act": [
             st.Page("views/suggestions.py", title="Suggestions", icon="💡"),
             st.Page("views/report.py", title="Report", icon="📄"),
+            st.Page("views/rules.py", title="Rules", icon="🚨"),
         ],
         "Data": [
             st.Page("views/data.py", title="Data", icon="📥"),

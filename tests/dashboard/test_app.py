@@ -24,6 +24,7 @@ PAGES = {
     "explore": ("views/explore.py", "Explore"),
     "data": ("views/data.py", "Data"),
     "labeling": ("views/labeling.py", "Labeling"),
+    "rules": ("views/rules.py", "Rules"),
 }
 WEEK_VOLUME = """
 SELECT count(*) FROM documents

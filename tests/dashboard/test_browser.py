@@ -322,3 +322,49 @@ def test_tables_offer_no_csv_download_of_their_own(server, browser):
     labels = table_toolbar_labels(browser, f"{url}/data")
     assert "Search" in labels and "Fullscreen" in labels  # the toolbar shows, without download
     assert not [label for label in labels if "download" in label.lower()], labels
+
+
+def test_create_a_rule_through_the_rules_page(server, browser, screenshots):
+    """Open Rules, pick a template, save it: the rule is stored and listed."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, db = server
+    browser.get(f"{url}/rules")
+    assert "Rules" in wait_for_text(browser, "h1")
+
+    def clickable(css: str, text: str):
+        def find(driver):
+            try:  # the page re-renders while it runs
+                found = [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.text == text]
+            except StaleElementReferenceException:
+                return False
+            return found[0] if found else False
+
+        return find
+
+    template = WebDriverWait(browser, 60).until(
+        lambda d: d.find_element(
+            By.CSS_SELECTOR, '[data-testid="stMain"] [data-testid="stSelectbox"] input'
+        )
+    )
+    template.click()
+    WebDriverWait(browser, 30).until(clickable('[role="option"]', "Crisis words")).click()
+    WebDriverWait(browser, 60).until(
+        lambda d: "Words (separated by commas)" in d.find_element(By.TAG_NAME, "body").text
+    )
+    WebDriverWait(browser, 60).until(clickable("button", "Save the rule")).click()
+    WebDriverWait(browser, 60).until(
+        lambda d: "Rule 'Crisis words' saved" in d.find_element(By.TAG_NAME, "body").text
+    )
+    assert scalar(db, "SELECT condition FROM rules WHERE name = 'Crisis words'") == "keywords"
+    # Listed: the table of rules and the picker of the rule to manage name it.
+    WebDriverWait(browser, 60).until(
+        lambda d: (
+            "Your rules" in d.find_element(By.TAG_NAME, "body").text
+            and "Send a test notification" in d.find_element(By.TAG_NAME, "body").text
+        )
+    )
+    assert not page_problems(browser)
+    browser.save_screenshot(str(screenshots / "rules.png"))

@@ -1,0 +1,280 @@
+"""Rules: alert rules without code. Start from a template, set the scope, thresholds, cooldown
+and actions, see where the rule would have fired on the data so far, then save it; manage the
+saved rules, send a test notification and read the firing log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.insight.facets import facet_values
+from analysis.rules.backtest import backtest, sample_firing, window_figures
+from analysis.rules.delivery import deliver
+from analysis.rules.listing import firing_log, rules_overview
+from analysis.rules.model import WEBHOOK_STYLES, Action, Rule
+from analysis.rules.store import add_rule, delete_rule, get_rule, set_enabled, validate
+from dashboard import cache, ui
+from loaders.errors import BrandpulseError
+
+# Template -> (condition, parameters, scope brand: 0 the biggest brand, 1 the next one).
+TEMPLATES: dict[str, tuple[str, dict[str, Any], int | None]] = {
+    "Negative surge": ("negative_share", {"above": 0.5, "min_posts": 30, "window": "week"}, 0),
+    "Crisis words": ("keywords", {"words": ["recall", "lawsuit", "injury", "refund"]}, 0),
+    "Emerging complaint": ("emerging_topic", {"min_documents": 10, "min_growth": 2.0}, 0),
+    "Rating drop": ("rating_below", {"below": 3.0, "min_posts": 10, "window": "week"}, 0),
+    "Volume spike": ("volume_spike", {"times": 2.0, "baseline_weeks": 4}, 0),
+    # A competitor's bad week is a chance: the same test on another brand.
+    "Competitor's bad week": (
+        "negative_share",
+        {"above": 0.5, "min_posts": 30, "window": "week"},
+        1,
+    ),
+}
+FIGURE_NAMES = {"negative_share": "negative share", "rating_below": "average rating"}
+
+
+def one_line(error: BaseException) -> str:
+    return ui.plain(" ".join(str(error).split()) or type(error).__name__)
+
+
+def webhook_names(setting: str) -> list[str]:
+    """The names of the setting ``webhooks`` ('name=url,...'): the URLs are secrets, never shown."""
+    return [i.partition("=")[0].strip() for i in setting.split(",") if i.partition("=")[0].strip()]
+
+
+def hide_outbox(text: str, settings: Any) -> str:
+    """A delivery's detail without the alerts folder's path: the server's folders are not the
+    dashboard users' business (the folder is named in the settings)."""
+    folder = str(Path(settings.alert_outbox).expanduser())
+    return text.replace(folder + "/", "").replace(folder, "the alerts folder")
+
+
+def scope_inputs(template: str, brand_rank: int | None) -> dict[str, Any]:
+    facets = cache.data(facet_values)
+    scope: dict[str, Any] = {}
+    columns = st.columns(4)
+    # Only the facets the data has, as the filter bar offers them.
+    offered = {n: [v for v, _ in facets.get(n, [])] for n in ui.FACETS if facets.get(n)}
+    for index, (name, values) in enumerate(offered.items()):
+        label = ui.FACETS[name]
+        default = 0
+        if name == "brand" and brand_rank is not None and len(values) > brand_rank:
+            default = brand_rank + 1  # after "All"
+        picked = columns[index % 4].selectbox(
+            label,
+            [None, *values],
+            index=default,
+            key=f"rule-{template}-{name}",
+            format_func=lambda v, n=name: ui.facet_label(n, v),
+        )
+        if picked is not None:
+            scope[name] = picked
+    return scope
+
+
+def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    key = f"rule-{template}-"
+    left, middle, right = st.columns(3)
+    if condition == "keywords":
+        words = left.text_input(
+            "Words (separated by commas)", ", ".join(defaults["words"]), key=key + "words"
+        )
+        return {"words": [w.strip() for w in words.split(",") if w.strip()]}
+    if condition == "negative_share":
+        above = left.number_input(
+            "Negative share above (%)",
+            0.1,
+            99.9,
+            defaults["above"] * 100,
+            0.5,
+            key=key + "above",
+        )
+        params: dict[str, Any] = {"above": above / 100}
+    elif condition == "rating_below":
+        params = {
+            "below": left.number_input(
+                "Average rating below", 0.5, 5.0, defaults["below"], 0.1, key=key + "below"
+            )
+        }
+    elif condition == "volume_spike":
+        times = left.number_input("Volume at least (x normal)", 1.1, 20.0, defaults["times"], 0.1)
+        weeks = middle.number_input("Normal: the weeks before", 2, 12, defaults["baseline_weeks"])
+        return {"times": times, "baseline_weeks": int(weeks)}
+    else:  # emerging_topic
+        documents = left.number_input("At least posts", 3, 1000, defaults["min_documents"])
+        growth = middle.number_input("Growth at least (x)", 1.1, 20.0, defaults["min_growth"], 0.1)
+        return {"min_documents": int(documents), "min_growth": growth}
+    params["min_posts"] = int(
+        middle.number_input("At least posts", 1, 10_000, defaults["min_posts"], key=key + "min")
+    )
+    params["window"] = right.selectbox("Every", ["week", "day"], key=key + "window")
+    return params
+
+
+def action_inputs(settings: Any) -> tuple[Action, ...]:
+    left, middle, right = st.columns(3)
+    actions = []
+    email = left.text_input("Email to", key="rule-email", placeholder="someone@example.com")
+    if email.strip():
+        actions.append(Action("email", email.strip()))
+    names = webhook_names(settings.webhooks)
+    hook = middle.selectbox(
+        "Post to webhook",
+        [None, *names],
+        key="rule-webhook",
+        format_func=lambda n: "none" if n is None else n,
+        help="Webhooks come from the setting webhooks; their addresses are never shown.",
+    )
+    if hook:
+        style = middle.selectbox("Webhook style", WEBHOOK_STYLES, key="rule-style")
+        actions.append(Action("webhook", hook, style))
+    if right.checkbox("Write to the alerts folder", value=True, key="rule-file"):
+        actions.append(Action("file"))
+    return tuple(actions)
+
+
+def backtest_chart(rule: Rule, hits: list, figures: list) -> None:
+    """The figure per window against the threshold, or each hit's figure, with a table."""
+    if figures:
+        name = FIGURE_NAMES[rule.condition]
+        threshold = rule.params.get("above", rule.params.get("below"))
+        frame = pd.DataFrame(
+            [
+                {"window": f.window, name: f.value, "posts": f.posts, "fired": f.fired}
+                for f in figures
+            ]
+        )
+        figure = go.Figure(
+            go.Bar(
+                x=frame["window"],
+                y=frame[name],
+                marker_color=["#d62728" if f else "#9e9e9e" for f in frame["fired"]],
+                name=name,
+            )
+        )
+        figure.add_hline(y=threshold, line_dash="dash", annotation_text="threshold")
+        figure.update_layout(title=f"{name.capitalize()} per {rule.params.get('window', 'week')}")
+        ui.chart(figure, frame, f"backtest {name}")
+    if hits:
+        table = pd.DataFrame(
+            [
+                {
+                    "window": h.window,
+                    "checked at": h.fired_at,
+                    "figure": h.value,
+                    "posts": h.firing.documents,
+                    "why": h.why,
+                }
+                for h in hits
+            ]
+        )
+        ui.data_table(table, "backtest firings")
+    else:
+        st.caption("It would not have fired on the data so far.")
+
+
+def save(rule: Rule) -> None:
+    try:
+        cache.write(add_rule, rule)
+    except BrandpulseError as error:
+        st.error(one_line(error))
+        return
+    st.session_state["flash"] = f"Rule '{rule.name}' saved. It is checked after every analysis."
+    st.rerun()
+
+
+def change(label: str, function: Any, *args: Any) -> None:
+    try:
+        cache.write(function, *args)
+    except BrandpulseError as error:
+        st.error(one_line(error))
+        return
+    st.session_state["flash"] = label
+    st.rerun()
+
+
+def send_test(rule: Rule, settings: Any) -> None:
+    if not rule.actions:
+        st.info("This rule has no actions: add an email, a webhook or the alerts folder.")
+        return
+    try:
+        hits = cache.data(backtest, rule, settings)
+    except BrandpulseError:  # a condition the backtest cannot replay: a made-up test firing
+        hits = []
+    firing = sample_firing(rule, hits, datetime.now(UTC))
+    for action in rule.actions:
+        outcome = deliver(firing, action, settings)
+        what = action.kind + (f" {action.target}" if action.target else "")
+        detail = hide_outbox(outcome.detail, settings)
+        text = f"Test {what}: {'sent' if outcome.ok else 'failed'}: {detail}"
+        (st.success if outcome.ok else st.warning)(ui.plain(text))
+
+
+st.title("Rules")
+st.caption(
+    "A rule watches the data after every analysis and tells you (email, webhook or the alerts "
+    "folder) when it fires. Each window fires once; within the cooldown only a worse figure "
+    "fires again."
+)
+ui.require_analysis()
+settings = cache.settings()
+
+st.subheader("New rule")
+template = st.selectbox("Start from a template", list(TEMPLATES), key="rule-template")
+condition, defaults, brand_rank = TEMPLATES[template]
+name = st.text_input("Name", template, key=f"rule-{template}-name")
+st.caption("Scope: the posts it watches")
+scope = scope_inputs(template, brand_rank)
+params = threshold_inputs(template, condition, defaults)
+cooldown = st.number_input("Cooldown (hours)", 0, 24 * 90, 24, key="rule-cooldown")
+actions = action_inputs(settings)
+try:
+    rule = validate(Rule(name, condition, params, scope, actions, float(cooldown)))
+except BrandpulseError as error:
+    st.error(one_line(error))
+    st.stop()
+
+st.subheader("Where it would have fired")
+st.caption(
+    "A check at the end of every week (every day for day rules) over the data so far, as the "
+    "rule would run; crisis words per import. Tune the threshold until it fires when it should."
+)
+hits = cache.data(backtest, rule, settings)
+backtest_chart(rule, hits, cache.data(window_figures, rule, hits))
+if st.button("Save the rule", type="primary"):
+    save(rule)
+
+st.subheader("Your rules")
+overview = cache.data(rules_overview)
+if not overview:
+    st.caption("No rules yet.")
+else:
+    for row in overview:
+        row["delivery"] = hide_outbox(row["delivery"], settings)
+    ui.data_table(overview, "rules")
+    chosen = st.selectbox("Rule", [r["name"] for r in overview], key="rule-chosen")
+    saved = cache.data(get_rule, chosen)
+    left, middle, right = st.columns(3)
+    if left.button("Disable" if saved.enabled else "Enable"):
+        done = "disabled" if saved.enabled else "enabled"
+        change(f"Rule '{chosen}' {done}.", set_enabled, chosen, not saved.enabled)
+    if middle.button("Send a test notification"):
+        send_test(saved, settings)
+    if right.button("Delete the rule and its firings"):
+        change(f"Rule '{chosen}' deleted.", delete_rule, chosen)
+
+st.subheader("Firing log")
+log = cache.data(firing_log)
+if log:
+    for row in log:
+        row["delivery"] = hide_outbox(row["delivery"], settings)
+    ui.data_table(
+        log, "firing log", {"link": st.column_config.LinkColumn("posts", display_text="open")}
+    )
+else:
+    st.caption("No rule has fired yet.")

@@ -1,0 +1,154 @@
+"""The Rules page under AppTest: a template's backtest equals SQL, saving creates the rule, a
+test notification writes to the alerts folder, and rules are enabled, disabled and deleted."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import rows
+from tests.dashboard.test_app import button, check, open_page
+
+# The sample's weekly negative share of its biggest brand where a week has 30 labelled posts,
+# as a check at the week's end reads it (the template: above 50%, at least 30 posts).
+WEEKLY_SHARE = """
+WITH biggest AS (
+    SELECT brand FROM documents WHERE brand IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1
+)
+SELECT strftime(day - (isodow(day) - 1)::INTEGER, '%G-W%V') AS week,
+       count(*) FILTER (WHERE label = 'negative') / count(label) AS share
+FROM doc_facts WHERE brand = (SELECT brand FROM biggest) AND label IS NOT NULL
+GROUP BY 1 HAVING count(label) >= 30 ORDER BY 1
+"""
+
+
+def table_with(app, column: str):
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+@pytest.fixture
+def sample_db(demo_run):
+    return demo_run[0]
+
+
+@pytest.fixture
+def writable_db(sample_db, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, copy)
+    return copy
+
+
+def test_negative_surge_backtest_equals_sql(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "rules")
+    assert app.selectbox(key="rule-template").value == "Negative surge"
+    weekly = rows(sample_db, WEEKLY_SHARE)
+    # The chart: every week's share against the threshold line (50%).
+    import plotly.io
+
+    chart = plotly.io.from_json(app.get("plotly_chart")[0].proto.spec)
+    assert list(chart.data[0].x) == [w for w, _ in weekly]
+    assert chart.layout.shapes[0].y0 == 0.5
+    # The tiny test model calls almost nothing negative: tune the threshold down until it fires.
+    for percent in (0.3, 0.5):
+        app.number_input(key="rule-Negative surge-above").set_value(percent)
+        check(app.run())
+        fired = [(w, s) for w, s in weekly if s > percent / 100]
+        assert fired, "some weeks are above the threshold"
+        table = app.dataframe[0].value
+        assert list(table["window"]) == [w for w, _ in fired]
+        assert list(table["figure"]) == pytest.approx([s for _, s in fired])
+
+
+def test_save_test_notify_disable_enable_delete(monkeypatch, writable_db, tmp_path):
+    outbox = tmp_path / "outbox"
+    monkeypatch.setenv("BRANDPULSE_ALERT_OUTBOX", str(outbox))
+    app = open_page(monkeypatch, writable_db, "rules")
+    button(app, "Save the rule").click()
+    check(app.run())
+    assert app.success[0].value.startswith("Rule 'Negative surge' saved")
+    [(name, condition, enabled)] = rows(writable_db, "SELECT name, condition, enabled FROM rules")
+    assert (name, condition, enabled) == ("Negative surge", "negative_share", True)
+    assert table_with(app, "name")["name"].tolist() == ["Negative surge"]
+    # Saving the same name again is one line of error, not a traceback.
+    button(app, "Save the rule").click()
+    app.run()
+    assert not app.exception and len(app.error) == 1 and "\n" not in app.error[0].value
+
+    button(app, "Send a test notification").click()
+    check(app.run())
+    [sent] = [s.value for s in app.success if s.value.startswith("Test file: sent")]
+    assert str(outbox) not in sent  # the server's folders are not shown
+    written = sorted(p.suffix for p in outbox.iterdir())
+    assert written == [".json", ".md"]
+    assert "TEST" in next(outbox.glob("*.md")).read_text(encoding="utf-8")
+    assert rows(writable_db, "SELECT count(*) FROM rule_firings") == [(0,)]  # only a test
+
+    button(app, "Disable").click()
+    check(app.run())
+    assert rows(writable_db, "SELECT enabled FROM rules") == [(False,)]
+    button(app, "Enable").click()
+    check(app.run())
+    assert rows(writable_db, "SELECT enabled FROM rules") == [(True,)]
+    button(app, "Delete the rule and its firings").click()
+    check(app.run())
+    assert rows(writable_db, "SELECT count(*) FROM rules") == [(0,)]
+    assert any("No rules yet" in c.value for c in app.caption)
+
+
+def test_competitor_template_scopes_the_next_brand(monkeypatch, sample_db):
+    app = open_page(monkeypatch, sample_db, "rules")
+    app.selectbox(key="rule-template").set_value("Competitor's bad week")
+    check(app.run())
+    [(second,)] = rows(
+        sample_db,
+        "SELECT brand FROM documents WHERE brand IS NOT NULL GROUP BY 1 "
+        "ORDER BY count(*) DESC, brand LIMIT 1 OFFSET 1",
+    )
+    assert app.selectbox(key="rule-Competitor's bad week-brand").value == second
+    # Every template backtests on the sample without an error.
+    for template in ("Crisis words", "Emerging complaint", "Rating drop", "Volume spike"):
+        app.selectbox(key="rule-template").set_value(template)
+        check(app.run())
+
+
+def test_firing_log_lists_what_fired_with_links(monkeypatch, writable_db, tmp_path):
+    from analysis.rules.engine import check_rules
+    from loaders.config import load_settings
+
+    monkeypatch.setenv("BRANDPULSE_ALERT_OUTBOX", str(tmp_path / "outbox"))
+    app = open_page(monkeypatch, writable_db, "rules")
+    app.number_input(key="rule-Negative surge-above").set_value(0.5)
+    check(app.run())
+    expected = list(app.dataframe[0].value["window"])  # the backtest
+    button(app, "Save the rule").click()
+    check(app.run())
+    settings = load_settings({"db": writable_db})
+    [(first, last)] = rows(writable_db, "SELECT min(day), max(day) FROM doc_facts")
+    from analysis.rules.backtest import check_moments
+
+    for moment in check_moments(first, last, "week"):
+        check_rules(settings, now=moment)
+    app.run()  # the database changed: the page reads it again
+    check(app)
+    log = table_with(app, "link")
+    assert sorted(log["window"]) == sorted(expected)
+    assert all("brand=" in link for link in log["link"])
+    assert set(log["delivery"]) == {"1 sent"}
+    assert table_with(app, "name")["last window"].tolist() == [expected[-1]]
+
+
+def test_webhooks_are_offered_by_name_never_by_address(monkeypatch, writable_db):
+    monkeypatch.setenv("BRANDPULSE_WEBHOOKS", "team=https://hooks.example/T0/secret-token")
+    app = open_page(monkeypatch, writable_db, "rules")
+    hook = app.selectbox(key="rule-webhook")
+    assert hook.options == ["none", "team"]
+    hook.set_value("team")
+    check(app.run())
+    button(app, "Save the rule").click()
+    check(app.run())
+    [(actions,)] = rows(writable_db, "SELECT actions FROM rules")
+    assert '"team"' in actions and "secret-token" not in actions
+    shown = " ".join(str(e.value) for e in [*app.caption, *app.markdown, *app.success])
+    shown += " ".join(d.value.to_csv() for d in app.dataframe)
+    assert "secret-token" not in shown and "hooks.example" not in shown

@@ -13,7 +13,6 @@ after it was added; the backtest shows what it would have said about every run s
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -28,6 +27,7 @@ from analysis.rules.conditions import (
     dashboard_link,
     evaluate,
     keyword_pattern,
+    keywords_why,
     scope_filters,
 )
 from analysis.rules.model import Firing, Post, Rule
@@ -184,15 +184,8 @@ def _keyword_candidate(
     rule: Rule, settings: Any, run: dict[str, Any], posts: list[dict[str, Any]], words: list[str]
 ) -> Candidate:
     # Worded as the engine's keywords condition words its firings.
-    matched = sorted(
-        {w for p in posts for w in words if re.search(keyword_pattern([w]), p["text"], re.I)}
-    )
-    about = _subject(rule)
+    matched, why = keywords_why(rule, words, posts)
     count = len(posts)
-    why = (
-        f"{count} new post{'s' if count != 1 else ''} about {about} "
-        f"mention{'s' if count == 1 else ''} {', '.join(repr(w) for w in matched)}"
-    )
     figures = {
         "posts": count,
         "words": matched,
@@ -212,15 +205,6 @@ def _keyword_candidate(
         link=dashboard_link(settings, rule, None, None),
     )
     return Candidate(firing, float(count))
-
-
-def _subject(rule: Rule) -> str:
-    """Who the posts are about, as the conditions word it."""
-    rest = [f"{k}: {v}" for k, v in rule.scope.items() if k != "brand"]
-    brand = rule.scope.get("brand")
-    if brand and rest:
-        return f"{brand} ({', '.join(rest)})"
-    return str(brand) if brand else (", ".join(rest) or "all brands")
 
 
 def window_figures(

@@ -71,7 +71,21 @@ def dashboard_link(settings: Any, rule: Rule, start: date | None, end: date | No
     return f"{base.rstrip('/')}/?{urlencode(query)}" if query else base
 
 
-def _subject(rule: Rule) -> str:
+def keywords_why(
+    rule: Rule, words: list[str], posts: list[dict[str, Any]]
+) -> tuple[list[str], str]:
+    """The words the posts matched, and the sentence a keywords firing says."""
+    matched = sorted(
+        {w for p in posts for w in words if re.search(keyword_pattern([w]), p["text"], re.I)}
+    )
+    count = len(posts)
+    return matched, (
+        f"{count} new post{'s' if count != 1 else ''} about {subject(rule)} "
+        f"mention{'s' if count == 1 else ''} {', '.join(repr(w) for w in matched)}"
+    )
+
+
+def subject(rule: Rule) -> str:
     """Who the posts are about, e.g. "Tidewell" or "Tidewell (channel: amazon)"."""
     rest = [f"{k}: {v}" for k, v in rule.scope.items() if k != "brand"]
     brand = rule.scope.get("brand")
@@ -130,7 +144,7 @@ def negative_share(
     before = _figures(con, rule, now, *_previous(start, end))
     before_share = before["negative"] / before["labeled"] if before["labeled"] else None
     label = _label(start, end)
-    why = f"Negative posts about {_subject(rule)} rose to {share:.0%}"
+    why = f"Negative posts about {subject(rule)} rose to {share:.0%}"
     if before_share is not None:
         why += f" (from {before_share:.0%} the {'day' if start == end else 'week'} before)"
     why += f" in {label}"
@@ -202,7 +216,7 @@ def volume_spike(
             continue
         label = iso_week(monday)
         drivers = _topic_drivers(spike)
-        why = f"{spike.headline()} ({_subject(rule)})" + (
+        why = f"{spike.headline()} ({subject(rule)})" + (
             f", driven by {drivers}" if drivers else ""
         )
         figures = {"window": label, "volume": spike.value, "baseline": spike.baseline, "z": spike.z}
@@ -242,7 +256,7 @@ def emerging_topic(
     for topic in (t for t in found if t.emerging):
         label = f"{iso_week(monday)}:topic:{topic.topic}"
         why = (
-            f"The topic '{topic.display_name}' is emerging for {_subject(rule)} in "
+            f"The topic '{topic.display_name}' is emerging for {subject(rule)} in "
             f"{iso_week(monday)}: {topic.documents} posts, {topic.share:.0%} of the week "
             f"against {topic.baseline_share:.0%} in the weeks before"
         )
@@ -301,13 +315,7 @@ def keywords(
     if not found:
         return []
     through = max(p["ingest_run_id"] for p in found)
-    matched = sorted(
-        {w for p in found for w in words if re.search(keyword_pattern([w]), p["text"], re.I)}
-    )
-    why = (
-        f"{len(found)} new post{'s' if len(found) != 1 else ''} about {_subject(rule)} "
-        f"mention{'s' if len(found) == 1 else ''} {', '.join(repr(w) for w in matched)}"
-    )
+    matched, why = keywords_why(rule, words, found)
     posts = tuple(
         Post(p["doc_id"], p["text"], p["label"], p["url"], p["created_at"]) for p in found[:3]
     )
@@ -346,7 +354,7 @@ def rating_below(
         return []
     before = _figures(con, rule, now, *_previous(start, end))
     label = _label(start, end)
-    why = f"The average rating of {_subject(rule)} fell to {average:.2f}"
+    why = f"The average rating of {subject(rule)} fell to {average:.2f}"
     if before["average_rating"] is not None:
         why += (
             f" (from {before['average_rating']:.2f} the {'day' if start == end else 'week'} before)"

@@ -19,7 +19,6 @@ from typing import Any
 
 import duckdb
 
-from analysis.filters import FILTER_SQL
 from analysis.periods import iso_week
 from analysis.rules import sql
 from analysis.rules.conditions import (
@@ -31,17 +30,10 @@ from analysis.rules.conditions import (
     scope_filters,
 )
 from analysis.rules.model import Firing, Post, Rule
-from analysis.sentiment.sql import EFFECTIVE_SENTIMENT
+from analysis.rules.sql import BACKTEST_RUNS, BACKTEST_SPAN
 from loaders.dates import shift
 from loaders.store import records
 
-# The first and last day with data in the scope (parameters: the filters).
-_SPAN = f"""
-SELECT min(e.day) AS first, max(e.day) AS last FROM effective e WHERE {FILTER_SQL}
-"""  # noqa: S608 - constant fragments
-_SPAN = EFFECTIVE_SENTIMENT + _SPAN
-# The ingest runs that brought posts, in order, with when each finished.
-_RUNS = "SELECT run_id, finished_at FROM ingest_runs ORDER BY run_id"
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
@@ -86,7 +78,7 @@ def check_moments(first: date, last: date, size: str) -> list[datetime]:
 def _span(
     con: duckdb.DuckDBPyConnection, rule: Rule, start: date | None, end: date | None
 ) -> tuple[date, date] | None:
-    [row] = records(con, _SPAN, scope_filters(rule).params())
+    [row] = records(con, BACKTEST_SPAN, scope_filters(rule).params())
     if row["first"] is None:
         return None
     first = max(row["first"], start) if start else row["first"]
@@ -169,7 +161,7 @@ def _keyword_hits(
     for post in found:
         by_run.setdefault(post["ingest_run_id"], []).append(post)
     hits: list[BacktestHit] = []
-    for run in records(con, _RUNS):
+    for run in records(con, BACKTEST_RUNS):
         posts = by_run.get(run["run_id"])
         if not posts:
             continue

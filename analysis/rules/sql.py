@@ -207,3 +207,46 @@ LIMIT ?
 )
 
 CAMPAIGN_DATES = "SELECT name, brand, start_date, end_date FROM campaigns WHERE name = ?"
+
+
+# --- what the Rules page lists ----------------------------------------------------------------
+# Per firing: deliveries sent, failed and still waiting, and the failures' details.
+_DELIVERIES = """
+SELECT firing_id,
+       count(*) FILTER (WHERE ok) AS delivered,
+       count(*) FILTER (WHERE NOT ok AND next_attempt_at IS NULL) AS failed,
+       count(*) FILTER (WHERE NOT ok AND next_attempt_at IS NOT NULL) AS waiting,
+       string_agg(CASE WHEN NOT ok THEN detail END, '; ') AS errors
+FROM rule_deliveries GROUP BY firing_id
+"""
+
+FIRINGS = f"""
+WITH d AS ({_DELIVERIES})
+SELECT f.firing_id, r.name AS rule, f."window", f.fired_at, f.why, f.documents, f.link,
+       coalesce(d.delivered, 0) AS delivered, coalesce(d.failed, 0) AS failed,
+       coalesce(d.waiting, 0) AS waiting, d.errors
+FROM rule_firings f JOIN rules r USING (rule_id) LEFT JOIN d USING (firing_id)
+ORDER BY f.fired_at DESC, f.firing_id DESC LIMIT ?
+"""  # noqa: S608 - constant fragments
+
+LAST_FIRINGS = f"""
+WITH d AS ({_DELIVERIES}),
+last AS (
+    SELECT rule_id, arg_max(firing_id, (fired_at, firing_id)) AS firing_id, count(*) AS firings
+    FROM rule_firings GROUP BY rule_id
+)
+SELECT last.rule_id, last.firings, f."window", f.fired_at,
+       coalesce(d.delivered, 0) AS delivered, coalesce(d.failed, 0) AS failed,
+       coalesce(d.waiting, 0) AS waiting, d.errors
+FROM last JOIN rule_firings f USING (firing_id) LEFT JOIN d USING (firing_id)
+"""  # noqa: S608 - constant fragments
+
+
+# --- the backtest --------------------------------------------------------------------------------
+# The first and last day with data in the scope (parameters: the filters).
+BACKTEST_SPAN = f"""
+SELECT min(e.day) AS first, max(e.day) AS last FROM effective e WHERE {FILTER_SQL}
+"""  # noqa: S608 - constant fragments
+BACKTEST_SPAN = EFFECTIVE_SENTIMENT + BACKTEST_SPAN
+# The ingest runs that brought posts, in order, with when each finished.
+BACKTEST_RUNS = "SELECT run_id, finished_at FROM ingest_runs ORDER BY run_id"

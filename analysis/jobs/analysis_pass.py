@@ -43,6 +43,14 @@ def analyze_all(
     return result
 
 
+def rules_after_ingest(settings: Settings) -> PassResult:
+    """Check the rules after an ingest without an analysis (a crisis word in a new post
+    should not wait for the next analysis); ``rules`` / ``rules_problem`` say how it went."""
+    result = PassResult(None)
+    check_rules_after(settings, result)
+    return result
+
+
 def check_rules_after(settings: Settings, result: PassResult) -> None:
     """Check the enabled rules on the fresh figures. A failure here is reported in ``result``,
     never raised: alerts must not cost the user the analysis they just ran."""

@@ -111,6 +111,47 @@ def rules_add(
     click.echo(f"Rule '{stored.name}' added ({stored.condition}).")
 
 
+@rules_group.command("edit")
+@click.argument("name")
+@click.option("--param", "params", multiple=True, help="key=value to set (key= removes it)")
+@click.option("--scope", "scope", multiple=True, help="key=value to set (key= removes it)")
+@click.option(
+    "--action", "actions", multiple=True, help="replaces all actions (same forms as `add`)"
+)
+@click.option("--cooldown-hours", type=float)
+@db_option()
+def rules_edit(
+    name: str,
+    params: tuple[str, ...],
+    scope: tuple[str, ...],
+    actions: tuple[str, ...],
+    cooldown_hours: float | None,
+    db: Path | None,
+) -> None:
+    """Change a rule's thresholds, scope, actions or cooldown; the rest stays."""
+    from dataclasses import replace
+
+    from analysis.rules.store import get_rule, parse_action, update_rule
+
+    with open_store(db) as con:
+        rule = get_rule(con, name)
+        changed = replace(
+            rule,
+            params=_merged(rule.params, _pairs(params, "--param")),
+            scope=_merged(rule.scope, _pairs(scope, "--scope")),
+            actions=tuple(parse_action(a) for a in actions) if actions else rule.actions,
+            cooldown_hours=rule.cooldown_hours if cooldown_hours is None else cooldown_hours,
+        )
+        update_rule(con, changed)
+    click.echo(f"Rule '{name}' updated.")
+
+
+def _merged(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``current`` with ``changes`` applied; an empty value removes the key."""
+    merged = {**current, **changes}
+    return {k: v for k, v in merged.items() if v not in ("", None)}
+
+
 def _toggle(name: str, db: Path | None, enabled: bool) -> None:
     from analysis.rules.store import set_enabled
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.insight.facets import analysis_state
+from analysis.jobs.analysis_pass import rules_after_ingest
 from dashboard import cache, ui, uploads
 from loaders.ingest.files import ingest_file
 from loaders.ingest.mapping import FIELDS, REQUIRED_FIELDS
@@ -91,6 +92,8 @@ elif uploaded is not None:
             del st.session_state["upload"]
         bar.bar.empty()
         st.session_state["last_ingest"] = result
+        # A crisis word in a new post should not wait for the next analysis.
+        st.session_state["ingest_rules_note"] = ui.rules_note(rules_after_ingest(settings)).strip()
 
 result = st.session_state.get("last_ingest")
 if result is not None:
@@ -109,6 +112,8 @@ if result is not None:
     inserted.metric("Inserted", f"{result.inserted:,}")
     duplicates.metric("Duplicates", f"{result.duplicates:,}")
     rejected.metric("Rejected", f"{result.rejected:,}")
+    if st.session_state.get("ingest_rules_note"):
+        st.info(ui.plain(st.session_state["ingest_rules_note"]), icon="🔔")
     for warning in result.warnings:
         st.warning(ui.plain(warning))
     if result.rejected:

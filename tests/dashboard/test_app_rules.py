@@ -152,3 +152,26 @@ def test_webhooks_are_offered_by_name_never_by_address(monkeypatch, writable_db)
     shown = " ".join(str(e.value) for e in [*app.caption, *app.markdown, *app.success])
     shown += " ".join(d.value.to_csv() for d in app.dataframe)
     assert "secret-token" not in shown and "hooks.example" not in shown
+
+
+def test_a_crisis_word_in_an_uploaded_file_fires_at_ingest(monkeypatch, writable_db, tmp_path):
+    from analysis.rules.model import Action, Rule
+    from analysis.rules.store import add_rule
+    from loaders import store
+
+    monkeypatch.setenv("BRANDPULSE_ALERT_OUTBOX", str(tmp_path / "alerts"))
+    with store.session(writable_db) as con:
+        add_rule(
+            con,
+            Rule("Crisis words", "keywords", {"words": ["recall"]}, {}, (Action("file"),)),
+        )
+    app = open_page(monkeypatch, writable_db, "data")
+    upload = "date,review,brand\n2025-12-20,Is there a recall on the lids?,Tidewell\n"
+    app.file_uploader[0].upload("new.csv", upload.encode(), "text/csv")
+    check(app.run())
+    button(app, "Ingest").click()
+    check(app.run())
+    note = next(i.value for i in app.info if "Rules fired" in i.value)
+    assert "1 new post about all brands mentions 'recall'" in note
+    assert rows(writable_db, "SELECT count(*) FROM rule_firings") == [(1,)]
+    assert len(list((tmp_path / "alerts").glob("*.md"))) == 1

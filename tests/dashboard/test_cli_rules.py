@@ -154,3 +154,62 @@ def test_rules_test_sends_a_marked_notification_and_records_nothing(sample_db, t
     assert only.exit_code == 0 and "file:" not in only.output and len(list(outbox.glob("*"))) == 2
     missing = run(sample_db, "test", "Lid leaks", "--action", "3")
     assert missing.exit_code != 0 and "there is no action 3" in missing.output
+
+
+def test_edit_changes_only_what_is_given(sample_db):
+    run(
+        sample_db,
+        "add",
+        "--name",
+        "Surge",
+        "--condition",
+        "negative_share",
+        "--param",
+        "above=0.6",
+        "--scope",
+        "brand=Tidewell",
+        "--action",
+        "file",
+    )
+    edited = run(sample_db, "edit", "Surge", "--param", "above=0.5", "--cooldown-hours", "48")
+    assert edited.exit_code == 0, edited.output
+    exported = run(sample_db, "export").output
+    assert 'params = { "above" = 0.5 }' in exported
+    assert 'scope = { "brand" = "Tidewell" }' in exported
+    assert "cooldown_hours = 48.0" in exported and 'kind = "file"' in exported
+    missing = run(sample_db, "edit", "Nope", "--param", "above=0.5")
+    assert missing.exit_code == 1 and "Traceback" not in missing.output
+
+
+def test_two_processes_checking_the_same_week_fire_once(sample_db):
+    """Two real `brandpulse rules check` processes at the same moment: one firing, one file."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    outbox = sample_db.parent / "alerts"
+    run(
+        sample_db,
+        "add",
+        "--name",
+        "Surge",
+        "--condition",
+        "negative_share",
+        "--param",
+        "above=0.6",
+        "--param",
+        "min_posts=50",
+        "--scope",
+        "brand=Tidewell",
+        "--action",
+        "file",
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BRANDPULSE_ALERT_OUTBOX": str(outbox)}
+    command = [sys.executable, "-m", "dashboard.cli", "rules", "check", "--db", str(sample_db)]
+    command += ["--now", "2025-10-09T23:00:00+00:00"]
+    processes = [subprocess.Popen(command, env=env, cwd=REPO) for _ in range(2)]
+    assert [p.wait(timeout=300) for p in processes] == [0, 0]
+    assert rows(sample_db, 'SELECT "window" FROM rule_firings') == [("2025-W41",)]
+    assert len(list(outbox.glob("*.json"))) == 1

@@ -17,7 +17,14 @@ from analysis.rules.backtest import backtest, sample_firing, window_figures
 from analysis.rules.delivery import deliver
 from analysis.rules.listing import firing_log, rules_overview
 from analysis.rules.model import WEBHOOK_STYLES, Action, Rule
-from analysis.rules.store import add_rule, delete_rule, get_rule, set_enabled, validate
+from analysis.rules.store import (
+    add_rule,
+    delete_rule,
+    get_rule,
+    set_enabled,
+    update_rule,
+    validate,
+)
 from dashboard import cache, ui
 from loaders.errors import BrandpulseError
 
@@ -178,13 +185,14 @@ def backtest_chart(rule: Rule, hits: list, figures: list) -> None:
         st.caption("It would not have fired on the data so far.")
 
 
-def save(rule: Rule) -> None:
+def save(rule: Rule, *, update: bool = False) -> None:
     try:
-        cache.write(add_rule, rule)
+        cache.write(update_rule if update else add_rule, rule)
     except BrandpulseError as error:
         st.error(one_line(error))
         return
-    st.session_state["flash"] = f"Rule '{rule.name}' saved. It is checked after every analysis."
+    done = "updated" if update else "saved"
+    st.session_state["flash"] = f"Rule '{rule.name}' {done}. It is checked after every analysis."
     st.rerun()
 
 
@@ -248,6 +256,11 @@ hits = cache.data(backtest, rule, settings)
 backtest_chart(rule, hits, cache.data(window_figures, rule, hits))
 if st.button("Save the rule", type="primary"):
     save(rule)
+# Editing: the same name with other thresholds, scope or actions replaces the stored rule.
+if rule.name in {r["name"] for r in cache.data(rules_overview)} and st.button(
+    f"Update the rule '{rule.name}' with these settings"
+):
+    save(rule, update=True)
 
 st.subheader("Your rules")
 overview = cache.data(rules_overview)

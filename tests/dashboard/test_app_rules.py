@@ -74,6 +74,12 @@ def test_save_test_notify_disable_enable_delete(monkeypatch, writable_db, tmp_pa
     button(app, "Save the rule").click()
     app.run()
     assert not app.exception and len(app.error) == 1 and "\n" not in app.error[0].value
+    # Editing: another cooldown for the same name updates the stored rule.
+    next(n for n in app.number_input if "ooldown" in n.label).set_value(48)
+    check(app.run())
+    button(app, "Update the rule 'Negative surge' with these settings").click()
+    check(app.run())
+    assert rows(writable_db, "SELECT cooldown_hours FROM rules") == [(48.0,)]
 
     button(app, "Send a test notification").click()
     check(app.run())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loaders.config import Settings
-from loaders.errors import BrandpulseError, TopicError
+from loaders.errors import TopicError
 
 StageProgress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -54,7 +54,6 @@ def rules_after_ingest(settings: Settings) -> PassResult:
 def check_rules_after(settings: Settings, result: PassResult) -> None:
     """Check the enabled rules on the fresh figures. A failure here is reported in ``result``,
     never raised: alerts must not cost the user the analysis they just ran."""
-    import duckdb
 
     from analysis.rules.engine import any_enabled, check_rules
     from loaders import store
@@ -64,8 +63,8 @@ def check_rules_after(settings: Settings, result: PassResult) -> None:
             if not any_enabled(con):
                 return
         result.rules = check_rules(settings)
-    except (BrandpulseError, duckdb.Error) as error:
-        result.rules_problem = str(error).splitlines()[0]
+    except Exception as error:  # noqa: BLE001 - alerts must never cost the user the analysis
+        result.rules_problem = (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def _analyze(

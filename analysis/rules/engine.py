@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -184,66 +184,56 @@ def _stored_firing(con: duckdb.DuckDBPyConnection, firing_id: int) -> Firing:
     )
 
 
-def _claim_due(con: duckdb.DuckDBPyConnection, now: datetime) -> list[dict[str, Any]]:
-    """The deliveries due now (new firings' and failed ones past their backoff), claimed."""
+def _claim_due(
+    con: duckdb.DuckDBPyConnection, now: datetime
+) -> tuple[datetime, list[dict[str, Any]]]:
+    """The deliveries due at ``now`` (new firings' and failed ones past their backoff), claimed
+    until the lease's end, counted from the real clock (``now`` may replay the past)."""
+    lease_end = max(now, datetime.now(UTC)) + CLAIM_LEASE
     with transaction(con):
-        due = records(con, sql.CLAIM_DUE, [now + CLAIM_LEASE, now])
-    return sorted(due, key=lambda d: (d["firing_id"], d["action_index"]))
+        due = records(con, sql.CLAIM_DUE, [lease_end, now, MAX_ATTEMPTS])
+    return lease_end, sorted(due, key=lambda d: (d["firing_id"], d["action_index"]))
+
+
+def _send_one(
+    item: dict[str, Any],
+    firing: Firing,
+    brand: str | None,
+    context: _Sending,
+    result: CheckResult,
+) -> None:
+    """Send one claimed delivery (no database open), then record it in a short session: a
+    check that dies later has still recorded what it sent."""
+    from loaders import store
+
+    action = Action(**json.loads(item["action"]))
+    key = [item["firing_id"], item["action_index"], context.lease_end]
+    if action.kind == "draft":  # a database action: the suggestion and its record together
+        from analysis.suggestions.writer import known_names
+
+        card = drafts.draft_card(firing, brand)
+        with store.session(settings=context.settings) as con, transaction(con):
+            names = known_names(con)
+            suggestion_id = drafts.save_draft(con, firing, card, names)
+            detail = f"draft #{suggestion_id} waiting for review"
+            con.execute(sql.UPDATE_DELIVERY, [True, detail, context.now, None, *key])
+        result.delivered += 1
+        return
+    outcome = _safe_deliver(context.deliver, firing, action, context.settings)
+    retry = None if outcome.ok else next_attempt(item["attempts"], context.now)
+    with store.session(settings=context.settings) as con, transaction(con):
+        con.execute(sql.UPDATE_DELIVERY, [outcome.ok, outcome.detail, context.now, retry, *key])
+    result.retried += item["attempts"] > 1
+    result.delivered += outcome.ok
+    result.failed += not outcome.ok
 
 
 @dataclass(frozen=True)
-class _Draft:
-    """A draft action's card, built in phase 2, stored in phase 3 (its UPDATE_DELIVERY row)."""
-
-    firing: Firing
-    card: Any  # analysis.insight.cards.Card
-    update: list[Any]
-
-
-def _deliver_due(
-    due: list[dict[str, Any]],
-    firings: dict[int, Firing],
-    brands: dict[int, str | None],
-    settings: Any,
-    deliver: Deliver,
-    now: datetime,
-    result: CheckResult,
-) -> tuple[list[list[Any]], list[_Draft]]:
-    """Send each due delivery (no database open); the UPDATE_DELIVERY parameters of each,
-    and the drafts to store with them."""
-    updates: list[list[Any]] = []
-    pending: list[_Draft] = []
-    for item in due:
-        action = Action(**json.loads(item["action"]))
-        firing = firings[item["firing_id"]]
-        if action.kind == "draft":
-            # Stored in phase 3, where the update's detail gets the suggestion's id.
-            update = [True, "", now, None, item["firing_id"], item["action_index"]]
-            card = drafts.draft_card(firing, brands.get(item["firing_id"]))
-            pending.append(_Draft(firing, card, update))
-            updates.append(update)
-            result.delivered += 1
-            continue
-        outcome = _safe_deliver(deliver, firing, action, settings)
-        attempts = item["attempts"] + 1
-        retry = None if outcome.ok else next_attempt(attempts, now)
-        updates.append(
-            [outcome.ok, outcome.detail, now, retry, item["firing_id"], item["action_index"]]
-        )
-        result.retried += item["attempts"] > 0
-        result.delivered += outcome.ok
-        result.failed += not outcome.ok
-    return updates, pending
-
-
-def _store_drafts(con: duckdb.DuckDBPyConnection, pending: list[_Draft]) -> None:
-    """Save each draft as a suggestion awaiting review; its id goes in the delivery's detail."""
-    from analysis.suggestions.writer import known_names
-
-    names = known_names(con) if pending else []
-    for draft in pending:
-        suggestion_id = drafts.save_draft(con, draft.firing, draft.card, names)
-        draft.update[1] = f"draft #{suggestion_id} waiting for review"
+class _Sending:
+    settings: Any
+    deliver: Deliver
+    now: datetime
+    lease_end: datetime
 
 
 def _fire(
@@ -260,8 +250,10 @@ def _fire(
         try:
             after_run = _covered_run(con, rule) if rule.condition == "keywords" else None
             candidates = evaluate(con, rule, settings, moment, after_run=after_run)
-        except BrandpulseError as error:
-            result.problems.append(f"{rule.name}: {error}")
+        except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
+            result.problems.append(
+                f"{rule.name}: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
+            )
             continue
         for candidate in candidates:
             status, firing = _record(con, rule, candidate, moment)
@@ -300,17 +292,18 @@ def check_rules(
     result = CheckResult()
     with store.session(settings=settings) as con:
         _fire(con, settings, moment, progress, result)
-        due = _claim_due(con, moment)
+        lease_end, due = _claim_due(con, moment)
         ids = {d["firing_id"] for d in due}
         firings = {i: _stored_firing(con, i) for i in ids}
         brands = {i: scalar(con, sql.FIRING_BRAND, [i]) for i in ids}
-    updates, pending = _deliver_due(
-        due, firings, brands, settings, deliver or _default_deliver, moment, result
-    )
-    if updates:
-        with store.session(settings=settings) as con, transaction(con):
-            _store_drafts(con, pending)
-            con.executemany(sql.UPDATE_DELIVERY, updates)
+    context = _Sending(settings, deliver or _default_deliver, moment, lease_end)
+    for item in due:
+        try:
+            _send_one(item, firings[item["firing_id"]], brands[item["firing_id"]], context, result)
+        except Exception as error:  # noqa: BLE001 - one delivery must not stop the others
+            # Left claimed: due again after the lease, until it runs out of attempts.
+            result.failed += 1
+            result.problems.append(f"delivery {item['action_index'] + 1}: {error}")
     return result
 
 

@@ -87,23 +87,20 @@ INSERT_PENDING_DELIVERY = """
 INSERT INTO rule_deliveries VALUES (?, ?, ?, 0, false, 'not sent yet', ?, ?)
 """
 
-# Claim the due deliveries for one check: pushed past ``lease`` so another process checking
-# meanwhile does not send them too (parameters: the lease's end, now).
+# Claim the due deliveries for one check: pushed to the lease's end (which also marks them as
+# this check's) so another process checking meanwhile does not send them too, and counted as
+# an attempt now, so a check that dies mid-send still runs out of attempts (parameters: the
+# lease's end, now, the most attempts).
 CLAIM_DUE = """
-UPDATE rule_deliveries SET next_attempt_at = ?
-WHERE NOT ok AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?
+UPDATE rule_deliveries SET next_attempt_at = ?, attempts = attempts + 1
+WHERE NOT ok AND next_attempt_at IS NOT NULL AND next_attempt_at <= ? AND attempts < ?
 RETURNING firing_id, action_index, action, attempts
 """
 
-# The newest ingest run a keywords rule has already reported posts of.
-COVERED_RUN = """
-SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?
-"""
-
+# A claimed delivery's outcome; only while this check's claim holds (the lease's end it set).
 UPDATE_DELIVERY = """
-UPDATE rule_deliveries SET attempts = attempts + 1, ok = ?, detail = ?, last_attempt_at = ?,
-                           next_attempt_at = ?
-WHERE firing_id = ? AND action_index = ?
+UPDATE rule_deliveries SET ok = ?, detail = ?, last_attempt_at = ?, next_attempt_at = ?
+WHERE firing_id = ? AND action_index = ? AND next_attempt_at = ?
 """
 
 DELIVERIES_OF = """

@@ -79,9 +79,16 @@ def _check_params(condition: str, params: dict[str, Any]) -> dict[str, Any]:
                     repr(value),
                     f"give {key}=0.5 or similar.",
                 )
-            out[key] = (
-                int(number) if key in ("min_posts", "baseline_weeks", "min_documents") else number
-            )
+            counts = ("min_posts", "baseline_weeks", "min_documents")
+            out[key] = int(number) if key in counts else number
+            if key in counts and out[key] < 1:
+                # 0 posts would make a share of nothing (0/0) on a window with no labels.
+                raise _fail(
+                    f"The parameter '{key}' counts posts or weeks",
+                    "a whole number of 1 or more",
+                    repr(value),
+                    f"give {key}=20 or similar.",
+                )
     if condition == "negative_share" and not 0 < out["above"] < 1:
         raise _fail(
             "'above' is a share",
@@ -324,42 +331,72 @@ def rules_from_toml(text: str) -> list[Rule]:
             str(error),
             "fix the line it names.",
         ) from None
-    rules = []
-    for entry in data.get("rule", []):
-        unknown = set(entry) - {
-            "name",
-            "condition",
-            "params",
-            "scope",
-            "actions",
-            "cooldown_hours",
-            "enabled",
-        }
-        if unknown:
-            raise _fail(
-                "Unknown keys in a rule",
-                "name, condition, params, scope, actions, cooldown_hours, enabled",
-                ", ".join(sorted(unknown)),
-                "remove them.",
-            )
-        actions = tuple(
-            _check_action(Action(a.get("kind", ""), a.get("target"), a.get("style", "json")))
-            for a in entry.get("actions", [])
+    if set(data) - {"rule"} or not isinstance(data.get("rule", []), list):
+        raise _fail(
+            "The rules file has other tables than [[rule]]",
+            "[[rule]] tables only",
+            ", ".join(sorted(set(data) - {"rule"})) or "rule is not a list of tables",
+            "name each table [[rule]].",
         )
-        rules.append(
-            validate(
-                Rule(
-                    name=entry.get("name", ""),
-                    condition=entry.get("condition", ""),
-                    params=entry.get("params", {}),
-                    scope=entry.get("scope", {}),
-                    actions=actions,
-                    cooldown_hours=entry.get("cooldown_hours", 24.0),
-                    enabled=entry.get("enabled", True),
-                )
-            )
+    try:
+        return [_rule_from_entry(entry) for entry in data.get("rule", [])]
+    except (TypeError, ValueError, AttributeError) as error:
+        # A value of the wrong type (a list for a name, a string for a table ...).
+        raise _fail(
+            "A rule in the file has a value of the wrong type",
+            "name and condition as text, params and scope as tables, actions as a list of "
+            "tables, cooldown_hours a number, enabled true or false",
+            str(error).splitlines()[0][:120],
+            "correct the rule's values.",
+        ) from None
+
+
+def _rule_from_entry(entry: dict[str, Any]) -> Rule:
+    """One ``[[rule]]`` table as a checked rule; wrong types raise TypeError."""
+    if not isinstance(entry, dict):
+        raise TypeError(f"a rule is {type(entry).__name__}, not a table")
+    for key, kind in _ENTRY_TYPES.items():
+        if key in entry and not isinstance(entry[key], kind):
+            raise TypeError(f"{key} is {type(entry[key]).__name__}")
+    for table in ("params", "scope"):
+        for key, value in entry.get(table, {}).items():
+            if isinstance(value, dict):
+                raise TypeError(f"{table}.{key} is a table")
+    unknown = set(entry) - set(_ENTRY_TYPES)
+    if unknown:
+        raise _fail(
+            "Unknown keys in a rule",
+            "name, condition, params, scope, actions, cooldown_hours, enabled",
+            ", ".join(sorted(unknown)),
+            "remove them.",
         )
-    return rules
+    actions = tuple(
+        _check_action(Action(a.get("kind", ""), a.get("target"), a.get("style", "json")))
+        for a in entry.get("actions", [])
+    )
+    return validate(
+        Rule(
+            name=entry.get("name", ""),
+            condition=entry.get("condition", ""),
+            params=entry.get("params", {}),
+            scope=entry.get("scope", {}),
+            actions=actions,
+            cooldown_hours=float(entry.get("cooldown_hours", 24.0)),
+            enabled=entry.get("enabled", True),
+        )
+    )
+
+
+# The type each key of a [[rule]] table must have (``enabled = "false"`` is not false).
+_ENTRY_TYPES: dict[str, type | tuple[type, ...]] = {
+    "name": str,
+    "condition": str,
+    "params": dict,
+    "scope": dict,
+    "actions": list,
+    "cooldown_hours": (int, float),
+    "enabled": bool,
+}
 
 
 def _toml_value(value: Any) -> str:
@@ -369,7 +406,9 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value))  # a JSON string is a valid TOML basic string
+    # A JSON string is a TOML basic string, except that JSON escapes characters beyond the
+    # BMP as surrogate pairs, which TOML refuses: keep them as they are.
+    return json.dumps(str(value), ensure_ascii=False)
 
 
 def _toml_table(name: str, values: dict[str, Any]) -> str:

@@ -296,8 +296,21 @@ def rules_import(path: Path, db: Path | None) -> None:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise BrandpulseError(f"Cannot read {path}: {error.strerror}.") from None
+    from loaders.store import transaction
+
     rules = rules_from_toml(text)
-    with open_store(db) as con:
+    names = [r.name for r in rules]
+    if len(set(names)) != len(names):
+        twice = sorted({n for n in names if names.count(n) > 1})
+        raise BrandpulseError(
+            explain(
+                f"{path.name} names a rule twice",
+                expected="each rule once",
+                found=", ".join(twice),
+                fix="rename or remove the repeats.",
+            )
+        )
+    with open_store(db) as con, transaction(con):  # the whole file, or nothing
         known = {r.name for r in list_rules(con)}
         for rule in rules:
             (update_rule if rule.name in known else add_rule)(con, rule)

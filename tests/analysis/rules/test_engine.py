@@ -211,3 +211,40 @@ def test_deliveries_run_without_holding_the_database(sample_settings):
 
     result = check_rules(sample_settings, now=at(9), deliver=deliver_while_another_process_writes)
     assert result.delivered == 2 and writes == [0, 0]
+
+
+def test_a_broken_rule_never_stops_the_others_nor_the_analysis(sample_settings, monkeypatch):
+    from analysis.jobs.analysis_pass import rules_after_ingest
+    from analysis.rules import engine
+
+    add(sample_settings, SURGE)
+    add(sample_settings, Rule("Broken", "rating_below", {"below": 3.0}, {"brand": "Tidewell"}))
+    real = engine.evaluate
+
+    def evaluate(con, rule, settings, now, after_run=None):
+        if rule.name == "Broken":
+            raise ZeroDivisionError("division by zero")
+        return real(con, rule, settings, now, after_run=after_run)
+
+    monkeypatch.setattr(engine, "evaluate", evaluate)
+    result = check_rules(sample_settings, now=at(9), deliver=Recorder())
+    assert [f.rule for f in result.fired] == ["Negative surge"]
+    assert result.problems == ["Broken: division by zero"]
+    # Whatever goes wrong inside the check, an ingest or analysis only hears about it.
+    monkeypatch.setattr(engine, "check_rules", lambda settings: 1 / 0)
+    assert rules_after_ingest(sample_settings).rules_problem == "division by zero"
+
+
+def test_crisis_words_match_whole_words_in_any_language(sample_settings, tmp_path):
+    posts = tmp_path / "posts.csv"
+    posts.write_text(
+        "post_id,created_utc,text,brand\n"
+        "a,2025-12-20,So viel Ärger mit dem Deckel,Tidewell\n"
+        "b,2025-12-20,Trending: #recall on lids,Tidewell\n"
+        "c,2025-12-20,They recalled nothing,Tidewell\n",
+        encoding="utf-8",
+    )
+    add(sample_settings, Rule("Words", "keywords", {"words": ["ärger", "#recall"]}, {}))
+    ingest_file(posts, settings=sample_settings, kind="social")
+    [firing] = check_rules(sample_settings, now=at(21, 12), deliver=Recorder()).fired
+    assert firing.documents == 2 and "'#recall', 'ärger'" in firing.why

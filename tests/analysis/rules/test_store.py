@@ -15,6 +15,7 @@ from analysis.rules.store import (
     rules_to_toml,
     set_enabled,
     update_rule,
+    validate,
 )
 from loaders import store
 from loaders.errors import BrandpulseError
@@ -97,3 +98,39 @@ def test_parse_action():
     with pytest.raises(BrandpulseError) as caught:
         parse_action("webhook:https://hooks.slack.com/services/T0/B0/XXXX")
     assert "hooks.slack.com" not in str(caught.value)
+
+
+def test_hostile_rule_files_are_refused_with_a_fix():
+    from analysis.rules.store import rules_from_toml
+    from loaders.errors import BrandpulseError
+
+    base = '[[rule]]\nname = "R"\ncondition = "keywords"\nparams = { words = ["recall"] }\n'
+    for bad in (
+        base + 'enabled = "false"\n',  # a string is not false: it would switch the rule on
+        "rule = [1]\n",
+        '[[rule]]\nname = 5\ncondition = "keywords"\n',
+        base.replace('params = { words = ["recall"] }', 'params = "x"'),
+        base + 'actions = ["file"]\n',
+        base + 'cooldown_hours = "x"\n',
+        base.replace('["recall"]', "5"),
+        base + "scope = { brand = { x = 1 } }\n",
+        '[[rules]]\nname = "typo"\n',
+    ):
+        with pytest.raises(BrandpulseError) as caught:
+            rules_from_toml(bad)
+        assert "Fix:" in str(caught.value), bad
+
+
+def test_export_of_any_name_reads_back():
+    from analysis.rules.store import rules_from_toml, rules_to_toml
+
+    rule = Rule('🔥 crisis "now"\\', "keywords", {"words": ["recall", "#rappel", "ärger"]})
+    [back] = rules_from_toml(rules_to_toml([rule]))
+    assert back.name == rule.name and back.params["words"] == ["recall", "#rappel", "ärger"]
+
+
+def test_counts_of_posts_must_be_at_least_one():
+    from loaders.errors import BrandpulseError
+
+    with pytest.raises(BrandpulseError, match="1 or more"):
+        validate(Rule("R", "negative_share", {"above": 0.5, "min_posts": 0}))

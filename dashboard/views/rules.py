@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.campaigns.results import list_campaigns
 from analysis.insight.facets import facet_values
 from analysis.rules.backtest import backtest, sample_firing, window_figures
 from analysis.rules.delivery import deliver
@@ -35,6 +36,12 @@ TEMPLATES: dict[str, tuple[str, dict[str, Any], int | None]] = {
     "Emerging complaint": ("emerging_topic", {"min_documents": 10, "min_growth": 2.0}, 0),
     "Rating drop": ("rating_below", {"below": 3.0, "min_posts": 10, "window": "week"}, 0),
     "Volume spike": ("volume_spike", {"times": 2.0, "baseline_weeks": 4}, 0),
+    # A running campaign whose brand's net sentiment fell below the weeks before it.
+    "Campaign turning negative": (
+        "campaign_negative",
+        {"campaign": "", "below": 0.0, "min_posts": 20},
+        None,
+    ),
     # A competitor's bad week is a chance: the same test on another brand.
     "Competitor's bad week": (
         "negative_share",
@@ -112,6 +119,17 @@ def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) ->
         times = left.number_input("Volume at least (x normal)", 1.1, 20.0, defaults["times"], 0.1)
         weeks = middle.number_input("Normal: the weeks before", 2, 12, defaults["baseline_weeks"])
         return {"times": times, "baseline_weeks": int(weeks)}
+    elif condition == "campaign_negative":
+        names = [c["name"] for c in cache.data(list_campaigns)]
+        if not names:
+            st.info("No campaigns yet: add one on the Campaigns page first.")
+            st.stop()
+        campaign = left.selectbox("Campaign", names, key=key + "campaign")
+        below = middle.number_input(
+            "Uplift in net sentiment below", -1.0, 1.0, defaults["below"], 0.05, key=key + "below"
+        )
+        posts = right.number_input("At least posts during", 1, 10_000, defaults["min_posts"])
+        return {"campaign": campaign, "below": below, "min_posts": int(posts)}
     else:  # emerging_topic
         documents = left.number_input("At least posts", 3, 1000, defaults["min_documents"])
         growth = middle.number_input("Growth at least (x)", 1.1, 20.0, defaults["min_growth"], 0.1)
@@ -142,6 +160,14 @@ def action_inputs(settings: Any) -> tuple[Action, ...]:
         actions.append(Action("webhook", hook, style))
     if right.checkbox("Write to the alerts folder", value=True, key="rule-file"):
         actions.append(Action("file"))
+    left, right = st.columns(2)
+    tag = left.text_input(
+        "Tag the matching posts", key="rule-tag", placeholder="e.g. lid-leak (a plain word)"
+    )
+    if tag.strip():
+        actions.append(Action("tag", tag.strip()))
+    if right.checkbox("Leave a draft post on the Suggestions page for review", key="rule-draft"):
+        actions.append(Action("draft"))
     return tuple(actions)
 
 
@@ -216,6 +242,9 @@ def send_test(rule: Rule, settings: Any) -> None:
         hits = []
     firing = sample_firing(rule, hits, datetime.now(UTC))
     for action in rule.actions:
+        if action.kind in ("tag", "draft"):  # they change the database: never in a test
+            st.info(f"{action.kind}: not run in a test (it changes the data)")
+            continue
         outcome = deliver(firing, action, settings)
         what = action.kind + (f" {action.target}" if action.target else "")
         detail = hide_outbox(outcome.detail, settings)

@@ -116,6 +116,15 @@ def test_competitor_template_scopes_the_next_brand(monkeypatch, sample_db):
     for template in ("Crisis words", "Emerging complaint", "Rating drop", "Volume spike"):
         app.selectbox(key="rule-template").set_value(template)
         check(app.run())
+    # The campaign template offers the stored campaigns and backtests its uplift.
+    app.selectbox(key="rule-template").set_value("Campaign turning negative")
+    check(app.run())
+    campaigns = app.selectbox(key="rule-Campaign turning negative-campaign")
+    assert "Holiday Gift Guide" in campaigns.options
+    # Tag and draft actions are offered next to the channels.
+    app.text_input(key="rule-tag").set_value("gift-guide")
+    app.checkbox(key="rule-draft").check()
+    check(app.run())
 
 
 def test_firing_log_lists_what_fired_with_links(monkeypatch, writable_db, tmp_path):

@@ -14,7 +14,7 @@ after it was added; the backtest shows what it would have said about every run s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import duckdb
@@ -25,6 +25,7 @@ from analysis.rules.conditions import (
     Candidate,
     dashboard_link,
     evaluate,
+    held_back,
     keyword_pattern,
     keywords_why,
     scope_filters,
@@ -92,19 +93,11 @@ def _window_size(rule: Rule) -> str:
     return "week"  # volume spikes and emerging topics are weekly tests
 
 
-def _held_back(
-    candidate: Candidate, last: BacktestHit | None, cooldown_hours: float, now: datetime
-) -> bool:
-    """The engine's cooldown: within it, only a worse figure fires again."""
-    if last is None or cooldown_hours <= 0:
+def _held_back(candidate: Candidate, last: BacktestHit | None, rule: Rule, now: datetime) -> bool:
+    """The engine's cooldown (conditions.held_back) against the last simulated firing."""
+    if last is None:
         return False
-    if now - last.fired_at >= timedelta(hours=cooldown_hours):
-        return False
-    if last.value is None or candidate.value is None:
-        return True
-    if candidate.lower_is_worse:
-        return not candidate.value < last.value
-    return not candidate.value > last.value
+    return held_back(rule, candidate, last.fired_at, last.value, now)
 
 
 def _hit(candidate: Candidate) -> BacktestHit:
@@ -134,7 +127,7 @@ def backtest(
         for candidate in evaluate(con, rule, settings, moment):
             window = candidate.firing.window
             last = hits[-1] if hits else None
-            if window in fired or _held_back(candidate, last, rule.cooldown_hours, moment):
+            if window in fired or _held_back(candidate, last, rule, moment):
                 continue
             fired.add(window)
             hits.append(_hit(candidate))
@@ -167,7 +160,7 @@ def _keyword_hits(
             continue
         candidate = _keyword_candidate(rule, settings, run, posts, words)
         last = hits[-1] if hits else None
-        if not _held_back(candidate, last, rule.cooldown_hours, candidate.firing.fired_at):
+        if not _held_back(candidate, last, rule, candidate.firing.fired_at):
             hits.append(_hit(candidate))
     return hits
 

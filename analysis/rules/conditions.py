@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -83,6 +83,27 @@ def keywords_why(
         f"{count} new post{'s' if count != 1 else ''} about {subject(rule)} "
         f"mention{'s' if count == 1 else ''} {', '.join(repr(w) for w in matched)}"
     )
+
+
+def held_back(
+    rule: Rule,
+    candidate: Candidate,
+    last_fired_at: datetime | None,
+    last_value: float | None,
+    now: datetime,
+) -> bool:
+    """The cooldown, for the engine and the backtest alike: within ``cooldown_hours`` of the
+    rule's last firing only a worse figure fires again. New posts with crisis words are each
+    news, so a keywords rule is never held back (its windows are already new posts only)."""
+    if rule.condition == "keywords" or last_fired_at is None or rule.cooldown_hours <= 0:
+        return False
+    if now - last_fired_at >= timedelta(hours=rule.cooldown_hours):
+        return False
+    if last_value is None or candidate.value is None:
+        return True
+    if candidate.lower_is_worse:
+        return not candidate.value < last_value
+    return not candidate.value > last_value
 
 
 def subject(rule: Rule) -> str:

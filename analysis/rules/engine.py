@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 
 from analysis.rules import drafts, sql
-from analysis.rules.conditions import Candidate, evaluate
+from analysis.rules.conditions import Candidate, evaluate, held_back
 from analysis.rules.model import Action, Delivery, Firing, Post, Rule
 from analysis.rules.store import list_rules
 from loaders.dates import utc_now
@@ -73,15 +73,9 @@ def _in_cooldown(
     con: duckdb.DuckDBPyConnection, rule: Rule, candidate: Candidate, now: datetime
 ) -> bool:
     last = records(con, sql.LAST_FIRING, [rule.rule_id])
-    if not last or rule.cooldown_hours <= 0:
+    if not last:
         return False
-    if now - last[0]["fired_at"] >= timedelta(hours=rule.cooldown_hours):
-        return False
-    before, value = last[0]["value"], candidate.value
-    if before is None or value is None:
-        return True
-    worse = value < before if candidate.lower_is_worse else value > before
-    return not worse
+    return held_back(rule, candidate, last[0]["fired_at"], last[0]["value"], now)
 
 
 def _record(

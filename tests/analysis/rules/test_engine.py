@@ -248,3 +248,16 @@ def test_crisis_words_match_whole_words_in_any_language(sample_settings, tmp_pat
     ingest_file(posts, settings=sample_settings, kind="social")
     [firing] = check_rules(sample_settings, now=at(21, 12), deliver=Recorder()).fired
     assert firing.documents == 2 and "'#recall', 'ärger'" in firing.why
+
+
+def test_each_new_crisis_post_fires_even_within_the_cooldown(sample_settings, tmp_path):
+    add(sample_settings, Rule("Words", "keywords", {"words": ["lawsuit"]}, {}, cooldown_hours=72))
+    for index, text in enumerate(("A lawsuit and a recall", "Second lawsuit filed")):
+        posts = tmp_path / f"posts{index}.csv"
+        posts.write_text(
+            f"post_id,created_utc,text,brand\np{index},2025-12-20,{text},Tidewell\n",
+            encoding="utf-8",
+        )
+        ingest_file(posts, settings=sample_settings, kind="social")
+        fired = check_rules(sample_settings, now=at(20 + index, 12), deliver=Recorder()).fired
+        assert [f.documents for f in fired] == [1], index  # one post, fewer than before: still news

@@ -460,7 +460,8 @@ _CHECKED: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
 }
 # Secrets that must not sit in a file that gets copied, committed or shared.
-_ENVIRONMENT_ONLY = frozenset(["smtp_password"])
+# Secrets: a webhook URL carries its token, as a password does.
+_ENVIRONMENT_ONLY = frozenset(["smtp_password", "webhooks"])
 
 
 def _check_ranges(

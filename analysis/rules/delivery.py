@@ -284,9 +284,18 @@ def _webhooks(setting: str) -> dict[str, tuple[str, str]]:
     found = {}
     for item in setting.split(","):
         name, _, url = item.partition("=")
-        if name.strip() and url.strip():
+        # A name is a plain word: "https://x/hook?token" (an unnamed URL) is no name, and its
+        # pieces must never be shown as one.
+        if re.fullmatch(r"[A-Za-z0-9_.-]+", name.strip()) and url.strip():
             found[name.strip()] = (urlsplit(url.strip()).hostname or "?", url.strip())
     return found
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would turn the POST into a GET and a 200 would look delivered: refuse it."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, D102
+        raise urllib.error.HTTPError(req.full_url, code, f"redirected ({msg})", headers, fp)
 
 
 def _body(firing: Firing, style: str) -> dict[str, Any] | None:
@@ -325,7 +334,8 @@ def post_webhook(firing: Firing, action: Action, settings: Settings) -> Delivery
     )
     timeout = settings.delivery_timeout_s
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s) checked above)
+        opener = urllib.request.build_opener(_NoRedirects)
+        with opener.open(request, timeout=timeout) as response:
             response.read(64 * 1024)  # drain a little so the server sees a clean close
             status = response.status
     except urllib.error.HTTPError as error:

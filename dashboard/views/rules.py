@@ -4,6 +4,7 @@ saved rules, send a test notification and read the firing log."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,8 @@ def one_line(error: BaseException) -> str:
 
 def webhook_names(setting: str) -> list[str]:
     """The names of the setting ``webhooks`` ('name=url,...'): the URLs are secrets, never shown."""
-    return [i.partition("=")[0].strip() for i in setting.split(",") if i.partition("=")[0].strip()]
+    names = [i.partition("=")[0].strip() for i in setting.split(",") if "=" in i]
+    return [n for n in names if re.fullmatch(r"[A-Za-z0-9_.-]+", n)]
 
 
 def hide_outbox(text: str, settings: Any) -> str:

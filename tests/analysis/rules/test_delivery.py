@@ -353,3 +353,42 @@ def test_brandpulse_config_hides_webhook_urls_and_the_smtp_password(monkeypatch,
     assert "smtp_password = •••• (set, hidden)\n" in result.output
     assert "smtp_host = mail.example\n" in result.output
     assert "dashboard_url = http://localhost:8501\n" in result.output
+
+
+class Redirecting(QuietHandler):
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        self.send_response(302)
+        self.send_header("Location", "/elsewhere")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:  # noqa: N802 - what a followed redirect would ask
+        self.reply(200, b"ok")
+
+
+redirect_server = served(Redirecting)
+
+
+def test_a_redirected_webhook_is_not_delivered(tmp_path, firing, redirect_server):
+    # Followed, the POST would become a GET and its 200 would read as delivered.
+    settings = make_settings(tmp_path, webhooks=f"team=http://{redirect_server}/hook/{TOKEN}")
+    result = deliver(firing, Action("webhook", "team", "json"), settings)
+    assert not result.ok and "HTTP 302" in result.detail and TOKEN not in result.detail
+
+
+def test_an_unnamed_webhook_url_is_no_name(tmp_path, firing):
+    settings = make_settings(tmp_path, webhooks="https://hooks.example/x?token=abc")
+    result = deliver(firing, Action("webhook", "https://hooks.example/x?token", "json"), settings)
+    assert not result.ok and "(known: none)" in result.detail
+
+
+def test_webhook_urls_are_not_read_from_the_settings_file(tmp_path, monkeypatch):
+    from loaders.config import load_settings
+    from loaders.errors import ConfigError
+
+    config = tmp_path / "brandpulse.toml"
+    config.write_text('webhooks = "team=https://hooks.example/T/SECRET"\n', encoding="utf-8")
+    monkeypatch.setenv("BRANDPULSE_CONFIG", str(config))
+    with pytest.raises(ConfigError, match="BRANDPULSE_WEBHOOKS") as caught:
+        load_settings()
+    assert "SECRET" not in str(caught.value)

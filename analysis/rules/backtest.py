@@ -35,6 +35,8 @@ from analysis.rules.sql import BACKTEST_RUNS, BACKTEST_SPAN
 from loaders.dates import shift
 from loaders.store import records
 
+MAX_WEEKS_BACK = 156  # three years of weekly checks
+MAX_DAYS_BACK = 366  # a year of daily checks
 _FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)
 
 
@@ -84,6 +86,10 @@ def _span(
         return None
     first = max(row["first"], start) if start else row["first"]
     last = min(row["last"], end) if end else row["last"]
+    # A replay is one check per week (or day): a span reaching back decades (placeholder
+    # dates, or just old data) is cut to the recent history a threshold is tuned on.
+    days = MAX_DAYS_BACK if _window_size(rule) == "day" else 7 * MAX_WEEKS_BACK
+    first = max(first, shift(last, -days))
     return (first, last) if first <= last else None
 
 

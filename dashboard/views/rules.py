@@ -280,8 +280,8 @@ except BrandpulseError as error:
 
 st.subheader("Where it would have fired")
 st.caption(
-    "A check at the end of every week (every day for day rules) over the data so far, as the "
-    "rule would run; crisis words per import. Tune the threshold until it fires when it should."
+    "A check at the end of every week (every day for day rules) over the data so far (the last "
+    "three years; a year for day rules), as the rule would run; crisis words per import. Tune the threshold until it fires when it should."
 )
 hits = cache.data(backtest, rule, settings)
 backtest_chart(rule, hits, cache.data(window_figures, rule, hits))

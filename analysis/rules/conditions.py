@@ -149,6 +149,35 @@ def _previous(start: date, end: date) -> tuple[date, date]:
     return shift(start, -days), shift(start, -1)
 
 
+def _window_firing(
+    con: duckdb.DuckDBPyConnection,
+    settings: Any,
+    rule: Rule,
+    now: datetime,
+    dates: tuple[date, date],
+    *,
+    window: str,
+    why: str,
+    figures: dict[str, Any],
+    documents: int,
+    posts: Filters | None = None,
+    link_rule: Rule | None = None,
+) -> Firing:
+    """A firing about the posts of ``dates``: its most negative posts (of ``posts``, default
+    the rule's scope in those dates) and a dashboard link to them (``link_rule``'s scope)."""
+    start, end = dates
+    return Firing(
+        rule=rule.name,
+        window=window,
+        fired_at=now,
+        why=why,
+        figures=figures,
+        documents=documents,
+        posts=_posts(con, posts or scope_filters(rule, start, end), "most negative"),
+        link=dashboard_link(settings, link_rule or rule, start, end),
+    )
+
+
 def negative_share(
     con: duckdb.DuckDBPyConnection, rule: Rule, now: datetime, settings: Any
 ) -> list[Candidate]:
@@ -182,15 +211,17 @@ def negative_share(
         "above": rule.params["above"],
     }
     filters = scope_filters(rule, start, end)
-    firing = Firing(
-        rule=rule.name,
+    firing = _window_firing(
+        con,
+        settings,
+        rule,
+        now,
+        (start, end),
         window=label,
-        fired_at=now,
         why=why,
         figures=figures,
         documents=now_fig["negative"],
-        posts=_posts(con, replace(filters, sentiment="negative"), "most negative"),
-        link=dashboard_link(settings, rule, start, end),
+        posts=replace(filters, sentiment="negative"),
     )
     matched = _doc_ids(con, scope_filters(rule), now, start, end, "negative")
     return [Candidate(firing, share, doc_ids=matched)]
@@ -241,15 +272,16 @@ def volume_spike(
             f", driven by {drivers}" if drivers else ""
         )
         figures = {"window": label, "volume": spike.value, "baseline": spike.baseline, "z": spike.z}
-        firing = Firing(
-            rule=rule.name,
+        firing = _window_firing(
+            con,
+            settings,
+            rule,
+            now,
+            (monday, sunday),
             window=label,
-            fired_at=now,
             why=why,
             figures=figures,
             documents=int(spike.value),
-            posts=_posts(con, scope_filters(rule, monday, sunday), "most negative"),
-            link=dashboard_link(settings, rule, monday, sunday),
         )
         matched = _doc_ids(con, scope_filters(rule), now, monday, sunday)
         out.append(Candidate(firing, spike.value, doc_ids=matched))
@@ -291,17 +323,18 @@ def emerging_topic(
             "p_value": topic.p_value,
         }
         filters = replace(scope_filters(rule, monday, sunday), topic=topic.topic)
-        firing = Firing(
-            rule=rule.name,
+        firing = _window_firing(
+            con,
+            settings,
+            rule,
+            now,
+            (monday, sunday),
             window=label,
-            fired_at=now,
             why=why,
             figures=figures,
             documents=topic.documents,
-            posts=_posts(con, filters, "most negative"),
-            link=dashboard_link(
-                settings, replace(rule, scope={**rule.scope, "topic": topic.topic}), monday, sunday
-            ),
+            posts=filters,
+            link_rule=replace(rule, scope={**rule.scope, "topic": topic.topic}),
         )
         matched = _doc_ids(
             con, replace(scope_filters(rule), topic=topic.topic), now, monday, sunday
@@ -406,15 +439,16 @@ def rating_below(
         "previous_rating": before["average_rating"],
         "below": rule.params["below"],
     }
-    firing = Firing(
-        rule=rule.name,
+    firing = _window_firing(
+        con,
+        settings,
+        rule,
+        now,
+        (start, end),
         window=label,
-        fired_at=now,
         why=why,
         figures=figures,
         documents=fig["rated"],
-        posts=_posts(con, scope_filters(rule, start, end), "most negative"),
-        link=dashboard_link(settings, rule, start, end),
     )
     matched = _doc_ids(con, scope_filters(rule), now, start, end)
     return [Candidate(firing, average, lower_is_worse=True, doc_ids=matched)]
@@ -473,15 +507,18 @@ def campaign_negative(
     brand_scope = {"brand": campaign["brand"]} if campaign["brand"] else {}
     campaign_rule = replace(rule, scope={**rule.scope, **brand_scope})
     filters = replace(scope_filters(rule, start, today), brand=campaign["brand"])
-    firing = Firing(
-        rule=rule.name,
+    firing = _window_firing(
+        con,
+        settings,
+        rule,
+        now,
+        (start, today),
         window=f"campaign:{name}:{today.isoformat()}",
-        fired_at=now,
         why=why,
         figures=figures,
         documents=during.documents,
-        posts=_posts(con, filters, "most negative"),
-        link=dashboard_link(settings, campaign_rule, start, today),
+        posts=filters,
+        link_rule=campaign_rule,
     )
     ids = con.execute(sql.CAMPAIGN_DOC_IDS, [name, now, today, MAX_TAGGED]).fetchall()
     # A lower uplift is worse: the cooldown lets a deepening backfire through.

@@ -126,16 +126,7 @@ def json_body(firing: Firing) -> dict[str, Any]:
         "why": firing.why,
         "figures": firing.figures,
         "documents": firing.documents,
-        "posts": [
-            {
-                "doc_id": post.doc_id,
-                "text": post.text,
-                "label": post.label,
-                "url": post.url,
-                "created_at": _iso(post.created_at),
-            }
-            for post in firing.posts[:MAX_POSTS]
-        ],
+        "posts": [post.as_json() for post in firing.posts[:MAX_POSTS]],
         "link": firing.link,
         "fired_at": _iso(firing.fired_at),
         "firing_id": firing.firing_id,

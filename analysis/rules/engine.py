@@ -100,7 +100,7 @@ def _record(
                     json.dumps(firing.figures, default=str),
                     firing.documents,
                     candidate.value,
-                    json.dumps([_post_json(p) for p in firing.posts]),
+                    json.dumps([p.as_json() for p in firing.posts]),
                     firing.link,
                 ],
             )
@@ -109,12 +109,12 @@ def _record(
                     detail = _tag(con, rule, candidate, action, firing_id, now)
                     con.execute(
                         sql.INSERT_DONE_DELIVERY,
-                        [firing_id, index, _action_json(action), detail, now],
+                        [firing_id, index, json.dumps(action.as_json()), detail, now],
                     )
                     continue
                 con.execute(
                     sql.INSERT_PENDING_DELIVERY,
-                    [firing_id, index, _action_json(action), now, now],
+                    [firing_id, index, json.dumps(action.as_json()), now, now],
                 )
     except duckdb.ConstraintException:
         return "already", None  # another process recorded this window first
@@ -139,32 +139,9 @@ def _tag(
     return f"tagged {added} posts '{tag}'" + (f" ({kept} had it already)" if kept else "")
 
 
-def _post_json(post: Post) -> dict[str, Any]:
-    return {
-        "doc_id": post.doc_id,
-        "text": post.text,
-        "label": post.label,
-        "url": post.url,
-        "created_at": post.created_at.isoformat() if post.created_at else None,
-    }
-
-
-def _action_json(action: Action) -> str:
-    return json.dumps({"kind": action.kind, "target": action.target, "style": action.style})
-
-
 def _stored_firing(con: duckdb.DuckDBPyConnection, firing_id: int) -> Firing:
     [row] = records(con, sql.FIRING_BY_ID, [firing_id])
-    posts = tuple(
-        Post(
-            p["doc_id"],
-            p["text"],
-            p["label"],
-            p["url"],
-            datetime.fromisoformat(p["created_at"]) if p["created_at"] else None,
-        )
-        for p in json.loads(row["posts"])
-    )
+    posts = tuple(Post.from_json(p) for p in json.loads(row["posts"]))
     return Firing(
         row["rule"],
         row["window"],

@@ -55,6 +55,10 @@ class Action:
     target: str | None = None  # email address, the name of a webhook in settings, or a tag
     style: str = "json"  # webhook body: json, slack or teams
 
+    def as_json(self) -> dict[str, Any]:
+        """How the action is stored (a webhook by name only)."""
+        return {"kind": self.kind, "target": self.target, "style": self.style}
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -77,6 +81,27 @@ class Post:
     label: str | None
     url: str | None
     created_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The post as stored with its firing and sent in JSON bodies."""
+        return {
+            "doc_id": self.doc_id,
+            "text": self.text,
+            "label": self.label,
+            "url": self.url,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Post:
+        created = data.get("created_at")
+        return cls(
+            data["doc_id"],
+            data["text"],
+            data.get("label"),
+            data.get("url"),
+            datetime.fromisoformat(created) if created else None,
+        )
 
 
 @dataclass(frozen=True)

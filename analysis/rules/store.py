@@ -231,10 +231,6 @@ def parse_action(text: str) -> Action:
     return _check_action(Action(kind, rest or None))
 
 
-def _action_json(action: Action) -> dict[str, Any]:
-    return {"kind": action.kind, "target": action.target, "style": action.style}
-
-
 def _row_to_rule(row: dict[str, Any]) -> Rule:
     return Rule(
         name=row["name"],
@@ -253,7 +249,7 @@ def _values(rule: Rule) -> list[Any]:
         rule.condition,
         json.dumps(rule.params),
         json.dumps(rule.scope),
-        json.dumps([_action_json(a) for a in rule.actions]),
+        json.dumps([a.as_json() for a in rule.actions]),
         rule.cooldown_hours,
         rule.enabled,
     ]
@@ -431,9 +427,7 @@ def rules_to_toml(rules: list[Rule]) -> str:
         ]
         actions = [
             "{ "
-            + ", ".join(
-                f"{k} = {_toml_value(v)}" for k, v in _action_json(a).items() if v is not None
-            )
+            + ", ".join(f"{k} = {_toml_value(v)}" for k, v in a.as_json().items() if v is not None)
             + " }"
             for a in rule.actions
         ]

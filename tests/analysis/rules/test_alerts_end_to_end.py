@@ -8,10 +8,9 @@ import json
 from dataclasses import replace
 
 from analysis.rules.engine import check_rules
-from analysis.rules.model import Action, Rule
 from analysis.rules.store import add_rule
 from loaders import store
-from tests.analysis.rules.test_engine import at
+from tests.analysis.rules.test_engine import SURGE, at
 from tests.conftest import QuietHandler, local_server, rows
 
 
@@ -25,27 +24,25 @@ class Webhook(QuietHandler):
         self.reply(Webhook.status, b"ok")
 
 
-RULE = Rule(
-    "Negative surge",
-    "negative_share",
-    {"above": 0.6, "min_posts": 50, "window": "week"},
-    {"brand": "Tidewell"},
-    (Action("file"), Action("webhook", "team", "slack")),
-)
+def check_with_webhook(settings, address: str, outbox, **values):
+    """The Negative surge rule of test_engine, stored, checked at the lid-leak week."""
+    settings = replace(
+        settings, webhooks=f"team=http://{address}/hooks/SECRET", alert_outbox=outbox, **values
+    )
+    with store.session(settings=settings) as con:
+        add_rule(con, SURGE)
+    return settings, check_rules(settings, now=at(9))
 
 
 def test_the_lid_leak_week_reaches_the_outbox_and_the_team_channel(sample_settings, tmp_path):
     Webhook.received, Webhook.status = [], 200
     with local_server(Webhook) as address:
-        settings = replace(
+        settings, result = check_with_webhook(
             sample_settings,
-            webhooks=f"team=http://{address}/hooks/T000/SECRET",
-            alert_outbox=tmp_path / "alerts",
+            address,
+            tmp_path / "alerts",
             dashboard_url="http://brandpulse.local:8501",
         )
-        with store.session(settings=settings) as con:
-            add_rule(con, RULE)
-        result = check_rules(settings, now=at(9))
     assert [f.window for f in result.fired] == ["2025-W41"] and result.delivered == 2
     [body] = Webhook.received
     assert "Negative posts about Tidewell rose to 65%" in json.dumps(body)
@@ -61,14 +58,7 @@ def test_the_lid_leak_week_reaches_the_outbox_and_the_team_channel(sample_settin
 def test_a_failing_webhook_is_recorded_and_the_file_still_written(sample_settings, tmp_path):
     Webhook.received, Webhook.status = [], 500
     with local_server(Webhook) as address:
-        settings = replace(
-            sample_settings,
-            webhooks=f"team=http://{address}/hooks/SECRET",
-            alert_outbox=tmp_path / "alerts",
-        )
-        with store.session(settings=settings) as con:
-            add_rule(con, RULE)
-        result = check_rules(settings, now=at(9))
+        settings, result = check_with_webhook(sample_settings, address, tmp_path / "alerts")
     assert result.delivered == 1 and result.failed == 1
     assert len(list((tmp_path / "alerts").glob("*.md"))) == 1
     (file_ok, _), (hook_ok, hook_detail) = rows(

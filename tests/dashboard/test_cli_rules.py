@@ -156,21 +156,14 @@ def test_rules_test_sends_a_marked_notification_and_records_nothing(sample_db, t
     assert missing.exit_code != 0 and "there is no action 3" in missing.output
 
 
+def add_surge(db, *extra: str) -> None:
+    """A weekly Tidewell surge rule above 60% that writes to the outbox."""
+    args = ["--name", "Surge", "--condition", "negative_share", "--param", "above=0.6"]
+    run(db, "add", *args, *extra, "--scope", "brand=Tidewell", "--action", "file")
+
+
 def test_edit_changes_only_what_is_given(sample_db):
-    run(
-        sample_db,
-        "add",
-        "--name",
-        "Surge",
-        "--condition",
-        "negative_share",
-        "--param",
-        "above=0.6",
-        "--scope",
-        "brand=Tidewell",
-        "--action",
-        "file",
-    )
+    add_surge(sample_db)
     edited = run(sample_db, "edit", "Surge", "--param", "above=0.5", "--cooldown-hours", "48")
     assert edited.exit_code == 0, edited.output
     exported = run(sample_db, "export").output
@@ -190,22 +183,7 @@ def test_two_processes_checking_the_same_week_fire_once(sample_db):
     from tests.conftest import REPO
 
     outbox = sample_db.parent / "alerts"
-    run(
-        sample_db,
-        "add",
-        "--name",
-        "Surge",
-        "--condition",
-        "negative_share",
-        "--param",
-        "above=0.6",
-        "--param",
-        "min_posts=50",
-        "--scope",
-        "brand=Tidewell",
-        "--action",
-        "file",
-    )
+    add_surge(sample_db, "--param", "min_posts=50")
     env = {**os.environ, "PYTHONPATH": str(REPO), "BRANDPULSE_ALERT_OUTBOX": str(outbox)}
     command = [sys.executable, "-m", "dashboard.cli", "rules", "check", "--db", str(sample_db)]
     command += ["--now", "2025-10-09T23:00:00+00:00"]

@@ -24,6 +24,7 @@ FILTER_SQL = """
     AND (?::VARCHAR IS NULL OR e.language = ?)
     AND (?::VARCHAR IS NULL OR e.label = ?)
     AND (?::INTEGER IS NULL OR e.topic = ?)
+    AND (?::INTEGER IS NULL OR e.theme = ?)
     AND (?::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM doc_tags t WHERE t.doc_id = e.doc_id AND t.tag = ?))
 """
 
@@ -41,6 +42,7 @@ class Filters:
     language: str | None = None  # ISO 639-1 code detected from the text
     sentiment: str | None = None  # negative, neutral or positive (human corrections applied)
     topic: int | None = None  # a topic of the current topic model
+    theme: int | None = None  # a theme (group of topics) of the current topic model
     tag: str | None = None  # a tag on the post (doc_tags, set by a rule's tag action)
 
     def params(self) -> list[Any]:

@@ -26,6 +26,7 @@ URL_KEYS = {
     "lang": "language",
     "sentiment": "sentiment",
     "topic": "topic",
+    "theme": "theme",
     "tag": "tag",
 }
 _CHOICES = {"kind": {"review", "social"}, "sentiment": {"negative", "neutral", "positive"}}
@@ -45,7 +46,7 @@ def filters_from_query(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
         try:
             if name in ("start", "end"):
                 values[name] = date.fromisoformat(text)
-            elif name == "topic":
+            elif name in ("topic", "theme"):
                 values[name] = int(text)
             elif name in _CHOICES and text not in _CHOICES[name]:
                 raise ValueError(text)

@@ -21,7 +21,7 @@ from analysis.filters import Filters
 from analysis.insight.facets import AnalysisState, analysis_state, facet_values
 from analysis.periods import Period, data_span, default_period
 from analysis.sentiment.language import language_name
-from analysis.topics.edits import topic_names
+from analysis.topics.edits import theme_names, topic_names
 from dashboard import cache
 from dashboard.filter_state import filters_from_query, filters_to_query
 from loaders.safe_text import csv_text, markdown_literal
@@ -41,6 +41,8 @@ FACETS = {
     "tag": "Tag",  # offered once a rule's tag action has tagged posts (no choices: no box)
 }
 _FILTERS_KEY = "filters"
+# Filters the models set (not columns of the export): sentiment, topic and theme.
+_MODEL_FILTERS = ("sentiment", "theme", "topic")
 
 
 def safe(text: Any) -> str:
@@ -70,7 +72,7 @@ def _seed_from_url(bounds: tuple[date, date], choices: dict[str, list[Any]]) -> 
     start = min(max(filters.start or first, first), last)
     end = max(min(filters.end or last, last), start)
     st.session_state["f_dates"] = (start, end)
-    for name in (*FACETS, "sentiment", "topic"):
+    for name in (*FACETS, *_MODEL_FILTERS):
         value = getattr(filters, name)
         if value is None:
             continue
@@ -82,7 +84,7 @@ def _seed_from_url(bounds: tuple[date, date], choices: dict[str, list[Any]]) -> 
 
 
 def _clear_filters() -> None:
-    for name in (*FACETS, "sentiment", "topic"):
+    for name in (*FACETS, *_MODEL_FILTERS):
         st.session_state[f"f_{name}"] = None
     st.session_state["f_ignored"] = []
     st.session_state.pop("f_dates", None)
@@ -102,6 +104,8 @@ def filter_bar() -> Filters:
     choices: dict[str, list[Any]] = {name: [v for v, _ in facets.get(name, [])] for name in FACETS}
     choices["sentiment"] = SENTIMENT_ORDER
     choices["topic"] = sorted(names, key=lambda t: names[t].lower())
+    themes = cache.data(theme_names)
+    choices["theme"] = sorted(themes, key=lambda t: themes[t].lower())
     if "f_dates" not in st.session_state:
         _seed_from_url(bounds, choices)
 
@@ -125,6 +129,13 @@ def filter_bar() -> Filters:
             key="f_sentiment",
             format_func=lambda v: ALL if v is None else v,
         )
+        if choices["theme"]:
+            values["theme"] = st.selectbox(
+                "Theme",
+                [None, *choices["theme"]],
+                key="f_theme",
+                format_func=lambda t: ALL if t is None else themes[t],
+            )
         if choices["topic"]:
             values["topic"] = st.selectbox(
                 "Topic",

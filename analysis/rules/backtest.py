@@ -29,6 +29,7 @@ from analysis.rules.conditions import (
     keyword_pattern,
     keywords_why,
     scope_filters,
+    window_size,
 )
 from analysis.rules.model import Firing, Post, Rule
 from analysis.rules.sql import BACKTEST_RUNS, BACKTEST_SPAN
@@ -88,15 +89,9 @@ def _span(
     last = min(row["last"], end) if end else row["last"]
     # A replay is one check per week (or day): a span reaching back decades (placeholder
     # dates, or just old data) is cut to the recent history a threshold is tuned on.
-    days = MAX_DAYS_BACK if _window_size(rule) == "day" else 7 * MAX_WEEKS_BACK
+    days = MAX_DAYS_BACK if window_size(rule) == "day" else 7 * MAX_WEEKS_BACK
     first = max(first, shift(last, -days))
     return (first, last) if first <= last else None
-
-
-def _window_size(rule: Rule) -> str:
-    if rule.condition in ("negative_share", "rating_below"):
-        return str(rule.params.get("window", "week"))
-    return "week"  # volume spikes and emerging topics are weekly tests
 
 
 def _held_back(candidate: Candidate, last: BacktestHit | None, rule: Rule, now: datetime) -> bool:
@@ -129,7 +124,7 @@ def backtest(
         return []
     hits: list[BacktestHit] = []
     fired: set[str] = set()
-    for moment in check_moments(*span, _window_size(rule)):
+    for moment in check_moments(*span, window_size(rule)):
         for candidate in evaluate(con, rule, settings, moment):
             window = candidate.firing.window
             last = hits[-1] if hits else None
@@ -213,7 +208,7 @@ def window_figures(
     span = _span(con, rule, start, end)
     if span is None:
         return []
-    size = _window_size(rule)
+    size = window_size(rule)
     fired = {h.window for h in hits}
     out = []
     for moment in check_moments(*span, size):

@@ -5,14 +5,16 @@ plain sentence built from the figures, the figures themselves, the matched docum
 their ids, up to :data:`MAX_TAGGED`, for a tag action), up to three telling posts and a
 dashboard link with the rule's filters. Week windows are the newest
 ISO week with data up to ``now`` (so a crisis fires during its week, not after it); day
-windows the newest day with data up to ``now``.
+windows the newest day with data up to ``now``. A check also decides the window just before
+the newest one when that window closed after the previous check: Monday's export that brings
+Sunday's posts (and Monday's first ones) must still get last week judged on its whole data.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -534,6 +536,29 @@ EVALUATORS = {
 }
 
 
+def window_size(rule: Rule) -> str:
+    """"day" or "week": the window a rule's figures are judged on."""
+    if rule.condition in ("negative_share", "rating_below"):
+        return str(rule.params.get("window", "week"))
+    return "week"  # volume spikes and emerging topics are weekly tests
+
+
+def _closed_since(
+    con: duckdb.DuckDBPyConnection, rule: Rule, now: datetime, last_check: datetime
+) -> datetime | None:
+    """The end of the window just before the newest one, when it ended after ``last_check``
+    and is the adjacent window (after a gap in the data it is history: the backtest shows it)."""
+    size = window_size(rule)
+    newest = _window(con, rule, now, size)
+    if newest is None:
+        return None
+    closed = datetime.combine(shift(newest[0], -1), time(23, 59, 59), tzinfo=UTC)
+    if closed <= last_check:
+        return None
+    previous = _window(con, rule, closed, size)
+    return closed if previous is not None and previous[1] == shift(newest[0], -1) else None
+
+
 def evaluate(
     con: duckdb.DuckDBPyConnection,
     rule: Rule,
@@ -541,8 +566,12 @@ def evaluate(
     now: datetime | None = None,
     *,
     after_run: int | None = None,
+    last_check: datetime | None = None,
 ) -> list[Candidate]:
-    """The candidate firings of ``rule`` at ``now`` (default: the clock)."""
+    """The candidate firings of ``rule`` at ``now`` (default: the clock), oldest window first.
+
+    With ``last_check`` (the rule's previous check), the window that closed since then is
+    judged as it stood when it closed, as the backtest replays it."""
     moment = utc_now(now)
     if rule.condition == "keywords":
         return keywords(con, rule, moment, settings, after_run=after_run)
@@ -555,4 +584,10 @@ def evaluate(
                 fix="disable the rule for now.",
             )
         )
-    return evaluator(con, rule, moment, settings)
+    windowed = rule.condition != "campaign_negative"  # a campaign's window is the day itself
+    closed = _closed_since(con, rule, moment, last_check) if last_check and windowed else None
+    caught_up = [
+        replace(c, firing=replace(c.firing, fired_at=moment))
+        for c in (evaluator(con, rule, closed, settings) if closed else [])
+    ]
+    return caught_up + evaluator(con, rule, moment, settings)

@@ -220,7 +220,11 @@ def _fire(
             progress(f"checking {rule.name}")
         try:
             after_run = _covered_run(con, rule) if rule.condition == "keywords" else None
-            candidates = evaluate(con, rule, settings, moment, after_run=after_run)
+            last_check = scalar(con, sql.LAST_CHECK, [rule.rule_id])
+            candidates = evaluate(
+                con, rule, settings, moment, after_run=after_run, last_check=last_check
+            )
+            con.execute(sql.SET_CHECKED, [moment, moment, rule.rule_id])
         except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
             result.problems.append(
                 f"{rule.name}: {str(error).splitlines()[0] if str(error) else type(error).__name__}"

@@ -46,6 +46,7 @@ SCOPE_KEYS = (
     "language",
     "sentiment",
     "topic",
+    "theme",
 )
 
 

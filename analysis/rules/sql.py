@@ -46,6 +46,12 @@ SELECT firing_id, "window", fired_at, value, figures FROM rule_firings
 WHERE rule_id = ? ORDER BY fired_at DESC, firing_id DESC LIMIT 1
 """
 
+# The last check of a rule (its creation before the first one).
+LAST_CHECK = "SELECT coalesce(checked_at, created_at) FROM rules WHERE rule_id = ?"
+SET_CHECKED = """
+UPDATE rules SET checked_at = greatest(coalesce(checked_at, ?::TIMESTAMPTZ), ?) WHERE rule_id = ?
+"""
+
 # The newest ingest run a keywords rule's firings already reported posts of.
 COVERED_RUN = """
 SELECT max(json_extract(figures, '$.through_run')::INTEGER) FROM rule_firings WHERE rule_id = ?

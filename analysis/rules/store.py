@@ -123,15 +123,15 @@ def _check_scope(scope: dict[str, Any]) -> dict[str, Any]:
                 key,
                 "scope a rule by one of the dashboard's filters.",
             )
-        if key == "topic":
+        if key in ("topic", "theme"):
             try:
                 value = int(value)
             except (TypeError, ValueError):
                 raise _fail(
-                    "The scope 'topic' is a topic number",
+                    f"The scope '{key}' is a {key} number",
                     "an integer",
                     repr(value),
-                    "see `brandpulse topics list`.",
+                    "see `brandpulse topics list` (it numbers themes and topics).",
                 ) from None
         elif key == "kind" and value not in ("review", "social"):
             raise _fail(

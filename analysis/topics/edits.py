@@ -116,6 +116,11 @@ def topic_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     return {t.topic: t.name for t in list_topics(con)}
 
 
+def theme_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
+    """theme -> display name of the current run's themes ({} for runs before themes)."""
+    return {t.theme: t.name for t in list_themes(con)}
+
+
 def topic_theme_names(con: duckdb.DuckDBPyConnection) -> dict[int, str]:
     """topic -> its theme's display name in the current run ({} for runs before themes)."""
     run_id = current_run(con)

@@ -18,7 +18,8 @@ from analysis.insight.facets import facet_values
 from analysis.rules.backtest import backtest, sample_firing, window_figures
 from analysis.rules.delivery import deliver
 from analysis.rules.listing import firing_log, rules_overview
-from analysis.rules.model import WEBHOOK_STYLES, Action, Rule
+from analysis.filters import Filters
+from analysis.rules.model import SCOPE_KEYS, WEBHOOK_STYLES, Action, Rule
 from analysis.rules.store import (
     add_rule,
     delete_rule,
@@ -27,6 +28,7 @@ from analysis.rules.store import (
     update_rule,
     validate,
 )
+from analysis.topics.edits import theme_names, topic_names
 from dashboard import cache, ui
 from loaders.errors import BrandpulseError
 
@@ -70,23 +72,40 @@ def hide_outbox(text: str, settings: Any) -> str:
     return text.replace(folder + "/", "").replace(folder, "the alerts folder")
 
 
-def scope_inputs(template: str, brand_rank: int | None) -> dict[str, Any]:
+def scope_choices() -> dict[str, tuple[str, list[Any], dict[Any, str]]]:
+    """Scope key -> (label, values, display names): the facets the data has, as the filter bar
+    offers them, then sentiment, theme and topic."""
     facets = cache.data(facet_values)
+    offered = {
+        n: (label, [v for v, _ in facets[n]], {v: ui.facet_label(n, v) for v, _ in facets[n]})
+        for n, label in ui.FACETS.items()
+        if facets.get(n) and n in SCOPE_KEYS
+    }
+    offered["sentiment"] = ("Sentiment", ui.SENTIMENT_ORDER, {s: s for s in ui.SENTIMENT_ORDER})
+    for name, names in (("theme", cache.data(theme_names)), ("topic", cache.data(topic_names))):
+        if names:
+            shown = {k: f"{v} (#{k})" for k, v in names.items()}
+            offered[name] = (name.capitalize(), sorted(names, key=lambda k: shown[k]), shown)
+    return offered
+
+
+def scope_inputs(template: str, brand_rank: int | None, start: Filters) -> dict[str, Any]:
+    """The scope widgets, starting from the filter bar's filters (``start``); with no brand
+    there, the template's brand (the biggest, or the next one for a competitor)."""
     scope: dict[str, Any] = {}
     columns = st.columns(4)
-    # Only the facets the data has, as the filter bar offers them.
-    offered = {n: [v for v, _ in facets.get(n, [])] for n in ui.FACETS if facets.get(n)}
-    for index, (name, values) in enumerate(offered.items()):
-        label = ui.FACETS[name]
+    for index, (name, (label, values, shown)) in enumerate(scope_choices().items()):
         default = 0
-        if name == "brand" and brand_rank is not None and len(values) > brand_rank:
-            default = brand_rank + 1  # after "All"
+        if getattr(start, name) in values:
+            default = values.index(getattr(start, name)) + 1  # after "All"
+        elif name == "brand" and brand_rank is not None and len(values) > brand_rank:
+            default = brand_rank + 1
         picked = columns[index % 4].selectbox(
             label,
             [None, *values],
             index=default,
             key=f"rule-{template}-{name}",
-            format_func=lambda v, n=name: ui.facet_label(n, v),
+            format_func=lambda v, s=shown: ui.ALL if v is None else s.get(v, str(v)),
         )
         if picked is not None:
             scope[name] = picked
@@ -94,6 +113,8 @@ def scope_inputs(template: str, brand_rank: int | None) -> dict[str, Any]:
 
 
 def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    """The condition's thresholds; each widget's key is the template and the parameter's name
+    (what :func:`load_rule` sets to edit a saved rule)."""
     key = f"rule-{template}-"
     left, middle, right = st.columns(3)
     if condition == "keywords":
@@ -118,8 +139,12 @@ def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) ->
             )
         }
     elif condition == "volume_spike":
-        times = left.number_input("Volume at least (x normal)", 1.1, 20.0, defaults["times"], 0.1)
-        weeks = middle.number_input("Normal: the weeks before", 2, 12, defaults["baseline_weeks"])
+        times = left.number_input(
+            "Volume at least (x normal)", 1.1, 20.0, defaults["times"], 0.1, key=key + "times"
+        )
+        weeks = middle.number_input(
+            "Normal: the weeks before", 2, 12, defaults["baseline_weeks"], key=key + "baseline_weeks"
+        )
         return {"times": times, "baseline_weeks": int(weeks)}
     elif condition == "campaign_negative":
         names = [c["name"] for c in cache.data(list_campaigns)]
@@ -130,14 +155,22 @@ def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) ->
         below = middle.number_input(
             "Uplift in net sentiment below", -1.0, 1.0, defaults["below"], 0.05, key=key + "below"
         )
-        posts = right.number_input("At least posts during", 1, 10_000, defaults["min_posts"])
+        posts = right.number_input(
+            "At least posts during", 1, 10_000, defaults["min_posts"], key=key + "min_posts"
+        )
         return {"campaign": campaign, "below": below, "min_posts": int(posts)}
     else:  # emerging_topic
-        documents = left.number_input("At least posts", 3, 1000, defaults["min_documents"])
-        growth = middle.number_input("Growth at least (x)", 1.1, 20.0, defaults["min_growth"], 0.1)
+        documents = left.number_input(
+            "At least posts", 3, 1000, defaults["min_documents"], key=key + "min_documents"
+        )
+        growth = middle.number_input(
+            "Growth at least (x)", 1.1, 20.0, defaults["min_growth"], 0.1, key=key + "min_growth"
+        )
         return {"min_documents": int(documents), "min_growth": growth}
     params["min_posts"] = int(
-        middle.number_input("At least posts", 1, 10_000, defaults["min_posts"], key=key + "min")
+        middle.number_input(
+            "At least posts", 1, 10_000, defaults["min_posts"], key=key + "min_posts"
+        )
     )
     params["window"] = right.selectbox("Every", ["week", "day"], key=key + "window")
     return params
@@ -146,20 +179,19 @@ def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) ->
 def action_inputs(settings: Any) -> tuple[Action, ...]:
     left, middle, right = st.columns(3)
     actions = []
-    email = left.text_input("Email to", key="rule-email", placeholder="someone@example.com")
-    if email.strip():
-        actions.append(Action("email", email.strip()))
-    names = webhook_names(settings.webhooks)
-    hook = middle.selectbox(
-        "Post to webhook",
-        [None, *names],
+    emails = left.text_input(
+        "Email to (separated by commas)", key="rule-email", placeholder="someone@example.com"
+    )
+    actions += [Action("email", e.strip()) for e in emails.split(",") if e.strip()]
+    hooks = middle.multiselect(
+        "Post to webhooks",
+        webhook_names(settings.webhooks),
         key="rule-webhook",
-        format_func=lambda n: "none" if n is None else n,
         help="Webhooks come from the setting webhooks; their addresses are never shown.",
     )
-    if hook:
+    if hooks:
         style = middle.selectbox("Webhook style", WEBHOOK_STYLES, key="rule-style")
-        actions.append(Action("webhook", hook, style))
+        actions += [Action("webhook", hook, style) for hook in hooks]
     if right.checkbox("Write to the alerts folder", value=True, key="rule-file"):
         actions.append(Action("file"))
     left, right = st.columns(2)
@@ -171,6 +203,61 @@ def action_inputs(settings: Any) -> tuple[Action, ...]:
     if right.checkbox("Leave a draft post on the Suggestions page for review", key="rule-draft"):
         actions.append(Action("draft"))
     return tuple(actions)
+
+
+def template_of(rule: Rule) -> str:
+    """The template whose form edits ``rule``: the first one with its condition."""
+    return next(name for name, (condition, _, _) in TEMPLATES.items() if condition == rule.condition)
+
+
+def form_state(rule: Rule, choices: dict[str, list[Any]], webhooks: list[str]) -> dict[str, Any]:
+    """The New-rule form's widget values that rebuild ``rule`` (widget key -> value).
+
+    ``choices`` are the scope values each scope widget offers, ``webhooks`` the webhook names
+    the settings name: a scope value or webhook the form cannot show is left out (the caller
+    says so), everything else round-trips, several emails and webhooks included.
+    """
+    template = template_of(rule)
+    key = f"rule-{template}-"
+    state: dict[str, Any] = {"rule-template": template, key + "name": rule.name}
+    for name, values in choices.items():
+        value = rule.scope.get(name)
+        state[key + name] = value if value in values else None
+    for name, value in rule.params.items():
+        if name == "words":
+            value = ", ".join(value)
+        elif name == "above":
+            value = value * 100  # the form asks for a percentage
+        state[key + name] = value
+    kinds = [a.kind for a in rule.actions]
+    hooks = [a for a in rule.actions if a.kind == "webhook" and a.target in webhooks]
+    state.update(
+        {
+            "rule-cooldown": int(round(rule.cooldown_hours)),
+            "rule-email": ", ".join(a.target or "" for a in rule.actions if a.kind == "email"),
+            "rule-webhook": [a.target for a in hooks],
+            "rule-file": "file" in kinds,
+            "rule-tag": next((a.target or "" for a in rule.actions if a.kind == "tag"), ""),
+            "rule-draft": "draft" in kinds,
+        }
+    )
+    if hooks:
+        state["rule-style"] = hooks[0].style
+    return state
+
+
+def load_rule(name: str) -> None:
+    """Put a saved rule into the New-rule form (a button's callback: before the widgets run)."""
+    rule = cache.data(get_rule, name)
+    choices = {k: values for k, (_, values, _) in scope_choices().items()}
+    webhooks = webhook_names(cache.settings().webhooks)
+    st.session_state.update(form_state(rule, choices, webhooks))
+    lost = [f"{k}={v}" for k, v in rule.scope.items() if v not in choices.get(k, [])]
+    lost += [a.target or "" for a in rule.actions if a.kind == "webhook" and a.target not in webhooks]
+    note = f"Rule '{name}' is in the form above: change it and update it."
+    if lost:
+        note += f" Not in the data or settings any more, so left out: {', '.join(lost)}."
+    st.session_state["flash"] = note
 
 
 def backtest_chart(rule: Rule, hits: list, figures: list) -> None:
@@ -267,8 +354,8 @@ st.subheader("New rule")
 template = st.selectbox("Start from a template", list(TEMPLATES), key="rule-template")
 condition, defaults, brand_rank = TEMPLATES[template]
 name = st.text_input("Name", template, key=f"rule-{template}-name")
-st.caption("Scope: the posts it watches")
-scope = scope_inputs(template, brand_rank)
+st.caption("Scope: the posts it watches (it starts from the filter bar's filters)")
+scope = scope_inputs(template, brand_rank, ui.filters())
 params = threshold_inputs(template, condition, defaults)
 cooldown = st.number_input("Cooldown (hours)", 0, 24 * 90, 24, key="rule-cooldown")
 actions = action_inputs(settings)
@@ -303,13 +390,16 @@ else:
     ui.data_table(overview, "rules")
     chosen = st.selectbox("Rule", [r["name"] for r in overview], key="rule-chosen")
     saved = cache.data(get_rule, chosen)
-    left, middle, right = st.columns(3)
-    if left.button("Disable" if saved.enabled else "Enable"):
+    edit, toggle, test, remove = st.columns(4)
+    edit.button("Edit in the form above", on_click=load_rule, args=(chosen,))
+    if toggle.button("Disable" if saved.enabled else "Enable"):
         done = "disabled" if saved.enabled else "enabled"
         change(f"Rule '{chosen}' {done}.", set_enabled, chosen, not saved.enabled)
-    if middle.button("Send a test notification"):
+    if test.button("Send a test notification"):
         send_test(saved, settings)
-    if right.button("Delete the rule and its firings"):
+    # Deleting drops the rule's firing log too: one tick first, so a slip cannot do it.
+    sure = remove.checkbox(f"Yes, delete '{chosen}'", key=f"rule-delete-{chosen}")
+    if remove.button("Delete the rule and its firings", disabled=not sure):
         change(f"Rule '{chosen}' deleted.", delete_rule, chosen)
 
 st.subheader("Firing log")

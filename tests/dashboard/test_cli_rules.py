@@ -51,18 +51,23 @@ def test_cooldown_holds_across_invocations_unless_the_share_worsens(sample_db):
     )
     again = run(sample_db, "check", "--now", "2025-10-07T23:30+00:00")
     assert "0 fired, 1 already fired, 0 in cooldown" in again.output
-    calmer = run(sample_db, "check", "--now", "2025-10-09T23:00+00:00")
-    assert "0 fired, 0 already fired, 1 in cooldown" in calmer.output
-    worse = run(sample_db, "check", "--now", "2025-10-10T23:00+00:00")
+    # Two days later: the day in between, never checked, is decided now; it is worse (72%),
+    # so it fires through the cooldown; the calmer newest day is held back.
+    later = run(sample_db, "check", "--now", "2025-10-09T23:00+00:00")
     assert (
-        "Fired Daily surge [2025-10-10]: Negative posts about Tidewell rose to 69%" in worse.output
+        "Fired Daily surge [2025-10-08]: Negative posts about Tidewell rose to 72%" in later.output
     )
+    assert "1 fired, 0 already fired, 1 in cooldown" in later.output
+    # 10-09, checked before it ended, is decided on its whole day; neither it nor 10-10 (69%)
+    # is worse than 72%.
+    calmer = run(sample_db, "check", "--now", "2025-10-10T23:00+00:00")
+    assert "0 fired, 0 already fired, 2 in cooldown" in calmer.output
     assert rows(sample_db, 'SELECT "window" FROM rule_firings ORDER BY 1') == [
         ("2025-10-07",),
-        ("2025-10-10",),
+        ("2025-10-08",),
     ]
     log = run(sample_db, "log", "Daily surge")
-    assert log.exit_code == 0 and "2025-10-10" in log.output and "2025-10-07" in log.output
+    assert log.exit_code == 0 and "2025-10-08" in log.output and "2025-10-07" in log.output
 
 
 def test_manage_export_import_and_errors(sample_db, tmp_path):

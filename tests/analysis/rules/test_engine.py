@@ -221,10 +221,10 @@ def test_a_broken_rule_never_stops_the_others_nor_the_analysis(sample_settings, 
     add(sample_settings, Rule("Broken", "rating_below", {"below": 3.0}, {"brand": "Tidewell"}))
     real = engine.evaluate
 
-    def evaluate(con, rule, settings, now, after_run=None):
+    def evaluate(con, rule, settings, now, **kwargs):
         if rule.name == "Broken":
             raise ZeroDivisionError("division by zero")
-        return real(con, rule, settings, now, after_run=after_run)
+        return real(con, rule, settings, now, **kwargs)
 
     monkeypatch.setattr(engine, "evaluate", evaluate)
     result = check_rules(sample_settings, now=at(9), deliver=Recorder())
@@ -261,3 +261,23 @@ def test_each_new_crisis_post_fires_even_within_the_cooldown(sample_settings, tm
         ingest_file(posts, settings=sample_settings, kind="social")
         fired = check_rules(sample_settings, now=at(20 + index, 12), deliver=Recorder()).fired
         assert [f.documents for f in fired] == [1], index  # one post, fewer than before: still news
+
+
+def test_a_check_decides_the_week_that_closed_since_the_last_one(sample_settings):
+    # Monday's export brings Sunday's posts and Monday's first ones: the newest week is the
+    # new one, but last week, complete only now, is still judged (once).
+    rule = add(sample_settings, SURGE)
+    monday_noon = at(13, hour=12)
+    # Added after the lid-leak week closed: that week is history (the backtest shows it).
+    assert check_rules(sample_settings, now=monday_noon, deliver=Recorder()).fired == []
+    with store.session(settings=sample_settings) as con:
+        con.execute(
+            "UPDATE rules SET created_at = ?, checked_at = NULL WHERE rule_id = ?",
+            [at(1), rule.rule_id],
+        )
+    # Checked last before the week closed: the check decides it on its complete data.
+    [firing] = check_rules(sample_settings, now=monday_noon, deliver=Recorder()).fired
+    assert firing.window == "2025-W41" and firing.fired_at == monday_noon
+    assert rows(sample_settings.db, "SELECT checked_at FROM rules") == [(monday_noon,)]
+    later = check_rules(sample_settings, now=at(13, hour=13), deliver=Recorder())
+    assert later.fired == [] and later.skipped_already_fired == 0  # decided: not looked at again

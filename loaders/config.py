@@ -356,7 +356,8 @@ class Settings:
         default=True,
         metadata=_doc(
             "Upgrade the connection to smtp_host with STARTTLS before logging in; false "
-            "only for a trusted local relay."
+            "only for a trusted local relay (with smtp_user set, false is refused unless "
+            "smtp_host is this machine: a password never crosses a network unencrypted)."
         ),
     )
     webhooks: str = field(

@@ -199,7 +199,7 @@ def negative_share(
     why = f"Negative posts about {subject(rule)} rose to {share:.0%}"
     if before_share is not None:
         why += f" (from {before_share:.0%} the {'day' if start == end else 'week'} before)"
-    why += f" in {label}"
+    why += f" {'on' if start == end else 'in'} {label}"
     drivers = _spike_drivers(con, rule, now, start, "negative_share") if start != end else None
     if drivers:
         why += f", driven by {drivers}"
@@ -433,7 +433,7 @@ def rating_below(
         why += (
             f" (from {before['average_rating']:.2f} the {'day' if start == end else 'week'} before)"
         )
-    why += f" in {label}, over {fig['rated']} ratings"
+    why += f" {'on' if start == end else 'in'} {label}, over {fig['rated']} ratings"
     figures = {
         "window": label,
         "average_rating": average,

@@ -9,6 +9,7 @@ they are stored with the firing and shown on the dashboard.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -215,6 +216,16 @@ def _error_text(error: BaseException) -> str:
     return str(reason) or type(error).__name__
 
 
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (a password sent to it never crosses a network)."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def send_email(firing: Firing, action: Action, settings: Settings) -> Delivery:
     """Send the firing's message to ``action.target`` through ``settings.smtp_host``."""
     to = (action.target or "").strip()
@@ -228,6 +239,13 @@ def send_email(firing: Firing, action: Action, settings: Settings) -> Delivery:
             "email: no mail server. Fix: set BRANDPULSE_SMTP_HOST (and SMTP_PORT, SMTP_USER, SMTP_PASSWORD).",
             settings,
         )
+    if settings.smtp_user and not settings.smtp_starttls and settings.smtp_port != 465:
+        if not _loopback(settings.smtp_host):
+            return _failed(
+                action,
+                f"email: the password for {settings.smtp_host} would cross the network unencrypted. Fix: set BRANDPULSE_SMTP_STARTTLS=true or BRANDPULSE_SMTP_PORT=465, or relay through a local server.",
+                settings,
+            )
     subject, body = message(firing)
     mail = EmailMessage()
     mail["Subject"], mail["From"], mail["To"] = subject, settings.smtp_from, to

@@ -41,11 +41,24 @@ def period(firing: Firing) -> tuple[date, date]:
         return firing.fired_at.date(), firing.fired_at.date()
 
 
+def when(start: date, end: date) -> str:
+    """The days in words a customer reads: "on 9 October 2025", "between 6 and 12 October 2025"
+    (a public post never says "2025-W41")."""
+    if start == end:
+        return f"on {start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"between {start.day} and {end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"between {start.day} {start:%B} and {end.day} {end:%B %Y}"
+    return f"between {start.day} {start:%B %Y} and {end.day} {end:%B %Y}"
+
+
 def draft_card(firing: Firing, brand: str | None) -> Card:
     """The firing as an insight card: its sentence as the title, its figures as the facts."""
     facts: dict[str, Any] = {"rule": firing.rule, "brand": brand, **firing.figures}
     # A keywords firing's window is a run number ("runs-through:12"): name the day instead.
     facts["window"] = firing.figures.get("window") or firing.fired_at.date().isoformat()
+    facts["when"] = when(*period(firing))
     facts = {k: v for k, v in facts.items() if v is not None and k != "doc_ids"}
     examples = [
         {"doc_id": p.doc_id, "created_at": p.created_at, "text": p.text, "label": p.label}

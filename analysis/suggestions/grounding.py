@@ -147,10 +147,10 @@ _TEMPLATES: dict[str, dict[str, str]] = {
     # A draft an alert rule leaves for review (analysis.rules.drafts): it names who and when,
     # since the reviewer reads it next to the alert, days later.
     "rule": {
-        "social_post": "To everyone who wrote to {brand} in {window}: thank you. We read every message, and we are on it.",
-        "email_subject": "{brand}: an update on {window}",
+        "social_post": "To everyone who wrote to {brand} {when}: thank you. We read every message, and we are on it.",
+        "email_subject": "{brand}: an update on your messages {when}",
         "ad_headline": "We're listening",
-        "review_reply": "Thank you for writing to {brand} in {window}, and sorry for the trouble. We are on it and will follow up.",
+        "review_reply": "Thank you for writing to {brand} {when}, and sorry for the trouble. We are on it and will follow up.",
     },
     "rising_negative_topic": {
         "social_post": "We hear you about {topic}. We are looking into it and will share what we find.",
@@ -208,7 +208,7 @@ def fallback_copy(kind: str, facts: Mapping[str, Any], fmt: str) -> str:
         campaign=facts.get("campaign", "our campaign"),
         subject=subject,
         brand=facts.get("brand") or "us",
-        window=facts.get("window") or "recent days",
+        when=facts.get("when") or "in recent days",
     )
     limit = LENGTH_LIMITS[fmt]
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

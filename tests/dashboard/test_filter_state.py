@@ -17,6 +17,7 @@ def test_round_trip():
         language="en",
         sentiment="negative",
         topic=3,
+        theme=1,
         tag="lid-leak-week",
     )
     query = filters_to_query(filters)
@@ -28,6 +29,7 @@ def test_round_trip():
         "lang": "en",
         "sentiment": "negative",
         "topic": "3",
+        "theme": "1",
         "tag": "lid-leak-week",
     }
     assert filters_from_query(query) == (filters, [])

@@ -99,6 +99,8 @@ def test_sentiment_topic_and_language_filters(con):
     assert total(Filters(sentiment="negative")) == 6 * 20 + 50
     assert total(Filters(topic=0)) == 50
     assert total(Filters(topic=0, sentiment="positive")) == 0
+    # Theme 1 ('product quality') holds topic 0 alone; theme 0 the rest.
+    assert total(Filters(theme=1)) == 50 and total(Filters(theme=0)) == 650 - 50
     assert total(Filters(language="en")) == 650 and total(Filters(language="de")) == 0
 
 

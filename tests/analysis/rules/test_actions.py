@@ -115,8 +115,8 @@ def test_draft_waits_for_review_on_the_suggestions_page(sample_settings):
     assert draft.status == "draft" and draft.card_kind == "rule" and draft.brand == "Tidewell"
     assert (draft.period_start, draft.period_end) == (date(2025, 10, 6), date(2025, 10, 12))
     assert draft.card_title == firing.why and draft.options["drafted_by_rule"] == SURGE.name
-    assert "Tidewell" in draft.text and "2025-W41" in draft.text and draft.problems == []
-    allowed = allowed_numbers(firing.figures)
+    assert "Tidewell between 6 and 12 October 2025" in draft.text and draft.problems == []
+    allowed = allowed_numbers(draft.facts)
     numbers = [_parse(m.group()) for m in _NUMBER.finditer(draft.text)]
     assert numbers and all(round(abs(n), 2) in allowed for n in numbers)
     [(ok, detail)] = rows(sample_settings.db, "SELECT ok, detail FROM rule_deliveries")
@@ -190,4 +190,9 @@ def test_a_keywords_drafts_names_the_day_not_the_run():
     card = draft_card(firing, "Tidewell")
     assert card.facts["window"] == "2025-10-09" and period(firing) == (NOW.date(), NOW.date())
     text = fallback_copy(card.kind, card.facts, "social_post")
-    assert "Tidewell in 2025-10-09" in text and "runs-through" not in text
+    assert "wrote to Tidewell on 9 October 2025: thank you" in text and "runs-through" not in text
+    week = Firing("Negative surge", "2025-W41", NOW, "why", {"window": "2025-W41"}, 30)
+    # A customer reads the post: days in words, never an ISO week number.
+    week_text = fallback_copy("rule", draft_card(week, "Tidewell").facts, "social_post")
+    assert "wrote to Tidewell between 6 and 12 October 2025: thank you" in week_text
+    assert "W41" not in week_text

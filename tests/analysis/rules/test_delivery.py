@@ -147,6 +147,25 @@ def test_email_to_a_bad_address_is_refused_before_connecting(tmp_path, firing, t
     assert not result.ok and "not an email address" in result.detail
 
 
+def test_a_password_is_never_sent_unencrypted_across_a_network(tmp_path, firing, smtp_server):
+    inbox, port = smtp_server
+    remote = make_settings(
+        tmp_path,
+        smtp_host="mail.example",
+        smtp_port=587,
+        smtp_user="ops",
+        smtp_password="pw-Secret-4711",
+        smtp_starttls=False,
+    )
+    result = deliver(firing, Action("email", "ops@tidewell.example"), remote)
+    assert not result.ok and "unencrypted" in result.detail and "SMTP_STARTTLS" in result.detail
+    assert "pw-Secret" not in result.detail
+    # Without a login (a relay), plain SMTP is fine: the message arrives.
+    relay = make_settings(tmp_path, smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False)
+    assert deliver(firing, Action("email", "ops@tidewell.example"), relay).ok
+    assert len(inbox.envelopes) == 1
+
+
 def test_email_without_a_mail_server_says_which_setting(tmp_path, firing):
     result = deliver(firing, Action("email", "ops@tidewell.example"), make_settings(tmp_path))
     assert not result.ok and "BRANDPULSE_SMTP_HOST" in result.detail

@@ -537,7 +537,7 @@ EVALUATORS = {
 
 
 def window_size(rule: Rule) -> str:
-    """"day" or "week": the window a rule's figures are judged on."""
+    """ "day" or "week": the window a rule's figures are judged on."""
     if rule.condition in ("negative_share", "rating_below"):
         return str(rule.params.get("window", "week"))
     return "week"  # volume spikes and emerging topics are weekly tests

@@ -14,11 +14,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.campaigns.results import list_campaigns
+from analysis.filters import Filters
 from analysis.insight.facets import facet_values
 from analysis.rules.backtest import backtest, sample_firing, window_figures
 from analysis.rules.delivery import deliver
 from analysis.rules.listing import firing_log, rules_overview
-from analysis.filters import Filters
 from analysis.rules.model import SCOPE_KEYS, WEBHOOK_STYLES, Action, Rule
 from analysis.rules.store import (
     add_rule,
@@ -143,7 +143,11 @@ def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) ->
             "Volume at least (x normal)", 1.1, 20.0, defaults["times"], 0.1, key=key + "times"
         )
         weeks = middle.number_input(
-            "Normal: the weeks before", 2, 12, defaults["baseline_weeks"], key=key + "baseline_weeks"
+            "Normal: the weeks before",
+            2,
+            12,
+            defaults["baseline_weeks"],
+            key=key + "baseline_weeks",
         )
         return {"times": times, "baseline_weeks": int(weeks)}
     elif condition == "campaign_negative":
@@ -207,7 +211,9 @@ def action_inputs(settings: Any) -> tuple[Action, ...]:
 
 def template_of(rule: Rule) -> str:
     """The template whose form edits ``rule``: the first one with its condition."""
-    return next(name for name, (condition, _, _) in TEMPLATES.items() if condition == rule.condition)
+    return next(
+        name for name, (condition, _, _) in TEMPLATES.items() if condition == rule.condition
+    )
 
 
 def form_state(rule: Rule, choices: dict[str, list[Any]], webhooks: list[str]) -> dict[str, Any]:
@@ -253,7 +259,9 @@ def load_rule(name: str) -> None:
     webhooks = webhook_names(cache.settings().webhooks)
     st.session_state.update(form_state(rule, choices, webhooks))
     lost = [f"{k}={v}" for k, v in rule.scope.items() if v not in choices.get(k, [])]
-    lost += [a.target or "" for a in rule.actions if a.kind == "webhook" and a.target not in webhooks]
+    lost += [
+        a.target or "" for a in rule.actions if a.kind == "webhook" and a.target not in webhooks
+    ]
     note = f"Rule '{name}' is in the form above: change it and update it."
     if lost:
         note += f" Not in the data or settings any more, so left out: {', '.join(lost)}."

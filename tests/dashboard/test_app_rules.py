@@ -203,7 +203,9 @@ def test_edit_puts_a_saved_rule_in_the_form_and_update_keeps_it(monkeypatch, wri
     from analysis.rules.store import add_rule, get_rule
     from loaders import store
 
-    monkeypatch.setenv("BRANDPULSE_WEBHOOKS", "team=https://hooks.example/a,ops=https://hooks.example/b")
+    monkeypatch.setenv(
+        "BRANDPULSE_WEBHOOKS", "team=https://hooks.example/a,ops=https://hooks.example/b"
+    )
     [(theme,)] = rows(writable_db, "SELECT min(theme) FROM doc_facts")
     actions = (
         Action("email", "a@example.com"),

@@ -359,6 +359,7 @@ def test_create_a_rule_through_the_rules_page(server, browser, screenshots):
         lambda d: "Rule 'Crisis words' saved" in d.find_element(By.TAG_NAME, "body").text
     )
     assert scalar(db, "SELECT condition FROM rules WHERE name = 'Crisis words'") == "keywords"
+
     # Listed: the picker of the rule to manage (labelled "Rule") holds it; the table of rules
     # is drawn on a canvas, which the browser cannot read back.
     def picker_shows_the_rule(driver) -> bool:

@@ -12,13 +12,14 @@ at the hundreds of documents a campaign window holds).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 import duckdb
 
 from analysis.campaigns import sql
+from analysis.campaigns.impact import Impact
 from loaders.errors import BrandpulseError, explain
 from loaders.store import records
 
@@ -79,7 +80,8 @@ class CampaignResult:
     brand_windows: dict[str, Sentiment]  # the brand's documents per window
     market_windows: dict[str, Sentiment]  # every brand's documents per window
     campaign_windows: dict[str, Sentiment]  # the campaign's own (attributed) posts
-    uplift: tuple[float, float, float] | None  # brand net during - before, 95% low, high
+    uplift: tuple[float, float, float] | None  # raw: brand net during - before, 95% low, high
+    impact: Impact | None = None  # against a control (analysis.campaigns.impact)
 
     @property
     def share_of_voice(self) -> dict[str, float | None]:
@@ -98,20 +100,47 @@ class CampaignResult:
         return sum(self.campaign_windows.values(), Sentiment())
 
     @property
-    def verdict(self) -> str:
-        """lifted, backfired or no clear change: whether the interval excludes zero."""
+    def raw_verdict(self) -> str:
+        """The raw before/during change: lifted, backfired or no clear change (whether its
+        interval, which counts posts as independent, excludes zero)."""
         if self.uplift is None:
             return "no data"
         _, low, high = self.uplift
         return "lifted" if low > 0 else "backfired" if high < 0 else "no clear change"
+
+    @property
+    def verdict(self) -> str:
+        """Against the control: lifted, backfired, no clear effect or cannot tell."""
+        return self.impact.verdict if self.impact else "cannot tell"
+
+    @property
+    def effect(self) -> tuple[float, float, float] | None:
+        """The controlled effect on net sentiment with its 95% interval."""
+        if self.impact is None or self.impact.net is None:
+            return None
+        e = self.impact.net.estimate
+        return e.effect, e.low, e.high
 
 
 def list_campaigns(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return records(con, sql.CAMPAIGN, [None, None])
 
 
-def campaign_result(con: duckdb.DuckDBPyConnection, name: str) -> CampaignResult:
-    """Before / during / after figures of one campaign, with its uplift and share of voice."""
+def campaign_result(
+    con: duckdb.DuckDBPyConnection, name: str, *, events: bool = False
+) -> CampaignResult:
+    """Before / during / after figures of one campaign, its raw uplift, share of voice and
+    its impact against a control (with ``events``: the spikes that overlapped it, named)."""
+    from analysis.campaigns.control import campaign_impacts, overlapping_events
+
+    result = _raw_result(con, name)
+    impact = campaign_impacts(con, list_campaigns(con), only=name).get(name)
+    if impact is not None and events:
+        impact = overlapping_events(con, impact, result.brand, result.start, result.end)
+    return replace(result, impact=impact)
+
+
+def _raw_result(con: duckdb.DuckDBPyConnection, name: str) -> CampaignResult:
     found = records(con, sql.CAMPAIGN, [name, name])
     if not found:
         known = ", ".join(c["name"] for c in list_campaigns(con)) or "none yet"
@@ -148,8 +177,13 @@ def campaign_result(con: duckdb.DuckDBPyConnection, name: str) -> CampaignResult
 
 
 def compare_campaigns(con: duckdb.DuckDBPyConnection) -> list[CampaignResult]:
-    """Every campaign's result, in date order, for a side-by-side table."""
-    return [campaign_result(con, c["name"]) for c in list_campaigns(con)]
+    """Every campaign's result, in date order, for a side-by-side table (one panel scan
+    for all their controlled estimates)."""
+    from analysis.campaigns.control import campaign_impacts
+
+    campaigns = list_campaigns(con)
+    impacts = campaign_impacts(con, campaigns)
+    return [replace(_raw_result(con, c["name"]), impact=impacts.get(c["name"])) for c in campaigns]
 
 
 def campaign_topics(
@@ -172,6 +206,8 @@ def campaign_table(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     for result in compare_campaigns(con):
         voice = result.share_of_voice
         change, low, high = result.uplift or (None, None, None)
+        effect, effect_low, effect_high = result.effect or (None, None, None)
+        impact = result.impact
         rows.append(
             {
                 "campaign": result.name,
@@ -182,10 +218,17 @@ def campaign_table(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
                 "posts": result.campaign_posts.documents,
                 "posts net": result.campaign_posts.net,
                 **{f"brand net {w}": result.brand_windows[w].net for w in WINDOWS},
-                "uplift": change,
-                "uplift low": low,
-                "uplift high": high,
+                "effect": effect,
+                "effect low": effect_low,
+                "effect high": effect_high,
+                "p value": impact.net.estimate.p_value if impact and impact.net else None,
                 "verdict": result.verdict,
+                "why": impact.sentence if impact else "Cannot tell: no data before or during it.",
+                "control": impact.control if impact else None,
+                "raw uplift": change,
+                "raw low": low,
+                "raw high": high,
+                "raw verdict": result.raw_verdict,
                 **{f"share of voice {w}": voice[w] for w in WINDOWS},
             }
         )

@@ -56,3 +56,20 @@ ORDER BY e.score {direction}, e.doc_id LIMIT ?
 """
 MOST_POSITIVE = _CAMPAIGN_POSTS.format(direction="DESC", readable=READABLE_SQL)
 MOST_NEGATIVE = _CAMPAIGN_POSTS.format(direction="ASC", readable=READABLE_SQL)
+
+# Daily counts per brand and channel: the panel campaign impact compares a brand with its
+# control on (one scan for every campaign; each takes its days and units from it).
+DAILY_PANEL = f"""
+SELECT e.brand, e.channel, e.day,
+       count(*) AS documents,
+       count(e.label) AS labeled,
+       count(*) FILTER (WHERE e.label = 'positive') AS positive,
+       count(*) FILTER (WHERE e.label = 'negative') AS negative,
+       count(e.rating) AS rated,
+       coalesce(sum(e.rating), 0) AS rating_sum
+FROM doc_facts e
+WHERE e.brand IS NOT NULL AND e.day BETWEEN ?::DATE AND ?::DATE AND {READABLE_SQL}
+GROUP BY ALL
+"""  # noqa: S608 - a constant window
+
+DATA_DAYS = f"SELECT min(e.day), max(e.day) FROM doc_facts e WHERE {READABLE_SQL}"  # noqa: S608

@@ -10,7 +10,7 @@ Kinds:
 * ``rising_negative_topic``: a topic that grew by half or more against the previous period
   (or is emerging by the binomial test of :mod:`analysis.topics.trends`) and is mostly negative;
 * ``spike``: a week whose volume or negative share jumped, with its driving topics;
-* ``campaign_lift`` / ``campaign_backfire``: a campaign overlapping the period whose
+* ``campaign_lift`` / ``campaign_backfire``: a campaign overlapping the period whose (controlled)
   uplift interval excludes zero;
 * ``worst_segment``: the product or channel whose negative share rose most;
 * ``competitor_bad_week``: another brand whose negative share rose (with ``own_brand``
@@ -148,21 +148,22 @@ def _spikes(con, period, filters, alerts) -> list[Card]:
 def _campaigns(con, period, filters) -> list[Card]:
     cards = []
     for result in compare_campaigns(con):
-        if result.start > period.end or result.end < period.start or result.uplift is None:
+        if result.start > period.end or result.end < period.start or result.effect is None:
             continue
         if filters.brand and result.brand not in (None, filters.brand):
             continue
+        # The controlled estimate (beyond what the market did), never the raw change.
         if result.verdict not in ("lifted", "backfired"):
             continue
-        change, low, high = result.uplift
+        change, low, high = result.effect
         lifted = result.verdict == "lifted"
         posts = result.campaign_posts
         cards.append(
             Card(
                 "campaign_lift" if lifted else "campaign_backfire",
                 f"Campaign '{result.name}' {'lifted' if lifted else 'hurt'} "
-                f"{result.brand or 'the brand'}'s net sentiment by {change:+.2f} "
-                f"(95% interval {low:+.2f} to {high:+.2f}).",
+                f"{result.brand or 'the brand'}'s net sentiment by {change:+.2f} beyond the "
+                f"market (95% interval {low:+.2f} to {high:+.2f}).",
                 abs(change) * result.brand_windows["during"].labeled,
                 {
                     "campaign": result.name,

@@ -163,20 +163,30 @@ def _spikes(report: WeeklyReport) -> Section:
     )
 
 
+def _interval(value: float | None, low: float | None, high: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.2f} [{low:+.2f}, {high:+.2f}]"
+
+
 def _campaigns(report: WeeklyReport) -> Section:
     return Section(
         "Campaigns",
         [] if report.campaigns else ["No campaigns in these weeks."],
-        ["campaign", "dates", "posts", "uplift [95% CI]", "verdict"],
+        [
+            "campaign",
+            "dates",
+            "posts",
+            "effect beyond the market [95% CI]",
+            "verdict",
+            "raw change (before/during)",
+        ],
         [
             [
                 c["campaign"],
                 f"{c['start']} to {c['end']}",
                 f"{c['posts']:,}",
-                f"{c['uplift']:+.2f} [{c['uplift low']:+.2f}, {c['uplift high']:+.2f}]"
-                if c["uplift"] is not None
-                else "n/a",
+                _interval(c["effect"], c["effect low"], c["effect high"]),
                 c["verdict"],
+                _interval(c["raw uplift"], c["raw low"], c["raw high"]),
             ]
             for c in report.campaigns
         ],

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dashboard.cli.common import db_option, format_table, open_store, settings_for
+from loaders.safe_text import visible
 
 
 @click.group()
@@ -29,7 +30,9 @@ def campaigns_import(path: Path, db: Path | None) -> None:
 @campaigns.command("results")
 @db_option()
 def campaigns_results(db: Path | None) -> None:
-    """Each campaign side by side: posts, brand sentiment before/during, uplift, share of voice."""
+    """Each campaign side by side: its effect beyond the market (difference in differences
+    against the other brands, 95% CI), the verdict in words, the raw before/during change and
+    share of voice."""
     from analysis.campaigns.results import compare_campaigns
 
     with open_store(db, read_only=True) as con:
@@ -45,6 +48,7 @@ def campaigns_results(db: Path | None) -> None:
     for r in results:
         voice = r.share_of_voice
         uplift = f"{r.uplift[0]:+.2f} [{r.uplift[1]:+.2f}, {r.uplift[2]:+.2f}]" if r.uplift else ""
+        effect = f"{r.effect[0]:+.2f} [{r.effect[1]:+.2f}, {r.effect[2]:+.2f}]" if r.effect else ""
         rows.append(
             (
                 r.name,
@@ -53,8 +57,9 @@ def campaigns_results(db: Path | None) -> None:
                 signed(r.campaign_posts.net),
                 signed(r.brand_windows["before"].net),
                 signed(r.brand_windows["during"].net),
-                uplift,
+                effect,
                 r.verdict,
+                uplift,
                 "" if voice["during"] is None else f"{voice['during']:.0%}",
             )
         )
@@ -67,10 +72,15 @@ def campaigns_results(db: Path | None) -> None:
                 "posts net",
                 "brand net before",
                 "during",
-                "uplift [95% CI]",
+                "effect beyond market [95% CI]",
                 "verdict",
+                "raw uplift [95% CI]",
                 "share of voice",
             ),
             rows,
         )
     )
+    for r in results:
+        click.echo(
+            f"\n{visible(r.name)}: {r.impact.sentence if r.impact else 'Cannot tell: no data.'}"
+        )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from analysis.campaigns.impact import MIN_POSTS, OUTCOME_WORDS
 from analysis.campaigns.results import (
     campaign_posts,
     campaign_result,
@@ -21,9 +24,117 @@ from loaders.tempdirs import private_tempdir, write_private
 VERDICT_COLORS = {
     "lifted": ui.SENTIMENT_COLORS["positive"],
     "backfired": ui.SENTIMENT_COLORS["negative"],
-    "no clear change": ui.SENTIMENT_COLORS["neutral"],
-    "no data": "#cccccc",
+    "no clear effect": ui.SENTIMENT_COLORS["neutral"],
+    "cannot tell": "#cccccc",
 }
+
+
+def outcome_rows(impact: Any) -> list[dict[str, Any]]:
+    rows = []
+    for outcome in (impact.net, impact.volume, impact.rating):
+        if outcome is None:
+            continue
+        e = outcome.estimate
+        if outcome.outcome == "volume":  # a log ratio: shown as percent
+            effect, low, high = outcome.volume_percent()
+            shown = f"{effect:+.0f}% ({low:+.0f}% to {high:+.0f}%)"
+        else:
+            shown = f"{e.effect:+.2f} ({e.low:+.2f} to {e.high:+.2f})"
+        rows.append(
+            {
+                "outcome": OUTCOME_WORDS[outcome.outcome],
+                "effect beyond the market (95% CI)": shown,
+                "p value": round(e.p_value, 3),
+                "brand's raw change": round(outcome.brand_change, 3),
+                "control's change": round(outcome.control_change, 3),
+            }
+        )
+    return rows
+
+
+def against_control_chart(name: str, impact: Any) -> None:
+    """The brand against its control (synthetic when there is one) per week, campaign shaded."""
+    synthetic = impact.synthetic
+    weeks, brand, control = impact.weekly
+    label = "control"
+    if synthetic is not None:
+        weeks, brand, control = synthetic.weeks, synthetic.brand_path, synthetic.synthetic_path
+        label = "synthetic control"
+    if not weeks:
+        return
+    frame = pd.DataFrame(
+        [
+            *(
+                {"week": w, "net sentiment": v, "line": "brand"}
+                for w, v in zip(weeks, brand, strict=True)
+            ),
+            *(
+                {"week": w, "net sentiment": v, "line": label}
+                for w, v in zip(weeks, control, strict=True)
+            ),
+        ]
+    )
+    figure = px.line(
+        frame,
+        x="week",
+        y="net sentiment",
+        color="line",
+        markers=True,
+        title="The brand against its control (weeks from the campaign's start)",
+    )
+    figure.add_vrect(x0=-0.5, x1=max(weeks) + 0.5, fillcolor="#f2c14e", opacity=0.2, line_width=0)
+    ui.chart(figure, frame, f"{name} against control")
+
+
+def impact_details(result: Any) -> None:
+    impact = result.impact
+    raw = (
+        f"{result.uplift[0]:+.2f} ({result.uplift[1]:+.2f} to {result.uplift[2]:+.2f})"
+        if result.uplift
+        else "n/a"
+    )
+    if impact is None:
+        st.info("Cannot tell: the data holds no day before or during this campaign.")
+        return
+    st.markdown(f"**{ui.plain(impact.sentence)}**")
+    for note in (impact.market_note, impact.pretrend_note):
+        if note:
+            st.caption(ui.plain(note))
+    st.caption(
+        f"Raw before/during change of the brand's net sentiment (the campaign's length before "
+        f"it, everything in those weeks included): {raw}. Compared: {impact.pre_days} days "
+        f"before, {impact.during_days} during; the brand's labelled posts "
+        f"{impact.brand_posts[0]:,} and {impact.brand_posts[1]:,}, the control's "
+        f"{impact.control_posts[0]:,} and {impact.control_posts[1]:,} (at least {MIN_POSTS} each)."
+    )
+    for event in impact.events:
+        st.warning(ui.plain(event))
+    outcomes = outcome_rows(impact)
+    if outcomes:
+        ui.data_table(outcomes, f"{result.name} outcomes")
+    left, right = st.columns(2)
+    with left:
+        against_control_chart(result.name, impact)
+    synthetic = impact.synthetic
+    with right:
+        if synthetic is None:
+            st.caption(
+                "Synthetic control: needs at least three other brands "
+                f"(the control here: {ui.plain(impact.control)})."
+            )
+            return
+        st.markdown(
+            f"**Synthetic control**: {synthetic.effect:+.2f}, placebo p = {synthetic.p_value:.2f} "
+            f"({len(synthetic.placebos)} placebos); weights "
+            + ", ".join(f"{ui.plain(n)} {w:.0%}" for n, w in synthetic.weights.items())
+        )
+        placebos = pd.DataFrame(
+            [{"placebo": n, "ratio": r} for n, _, r in synthetic.placebos]
+            + [{"placebo": "the campaign", "ratio": synthetic.ratio}]
+        )
+        figure = px.bar(placebos, x="placebo", y="ratio", title="Gap during / before: placebos")
+        ui.chart(figure, placebos, f"{result.name} placebos")
+
 
 st.title("Campaigns")
 ui.require_analysis()
@@ -81,63 +192,69 @@ if not rows:
 
 st.subheader("Side by side")
 st.caption(
-    "Uplift: the brand's net sentiment (positive share minus negative share) during the "
-    "campaign minus the same length of time before it, with a 95% interval. Other events in "
-    "the same weeks count too; compare with the market line below."
+    "Effect: how much the brand's net sentiment (positive share minus negative share) moved "
+    "during the campaign beyond what the other brands did on the same days (difference in "
+    "differences), with a 95% interval. Raw: the brand's own before/during change, which "
+    "also counts everything else that happened in those weeks."
 )
 table = pd.DataFrame(rows)
 ui.data_table(
-    table,
+    table.drop(columns=["why"]),
     "campaigns",
     {
         **{
             c: st.column_config.NumberColumn(format="%+.2f")
             for c in table.columns
-            if c.startswith(("brand net", "uplift", "posts net"))
+            if c.startswith(
+                ("brand net", "effect", "raw uplift", "raw low", "raw high", "posts net")
+            )
         },
         **{
             c: st.column_config.NumberColumn(format="percent")
             for c in table.columns
             if c.startswith("share of voice")
         },
+        "p value": st.column_config.NumberColumn(format="%.3f"),
         "budget": st.column_config.NumberColumn(format="%,.0f"),
     },
 )
-measured = table.dropna(subset=["uplift"])
+measured = table.dropna(subset=["effect"])
 if not measured.empty:
     figure = px.scatter(
         measured.assign(
             campaign=measured["campaign"].map(ui.safe),
-            above=measured["uplift high"] - measured["uplift"],
-            below=measured["uplift"] - measured["uplift low"],
+            above=measured["effect high"] - measured["effect"],
+            below=measured["effect"] - measured["effect low"],
         ),
-        x="uplift",
+        x="effect",
         y="campaign",
         error_x="above",
         error_x_minus="below",
         color="verdict",
         color_discrete_map=VERDICT_COLORS,
-        title="Uplift of net sentiment, with 95% intervals",
+        title="Effect on net sentiment beyond the market, with 95% intervals",
     )
     figure.add_vline(x=0, line_dash="dot", line_color="#888")
-    ui.chart(figure, measured, "campaign uplift")
+    ui.chart(figure, measured, "campaign effect")
 
 st.subheader("One campaign")
 name = st.selectbox("Campaign", [row["campaign"] for row in rows])
-result = cache.data(campaign_result, name)
+result = cache.data(campaign_result, name, events=True)
 st.caption(
     f"{result.start:%d %b %Y} to {result.end:%d %b %Y}"
     + (f", budget {result.budget:,.0f}" if result.budget else "")
-    + f"; before and after: the {(result.end - result.start).days + 1} days on either side."
 )
 columns = st.columns(4)
 columns[0].metric("Campaign posts", f"{result.campaign_posts.documents:,}")
-columns[1].metric("Uplift", f"{result.uplift[0]:+.2f}" if result.uplift else "n/a")
+columns[1].metric(
+    "Effect beyond the market", f"{result.effect[0]:+.2f}" if result.effect else "n/a"
+)
 columns[2].metric(
     "95% interval",
-    f"{result.uplift[1]:+.2f} to {result.uplift[2]:+.2f}" if result.uplift else "n/a",
+    f"{result.effect[1]:+.2f} to {result.effect[2]:+.2f}" if result.effect else "n/a",
 )
 columns[3].metric("Verdict", result.verdict)
+impact_details(result)
 windows = pd.DataFrame(window_table(result))
 left, right = st.columns(2)
 with left:

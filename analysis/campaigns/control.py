@@ -15,6 +15,8 @@ from analysis.campaigns import sql
 from analysis.campaigns.impact import PRE_DAYS_MAX, PRE_DAYS_MIN, Impact, Series, assess
 from analysis.filters import Filters
 
+# A control whose net sentiment fell at least this much "fell too" (less is noise).
+MARKET_FELL = 0.05
 _COUNTS = ["documents", "labeled", "positive", "negative", "rated", "rating_sum"]
 
 
@@ -71,21 +73,30 @@ def impact_from_panel(
     others: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> Impact:
     """The campaign's impact from a panel that covers ``span`` (see :func:`comparison_days`);
-    the days before that fall in the brand's ``others`` campaigns are left out."""
+    the brand's ``others`` campaigns that ran in the days before are named in its events
+    (they are part of the baseline: a lift there makes this campaign look worse)."""
     first, last = span
     rows = panel[(panel["day"] >= pd.Timestamp(first)) & (panel["day"] <= pd.Timestamp(last))]
     days = pd.date_range(first, last, freq="D")
     during = np.asarray(days >= pd.Timestamp(campaign["start_date"]))
-    skip = np.zeros(len(days), dtype=bool)
-    for other in others:
-        if other["name"] != campaign["name"] and other["brand"] == campaign["brand"]:
-            inside = (days >= pd.Timestamp(other["start_date"])) & (
-                days <= pd.Timestamp(other["end_date"])
-            )
-            skip |= np.asarray(inside) & ~during
     own, units, words = _units(rows, campaign)
     controls = {name: _series(unit, days) for name, unit in units.items()}
-    return assess(_series(own, days), controls, during, words, skip=skip)
+    impact = assess(_series(own, days), controls, during, words)
+    earlier = [
+        o["name"]
+        for o in others
+        if o["name"] != campaign["name"]
+        and o["brand"] == campaign["brand"]
+        and o["start_date"] < campaign["start_date"]
+        and o["end_date"] >= first
+    ]
+    if earlier:
+        note = (
+            f"The brand's campaign{'s' if len(earlier) > 1 else ''} {', '.join(earlier)} ran in "
+            f"the {impact.pre_days} days compared before this one: part of its baseline."
+        )
+        impact = replace(impact, events=[note])
+    return impact
 
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
@@ -136,9 +147,9 @@ def overlapping_events(
             named = [d for d in spike.drivers if d.change > 0 and d.topic >= 0]
             drivers = f", driven by {spike.drivers_text()}" if named else ""
             found.append(f"{spike.headline()} ({who}){drivers}")
-    if found and impact.net is not None and impact.net.control_change < 0:
+    if found and impact.net is not None and impact.net.control_change <= -MARKET_FELL:
         found.append(
             f"The market fell too: {impact.control} moved "
             f"{impact.net.control_change:+.2f} in net sentiment during the campaign."
         )
-    return replace(impact, events=found)
+    return replace(impact, events=[*impact.events, *found])

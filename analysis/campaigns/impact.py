@@ -208,22 +208,9 @@ class Impact:
 
 
 # --- difference in differences ---------------------------------------------------------------
-def _weekly_gaps(
-    gap: np.ndarray, weights: np.ndarray, during: np.ndarray, week_of_day: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The daily gaps collapsed to weeks counted from the start: (mean gap, weight, during,
-    week). A brand's good and bad days come in runs; weeks are close to independent, so a
-    regression on them gives honest intervals (Bertrand, Duflo & Mullainathan 2004)."""
-    index, weeks = np.unique(week_of_day, return_inverse=True)
-    totals = np.bincount(weeks, weights=weights)
-    means = np.bincount(weeks, weights=weights * gap) / totals
-    flags = np.bincount(weeks, weights=during.astype(float)) > 0
-    return means, totals, flags, index.astype(float)
-
-
 @dataclass(frozen=True)
 class _Line:
-    """Intercept and slope of a robust weighted line, with t intervals."""
+    """Intercept and slope of a weighted line with t intervals of ``df`` degrees of freedom."""
 
     params: np.ndarray
     bse: np.ndarray
@@ -242,47 +229,42 @@ class _Line:
         return 2 * t.sf(np.abs(self.params / np.maximum(self.bse, 1e-12)), self.df)
 
 
-def _fit(y: np.ndarray, x: np.ndarray, weights: np.ndarray) -> _Line:
-    """A weighted line through weekly figures, robust to a one-off week (Huber's M-estimator:
-    a crisis week of the brand's own, like a product recall, must not set its baseline)."""
-    import statsmodels.api as sm
+def _fit(y: np.ndarray, x: np.ndarray, weights: np.ndarray, weeks: int) -> _Line:
+    """Weighted least squares of daily figures on ``x`` with Newey-West errors (a brand's good
+    and bad days come in runs). Intervals use t with (weeks - 2) degrees of freedom, not
+    (days - 2): runs make the days far from independent, and with the day count the 95%
+    intervals covered the true effect in only 88% of simulated campaigns (92% this way)."""
+    from statsmodels.regression.linear_model import WLS
 
-    scale = np.sqrt(weights / weights.mean())
-    design = np.column_stack([np.ones(len(y)), x.astype(float)]) * scale[:, None]
-    fit = sm.RLM(y * scale, design, M=sm.robust.norms.HuberT()).fit()
-    return _Line(np.asarray(fit.params), np.asarray(fit.bse), max(1, len(y) - 2))
+    design = np.column_stack([np.ones(len(y)), x.astype(float)])
+    lags = max(1, int(4 * (len(y) / 100) ** (2 / 9)))  # the usual Newey-West rule
+    fit = WLS(y, design, weights=weights).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    return _Line(np.asarray(fit.params), np.asarray(fit.bse), max(1, weeks - 2))
 
 
-def did(
-    brand: Series,
-    control: Series,
-    during: np.ndarray,
-    outcome: str,
-    skip: np.ndarray | None = None,
-) -> DiD | None:
-    """Difference in differences of ``outcome``; None with too few days or weeks. ``skip``:
-    days left out (the brand's other campaigns: a baseline must be free of them)."""
+def did(brand: Series, control: Series, during: np.ndarray, outcome: str) -> DiD | None:
+    """Difference in differences of ``outcome``; None with too few days or weeks."""
     yb, wb = brand.outcome(outcome)
     yc, wc = control.outcome(outcome)
-    usable = ~np.isnan(yb) & ~np.isnan(yc) & (True if skip is None else ~skip)
+    usable = ~np.isnan(yb) & ~np.isnan(yc)
     if (usable & during).sum() < MIN_DAYS or (usable & ~during).sum() < MIN_DAYS:
         return None
-    # Days weigh by the inverse of their sampling variance (up to a constant); volume evenly.
-    weights = np.ones(usable.sum()) if outcome == "volume" else (wb * wc / (wb + wc))[usable]
-    week_of_day = ((np.arange(len(during)) - int(np.argmax(during))) // 7)[usable]
-    gaps, totals, flags, weeks = _weekly_gaps(
-        (yb - yc)[usable], weights, during[usable], week_of_day
-    )
-    if flags.sum() < 1 or (~flags).sum() < MIN_WEEKS_BEFORE:
+    day = np.arange(len(during), dtype=float)
+    week = (day - int(np.argmax(during))) // 7
+    weeks_before = len(np.unique(week[usable & ~during]))
+    if weeks_before < MIN_WEEKS_BEFORE:
         return None
-    fit = _fit(gaps, flags, totals)
+    # Days weigh by the inverse of their sampling variance (up to a constant); volume evenly.
+    weights = np.ones(len(day)) if outcome == "volume" else wb * wc / (wb + wc)
+    gap = yb - yc
+    fit = _fit(gap[usable], during[usable], weights[usable], len(np.unique(week[usable])))
     low, high = fit.conf_int(alpha=0.05)[1]
     estimate = Estimate(float(fit.params[1]), float(low), float(high), float(fit.pvalues[1]))
-    before = ~flags
-    trend = _fit(gaps[before], weeks[before] - weeks[before].mean(), totals[before])
-    slope = float(trend.params[1])  # per week
-    drift = slope * float(weeks[before].max() - weeks[before].min())
-    bias = slope * float(weeks[flags].mean() - weeks[before].mean())
+    before = usable & ~during
+    trend = _fit(gap[before], day[before] - day[before].mean(), weights[before], weeks_before)
+    slope = float(trend.params[1])  # per day
+    drift = slope * float(day[before].max() - day[before].min())
+    bias = slope * float(day[usable & during].mean() - day[before].mean())
     if outcome == "volume":  # posts a day, as a log ratio like the estimate
         changes = [
             math.log((s.pooled(during, "volume") or 0) + 0.5)
@@ -318,9 +300,9 @@ def _weekly(series: Series, start_index: int) -> tuple[np.ndarray, np.ndarray]:
     for week in range(first, last + 1):
         lo, hi = start_index + 7 * week, min(start_index + 7 * (week + 1), n)
         labeled = series.labeled[lo:hi].sum()
-        net = (series.positive[lo:hi].sum() - series.negative[lo:hi].sum()) / labeled
+        net = series.positive[lo:hi].sum() - series.negative[lo:hi].sum()
         offsets.append(week)
-        nets.append(net if labeled else np.nan)
+        nets.append(net / labeled if labeled else np.nan)
     values, weeks = np.array(nets, dtype=float), np.array(offsets)
     before = weeks < 0
     fill = np.nanmean(values[before]) if np.any(~np.isnan(values[before])) else 0.0
@@ -405,7 +387,6 @@ def assess(
     control_words: str,
     *,
     min_posts: int = MIN_POSTS,
-    skip: np.ndarray | None = None,
 ) -> Impact:
     """Every estimate and the verdict for a brand against its control units."""
     pooled = sum(controls.values(), Series.zeros(len(during))) if controls else None
@@ -441,11 +422,11 @@ def assess(
         [float(v) for v in brand_weeks],
         [float(v) for v in _weekly(pooled, start_index)[0]],
     )
-    net = did(brand, pooled, during, "net", skip)
-    volume = did(brand, pooled, during, "volume", skip)
+    net = did(brand, pooled, during, "net")
+    volume = did(brand, pooled, during, "volume")
     rating = None
     if min(brand.rated[~during].sum(), brand.rated[during].sum()) >= min_posts:
-        rating = did(brand, pooled, during, "rating", skip)
+        rating = did(brand, pooled, during, "rating")
     synthetic = synthetic_control(brand, controls, start_index)
     estimates = {"net": net, "volume": volume, "rating": rating, "synthetic": synthetic}
     if net is None:

@@ -8,15 +8,14 @@
    ``doc_facts`` and ``campaign_documents`` are built the way every session builds them.
 2. Times, uncached (the dashboard's cache only helps the second visit), the best of
    ``--runs`` after a warm-up, and separately the first call (which imports statsmodels):
-   * ``campaign_impacts(con, list_campaigns(con))``: one daily panel, then per campaign a
-     difference in differences and a synthetic control;
-   * ``campaign_table(con)``: the Campaigns page's table;
-   * the page's data: the table, plus the impacts unless the table computes them itself.
+   * ``campaign_table(con)``: the Campaigns page's table (its data): one daily panel, per
+     campaign the raw windows, a difference in differences and a synthetic control, and one
+     query for the campaigns' own posts;
+   * ``compare_campaigns(con)``: the same results as objects.
 3. Baselines, in the same run: the raw before / during / after query the table ran before
-   it had a control (``sql.CAMPAIGN`` and ``sql.WINDOW_FIGURES``, once per campaign, as the
-   old ``compare_campaigns`` did), and one plain DuckDB GROUP BY over ``doc_facts`` that
+   it had a control (its SQL, once per campaign, as the old ``compare_campaigns`` ran it), and one plain DuckDB GROUP BY over ``doc_facts`` that
    scans the same windows for every campaign at once. Ratio = ours / raw query. Also timed,
-   to tell the database from the arithmetic: the impacts' one panel scan (``read_panel``).
+   to tell the database from the arithmetic: the one panel scan (``Panel.read``).
 
     .venv/bin/python benchmarks/bench_campaigns.py [--docs 1000000] [--campaigns 50] [--runs 3]
 
@@ -29,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import inspect
 import io
 import json
 import os
@@ -133,6 +131,27 @@ def build(db: Path, documents: int, campaigns: int) -> None:
 
 
 # --- the baselines ---------------------------------------------------------------------------------
+# The previous implementation's query, run once per campaign (before the panel and the
+# control): each campaign's documents in its before / during / after windows.
+OLD_WINDOW_FIGURES = """
+WITH c AS (SELECT *, (end_date - start_date + 1)::INTEGER AS days FROM campaigns WHERE name = ?),
+windowed AS (
+    SELECT e.*,
+           CASE WHEN e.day < c.start_date THEN 'before'
+                WHEN e.day <= c.end_date THEN 'during' ELSE 'after' END AS phase,
+           (c.brand IS NULL OR e.brand = c.brand) AS own,
+           e.doc_id IN (SELECT doc_id FROM campaign_documents WHERE campaign = c.name)
+               AS attributed
+    FROM doc_facts e, c
+    WHERE e.day >= c.start_date - c.days AND e.day <= c.end_date + c.days
+)
+SELECT phase, own, attributed, count(*) AS documents, count(label) AS labeled,
+       count(*) FILTER (WHERE label = 'positive') AS positive,
+       count(*) FILTER (WHERE label = 'negative') AS negative
+FROM windowed GROUP BY ALL
+"""
+
+
 def raw_windows(con: Any) -> list[list[dict[str, Any]]]:
     """The old table's queries: each campaign's row, then its before / during / after counts."""
     from analysis.campaigns import sql
@@ -140,17 +159,18 @@ def raw_windows(con: Any) -> list[list[dict[str, Any]]]:
 
     return [
         records(con, sql.CAMPAIGN, [c["name"], c["name"]])
-        + records(con, sql.WINDOW_FIGURES, [c["name"]])
+        + records(con, OLD_WINDOW_FIGURES, [c["name"]])
         for c in records(con, sql.CAMPAIGN, [None, None])
     ]
 
 
 def panel_scan(con: Any) -> Any:
-    """The impacts' database part: the daily panel over every campaign's days."""
+    """The database part of the page's data: the daily panel over the data's days."""
     from analysis.campaigns import control
+    from analysis.campaigns.panel import Panel
 
     span = control.data_span(con)
-    return control.read_panel(con, *span) if span else None
+    return Panel.read(con, *span) if span else None
 
 
 def plain_group_by() -> str:
@@ -221,18 +241,19 @@ def main() -> None:
         build_s, _ = timed(lambda: build(db, args.docs, args.campaigns))
         print(f"  built in {build_s:.0f} s (documents, sentiment, doc_facts, attribution)")
 
-    import analysis.campaigns.results as results_module
-    from analysis.campaigns.control import campaign_impacts
-    from analysis.campaigns.results import campaign_table, list_campaigns
+    from analysis.campaigns.results import (
+        campaign_table,
+        compare_campaigns,
+        list_campaigns,
+    )
+    from analysis.insight.campaign_events import campaign_in_detail
 
-    table_has_impacts = "campaign_impacts" in inspect.getsource(results_module)
     results: dict[str, Any] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "python": platform.python_version(),
         "runs": args.runs,
         "target_s": TARGET_S,
         "build_s": round(build_s, 1) if build_s is not None else None,
-        "table_includes_impacts": table_has_impacts,
     }
     with store.session(db, read_only=True) as con:
         found = con.execute(
@@ -257,21 +278,20 @@ def main() -> None:
         )
 
         calls: dict[str, Callable[[], Any]] = {
-            "campaign_impacts": lambda: campaign_impacts(con, list_campaigns(con)),
-            "campaign_table": lambda: campaign_table(con),
+            "campaign_table": lambda: campaign_table(con),  # the page's data
+            "compare_campaigns": lambda: compare_campaigns(con),
         }
-        if not table_has_impacts:  # else the page's data is the table
-            calls["page"] = lambda: (
-                campaign_table(con),
-                campaign_impacts(con, list_campaigns(con)),
-            )
         baselines: dict[str, Callable[[], Any]] = {
             "raw query": lambda: raw_windows(con),
             "plain GROUP BY": lambda: con.execute(plain_group_by()).fetchall(),
         }
         timings: dict[str, dict[str, Any]] = {}
         errors: dict[str, str] = {}
-        diagnostics = {"read_panel": lambda: panel_scan(con)}
+        diagnostics = {
+            "Panel.read": lambda: panel_scan(con),
+            # The page's second part: one campaign in detail, with the spikes it overlapped.
+            "one campaign, detail": lambda: campaign_in_detail(con, campaigns[0]["name"]),
+        }
         for name, call in {**calls, **baselines, **diagnostics}.items():
             try:
                 timings[name] = best_of(call, args.runs)
@@ -284,11 +304,13 @@ def main() -> None:
                 f"  {name:18s} first {t['first_s']:7.3f} s   best of {args.runs} {t['best_s']:7.3f} s"
             )
 
-        if "campaign_impacts" in timings:
-            impacts = campaign_impacts(con, campaigns)
-            measured = [i for i in impacts.values() if i is not None]
-            results["impacts_measured"] = len(measured)
-            print(f"  {len(measured)} of {len(impacts)} campaigns have an impact (the rest: None)")
+        measured = [r for r in compare_campaigns(con) if r.impact is not None]
+        results["impacts_measured"] = len(measured)
+        results["verdicts"] = {
+            v: sum(r.verdict == v for r in measured)
+            for v in ("lifted", "backfired", "no clear effect", "cannot tell")
+        }
+        print(f"  {len(measured)} of {len(campaigns)} campaigns measured: {results['verdicts']}")
 
         baseline = "raw query"
         ratios = {}
@@ -302,7 +324,7 @@ def main() -> None:
             if "plain GROUP BY" in timings:
                 plain = timings["plain GROUP BY"]["best_s"]
                 print(f"  (the same windows in one GROUP BY: {plain:.3f} s)")
-        page = timings.get("campaign_table" if table_has_impacts else "page", {}).get("best_s")
+        page = timings.get("campaign_table", {}).get("best_s")
         meets = page is not None and page < TARGET_S
         if page is not None:
             print(
@@ -310,7 +332,7 @@ def main() -> None:
                 f"target under {TARGET_S:.0f} s: {'met' if meets else 'NOT met'}"
             )
         profiles = {}
-        for name in ("campaign_impacts", "campaign_table"):
+        for name in ("campaign_table",):
             if name in timings and timings[name]["best_s"] >= TARGET_S:
                 profiles[name] = profile(calls[name])
                 print(f"\nprofile of {name} (over the target; cumulative time):")

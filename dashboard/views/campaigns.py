@@ -11,11 +11,11 @@ import streamlit as st
 from analysis.campaigns.impact import MIN_POSTS, OUTCOME_WORDS
 from analysis.campaigns.results import (
     campaign_posts,
-    campaign_result,
     campaign_table,
     campaign_topics,
     window_table,
 )
+from analysis.insight.campaign_events import campaign_in_detail
 from analysis.insight.facets import facet_values
 from dashboard import cache, ui
 from loaders.campaigns import add_campaign, import_campaigns
@@ -239,7 +239,7 @@ if not measured.empty:
 
 st.subheader("One campaign")
 name = st.selectbox("Campaign", [row["campaign"] for row in rows])
-result = cache.data(campaign_result, name, events=True)
+result = cache.data(campaign_in_detail, name)
 st.caption(
     f"{result.start:%d %b %Y} to {result.end:%d %b %Y}"
     + (f", budget {result.budget:,.0f}" if result.budget else "")

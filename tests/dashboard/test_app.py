@@ -499,9 +499,9 @@ def test_campaigns_page_on_sample_data(monkeypatch, sample_db):
         assert row["brand net during"] == pytest.approx(
             scalar(sample_db, BRAND_NET, [row["campaign"]])
         )
-    uplift = chart_data(app, 0)
-    assert sorted(x for trace in uplift for x in decoded(trace.x)) == pytest.approx(
-        sorted(table["uplift"].dropna())
+    effects = chart_data(app, 0)
+    assert sorted(x for trace in effects for x in decoded(trace.x)) == pytest.approx(
+        sorted(table["effect"].dropna())
     )
     chooser = next(s for s in app.selectbox if s.label == "Campaign")
     chooser.set_value("Grind Never Stops")
@@ -516,11 +516,19 @@ def test_campaigns_page_on_sample_data(monkeypatch, sample_db):
     result = next(
         r for _, r in app.dataframe[0].value.iterrows() if r["campaign"] == "Grind Never Stops"
     )
-    assert metric(app, "Uplift") == f"{result['uplift']:+.2f}"
+    assert metric(app, "Effect beyond the market") == f"{result['effect']:+.2f}"
     assert (
         metric(app, "95% interval")
-        == f"{result['uplift low']:+.2f} to {result['uplift high']:+.2f}"
+        == f"{result['effect low']:+.2f} to {result['effect high']:+.2f}"
     )
+    assert metric(app, "Verdict") == result["verdict"]
+    # The verdict in words, the raw change beside it, and the spikes it overlapped.
+    verdict = {"lifted": "Lifted", "backfired": "Backfired", "no clear effect": "No clear effect"}
+    text = " ".join(m.value for m in app.markdown)
+    assert verdict.get(result["verdict"], "Cannot tell") in text
+    captions = " ".join(c.value for c in app.caption)
+    assert "Raw before/during change of the brand's net sentiment" in captions
+    assert f"{result['raw uplift']:+.2f}" in captions
 
 
 def test_campaigns_page_adds_a_campaign(monkeypatch, writable_db):

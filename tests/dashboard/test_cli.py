@@ -120,8 +120,13 @@ def test_campaign_results_table(demo_run):
     result = invoke("campaigns", "results", "--db", str(db))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert "uplift [95% CI]" in lines[0]
+    assert "effect beyond market [95% CI]" in lines[0] and "raw uplift [95% CI]" in lines[0]
     refill = next(line for line in lines if line.startswith("Refill Rewards"))
+    # Each verdict in a sentence: the method and its interval, or why it cannot tell.
+    said = next(line for line in lines if line.startswith("Refill Rewards: "))
+    assert said.split(": ", 1)[1].startswith(
+        ("Lifted net", "Backfired: net", "No clear effect on net", "Cannot tell: ")
+    )
     posts = rows(
         db,
         "SELECT count(DISTINCT doc_id) FROM campaign_documents WHERE campaign = 'Refill Rewards'",

@@ -198,3 +198,23 @@ def test_insight_cards_for_a_campaign_and_a_competitor_outage(sample_with_truth)
     assert rival.facts["brand"] == "Glacio"
     assert rival.facts["share_negative"] > rival.facts["share_negative_before"] + 0.1
     assert all(e["brand"] == "Glacio" and e["label"] == "negative" for e in rival.examples)
+
+
+def test_the_detail_names_what_overlapped_the_campaign(sample_with_truth):
+    from analysis.insight.campaign_events import campaign_in_detail
+
+    with store.session(settings=sample_with_truth, read_only=True) as con:
+        gift = campaign_in_detail(con, "Holiday Gift Guide")
+    events = gift.impact.events
+    # Tidewell's Black Friday shipping delays (W49) fall in its dates, and its two earlier
+    # campaigns in its baseline; only Tidewell was hit, so the market did not "fall too".
+    assert any(e.startswith("Negative spike in 2025-W49") and "(Tidewell)" in e for e in events)
+    assert "Refill Rewards, Grind Never Stops ran in the 56 days compared" in events[0]
+    assert not any(e.startswith("The market fell too") for e in events)
+    net = gift.impact.net
+    assert net.control_change > 0 > net.brand_change
+    assert gift.impact.market_note == (
+        f"The brand's raw change was {net.brand_change:+.2f}; the other brands (Glacio, "
+        f"Pinecup) moved {net.control_change:+.2f} over the same days, so the market explains "
+        f"{net.control_change:+.2f} of it."
+    )

@@ -130,7 +130,8 @@ def test_every_reader_survives_and_ignores_unplaceable_dates(settings, hostile_d
         assert detect_spikes(con) == []
         assert period_alerts(con, period.start, period.end).spikes == []
         (row,) = campaign_table(con)
-        assert (row["campaign"], row["verdict"]) == ("Autumn", "no data")
+        assert (row["campaign"], row["raw verdict"]) == ("Autumn", "no data")
+        assert row["verdict"] == "cannot tell" and row["effect"] is None
         assert insight_cards(con, period) == []
 
 

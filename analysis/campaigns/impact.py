@@ -200,10 +200,14 @@ class Impact:
         if self.net is None:
             return None
         d = self.net
+        share = (
+            f"so the market explains {d.control_change:+.2f} of it."
+            if d.control_change * d.brand_change > 0
+            else "the other way, so the market explains none of it."
+        )
         return (
             f"The brand's raw change was {d.brand_change:+.2f}; {self.control} moved "
-            f"{d.control_change:+.2f} over the same days, so the market explains "
-            f"{d.control_change:+.2f} of it."
+            f"{d.control_change:+.2f} over the same days, {share}"
         )
 
 

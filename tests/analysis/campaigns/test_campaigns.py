@@ -215,6 +215,6 @@ def test_the_detail_names_what_overlapped_the_campaign(sample_with_truth):
     assert net.control_change > 0 > net.brand_change
     assert gift.impact.market_note == (
         f"The brand's raw change was {net.brand_change:+.2f}; the other brands (Glacio, "
-        f"Pinecup) moved {net.control_change:+.2f} over the same days, so the market explains "
-        f"{net.control_change:+.2f} of it."
+        f"Pinecup) moved {net.control_change:+.2f} over the same days, the other way, so the "
+        "market explains none of it."
     )

@@ -259,7 +259,12 @@ def did(brand: Series, control: Series, during: np.ndarray, outcome: str) -> DiD
     if weeks_before < MIN_WEEKS_BEFORE:
         return None
     # Days weigh by the inverse of their sampling variance (up to a constant); volume evenly.
-    weights = np.ones(len(day)) if outcome == "volume" else wb * wc / (wb + wc)
+    both = wb + wc
+    weights = (
+        np.ones(len(day))
+        if outcome == "volume"
+        else np.divide(wb * wc, both, out=np.zeros(len(day)), where=both > 0)
+    )
     gap = yb - yc
     fit = _fit(gap[usable], during[usable], weights[usable], len(np.unique(week[usable])))
     low, high = fit.conf_int(alpha=0.05)[1]

@@ -5,7 +5,7 @@ or not, when only the brand was hit)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 
@@ -29,8 +29,8 @@ def campaign_in_detail(con: duckdb.DuckDBPyConnection, name: str) -> CampaignRes
 def overlapping_events(
     con: duckdb.DuckDBPyConnection, impact: Impact, result: CampaignResult
 ) -> Impact:
-    """``impact`` with the spikes of the brand and of the whole market whose week overlaps
-    the campaign, in words (they explain raw changes the control should absorb)."""
+    """``impact`` with the spikes and emerging topics of the brand and of the whole market in
+    the campaign's weeks, in words (they explain raw changes the control should absorb)."""
     from analysis.topics.spikes import detect_spikes
 
     brand, start, end = result.brand, result.start, result.end
@@ -45,9 +45,30 @@ def overlapping_events(
             named = [d for d in spike.drivers if d.change > 0 and d.topic >= 0]
             drivers = f", driven by {spike.drivers_text()}" if named else ""
             found.append(f"{spike.headline()} ({who}){drivers}")
+        found += _emerging(con, filters, who, start, end)
     if found and impact.net is not None and impact.net.control_change <= -MARKET_FELL:
         found.append(
             f"The market fell too: {impact.control} moved "
             f"{impact.net.control_change:+.2f} in net sentiment during the campaign."
         )
     return replace(impact, events=[*impact.events, *found])
+
+
+def _emerging(
+    con: duckdb.DuckDBPyConnection, filters: Filters, who: str, start: date, end: date
+) -> list[str]:
+    """The topics that emerged in the campaign's weeks, once each, in words."""
+    from analysis.periods import iso_week
+    from analysis.topics.trends import emerging_topics
+
+    found: dict[int, str] = {}
+    monday = start - timedelta(days=start.weekday())
+    while monday <= end:
+        for topic in emerging_topics(con, monday, filters):
+            if topic.emerging and topic.topic not in found:
+                found[topic.topic] = (
+                    f"Emerging topic '{topic.display_name}' in {iso_week(monday)} ({who}): "
+                    f"{topic.documents} posts, {topic.growth:.1f}x its usual share"
+                )
+        monday += timedelta(days=7)
+    return list(found.values())

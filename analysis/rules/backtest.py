@@ -14,7 +14,7 @@ after it was added; the backtest shows what it would have said about every run s
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 import duckdb
@@ -24,15 +24,17 @@ from analysis.rules import sql
 from analysis.rules.conditions import (
     Candidate,
     dashboard_link,
+    day_end,
     evaluate,
     held_back,
-    keyword_pattern,
     keywords_why,
     scope_filters,
+    scope_names,
     window_size,
 )
 from analysis.rules.model import Firing, Post, Rule
 from analysis.rules.sql import BACKTEST_RUNS, BACKTEST_SPAN
+from analysis.rules.words import keyword_pattern
 from loaders.dates import shift
 from loaders.store import records
 
@@ -76,7 +78,7 @@ def check_moments(first: date, last: date, size: str) -> list[datetime]:
             shift(sunday, 7 * n)
             for n in range((shift(last, 6 - last.weekday()) - sunday).days // 7 + 1)
         ]
-    return [datetime.combine(d, time(23, 59, 59), tzinfo=UTC) for d in days]
+    return [day_end(d) for d in days]
 
 
 def _span(
@@ -151,6 +153,7 @@ def _keyword_hits(
         sql.KEYWORD_POSTS,
         [*scope_filters(rule, start, end).params(), _FAR_FUTURE, 0, keyword_pattern(words)],
     )
+    names = scope_names(con, rule)
     by_run: dict[int, list[dict[str, Any]]] = {}
     for post in found:
         by_run.setdefault(post["ingest_run_id"], []).append(post)
@@ -159,7 +162,7 @@ def _keyword_hits(
         posts = by_run.get(run["run_id"])
         if not posts:
             continue
-        candidate = _keyword_candidate(rule, settings, run, posts, words)
+        candidate = _keyword_candidate(rule, settings, run, posts, words, names)
         last = hits[-1] if hits else None
         if not _held_back(candidate, last, rule, candidate.firing.fired_at):
             hits.append(_hit(candidate))
@@ -167,10 +170,15 @@ def _keyword_hits(
 
 
 def _keyword_candidate(
-    rule: Rule, settings: Any, run: dict[str, Any], posts: list[dict[str, Any]], words: list[str]
+    rule: Rule,
+    settings: Any,
+    run: dict[str, Any],
+    posts: list[dict[str, Any]],
+    words: list[str],
+    names: dict[str, str],
 ) -> Candidate:
     # Worded as the engine's keywords condition words its firings.
-    matched, why = keywords_why(rule, words, posts)
+    matched, why = keywords_why(rule, words, posts, names)
     count = len(posts)
     figures = {
         "posts": count,
@@ -226,10 +234,10 @@ def _figure(
 ) -> WindowFigure:
     label = first.isoformat() if size == "day" else iso_week(first)
     if rule.condition == "negative_share":
-        posts, enough = row["labeled"], row["labeled"] >= rule.params.get("min_posts", 20)
+        posts, enough = row["labeled"], row["labeled"] >= rule.param("min_posts")
         value = row["negative"] / posts if posts and enough else None
     else:
-        posts, enough = row["rated"], row["rated"] >= rule.params.get("min_posts", 10)
+        posts, enough = row["rated"], row["rated"] >= rule.param("min_posts")
         average = row["average_rating"]
         value = float(average) if average is not None and enough else None
     return WindowFigure(label, first, last, value, posts, label in fired)

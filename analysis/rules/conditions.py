@@ -3,11 +3,11 @@
 Each candidate names its window (what it fired for, so the same data never fires twice), a
 plain sentence built from the figures, the figures themselves, the matched documents (and
 their ids, up to :data:`MAX_TAGGED`, for a tag action), up to three telling posts and a
-dashboard link with the rule's filters. Week windows are the newest
-ISO week with data up to ``now`` (so a crisis fires during its week, not after it); day
-windows the newest day with data up to ``now``. A check also decides the window just before
-the newest one when that window closed after the previous check: Monday's export that brings
-Sunday's posts (and Monday's first ones) must still get last week judged on its whole data.
+dashboard link with the rule's filters. Week windows are the newest ISO week with data up
+to ``now`` (so a crisis fires during its week, not after it); day windows the newest day
+with data up to ``now``. A check also decides the window before the newest one when it
+closed after the previous check (see :func:`_closed_since`): Monday's export that brings
+Sunday's posts must still get last week judged on its whole data.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from analysis.periods import iso_week
 from analysis.rules import sql
 from analysis.rules.model import Firing, Post, Rule
 from analysis.rules.store import since_run
+from analysis.rules.words import keyword_pattern, python_keyword_pattern
 from loaders.dates import shift, utc_now
 from loaders.errors import BrandpulseError, explain
 from loaders.store import records, scalar
@@ -74,7 +75,7 @@ def dashboard_link(settings: Any, rule: Rule, start: date | None, end: date | No
 
 
 def keywords_why(
-    rule: Rule, words: list[str], posts: list[dict[str, Any]]
+    rule: Rule, words: list[str], posts: list[dict[str, Any]], names: dict[str, str] | None = None
 ) -> tuple[list[str], str]:
     """The words the posts matched, and the sentence a keywords firing says."""
     matched = sorted(
@@ -82,7 +83,7 @@ def keywords_why(
     )
     count = len(posts)
     return matched, (
-        f"{count} new post{'s' if count != 1 else ''} about {subject(rule)} "
+        f"{count} new post{'s' if count != 1 else ''} about {subject(rule, names)} "
         f"mention{'s' if count == 1 else ''} {', '.join(repr(w) for w in matched)}"
     )
 
@@ -108,9 +109,28 @@ def held_back(
     return not candidate.value > last_value
 
 
-def subject(rule: Rule) -> str:
-    """Who the posts are about, e.g. "Tidewell" or "Tidewell (channel: amazon)"."""
-    rest = [f"{k}: {v}" for k, v in rule.scope.items() if k != "brand"]
+def scope_names(con: duckdb.DuckDBPyConnection, rule: Rule) -> dict[str, str]:
+    """The names of the scope's theme and topic in the current topic model. A refit numbers
+    them anew: a number the model no longer has would silently watch nothing (or, later,
+    another group), so it is a problem the check reports for the rule."""
+    names = {}
+    for key, query in (("theme", sql.SCOPE_THEME_NAME), ("topic", sql.SCOPE_TOPIC_NAME)):
+        if key in rule.scope:
+            name = scalar(con, query, [rule.scope[key]])
+            if name is None:
+                raise BrandpulseError(
+                    f"scope {key} {rule.scope[key]} is not in the current topic model: "
+                    "edit the rule"
+                )
+            names[key] = str(name)
+    return names
+
+
+def subject(rule: Rule, names: dict[str, str] | None = None) -> str:
+    """Who the posts are about, e.g. "Tidewell" or "Tidewell (channel: amazon)"; a theme or
+    topic by its name in ``names`` (:func:`scope_names`), not its bare number."""
+    names = names or {}
+    rest = [f"{k}: {names.get(k, v)}" for k, v in rule.scope.items() if k != "brand"]
     brand = rule.scope.get("brand")
     if brand and rest:
         return f"{brand} ({', '.join(rest)})"
@@ -183,12 +203,12 @@ def _window_firing(
 def negative_share(
     con: duckdb.DuckDBPyConnection, rule: Rule, now: datetime, settings: Any
 ) -> list[Candidate]:
-    window = _window(con, rule, now, rule.params.get("window", "week"))
+    window = _window(con, rule, now, rule.param("window"))
     if window is None:
         return []
     start, end = window
     now_fig = _figures(con, rule, now, start, end)
-    if now_fig["labeled"] < rule.params.get("min_posts", 20):
+    if now_fig["labeled"] < rule.param("min_posts"):
         return []
     share = now_fig["negative"] / now_fig["labeled"]
     if share <= rule.params["above"]:
@@ -196,7 +216,7 @@ def negative_share(
     before = _figures(con, rule, now, *_previous(start, end))
     before_share = before["negative"] / before["labeled"] if before["labeled"] else None
     label = _label(start, end)
-    why = f"Negative posts about {subject(rule)} rose to {share:.0%}"
+    why = f"Negative posts about {subject(rule, scope_names(con, rule))} rose to {share:.0%}"
     if before_share is not None:
         why += f" (from {before_share:.0%} the {'day' if start == end else 'week'} before)"
     why += f" {'on' if start == end else 'in'} {label}"
@@ -260,9 +280,9 @@ def volume_spike(
     spikes = detect_spikes(
         con,
         scope_filters(rule, end=now.date()),
-        baseline_weeks=int(rule.params.get("baseline_weeks", 4)),
-        z_threshold=float(rule.params.get("z", 3.0)),
-        min_relative_volume=float(rule.params.get("times", 2.0)),
+        baseline_weeks=int(rule.param("baseline_weeks")),
+        z_threshold=float(rule.param("z")),
+        min_relative_volume=float(rule.param("times")),
     )
     out = []
     for spike in spikes:
@@ -270,7 +290,7 @@ def volume_spike(
             continue
         label = iso_week(monday)
         drivers = _topic_drivers(spike)
-        why = f"{spike.headline()} ({subject(rule)})" + (
+        why = f"{spike.headline()} ({subject(rule, scope_names(con, rule))})" + (
             f", driven by {drivers}" if drivers else ""
         )
         figures = {"window": label, "volume": spike.value, "baseline": spike.baseline, "z": spike.z}
@@ -303,15 +323,16 @@ def emerging_topic(
         con,
         monday,
         scope_filters(rule, end=now.date()),
-        alpha=float(rule.params.get("alpha", 0.01)),
-        min_documents=int(rule.params.get("min_documents", 10)),
-        min_growth=float(rule.params.get("min_growth", 2.0)),
+        alpha=float(rule.param("alpha")),
+        min_documents=int(rule.param("min_documents")),
+        min_growth=float(rule.param("min_growth")),
     )
     out = []
     for topic in (t for t in found if t.emerging):
         label = f"{iso_week(monday)}:topic:{topic.topic}"
         why = (
-            f"The topic '{topic.display_name}' is emerging for {subject(rule)} in "
+            f"The topic '{topic.display_name}' is emerging for "
+            f"{subject(rule, scope_names(con, rule))} in "
             f"{iso_week(monday)}: {topic.documents} posts, {topic.share:.0%} of the week "
             f"against {topic.baseline_share:.0%} in the weeks before"
         )
@@ -345,29 +366,6 @@ def emerging_topic(
     return out
 
 
-def _word_edges(word: str, before: str, after: str) -> str:
-    """``word`` escaped, with an edge only where it starts or ends with a letter or digit:
-    "#recall" and "refund!" carry their own edge."""
-    core = re.escape(word)
-    start = before if word[:1].isalnum() or word[:1] == "_" else ""
-    end = after if word[-1:].isalnum() or word[-1:] == "_" else ""
-    return start + core + end
-
-
-def keyword_pattern(words: list[str]) -> str:
-    """Whole words, case-insensitive, in RE2 syntax as DuckDB's regexp_matches reads it.
-
-    RE2's \\b knows only ASCII letters ("ärger" would never match), and it has no
-    look-arounds, so the edges are "start or a character that is not a letter or digit"."""
-    before, after = r"(?:^|[^\pL\pN_])", r"(?:$|[^\pL\pN_])"
-    return "|".join(_word_edges(w, before, after) for w in words)
-
-
-def python_keyword_pattern(words: list[str]) -> str:
-    """The same whole-word test for Python's re (whose \\w knows every letter)."""
-    return "|".join(_word_edges(w, r"(?<!\w)", r"(?!\w)") for w in words)
-
-
 def keywords(
     con: duckdb.DuckDBPyConnection,
     rule: Rule,
@@ -389,7 +387,7 @@ def keywords(
     if not found:
         return []
     through = max(p["ingest_run_id"] for p in found)
-    matched, why = keywords_why(rule, words, found)
+    matched, why = keywords_why(rule, words, found, scope_names(con, rule))
     posts = tuple(
         Post(p["doc_id"], p["text"], p["label"], p["url"], p["created_at"]) for p in found[:3]
     )
@@ -416,19 +414,19 @@ def keywords(
 def rating_below(
     con: duckdb.DuckDBPyConnection, rule: Rule, now: datetime, settings: Any
 ) -> list[Candidate]:
-    window = _window(con, rule, now, rule.params.get("window", "week"))
+    window = _window(con, rule, now, rule.param("window"))
     if window is None:
         return []
     start, end = window
     fig = _figures(con, rule, now, start, end)
-    if fig["rated"] < rule.params.get("min_posts", 10) or fig["average_rating"] is None:
+    if fig["rated"] < rule.param("min_posts") or fig["average_rating"] is None:
         return []
     average = float(fig["average_rating"])
     if average >= rule.params["below"]:
         return []
     before = _figures(con, rule, now, *_previous(start, end))
     label = _label(start, end)
-    why = f"The average rating of {subject(rule)} fell to {average:.2f}"
+    why = f"The average rating of {subject(rule, scope_names(con, rule))} fell to {average:.2f}"
     if before["average_rating"] is not None:
         why += (
             f" (from {before['average_rating']:.2f} the {'day' if start == end else 'week'} before)"
@@ -485,10 +483,10 @@ def campaign_negative(
         )
     during, before = windows["during"], windows["before"]
     uplift = net_difference(during, before)
-    if uplift is None or during.documents < int(rule.params.get("min_posts", 20)):
+    if uplift is None or during.documents < int(rule.param("min_posts")):
         return []
     change = uplift[0]
-    if change >= float(rule.params.get("below", 0.0)):
+    if change >= float(rule.param("below")):
         return []
     why = (
         f"{name}'s net sentiment uplift turned negative: {change:+.2f} (net sentiment "
@@ -503,7 +501,7 @@ def campaign_negative(
         "net_during": round(during.net or 0.0, 4),
         "net_before": round(before.net or 0.0, 4),
         "documents": during.documents,
-        "below": float(rule.params.get("below", 0.0)),
+        "below": float(rule.param("below")),
     }
     # The link shows the brand's posts of the campaign's days: what the uplift counts.
     brand_scope = {"brand": campaign["brand"]} if campaign["brand"] else {}
@@ -539,24 +537,35 @@ EVALUATORS = {
 def window_size(rule: Rule) -> str:
     """ "day" or "week": the window a rule's figures are judged on."""
     if rule.condition in ("negative_share", "rating_below"):
-        return str(rule.params.get("window", "week"))
+        return str(rule.param("window"))
     return "week"  # volume spikes and emerging topics are weekly tests
+
+
+def day_end(day: date) -> datetime:
+    """The last moment of ``day`` in UTC (the next day's start less a microsecond, the
+    database's precision): the moment a check at the day's end sees, posts of its last
+    second included. The engine's catch-up and the backtest's checks both use it."""
+    return datetime.combine(shift(day, 1), time(), tzinfo=UTC) - timedelta(microseconds=1)
 
 
 def _closed_since(
     con: duckdb.DuckDBPyConnection, rule: Rule, now: datetime, last_check: datetime
 ) -> datetime | None:
-    """The end of the window just before the newest one, when it ended after ``last_check``
-    and is the adjacent window (after a gap in the data it is history: the backtest shows it)."""
+    """The end of the window before the newest one, when it ended after ``last_check``.
+
+    Day windows take the newest earlier day with data: a Friday whose late posts arrive with
+    Monday's export is still judged after an empty weekend. Week windows take only the
+    adjacent week (after a week with no data the one before is history: the backtest
+    shows it)."""
     size = window_size(rule)
     newest = _window(con, rule, now, size)
     if newest is None:
         return None
-    closed = datetime.combine(shift(newest[0], -1), time(23, 59, 59), tzinfo=UTC)
-    if closed <= last_check:
+    previous = _window(con, rule, day_end(shift(newest[0], -1)), size)
+    if previous is None or (size != "day" and previous[1] != shift(newest[0], -1)):
         return None
-    previous = _window(con, rule, closed, size)
-    return closed if previous is not None and previous[1] == shift(newest[0], -1) else None
+    closed = day_end(previous[1])
+    return closed if closed > last_check else None
 
 
 def evaluate(
@@ -584,6 +593,7 @@ def evaluate(
                 fix="disable the rule for now.",
             )
         )
+    scope_names(con, rule)  # a theme or topic the current model lacks: reported, not watched
     windowed = rule.condition != "campaign_negative"  # a campaign's window is the day itself
     closed = _closed_since(con, rule, moment, last_check) if last_check and windowed else None
     caught_up = [

@@ -219,26 +219,35 @@ def _fire(
         if progress:
             progress(f"checking {rule.name}")
         try:
-            after_run = _covered_run(con, rule) if rule.condition == "keywords" else None
-            last_check = scalar(con, sql.LAST_CHECK, [rule.rule_id])
-            candidates = evaluate(
-                con, rule, settings, moment, after_run=after_run, last_check=last_check
-            )
-            con.execute(sql.SET_CHECKED, [moment, moment, rule.rule_id])
+            _check_rule(con, rule, settings, moment, result)
         except Exception as error:  # noqa: BLE001 - one broken rule must not stop the others
             result.problems.append(
                 f"{rule.name}: {str(error).splitlines()[0] if str(error) else type(error).__name__}"
             )
-            continue
-        for candidate in candidates:
-            status, firing = _record(con, rule, candidate, moment)
-            if firing is None:
-                if status == "already":
-                    result.skipped_already_fired += 1
-                else:
-                    result.skipped_cooldown += 1
-                continue
+
+
+def _check_rule(
+    con: duckdb.DuckDBPyConnection,
+    rule: Rule,
+    settings: Any,
+    moment: datetime,
+    result: CheckResult,
+) -> None:
+    """Evaluate one rule and record its candidates, then mark it checked. Only then: a
+    check that fails half-way leaves the last check where it was, so the next one decides
+    the caught-up window again (what was recorded is skipped as already fired)."""
+    after_run = _covered_run(con, rule) if rule.condition == "keywords" else None
+    last_check = scalar(con, sql.LAST_CHECK, [rule.rule_id])
+    candidates = evaluate(con, rule, settings, moment, after_run=after_run, last_check=last_check)
+    for candidate in candidates:
+        status, firing = _record(con, rule, candidate, moment)
+        if firing is not None:
             result.fired.append(firing)
+        elif status == "already":
+            result.skipped_already_fired += 1
+        else:
+            result.skipped_cooldown += 1
+    con.execute(sql.SET_CHECKED, [moment, moment, rule.rule_id])
 
 
 def _covered_run(con: duckdb.DuckDBPyConnection, rule: Rule) -> int:

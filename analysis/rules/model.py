@@ -34,6 +34,16 @@ CONDITIONS = (
 # transaction, filterable in the post browser); draft: a suggestion left for review on the
 # Suggestions page (template copy, never published).
 ACTIONS = ("email", "webhook", "file", "tag", "draft")
+# What the engine uses for a parameter a rule leaves out: the one place the conditions, the
+# backtest and the Rules page's form (editing a saved rule) read them from.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "negative_share": {"min_posts": 20, "window": "week"},
+    "volume_spike": {"times": 2.0, "z": 3.0, "baseline_weeks": 4},
+    "emerging_topic": {"min_documents": 10, "min_growth": 2.0, "alpha": 0.01},
+    "keywords": {},
+    "rating_below": {"min_posts": 10, "window": "week"},
+    "campaign_negative": {"below": 0.0, "min_posts": 20},
+}
 WEBHOOK_STYLES = ("json", "slack", "teams")
 # Scope keys: the dashboard's filters (analysis.filters.Filters fields without dates).
 SCOPE_KEYS = (
@@ -71,6 +81,10 @@ class Rule:
     cooldown_hours: float = 24.0  # no second firing within this unless the figure worsens
     enabled: bool = True
     rule_id: int | None = None  # set once stored
+
+    def param(self, key: str) -> Any:
+        """The parameter's value, or the engine's default when the rule leaves it out."""
+        return self.params.get(key, DEFAULTS.get(self.condition, {}).get(key))
 
 
 @dataclass(frozen=True)

@@ -253,3 +253,17 @@ SELECT min(e.day) AS first, max(e.day) AS last FROM effective e WHERE {FILTER_SQ
 BACKTEST_SPAN = EFFECTIVE_SENTIMENT + BACKTEST_SPAN
 # The ingest runs that brought posts, in order, with when each finished.
 BACKTEST_RUNS = "SELECT run_id, finished_at FROM ingest_runs ORDER BY run_id"
+
+# The display name of a scope's topic or theme in the current topic model (no row: the model
+# was refitted without it, and its number now means another group or nothing).
+SCOPE_TOPIC_NAME = """
+SELECT coalesce(user_label, label) FROM topics
+WHERE run_id = (SELECT max(run_id) FROM topic_runs) AND topic = ? AND merged_into IS NULL
+"""
+# A theme whose topics were all merged into other themes' topics holds no posts any more.
+SCOPE_THEME_NAME = """
+SELECT coalesce(th.user_label, th.label) FROM themes th
+WHERE th.run_id = (SELECT max(run_id) FROM topic_runs) AND th.theme = ?
+  AND EXISTS (SELECT 1 FROM topics t WHERE t.run_id = th.run_id AND t.theme = th.theme
+              AND t.merged_into IS NULL)
+"""

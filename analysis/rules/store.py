@@ -207,6 +207,14 @@ def validate(rule: Rule) -> Rule:
     cooldown = float(rule.cooldown_hours)
     if not math.isfinite(cooldown) or cooldown < 0:
         raise _fail("Bad cooldown", "hours >= 0", str(rule.cooldown_hours), "give e.g. 24.")
+    if rule.condition == "negative_share" and "sentiment" in rule.scope:
+        # The share is of the scope's labelled posts: scoped to one sentiment it is 0% or 100%.
+        raise _fail(
+            "A negative_share rule cannot be scoped by sentiment",
+            "a scope without sentiment (the share counts the negative posts among all)",
+            f"sentiment={rule.scope['sentiment']}",
+            "leave sentiment out of the scope.",
+        )
     return Rule(
         name=rule.name.strip(),
         condition=rule.condition,

@@ -74,7 +74,10 @@ def rules_list(db: Path | None) -> None:
     "--param", "params", multiple=True, help="key=value (words=a,b,c for lists); repeatable"
 )
 @click.option(
-    "--scope", "scope", multiple=True, help="brand=..., channel=..., topic=3 ...; repeatable"
+    "--scope",
+    "scope",
+    multiple=True,
+    help="brand=..., channel=..., theme=2, topic=3 ... (see `brandpulse topics list`); repeatable",
 )
 @click.option(
     "--action",

@@ -406,6 +406,7 @@ def sentiment_group() -> None:
 @click.option("--campaign")
 @click.option("--language", help="ISO code, e.g. en.")
 @click.option("--topic", type=int, help="A topic number of the current topic model.")
+@click.option("--theme", type=int, help="A theme number of the current topic model.")
 @click.option("--start", help="First day, YYYY-MM-DD.")
 @click.option("--end", help="Last day, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object, shares as fractions.")

@@ -5,6 +5,7 @@ saved rules, send a test notification and read the firing log."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,36 @@ TEMPLATES: dict[str, tuple[str, dict[str, Any], int | None]] = {
     ),
 }
 FIGURE_NAMES = {"negative_share": "negative share", "rating_below": "average rating"}
+# Condition -> its number widgets: (parameter, label, lowest, highest, step). Whole-number
+# steps make whole-number widgets. A saved rule with a value outside a range is not put in
+# the form (its widget would show another value, and Update would save that one).
+FIELDS: dict[str, list[tuple[str, str, Any, Any, Any]]] = {
+    "negative_share": [
+        ("above", "Negative share above (%)", 0.1, 99.9, 0.5),
+        ("min_posts", "At least posts", 1, 10_000, 1),
+    ],
+    "rating_below": [
+        ("below", "Average rating below", 0.5, 5.0, 0.1),
+        ("min_posts", "At least posts", 1, 10_000, 1),
+    ],
+    "volume_spike": [
+        ("times", "Volume at least (x normal)", 1.1, 20.0, 0.1),
+        # Up to a year: a half-year baseline is a fair choice for a slow brand.
+        ("baseline_weeks", "Normal: the weeks before", 2, 52, 1),
+    ],
+    "campaign_negative": [
+        ("below", "Uplift in net sentiment below", -1.0, 1.0, 0.05),
+        ("min_posts", "At least posts during", 1, 10_000, 1),
+    ],
+    "emerging_topic": [
+        ("min_documents", "At least posts", 3, 1000, 1),
+        ("min_growth", "Growth at least (x)", 1.1, 20.0, 0.1),
+    ],
+    "keywords": [],
+}
+PERCENT = {"above"}  # asked for as a percentage, stored as a share
+WINDOW_OPTIONS = ["week", "day"]
+COOLDOWN_MAX = 24.0 * 90
 
 
 def one_line(error: BaseException) -> str:
@@ -72,16 +103,19 @@ def hide_outbox(text: str, settings: Any) -> str:
     return text.replace(folder + "/", "").replace(folder, "the alerts folder")
 
 
-def scope_choices() -> dict[str, tuple[str, list[Any], dict[Any, str]]]:
+def scope_choices(condition: str) -> dict[str, tuple[str, list[Any], dict[Any, str]]]:
     """Scope key -> (label, values, display names): the facets the data has, as the filter bar
-    offers them, then sentiment, theme and topic."""
+    offers them, then sentiment, theme and topic. No sentiment for a negative share: scoped to
+    one sentiment it is 0% or 100% in every window (the store refuses it)."""
     facets = cache.data(facet_values)
     offered = {
         n: (label, [v for v, _ in facets[n]], {v: ui.facet_label(n, v) for v, _ in facets[n]})
         for n, label in ui.FACETS.items()
         if facets.get(n) and n in SCOPE_KEYS
     }
-    offered["sentiment"] = ("Sentiment", ui.SENTIMENT_ORDER, {s: s for s in ui.SENTIMENT_ORDER})
+    if condition != "negative_share":
+        sentiments = ui.SENTIMENT_ORDER
+        offered["sentiment"] = ("Sentiment", sentiments, {s: s for s in sentiments})
     for name, names in (("theme", cache.data(theme_names)), ("topic", cache.data(topic_names))):
         if names:
             shown = {k: f"{v} (#{k})" for k, v in names.items()}
@@ -89,12 +123,14 @@ def scope_choices() -> dict[str, tuple[str, list[Any], dict[Any, str]]]:
     return offered
 
 
-def scope_inputs(template: str, brand_rank: int | None, start: Filters) -> dict[str, Any]:
+def scope_inputs(
+    template: str, condition: str, brand_rank: int | None, start: Filters
+) -> dict[str, Any]:
     """The scope widgets, starting from the filter bar's filters (``start``); with no brand
     there, the template's brand (the biggest, or the next one for a competitor)."""
     scope: dict[str, Any] = {}
     columns = st.columns(4)
-    for index, (name, (label, values, shown)) in enumerate(scope_choices().items()):
+    for index, (name, (label, values, shown)) in enumerate(scope_choices(condition).items()):
         default = 0
         if getattr(start, name) in values:
             default = values.index(getattr(start, name)) + 1  # after "All"
@@ -112,101 +148,73 @@ def scope_inputs(template: str, brand_rank: int | None, start: Filters) -> dict[
     return scope
 
 
+def campaign_names() -> list[str]:
+    return [c["name"] for c in cache.data(list_campaigns)]
+
+
 def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) -> dict[str, Any]:
     """The condition's thresholds; each widget's key is the template and the parameter's name
-    (what :func:`load_rule` sets to edit a saved rule)."""
+    (what :func:`load_rule` sets to edit a saved rule), its range the one in :data:`FIELDS`."""
     key = f"rule-{template}-"
-    left, middle, right = st.columns(3)
+    columns = iter(st.columns(3))
     if condition == "keywords":
-        words = left.text_input(
+        words = next(columns).text_input(
             "Words (separated by commas)", ", ".join(defaults["words"]), key=key + "words"
         )
         return {"words": [w.strip() for w in words.split(",") if w.strip()]}
-    if condition == "negative_share":
-        above = left.number_input(
-            "Negative share above (%)",
-            0.1,
-            99.9,
-            defaults["above"] * 100,
-            0.5,
-            key=key + "above",
-        )
-        params: dict[str, Any] = {"above": above / 100}
-    elif condition == "rating_below":
-        params = {
-            "below": left.number_input(
-                "Average rating below", 0.5, 5.0, defaults["below"], 0.1, key=key + "below"
-            )
-        }
-    elif condition == "volume_spike":
-        times = left.number_input(
-            "Volume at least (x normal)", 1.1, 20.0, defaults["times"], 0.1, key=key + "times"
-        )
-        weeks = middle.number_input(
-            "Normal: the weeks before",
-            2,
-            12,
-            defaults["baseline_weeks"],
-            key=key + "baseline_weeks",
-        )
-        return {"times": times, "baseline_weeks": int(weeks)}
-    elif condition == "campaign_negative":
-        names = [c["name"] for c in cache.data(list_campaigns)]
+    params: dict[str, Any] = {}
+    if condition == "campaign_negative":
+        names = campaign_names()
         if not names:
             st.info("No campaigns yet: add one on the Campaigns page first.")
             st.stop()
-        campaign = left.selectbox("Campaign", names, key=key + "campaign")
-        below = middle.number_input(
-            "Uplift in net sentiment below", -1.0, 1.0, defaults["below"], 0.05, key=key + "below"
+        params["campaign"] = next(columns).selectbox("Campaign", names, key=key + "campaign")
+    for name, label, low, high, step in FIELDS[condition]:
+        scale = 100 if name in PERCENT else 1
+        value = next(columns).number_input(
+            label, low, high, defaults[name] * scale, step, key=key + name
         )
-        posts = right.number_input(
-            "At least posts during", 1, 10_000, defaults["min_posts"], key=key + "min_posts"
-        )
-        return {"campaign": campaign, "below": below, "min_posts": int(posts)}
-    else:  # emerging_topic
-        documents = left.number_input(
-            "At least posts", 3, 1000, defaults["min_documents"], key=key + "min_documents"
-        )
-        growth = middle.number_input(
-            "Growth at least (x)", 1.1, 20.0, defaults["min_growth"], 0.1, key=key + "min_growth"
-        )
-        return {"min_documents": int(documents), "min_growth": growth}
-    params["min_posts"] = int(
-        middle.number_input(
-            "At least posts", 1, 10_000, defaults["min_posts"], key=key + "min_posts"
-        )
-    )
-    params["window"] = right.selectbox("Every", ["week", "day"], key=key + "window")
+        params[name] = value / scale if isinstance(step, float) else int(value)
+    if condition in ("negative_share", "rating_below"):
+        params["window"] = next(columns).selectbox("Every", WINDOW_OPTIONS, key=key + "window")
     return params
+
+
+def form_actions(
+    email: str, webhook: list[str], style: str, file: bool, tag: str, draft: bool
+) -> tuple[Action, ...]:
+    """The actions the form's values stand for (what :func:`action_inputs` returns); the
+    arguments are named after the widgets' keys (rule-email ...)."""
+    actions = [Action("email", e.strip()) for e in email.split(",") if e.strip()]
+    actions += [Action("webhook", hook, style) for hook in webhook]
+    actions += [Action("file")] if file else []
+    actions += [Action("tag", tag.strip())] if tag.strip() else []
+    return tuple(actions + ([Action("draft")] if draft else []))
 
 
 def action_inputs(settings: Any) -> tuple[Action, ...]:
     left, middle, right = st.columns(3)
-    actions = []
     emails = left.text_input(
         "Email to (separated by commas)", key="rule-email", placeholder="someone@example.com"
     )
-    actions += [Action("email", e.strip()) for e in emails.split(",") if e.strip()]
     hooks = middle.multiselect(
         "Post to webhooks",
         webhook_names(settings.webhooks),
         key="rule-webhook",
         help="Webhooks come from the setting webhooks; their addresses are never shown.",
     )
+    style = WEBHOOK_STYLES[0]
     if hooks:
         style = middle.selectbox("Webhook style", WEBHOOK_STYLES, key="rule-style")
-        actions += [Action("webhook", hook, style) for hook in hooks]
-    if right.checkbox("Write to the alerts folder", value=True, key="rule-file"):
-        actions.append(Action("file"))
+    file = right.checkbox("Write to the alerts folder", value=True, key="rule-file")
     left, right = st.columns(2)
     tag = left.text_input(
         "Tag the matching posts", key="rule-tag", placeholder="e.g. lid-leak (a plain word)"
     )
-    if tag.strip():
-        actions.append(Action("tag", tag.strip()))
-    if right.checkbox("Leave a draft post on the Suggestions page for review", key="rule-draft"):
-        actions.append(Action("draft"))
-    return tuple(actions)
+    draft = right.checkbox(
+        "Leave a draft post on the Suggestions page for review", key="rule-draft"
+    )
+    return form_actions(emails, hooks, style, file, tag, draft)
 
 
 def template_of(rule: Rule) -> str:
@@ -216,56 +224,100 @@ def template_of(rule: Rule) -> str:
     )
 
 
-def form_state(rule: Rule, choices: dict[str, list[Any]], webhooks: list[str]) -> dict[str, Any]:
-    """The New-rule form's widget values that rebuild ``rule`` (widget key -> value).
-
-    ``choices`` are the scope values each scope widget offers, ``webhooks`` the webhook names
-    the settings name: a scope value or webhook the form cannot show is left out (the caller
-    says so), everything else round-trips, several emails and webhooks included.
-    """
+def form_state(rule: Rule) -> dict[str, Any]:
+    """The New-rule form's widget values that rebuild ``rule`` (widget key -> value), for a
+    rule :func:`form_problems` passes. A parameter the rule leaves out shows the engine's
+    default (what the rule runs with), not the template's."""
     template = template_of(rule)
     key = f"rule-{template}-"
     state: dict[str, Any] = {"rule-template": template, key + "name": rule.name}
-    for name, values in choices.items():
-        value = rule.scope.get(name)
-        state[key + name] = value if value in values else None
-    for name, value in rule.params.items():
-        if name == "words":
-            value = ", ".join(value)
-        elif name == "above":
-            value = value * 100  # the form asks for a percentage
-        state[key + name] = value
-    kinds = [a.kind for a in rule.actions]
-    hooks = [a for a in rule.actions if a.kind == "webhook" and a.target in webhooks]
-    state.update(
-        {
-            "rule-cooldown": int(round(rule.cooldown_hours)),
-            "rule-email": ", ".join(a.target or "" for a in rule.actions if a.kind == "email"),
-            "rule-webhook": [a.target for a in hooks],
-            "rule-file": "file" in kinds,
-            "rule-tag": next((a.target or "" for a in rule.actions if a.kind == "tag"), ""),
-            "rule-draft": "draft" in kinds,
-        }
-    )
-    if hooks:
-        state["rule-style"] = hooks[0].style
+    for name in SCOPE_KEYS:
+        state[key + name] = rule.scope.get(name)
+    for name, _, _, _, step in FIELDS[rule.condition]:
+        value = rule.param(name) * (100 if name in PERCENT else 1)
+        state[key + name] = float(value) if isinstance(step, float) else int(value)
+    if rule.condition in ("negative_share", "rating_below"):
+        state[key + "window"] = rule.param("window")
+    if rule.condition == "keywords":
+        state[key + "words"] = ", ".join(rule.params["words"])
+    if rule.condition == "campaign_negative":
+        state[key + "campaign"] = rule.params["campaign"]
+    state.update({f"rule-{k}": v for k, v in _action_values(rule.actions).items()})
+    state["rule-cooldown"] = float(rule.cooldown_hours)
     return state
 
 
-def load_rule(name: str) -> None:
-    """Put a saved rule into the New-rule form (a button's callback: before the widgets run)."""
-    rule = cache.data(get_rule, name)
-    choices = {k: values for k, (_, values, _) in scope_choices().items()}
-    webhooks = webhook_names(cache.settings().webhooks)
-    st.session_state.update(form_state(rule, choices, webhooks))
-    lost = [f"{k}={v}" for k, v in rule.scope.items() if v not in choices.get(k, [])]
-    lost += [
-        a.target or "" for a in rule.actions if a.kind == "webhook" and a.target not in webhooks
+def _action_values(actions: tuple[Action, ...]) -> dict[str, Any]:
+    """The action widgets' values for ``actions`` (the arguments of :func:`form_actions`)."""
+    hooks = [a for a in actions if a.kind == "webhook"]
+    return {
+        "email": ", ".join(a.target or "" for a in actions if a.kind == "email"),
+        "webhook": [a.target for a in hooks],
+        "style": hooks[0].style if hooks else WEBHOOK_STYLES[0],
+        "file": any(a.kind == "file" for a in actions),
+        "tag": next((a.target or "" for a in actions if a.kind == "tag"), ""),
+        "draft": any(a.kind == "draft" for a in actions),
+    }
+
+
+def _action_problems(actions: tuple[Action, ...], webhooks: list[str]) -> list[str]:
+    hooks = [a for a in actions if a.kind == "webhook"]
+    problems = [
+        f"webhook {a.target} (not in the settings)" for a in hooks if a.target not in webhooks
     ]
-    note = f"Rule '{name}' is in the form above: change it and update it."
-    if lost:
-        note += f" Not in the data or settings any more, so left out: {', '.join(lost)}."
-    st.session_state["flash"] = note
+    if len({a.style for a in hooks}) > 1:
+        problems.append("webhooks with different styles")
+    if sum(a.kind == "tag" for a in actions) > 1:
+        problems.append("more than one tag")
+    # Anything else the widgets cannot hold (the same action twice ...): the form's actions
+    # must be the saved ones, in any order.
+    if not problems and Counter(form_actions(**_action_values(actions))) != Counter(actions):
+        problems.append("actions the form cannot show")
+    return problems
+
+
+def form_problems(
+    rule: Rule, choices: dict[str, list[Any]], webhooks: list[str], campaigns: list[str]
+) -> list[str]:
+    """What of ``rule`` the form cannot hold: scope values it does not offer (``choices``),
+    numbers outside a widget's range, a campaign or webhook it does not list, actions that
+    would not come back the same. Empty when the form rebuilds the rule exactly."""
+    problems = [f"scope {k}={v}" for k, v in rule.scope.items() if v not in choices.get(k, [])]
+    for name, _, low, high, _ in FIELDS[rule.condition]:
+        scale = 100 if name in PERCENT else 1
+        if not low <= rule.param(name) * scale <= high:
+            unit = "%" if scale == 100 else ""
+            problems.append(
+                f"{name}={rule.param(name)} (the form takes {low}{unit} to {high}{unit})"
+            )
+    if rule.condition == "keywords" and any("," in w for w in rule.params["words"]):
+        problems.append("a word with a comma")
+    if rule.condition == "campaign_negative" and rule.params["campaign"] not in campaigns:
+        problems.append(f"campaign {rule.params['campaign']} (not among the campaigns)")
+    if not 0 <= rule.cooldown_hours <= COOLDOWN_MAX:
+        problems.append(
+            f"cooldown {rule.cooldown_hours:g} hours (the form takes 0 to {COOLDOWN_MAX:g})"
+        )
+    return problems + _action_problems(rule.actions, webhooks)
+
+
+def load_rule(name: str) -> None:
+    """Put a saved rule into the New-rule form (a button's callback: before the widgets run),
+    or, when the form cannot hold it exactly, say what and leave the form as it is: an
+    Update would otherwise save other values than the rule has."""
+    rule = cache.data(get_rule, name)
+    choices = {k: values for k, (_, values, _) in scope_choices(rule.condition).items()}
+    webhooks = webhook_names(cache.settings().webhooks)
+    campaigns = campaign_names() if rule.condition == "campaign_negative" else []
+    problems = form_problems(rule, choices, webhooks, campaigns)
+    if problems:
+        st.session_state["rule-refused"] = (
+            f"Rule '{name}' cannot be edited on this page: {'; '.join(problems)}. "
+            f"Use `brandpulse rules edit` instead."
+        )
+        return
+    st.session_state.update(form_state(rule))
+    st.session_state["flash"] = f"Rule '{name}' is in the form above: change it and update it."
 
 
 def backtest_chart(rule: Rule, hits: list, figures: list) -> None:
@@ -359,13 +411,20 @@ ui.require_analysis()
 settings = cache.settings()
 
 st.subheader("New rule")
+if refused := st.session_state.pop("rule-refused", None):
+    st.warning(ui.plain(refused))
 template = st.selectbox("Start from a template", list(TEMPLATES), key="rule-template")
 condition, defaults, brand_rank = TEMPLATES[template]
 name = st.text_input("Name", template, key=f"rule-{template}-name")
 st.caption("Scope: the posts it watches (it starts from the filter bar's filters)")
-scope = scope_inputs(template, brand_rank, ui.filters())
+scope = scope_inputs(template, condition, brand_rank, ui.filters())
 params = threshold_inputs(template, condition, defaults)
-cooldown = st.number_input("Cooldown (hours)", 0, 24 * 90, 24, key="rule-cooldown")
+if name.strip() in {r["name"] for r in cache.data(rules_overview)}:
+    # Editing: parameters the form does not show (a spike's z ...) stay as they were saved.
+    saved_rule = cache.data(get_rule, name.strip())
+    if saved_rule.condition == condition:
+        params = {**saved_rule.params, **params}
+cooldown = st.number_input("Cooldown (hours)", 0.0, COOLDOWN_MAX, 24.0, 0.5, key="rule-cooldown")
 actions = action_inputs(settings)
 try:
     rule = validate(Rule(name, condition, params, scope, actions, float(cooldown)))

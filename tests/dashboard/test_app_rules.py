@@ -248,3 +248,120 @@ def test_edit_puts_a_saved_rule_in_the_form_and_update_keeps_it(monkeypatch, wri
         stored.actions,
         12.0,
     )
+
+
+def _store_rules(db, *rules) -> None:
+    from analysis.rules.store import add_rule
+    from loaders import store
+
+    with store.session(db) as con:
+        for rule in rules:
+            add_rule(con, rule)
+
+
+def _edit(app, name: str):
+    app.selectbox(key="rule-chosen").set_value(name)
+    check(app.run())
+    button(app, "Edit in the form above").click()
+    return check(app.run())
+
+
+def test_a_rule_the_form_cannot_hold_is_refused_with_what_and_the_cli(monkeypatch, writable_db):
+    """Values outside a widget's range or options, and actions the widgets cannot hold, are
+    not loaded (Update would save other values): the note names them and the CLI."""
+    from analysis.rules.model import Action, Rule
+
+    monkeypatch.setenv(
+        "BRANDPULSE_WEBHOOKS", "team=https://hooks.example/a,ops=https://hooks.example/b"
+    )
+    file = (Action("file"),)
+    refused = {
+        "Tiny share": (
+            Rule("Tiny share", "negative_share", {"above": 0.0005}, {}, file),
+            "above=0.0005 (the form takes 0.1% to 99.9%)",
+        ),
+        # 26 weeks fit the widened baseline (2 to 52); 1.0 times is below the widget's 1.1.
+        "Any rise": (
+            Rule("Any rise", "volume_spike", {"times": 1.0, "baseline_weeks": 26}, {}, file),
+            "times=1.0 (the form takes 1.1 to 20.0)",
+        ),
+        "Long cooldown": (
+            Rule("Long cooldown", "rating_below", {"below": 3.0}, {}, file, cooldown_hours=5000),
+            "cooldown 5000 hours (the form takes 0 to 2160)",
+        ),
+        "Gone campaign": (
+            Rule("Gone campaign", "campaign_negative", {"campaign": "Gone"}, {}, file),
+            "campaign Gone (not among the campaigns)",
+        ),
+        "Old theme": (
+            Rule("Old theme", "rating_below", {"below": 3.0}, {"theme": 99}, file),
+            "scope theme=99",
+        ),
+        "Mixed actions": (
+            Rule(
+                "Mixed actions",
+                "rating_below",
+                {"below": 3.0},
+                {},
+                (
+                    Action("webhook", "team", "slack"),
+                    Action("webhook", "ops", "teams"),
+                    Action("tag", "a1"),
+                    Action("tag", "b2"),
+                ),
+            ),
+            "webhooks with different styles; more than one tag",
+        ),
+        "Twice": (
+            Rule("Twice", "rating_below", {"below": 3.0}, {}, (Action("file"), Action("file"))),
+            "actions the form cannot show",
+        ),
+    }
+    _store_rules(writable_db, *(rule for rule, _ in refused.values()))
+    app = open_page(monkeypatch, writable_db, "rules")
+    for name, (_, problem) in refused.items():
+        _edit(app, name)
+        assert [w.value for w in app.warning] == [
+            f"Rule '{name}' cannot be edited on this page: {problem}. "
+            "Use \\`brandpulse rules edit\\` instead."
+        ]
+        # The form is left as it was: no rule of that name to update from it.
+        assert app.text_input(key="rule-Negative surge-name").value == "Negative surge"
+        assert not [b for b in app.button if b.label.startswith("Update the rule")]
+
+
+def test_update_keeps_what_the_form_does_not_show(monkeypatch, writable_db):
+    """A spike's z (no widget) survives an Update, a half-hour cooldown stays half an hour,
+    and a parameter the rule leaves out shows the engine's default, not the template's."""
+    from analysis.rules.model import Action, Rule
+    from analysis.rules.store import get_rule
+    from loaders import store
+
+    spike = Rule("Spike", "volume_spike", {"times": 3.0, "z": 2.0}, {}, (Action("file"),), 0.5)
+    share = Rule("Share", "negative_share", {"above": 0.4}, {}, (Action("file"),))
+    _store_rules(writable_db, spike, share)
+    app = _edit(open_page(monkeypatch, writable_db, "rules"), "Spike")
+    assert app.number_input(key="rule-cooldown").value == 0.5
+    assert app.number_input(key="rule-Volume spike-baseline_weeks").value == 4  # the engine's
+    app.number_input(key="rule-Volume spike-times").set_value(2.5)
+    check(app.run())
+    button(app, "Update the rule 'Spike' with these settings").click()
+    check(app.run())
+    _edit(app, "Share")
+    # The template asks for 30 posts; the rule runs with the engine's 20.
+    assert app.number_input(key="rule-Negative surge-min_posts").value == 20
+    with store.session(writable_db, read_only=True) as con:
+        updated = get_rule(con, "Spike")
+    assert updated.params == {"times": 2.5, "z": 2.0, "baseline_weeks": 4}
+    assert updated.cooldown_hours == 0.5
+
+
+def test_a_negative_share_rule_is_not_scoped_by_sentiment(monkeypatch, sample_db):
+    # The filter bar's sentiment would make the share 100%: not offered, not carried over.
+    app = open_page(monkeypatch, sample_db, "rules", query={"sentiment": "negative"})
+    keys = [s.key for s in app.selectbox]
+    assert "rule-Negative surge-brand" in keys and "rule-Negative surge-sentiment" not in keys
+    assert not app.error
+    app.selectbox(key="rule-template").set_value("Rating drop")
+    check(app.run())
+    assert app.selectbox(key="rule-Rating drop-sentiment").value == "negative"

@@ -116,3 +116,14 @@ def test_analyze_rate_leaves_out_the_model_build(capsys):
     # 1,000 documents in the 10 s of scoring, not in the 80 s of the whole run.
     assert "in 10.0s (100 docs/s)" in out
     assert "Languages other than English: German 12, Nigerian Pidgin 8" in out
+
+
+def test_shares_of_one_theme(settings, monkeypatch):
+    from tests.analysis.topics.test_trends import build
+
+    build(settings)  # theme 1 'product quality': 2 posts a week, then 40, all negative
+    monkeypatch.setenv("BRANDPULSE_DB", str(settings.db))
+    quality = json.loads(invoke("sentiment", "shares", "--theme", 1, "--json").output)
+    assert quality["n_documents"] == 2 * 5 + 40 and quality["raw"]["negative"] == 1.0
+    daily = json.loads(invoke("sentiment", "shares", "--theme", 0, "--json").output)
+    assert daily["n_documents"] == 600 and daily["raw"]["negative"] == 0.2

@@ -134,3 +134,17 @@ def test_counts_of_posts_must_be_at_least_one():
 
     with pytest.raises(BrandpulseError, match="1 or more"):
         validate(Rule("R", "negative_share", {"above": 0.5, "min_posts": 0}))
+
+
+def test_a_share_of_negative_posts_cannot_be_scoped_by_sentiment():
+    # Scoped to the negative posts, the negative share is 100% in every window.
+    with pytest.raises(BrandpulseError) as caught:
+        validate(Rule("R", "negative_share", {"above": 0.5}, {"sentiment": "negative"}))
+    assert str(caught.value) == (
+        "A negative_share rule cannot be scoped by sentiment. Expected a scope without "
+        "sentiment (the share counts the negative posts among all). Found sentiment=negative. "
+        "Fix: leave sentiment out of the scope."
+    )
+    # The average rating of the negative posts is a figure of its own: allowed.
+    rating = validate(Rule("R", "rating_below", {"below": 2.0}, {"sentiment": "negative"}))
+    assert rating.scope == {"sentiment": "negative"}

@@ -16,8 +16,8 @@ from analysis.campaigns.panel import Panel
 
 
 def comparison_days(start: date, end: date, first: date, last: date) -> tuple[date, date] | None:
-    """The days compared: before (at least 8 weeks, at most half a year, never shorter than
-    the campaign) through the campaign's end, inside the data's days; None when the data
+    """The days compared: before (the campaign's length, at least 8 weeks, at most half a
+    year) through the campaign's end, inside the data's days; None when the data
     holds no day before the campaign or none during it."""
     days = (end - start).days + 1
     before = min(max(days, PRE_DAYS_MIN), PRE_DAYS_MAX)
@@ -63,6 +63,17 @@ def impact_from_panel(
     during = np.arange((last - first).days + 1) >= (campaign["start_date"] - first).days
     own, controls, words = _units(panel, campaign, first, last)
     impact = assess(own, controls, during, words)
+    if campaign["brand"] is None:  # a whole-market campaign: nothing untouched to compare
+        return replace(
+            impact,
+            verdict="cannot tell",
+            reason="the campaign names no brand, so nothing in the data went without it; "
+            "give it the brand it promoted",
+            net=None,
+            volume=None,
+            rating=None,
+            synthetic=None,
+        )
     earlier = [
         o["name"]
         for o in others

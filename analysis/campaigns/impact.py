@@ -36,8 +36,8 @@ import numpy as np
 MIN_POSTS = 30  # labelled posts of the brand, and of its control, before and during
 MIN_DAYS = 3  # days with posts in each of the two periods
 MIN_WEEKS_BEFORE = 3  # weeks before the campaign: the interval and the pre-trend need them
-PRE_DAYS_MIN = 56  # the comparison period before: at least 8 weeks ...
-PRE_DAYS_MAX = 182  # ... and at most half a year, and never shorter than the campaign
+PRE_DAYS_MIN = 56  # the comparison period before: the campaign's length, at least 8 weeks ...
+PRE_DAYS_MAX = 182  # ... and at most half a year
 MIN_SYNTHETIC_CONTROLS = 3
 # A drift before the campaign this large (over the whole period before), and significant,
 # means brand and control did not move together: the estimate is not trusted.
@@ -79,8 +79,14 @@ class Series:
             if name == "rating":
                 value = self.rating_sum / self.rated
                 return np.where(self.rated > 0, value, np.nan), self.rated
-        # Volume: log posts (+0.5 keeps a quiet day finite); a gap in logs is a ratio.
-        return np.log(self.documents + 0.5), np.ones_like(self.documents)
+        # Volume: log posts (+0.5 keeps a quiet day finite); a gap in logs is a ratio. Days
+        # before the unit's first post or after its last are missing, not quiet: data that
+        # starts mid-way (a new source, a launch) is not a rise in volume.
+        posted = self.documents > 0
+        inside = np.cumsum(posted) > 0
+        inside &= np.cumsum(posted[::-1])[::-1] > 0
+        value = np.log(self.documents + 0.5)
+        return np.where(inside, value, np.nan), np.ones_like(self.documents)
 
     def pooled(self, mask: np.ndarray, name: str) -> float | None:
         """The outcome over the masked days pooled (posts, not days, weigh equally)."""
@@ -206,8 +212,9 @@ class Impact:
             else "the other way, so the market explains none of it."
         )
         return (
-            f"The brand's raw change was {d.brand_change:+.2f}; {self.control} moved "
-            f"{d.control_change:+.2f} over the same days, {share}"
+            f"Over the days compared ({self.pre_days} before, {self.during_days} during), the "
+            f"brand's net sentiment moved {d.brand_change:+.2f}; {self.control} moved "
+            f"{d.control_change:+.2f}, {share}"
         )
 
 
@@ -273,7 +280,12 @@ def did(brand: Series, control: Series, during: np.ndarray, outcome: str) -> DiD
     trend = _fit(gap[before], day[before] - day[before].mean(), weights[before], weeks_before)
     slope = float(trend.params[1])  # per day
     drift = slope * float(day[before].max() - day[before].min())
-    bias = slope * float(day[usable & during].mean() - day[before].mean())
+    # Carried on, the drift adds slope x the distance between the periods' (weighted) days.
+    after = usable & during
+    bias = slope * float(
+        np.average(day[after], weights=weights[after] + 1e-12)
+        - np.average(day[before], weights=weights[before] + 1e-12)
+    )
     if outcome == "volume":  # posts a day, as a log ratio like the estimate
         changes = [
             math.log((s.pooled(during, "volume") or 0) + 0.5)
@@ -373,7 +385,8 @@ def synthetic_control(
         window = slice(0, end)
         fake_before = np.arange(end) < lo
         _, e, r, _ = _sc_fit(target[window], matrix[window], fake_before)
-        placebos.append((f"{shift} week{'s' if shift > 1 else ''} earlier", e, r))
+        earlier = shift + length - 1  # weeks between the fake start and the real one
+        placebos.append((f"{earlier} weeks earlier", e, r))
     as_large = sum(1 for _, _, r in placebos if r >= ratio)
     return Synthetic(
         weights={n: float(w) for n, w in zip(names, weights, strict=True) if w > 0.005},
@@ -413,15 +426,25 @@ def assess(
         "brand_posts": brand_posts,
         "control_posts": control_posts,
     }
-    if pooled is None:
-        return Impact(**base, reason="no comparable control (no other brand in the data)")
-    if min(brand_posts) < min_posts or min(control_posts) < min_posts:
+    if min(brand_posts) < min_posts:
         return Impact(
             **base,
             reason=(
                 f"too few posts: the brand has {brand_posts[0]} labelled posts before and "
-                f"{brand_posts[1]} during, the control {control_posts[0]} and "
-                f"{control_posts[1]}; at least {min_posts} each are needed"
+                f"{brand_posts[1]} during; at least {min_posts} each are needed"
+            ),
+        )
+    if pooled is None:
+        return Impact(
+            **base,
+            reason="no comparable control (no other brand with labelled posts in those days)",
+        )
+    if min(control_posts) < min_posts:
+        return Impact(
+            **base,
+            reason=(
+                f"too few posts: {control_words} have {control_posts[0]} labelled posts "
+                f"before and {control_posts[1]} during; at least {min_posts} each are needed"
             ),
         )
     start_index = int(np.argmax(during))
@@ -434,7 +457,8 @@ def assess(
     net = did(brand, pooled, during, "net")
     volume = did(brand, pooled, during, "volume")
     rating = None
-    if min(brand.rated[~during].sum(), brand.rated[during].sum()) >= min_posts:
+    rated = [s.rated[m].sum() for s in (brand, pooled) for m in (~during, during)]
+    if min(rated) >= min_posts:  # review brands: enough stars on both sides, both periods
         rating = did(brand, pooled, during, "rating")
     synthetic = synthetic_control(brand, controls, start_index)
     estimates = {"net": net, "volume": volume, "rating": rating, "synthetic": synthetic}

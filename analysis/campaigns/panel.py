@@ -36,7 +36,7 @@ class Panel:
         slot: dict[tuple[str | None, str], int] = {}
         rows = np.array([slot.setdefault((b, c or ""), len(slot)) for b, c in keys], dtype=int)
         grid = np.zeros((len(slot), len(COUNTS), days))
-        grid[rows, :, offsets] = counts.T
+        np.add.at(grid, (rows, slice(None), offsets), counts.T)  # NULL and "" channel: one
         return cls(first, days, {key: grid[index] for key, index in slot.items()})
 
     def index(self, day: date) -> int:
@@ -50,6 +50,7 @@ class Panel:
         of ``brand`` (None: every unit, brandless posts included), optionally only channels
         in ``match["channels"]`` or outside ``match["not_channels"]`` (lower case)."""
         a, b = self.index(lo), self.index(hi) + 1
+        assert 0 <= a <= b <= self.days, "the panel does not cover these days"
         total = np.zeros((len(COUNTS), max(0, b - a)))
         inside = match.get("channels")
         outside = match.get("not_channels")

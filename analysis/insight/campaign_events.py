@@ -47,8 +47,9 @@ def overlapping_events(
             found.append(f"{spike.headline()} ({who}){drivers}")
         found += _emerging(con, filters, who, start, end)
     if found and impact.net is not None and impact.net.control_change <= -MARKET_FELL:
+        who = "market" if impact.control.startswith("the other brands") else "control"
         found.append(
-            f"The market fell too: {impact.control} moved "
+            f"The {who} fell too: {impact.control} moved "
             f"{impact.net.control_change:+.2f} in net sentiment during the campaign."
         )
     return replace(impact, events=[*impact.events, *found])

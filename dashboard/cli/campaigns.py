@@ -81,6 +81,5 @@ def campaigns_results(db: Path | None) -> None:
         )
     )
     for r in results:
-        click.echo(
-            f"\n{visible(r.name)}: {r.impact.sentence if r.impact else 'Cannot tell: no data.'}"
-        )
+        said = r.impact.sentence if r.impact else "Cannot tell: no data before or during it."
+        click.echo("\n" + visible(f"{r.name}: {said}"))

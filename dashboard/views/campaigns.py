@@ -129,7 +129,7 @@ def impact_details(result: Any) -> None:
             + ", ".join(f"{ui.plain(n)} {w:.0%}" for n, w in synthetic.weights.items())
         )
         placebos = pd.DataFrame(
-            [{"placebo": n, "ratio": r} for n, _, r in synthetic.placebos]
+            [{"placebo": ui.safe(n), "ratio": r} for n, _, r in synthetic.placebos]
             + [{"placebo": "the campaign", "ratio": synthetic.ratio}]
         )
         figure = px.bar(placebos, x="placebo", y="ratio", title="Gap during / before: placebos")

@@ -218,3 +218,48 @@ def test_the_detail_names_what_overlapped_the_campaign(sample_with_truth):
         f"Pinecup) moved {net.control_change:+.2f} over the same days, the other way, so the "
         "market explains none of it."
     )
+
+
+def test_one_brand_is_compared_with_its_untouched_channels_and_no_brand_cannot_tell(settings):
+    """With one brand in the data, the control is its channels the campaign did not use; a
+    campaign for no brand has nothing that went without it."""
+    from datetime import date, timedelta
+
+    rng = __import__("random").Random(4)
+    documents, channels, labels = [], {}, {}
+    for day in range(120):
+        when = date(2025, 6, 1) + timedelta(days=day)
+        for n, channel in enumerate(("email", "twitter", "instagram", "reddit") * 3):
+            doc = f"d{day}-{n}"
+            documents.append((doc, "social", "x", "Solo", f"{when} 10:00+00", f"post {doc}"))
+            channels[doc] = channel
+            labels[doc] = rng.choice(["positive", "negative", "neutral"])
+    campaigns = (
+        "name,brand,start,end,channels\n"
+        "Inbox Love,Solo,2025-09-01,2025-09-21,email\n"
+        "Market Week,,2025-09-01,2025-09-07,\n"
+    )
+    path = settings.db.parent / "campaigns.csv"
+    path.write_text(campaigns, encoding="utf-8")
+    with store.session(settings=settings) as con:
+        insert_documents(con, documents)
+        con.executemany(
+            "UPDATE documents SET channel = ? WHERE doc_id = ?",
+            [(c, d) for d, c in channels.items()],
+        )
+        con.execute(
+            "INSERT INTO models VALUES ('m', 'test', 'test', NULL, NULL, NULL, now(), true)"
+        )
+        con.executemany(
+            "INSERT INTO sentiment VALUES (?, 'm', ?, 0, 0, 0, 0, 'en', NULL, now())",
+            list(labels.items()),
+        )
+    import_campaigns(path, settings=settings)
+    with store.session(settings=settings, read_only=True) as con:
+        results = {r.name: r for r in compare_campaigns(con)}
+    inbox, market = results["Inbox Love"].impact, results["Market Week"].impact
+    assert inbox.control == "Solo's channels without the campaign"
+    assert sorted(inbox.units) == ["Solo instagram", "Solo reddit", "Solo twitter"]
+    assert inbox.brand_posts == (56 * 3, 21 * 3)  # email only: 3 posts a day
+    assert inbox.verdict in ("no clear effect", "lifted", "backfired")  # labels are random
+    assert market.verdict == "cannot tell" and "names no brand" in market.reason

@@ -127,3 +127,26 @@ def test_synthetic_control_placebos_rank_a_clear_effect_first():
     two = {k: world.controls[k] for k in list(world.controls)[:2]}
     few = assess(world.brand, two, world.during, "two brands")
     assert few.synthetic is None and few.net is not None
+
+
+def test_a_drift_against_a_clear_effect_leaves_the_verdict_and_says_so():
+    # The brand was sliding before a campaign that clearly lifted it: carried on, the slide
+    # would make the lift larger, so the verdict stands, with a note.
+    rng = np.random.default_rng(9)
+    world = simulate(rng, 0.5, brand_trend=-0.006, shock=0.0)
+    impact = run(world)
+    assert impact.net.pretrend and impact.net.trend_bias < 0 < impact.net.estimate.low
+    assert impact.verdict == "lifted" and not impact.net.pretrend_flag
+    assert "drift runs against the estimate" in impact.pretrend_note
+
+
+def test_volume_before_a_brand_s_first_post_is_missing_not_quiet():
+    rng = np.random.default_rng(12)
+    world = simulate(rng, 0.0)
+    late = (np.arange(77) >= 28).astype(float)  # the brand's data starts on day 28
+    b = world.brand
+    started = Series(*(values * late for values in vars(b).values()))
+    pooled = sum(world.controls.values(), Series.zeros(77))
+    volume = did(started, pooled, world.during, "volume")
+    effect, low, high = volume.volume_percent()
+    assert low < 0 < high and abs(effect) < 30  # not a +1000% "rise" from empty days

@@ -214,9 +214,9 @@ def test_the_detail_names_what_overlapped_the_campaign(sample_with_truth):
     net = gift.impact.net
     assert net.control_change > 0 > net.brand_change
     assert gift.impact.market_note == (
-        f"The brand's raw change was {net.brand_change:+.2f}; the other brands (Glacio, "
-        f"Pinecup) moved {net.control_change:+.2f} over the same days, the other way, so the "
-        "market explains none of it."
+        f"Over the days compared (56 before, 21 during), the brand's net sentiment moved "
+        f"{net.brand_change:+.2f}; the other brands (Glacio, Pinecup) moved "
+        f"{net.control_change:+.2f}, the other way, so the market explains none of it."
     )
 
 

@@ -91,6 +91,15 @@ def insert_documents(con, documents: list[tuple]) -> None:
     con.unregister("new_documents")
 
 
+def insert_labels(con, labels: dict[str, str]) -> None:
+    """An active model 'm' whose sentiment label of each document is ``labels[doc_id]``."""
+    con.execute("INSERT INTO models VALUES ('m', 'test', 'test', NULL, NULL, NULL, now(), true)")
+    con.executemany(
+        "INSERT INTO sentiment VALUES (?, 'm', ?, 0, 0, 0, 0, 'en', NULL, now())",
+        list(labels.items()),
+    )
+
+
 def score_with_ground_truth(settings: Settings) -> None:
     """Give the ingested sample data its intended sentiment (ground_truth.csv) as the
     active model's labels: tests of insight then check the statistics, not a model."""

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from loaders import store
 from loaders.campaigns import import_campaigns
-from tests.conftest import insert_documents
+from tests.conftest import insert_documents, insert_labels
 from tests.dashboard.test_app import check, open_page
 
 BRANDS = ("Tidewell", "Glacio", "Pinecup", "Brewly", "Kettleo")
@@ -35,13 +35,7 @@ def build(settings) -> None:
     )
     with store.session(settings=settings) as con:
         insert_documents(con, documents)
-        con.execute(
-            "INSERT INTO models VALUES ('m', 'test', 'test', NULL, NULL, NULL, now(), true)"
-        )
-        con.executemany(
-            "INSERT INTO sentiment VALUES (?, 'm', ?, 0, 0, 0, 0, 'en', NULL, now())",
-            list(labels.items()),
-        )
+        insert_labels(con, labels)
     import_campaigns(path, settings=settings)
 
 

@@ -18,7 +18,13 @@ from loaders import store
 from loaders.campaigns import import_campaigns
 from loaders.errors import BrandpulseError
 from loaders.ingest.files import ingest_file
-from tests.conftest import SAMPLE, insert_documents, rows, score_with_ground_truth
+from tests.conftest import (
+    SAMPLE,
+    insert_documents,
+    insert_labels,
+    rows,
+    score_with_ground_truth,
+)
 
 CAMPAIGNS = (
     "name,brand,start,end,channels,hashtags,utm_campaign,keywords,budget\n"
@@ -247,13 +253,7 @@ def test_one_brand_is_compared_with_its_untouched_channels_and_no_brand_cannot_t
             "UPDATE documents SET channel = ? WHERE doc_id = ?",
             [(c, d) for d, c in channels.items()],
         )
-        con.execute(
-            "INSERT INTO models VALUES ('m', 'test', 'test', NULL, NULL, NULL, now(), true)"
-        )
-        con.executemany(
-            "INSERT INTO sentiment VALUES (?, 'm', ?, 0, 0, 0, 0, 'en', NULL, now())",
-            list(labels.items()),
-        )
+        insert_labels(con, labels)
     import_campaigns(path, settings=settings)
     with store.session(settings=settings, read_only=True) as con:
         results = {r.name: r for r in compare_campaigns(con)}

@@ -48,6 +48,14 @@ class Settings:
         default=Path("brandpulse.duckdb"),
         metadata=_doc("The DuckDB database file (env BRANDPULSE_DB, CLI --db)."),
     )
+    my_brand: str = field(
+        default="",
+        metadata=_doc(
+            "Your brand, exactly as the data names it: pages, cards and the weekly report "
+            "lead with it and count the other brands as competitors. Empty: the brand picked "
+            "on the Overview (stored in the database), or none."
+        ),
+    )
     lock_timeout_s: float = field(
         default=60.0,
         metadata=_doc(

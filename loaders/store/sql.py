@@ -41,3 +41,11 @@ SELECT name, brand, start_date, end_date, channels, hashtags, utm_campaign, keyw
 INSERT_CAMPAIGN_IMPORT = "INSERT INTO campaign_imports VALUES (?, ?, now(), ?)"
 
 ANY_DOCUMENT = "SELECT EXISTS (SELECT 1 FROM documents)"
+
+# --- workspace choices (loaders.workspace) ------------------------------------------------------
+SELECT_WORKSPACE_VALUE = "SELECT value FROM workspace WHERE key = ?"
+UPSERT_WORKSPACE_VALUE = """
+INSERT INTO workspace (key, value) VALUES (?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_at = now()
+"""
+DELETE_WORKSPACE_VALUE = "DELETE FROM workspace WHERE key = ?"

@@ -21,6 +21,7 @@ import duckdb
 from loaders import store, tempdirs
 from loaders.config import Settings, load_settings
 from loaders.errors import ConfigError, InputFileError, explain
+from loaders.ingest.brand_hints import SAMPLE_ROWS, BrandHint, brand_hint
 from loaders.ingest.formats import (
     TEXT_FORMATS,
     Progress,
@@ -332,6 +333,9 @@ def _map_and_check(
             date_window=window,
         )
 
+    hint = brand_hint(sample_rows(con, raw.columns), mapping.columns, brand=mapping.brand)
+    if hint is not None:  # first: the notes that follow name rows, this one the whole file
+        warnings.insert(0, f"{hint.summary()} Fix: {hint.fix()}")
     stage(mapping)
     misdetected = _misdetected_fields(con, mapping)
     if misdetected:
@@ -425,6 +429,14 @@ def _insert_parse_rejects(
         con.unregister("parse_rejects_arrow")
 
 
+def sample_rows(
+    con: duckdb.DuckDBPyConnection, columns: Sequence[str], limit: int = SAMPLE_ROWS
+) -> list[dict[str, Any]]:
+    """The first ``limit`` rows of ``raw_input`` as column -> cell."""
+    cursor = con.execute("SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [limit])
+    return [dict(zip(columns, values, strict=False)) for values in cursor.fetchall()]
+
+
 @dataclass
 class FilePreview:
     """The first rows of a file and the column mapping Brandpulse would use for it."""
@@ -436,6 +448,7 @@ class FilePreview:
     mapping: ColumnMapping | None  # the automatic suggestion; None when it is incomplete
     problem: str | None  # why no complete mapping was found, with the fix
     suggested: dict[str, str]  # field -> column: the suggestion, complete or not
+    brand_hint: BrandHint | None = None  # no brand column is suggested: where brands might be
 
 
 def preview_file(
@@ -462,10 +475,7 @@ def preview_file(
     con = _staging_connection(settings)
     try:
         raw = stage_raw(con, path, fmt, encoding, limits=reader_limits(settings))
-        cursor = con.execute(
-            "SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [rows]
-        )
-        preview = [dict(zip(raw.columns, values, strict=False)) for values in cursor.fetchall()]
+        sample = sample_rows(con, raw.columns, max(rows, SAMPLE_ROWS))
     finally:
         con.close()
     try:
@@ -474,4 +484,13 @@ def preview_file(
     except MappingError as error:
         mapping, problem = None, str(error)
     suggested = mapping.columns if mapping else suggest_columns(raw.columns)
-    return FilePreview(fmt, encoding, list(raw.columns), preview, mapping, problem, dict(suggested))
+    return FilePreview(
+        fmt,
+        encoding,
+        list(raw.columns),
+        sample[:rows],
+        mapping,
+        problem,
+        dict(suggested),
+        brand_hint(sample, suggested),
+    )

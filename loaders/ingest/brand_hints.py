@@ -147,7 +147,7 @@ def _column_score(
     named = bool(words & BRANDISH_WORDS)
     if mentioned < MIN_MENTIONED and not named:
         return None
-    ordered = tuple(value for value, _ in counts.most_common())
+    ordered = tuple(value for value, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     return mentioned + (1.0 if named else 0.0), ordered
 
 

@@ -38,7 +38,7 @@ def test_preview_shows_the_mapping_and_one_line_about_the_brand(tmp_path: Path):
     notes = [line for line in hinted.output.splitlines() if line.startswith("note:")]
     assert notes == [
         "note: No column is mapped to brand, so no post would name a brand; column 'carrier_name' "
-        "looks like it names them (5 values, e.g. United, Delta, Southwest). Fix: map it with "
+        "looks like it names them (5 values, e.g. Delta, United, Southwest). Fix: map it with "
         "--map brand=carrier_name, or give --brand NAME for a one-brand file."
     ]
 

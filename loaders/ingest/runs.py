@@ -69,8 +69,21 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_file(record: RunRecord) -> None:
-    """Raise InputFileError when the run's file is gone or no longer the file it read."""
+def check_file(record: RunRecord, path: Path | None = None) -> None:
+    """Raise InputFileError when the run's file (or ``path``, the same file from elsewhere,
+    e.g. uploaded again) is gone or is not the file the run read."""
+    if path is not None:
+        found = _sha256(path)
+        if found != record.sha256:
+            raise InputFileError(
+                explain(
+                    f"{path.name} is not the file ingest run {record.run_id} read",
+                    expected=f"{record.file.name}, sha256 {record.sha256[:12]}...",
+                    found=f"sha256 {found[:12]}...",
+                    fix="give the same file, or undo the run and ingest the new file.",
+                )
+            )
+        return
     if not record.file.is_file():
         raise InputFileError(
             explain(
@@ -103,10 +116,15 @@ def remap_run(
     source: str | None = None,
     brand: str | None = None,
     progress: Progress | None = None,
+    path: Path | None = None,
 ) -> IngestResult:
     """Ingest the file of ``run_id`` again with ``changes`` (field -> column, "" unmaps) to
     its mapping, undoing the run in the same write. The database is unchanged when the file
-    is gone or changed, the new mapping does not fit, or the run is already undone."""
+    is gone or changed, the new mapping does not fit, or the run is already undone.
+
+    ``path``: the same file from another place (the Data page's copy of an upload is removed
+    after its ingest, so the file is uploaded again); its digest must be the run's.
+    """
     with store.session(settings=settings, read_only=True) as con:
         record = run_record(con, run_id)
     if record.undone:
@@ -116,10 +134,10 @@ def remap_run(
                 fix=f"ingest its file again: `brandpulse ingest {record.file} --map FIELD=COLUMN`.",
             )
         )
-    check_file(record)
+    check_file(record, path)
     old = record.mapping
     return ingest_file(
-        record.file,
+        path or record.file,
         settings=settings,
         columns=remap_columns(old.get("columns", {}), changes),
         preset=old.get("preset"),

@@ -282,20 +282,23 @@ def undo_run(con: duckdb.DuckDBPyConnection, run_id: int, *, dry_run: bool = Fal
 RUN_HISTORY_COLUMNS = (
     "run",
     "file",
+    "preset",
     "read",
     "inserted",
     "duplicates",
     "rejected",
     "stored",
     "status",
+    "finished (UTC)",
 )
 RUN_HISTORY = """
-SELECT r.run_id, regexp_extract(r.file, '[^/\\\\]+$') AS file, r.rows_read, r.rows_inserted,
+SELECT r.run_id, regexp_extract(r.file, '[^/\\\\]+$') AS file, r.preset, r.rows_read, r.rows_inserted,
        r.rows_duplicate, r.rows_rejected,
        (SELECT count(*) FROM documents d WHERE d.ingest_run_id = r.run_id) AS stored,
        CASE WHEN u.replaced_by IS NOT NULL THEN 'undone, re-mapped as run ' || u.replaced_by
             WHEN u.run_id IS NOT NULL THEN 'undone'
-            ELSE '' END AS status
+            ELSE '' END AS status,
+       r.finished_at
 FROM ingest_runs r LEFT JOIN undone_runs u USING (run_id)
 ORDER BY r.run_id DESC LIMIT ?
 """

@@ -114,7 +114,7 @@ def test_undo_removes_the_run_and_what_was_derived_and_keeps_it_in_the_history(
         (second, 2)
     ]
     # Both runs are still listed, with what they read; the undone one says so.
-    assert [(r[0], r[2], r[3], r[4], r[5], r[6], r[7]) for r in history] == [
+    assert [(r[0], *r[3:9]) for r in history] == [
         (second, 4, 2, 1, 1, 2, ""),
         (first, 12, 12, 0, 0, 0, "undone"),
     ]
@@ -161,7 +161,7 @@ def test_remap_replaces_the_run_in_one_write(settings: Settings, two_runs: tuple
         [result.run_id],
     ) == [("Delta", 3), ("Southwest", 2), ("US Airways", 2), ("United", 3), ("Virgin America", 2)]
     with store.session(settings=settings, read_only=True) as con:
-        statuses = {r[0]: r[7] for r in run_history(con)}
+        statuses = {r[0]: r[8] for r in run_history(con)}
     assert statuses == {
         result.run_id: "",
         second: "",
@@ -191,3 +191,18 @@ def test_remap_leaves_the_database_as_it_was_when_it_cannot_run(
     assert "Found no file at that path" in message and "Fix: put the file back" in message
     assert scalar(settings.db, "SELECT count(*) FROM undone_runs") == 0
     assert scalar(settings.db, "SELECT count(*) FROM documents") == 14
+
+
+def test_remap_takes_the_same_file_from_elsewhere_but_not_another(
+    settings: Settings, two_runs: tuple[int, int], tmp_path: Path
+):
+    first, _ = two_runs
+    moved = tmp_path / "uploaded-again" / "Tweets.csv"
+    moved.parent.mkdir()
+    (tmp_path / "Tweets.csv").rename(moved)
+    other = _other_file(tmp_path / "other.csv")
+    with pytest.raises(InputFileError, match="other.csv is not the file ingest run 1 read"):
+        remap_run(first, {"brand": "airline"}, settings=settings, path=other)
+    result = remap_run(first, {"brand": "airline"}, settings=settings, path=moved)
+    assert (result.inserted, result.replaced.run) == (12, first)
+    _accounting_holds(settings.db)

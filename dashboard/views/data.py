@@ -67,6 +67,7 @@ elif uploaded is not None:
         )
         if hint.column and st.button(f"Use column '{ui.plain(hint.column)}' as brand"):
             st.session_state[brand_key] = hint.column
+            st.rerun()  # the box shows it, and the warning goes
     mapping: dict[str, str] = {}
     grid = st.columns(4)
     for index, field in enumerate(FIELDS):

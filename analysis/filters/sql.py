@@ -4,7 +4,8 @@ from __future__ import annotations
 
 # The export's own columns kept in documents.extra that look like categories: a few distinct
 # short values (parameters: fewest and most distinct values, longest value), some repeated,
-# not all numbers (a count or a confidence is not a category).
+# some of them words: a column of only numbers (a count, a confidence), dates or ids (one
+# token of 8+ characters with a digit, such as an ASIN) is not a category.
 CATEGORY_VALUES = """
 WITH cells AS (
     SELECT k AS col,
@@ -19,7 +20,9 @@ WITH cells AS (
     HAVING count(*) BETWEEN ? AND ?
        AND max(length(value)) <= ?
        AND sum(documents) > count(*)
-       AND bool_or(try_cast(value AS DOUBLE) IS NULL)
+       AND bool_or(try_cast(value AS DOUBLE) IS NULL AND try_cast(value AS TIMESTAMP) IS NULL
+                   AND NOT (regexp_full_match(value, '[A-Za-z0-9_.:-]{8,}')
+                            AND regexp_matches(value, '[0-9]')))
 )
 SELECT col, value, documents FROM counted JOIN kept USING (col)
 ORDER BY col, documents DESC, value

@@ -91,10 +91,14 @@ class BrandHint:
     def summary(self) -> str:
         """One sentence: no brand is mapped, and the best suggestion."""
         if self.column is not None:
-            shown = ", ".join(self.values[:3])
+            shown = (
+                f"{len(self.values)} values, e.g. {', '.join(self.values[:3])}"
+                if len(self.values) > 1
+                else f"{self.values[0]} in every row"
+            )
             return (
                 f"No column is mapped to brand, so no post would name a brand; column "
-                f"'{self.column}' looks like it names them ({len(self.values)} values, e.g. {shown})."
+                f"'{self.column}' looks like it names them ({shown})."
             )
         if self.handles:
             first, share = self.handles[0]
@@ -135,8 +139,11 @@ def _column_score(
     if not values or len(values) < MIN_FILLED * len(cells):
         return None
     counts = Counter(values)
-    # Few distinct short values, each repeated (on average at least twice), not numbers.
-    if not 2 <= len(counts) <= MAX_DISTINCT or len(values) < 2 * len(counts):
+    named = bool(words & BRANDISH_WORDS)
+    # Few distinct short values, each repeated (on average at least twice), not numbers; a
+    # column named like one ("brand": "Amazon" in every row) may hold a single brand.
+    fewest = 1 if named else 2
+    if not fewest <= len(counts) <= MAX_DISTINCT or len(values) < 2 * len(counts):
         return None
     if any(len(v) > MAX_VALUE_CHARS or _NUMBER.match(v) for v in counts):
         return None
@@ -144,7 +151,6 @@ def _column_score(
     mentioned = sum(
         1 for value, text in zip(compact, texts, strict=True) if value and value in _compact(text)
     ) / len(cells)
-    named = bool(words & BRANDISH_WORDS)
     if mentioned < MIN_MENTIONED and not named:
         return None
     ordered = tuple(value for value, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -101,3 +101,19 @@ def test_filter_sql_has_no_braces_and_one_value_per_placeholder():
     assert "{" not in FILTER_SQL and "}" not in FILTER_SQL  # callers use str.format
     assert len(Filters().params()) == FILTER_SQL.count("?")
     assert Filters(category=("c", "v")).params()[-3:] == ["c", "c", "v"]
+
+
+def test_ids_dates_and_numbers_are_not_categories(settings: Settings, tmp_path: Path):
+    # As in Datafiniti's export: a product id and an ASIN, a timestamp, a yes/no column.
+    path = tmp_path / "reviews.csv"
+    products = [("AVqkIhwDv8e3D1O-lebb", "B01AHB9CN2"), ("AWFUWc8THh53nbDRF6YO", "B010CEHQTG")]
+    lines = ["reviews.text,reviews.date,id,asins,dateAdded,reviews.doRecommend,helpful"]
+    for n in range(6):
+        product, asin = products[n % 2]
+        added = "2017-03-06T14:59:43Z" if n % 2 else "2018-02-02T02:30:22Z"
+        recommend = "TRUE" if n < 4 else "FALSE"
+        lines.append(f"review {n},2017-09-0{n + 1},{product},{asin},{added},{recommend},{n % 2}")
+    path.write_text("\n".join(lines) + "\n")
+    ingest_file(path, settings=settings)
+    with store.session(settings=settings, read_only=True) as con:
+        assert category_values(con) == {"reviews.doRecommend": [("TRUE", 4), ("FALSE", 2)]}

@@ -95,3 +95,20 @@ def test_preview_and_ingest_warn_about_the_unmapped_brand(settings: Settings, tm
     assert result.warnings[0].startswith("No column is mapped to brand")
     assert "--map brand=carrier_name" in result.warnings[0]
     assert rows(settings.db, "SELECT count(*) FROM documents WHERE brand IS NULL") == [(12,)]
+
+
+def test_a_brand_column_with_one_brand_is_suggested_too():
+    # As in Datafiniti's Amazon export: "brand" is Amazon in every row; "categories" is long.
+    sample = [
+        {
+            "reviews.text": f"Works well, review {n}",
+            "reviews.date": "2017-09-03",
+            "brand": "Amazon",
+            "categories": "Computers,Electronics Features,Tablets,Electronics,iPad & Tablets",
+            "reviews.doRecommend": "TRUE" if n % 3 else "FALSE",
+        }
+        for n in range(9)
+    ]
+    hint = brand_hint(sample, {"text": "reviews.text", "created_at": "reviews.date"})
+    assert hint is not None and (hint.column, hint.values) == ("brand", ("Amazon",))
+    assert "column 'brand' looks like it names them (Amazon in every row)." in hint.summary()

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from analysis.filters.sql import CATEGORY_VALUES
+from analysis.filters.sql import CATEGORY_KEYS, CATEGORY_VALUES
 
 # Each condition is "no filter" when its value is NULL; dates are inclusive, in UTC.
 # (No braces: callers put this fragment into their SQL with str.format.)
@@ -80,10 +80,12 @@ NO_FILTERS = Filters()
 def category_values(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, int]]]:
     """Export column -> its values with their documents, most frequent first: the columns
     kept in ``extra`` with 2 to 50 distinct short values, some repeated, not all numbers."""
+    keys = [key for (key,) in con.execute(CATEGORY_KEYS).fetchall()]
+    if not keys:
+        return {}
     low, high = CATEGORY_DISTINCT
+    params = {"keys": keys, "fewest": low, "most": high, "longest": CATEGORY_MAX_CHARS}
     found: dict[str, list[tuple[str, int]]] = {}
-    for column, value, documents in con.execute(
-        CATEGORY_VALUES, [low, high, CATEGORY_MAX_CHARS]
-    ).fetchall():
+    for column, value, documents in con.execute(CATEGORY_VALUES, params).fetchall():
         found.setdefault(column, []).append((value, documents))
     return found

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-# The export's own columns kept in documents.extra that look like categories: a few distinct
+# The keys of documents.extra: the header names of the unmapped columns, the same for every
+# document of an ingest run, so one document per run tells them.
+CATEGORY_KEYS = """
+SELECT DISTINCT unnest(json_keys(one)) AS k
+FROM (SELECT any_value(extra) AS one FROM documents WHERE extra IS NOT NULL GROUP BY ingest_run_id)
+ORDER BY k
+"""
+
+# Of those keys (parameter: the list), the columns that look like categories: a few distinct
 # short values (parameters: fewest and most distinct values, longest value), some repeated,
 # some of them words: a column of only numbers (a count, a confidence), dates or ids (one
-# token of 8+ characters with a digit, such as an ASIN) is not a category.
+# token of 8+ characters with a digit, such as an ASIN) is not a category. Each key becomes
+# a JSON Pointer ("~" as "~0", "/" as "~1"), and one pass reads them all.
 CATEGORY_VALUES = """
 WITH cells AS (
-    SELECT k AS col,
-           json_extract_string(extra, '/' || replace(replace(k, '~', '~0'), '/', '~1')) AS value
-    FROM (SELECT extra, unnest(json_keys(extra)) AS k FROM documents WHERE extra IS NOT NULL)
+    SELECT unnest($keys::VARCHAR[]) AS col,
+           unnest(json_extract_string(extra, list_transform($keys::VARCHAR[],
+               lambda k: '/' || replace(replace(k, '~', '~0'), '/', '~1')))) AS value
+    FROM documents WHERE extra IS NOT NULL
 ), counted AS (
     SELECT col, value, count(*) AS documents FROM cells
     WHERE value IS NOT NULL AND trim(value) <> ''
     GROUP BY ALL
 ), kept AS (
     SELECT col FROM counted GROUP BY col
-    HAVING count(*) BETWEEN ? AND ?
-       AND max(length(value)) <= ?
+    HAVING count(*) BETWEEN $fewest AND $most
+       AND max(length(value)) <= $longest
        AND sum(documents) > count(*)
        AND bool_or(try_cast(value AS DOUBLE) IS NULL AND try_cast(value AS TIMESTAMP) IS NULL
                    AND NOT (regexp_full_match(value, '[A-Za-z0-9_.:-]{8,}')

@@ -2,7 +2,8 @@
 
 ``?from=2025-10-06&to=2025-10-12&brand=Tidewell&sentiment=negative&topic=3`` maps to an
 :class:`analysis.filters.Filters`. Values that do not parse are dropped and reported, so
-a mangled link still opens.
+a mangled link still opens. ``?cat=negativereason:Late Flight`` is the category filter: an
+export column and its value, split at the first colon.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ URL_KEYS = {
     "topic": "topic",
     "theme": "theme",
     "tag": "tag",
+    "cat": "category",
 }
 _CHOICES = {"kind": {"review", "social"}, "sentiment": {"negative", "neutral", "positive"}}
 
@@ -48,6 +50,8 @@ def filters_from_query(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
                 values[name] = date.fromisoformat(text)
             elif name in ("topic", "theme"):
                 values[name] = int(text)
+            elif name == "category":
+                values[name] = _category(text)
             elif name in _CHOICES and text not in _CHOICES[name]:
                 raise ValueError(text)
             else:
@@ -61,11 +65,25 @@ def filters_from_query(params: Mapping[str, Any]) -> tuple[Filters, list[str]]:
     return filters, ignored
 
 
+def _category(text: str) -> tuple[str, str]:
+    """``"negativereason:Late Flight"`` -> ``("negativereason", "Late Flight")``."""
+    column, colon, value = text.partition(":")
+    if not (colon and column.strip() and value.strip()):
+        raise ValueError(text)
+    return column, value
+
+
 def filters_to_query(filters: Filters) -> dict[str, str]:
     """The URL query parameters of ``filters`` (unset filters are left out)."""
     out = {}
     for key, name in URL_KEYS.items():
         value = getattr(filters, name)
-        if value is not None:
-            out[key] = value.isoformat() if isinstance(value, date) else str(value)
+        if value is None:
+            continue
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+        elif name == "category":
+            out[key] = f"{value[0]}:{value[1]}"
+        else:
+            out[key] = str(value)
     return out

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.filters import Filters
+from analysis.filters import Filters, category_values
 from analysis.insight.facets import AnalysisState, analysis_state, facet_values
 from analysis.periods import Period, data_span, default_period
 from analysis.sentiment.language import language_name
@@ -41,8 +41,9 @@ FACETS = {
     "tag": "Tag",  # offered once a rule's tag action has tagged posts (no choices: no box)
 }
 _FILTERS_KEY = "filters"
-# Filters the models set (not columns of the export): sentiment, topic and theme.
-_MODEL_FILTERS = ("sentiment", "theme", "topic")
+# Filters the models set (not columns of the export): sentiment, topic and theme; and the
+# category, a (column, value) pair of the export's own columns kept in documents.extra.
+_MODEL_FILTERS = ("sentiment", "theme", "topic", "category")
 
 
 def safe(text: Any) -> str:
@@ -106,6 +107,8 @@ def filter_bar() -> Filters:
     choices["topic"] = sorted(names, key=lambda t: names[t].lower())
     themes = cache.data(theme_names)
     choices["theme"] = sorted(themes, key=lambda t: themes[t].lower())
+    categories = cache.data(category_values)  # e.g. the complaint reason of airline tweets
+    choices["category"] = [(c, v) for c, values in categories.items() for v, _ in values]
     if "f_dates" not in st.session_state:
         _seed_from_url(bounds, choices)
 
@@ -142,6 +145,14 @@ def filter_bar() -> Filters:
                 [None, *choices["topic"]],
                 key="f_topic",
                 format_func=lambda t: ALL if t is None else f"{names[t]} (#{t})",
+            )
+        if choices["category"]:
+            values["category"] = st.selectbox(
+                "Category",
+                [None, *choices["category"]],
+                key="f_category",
+                format_func=lambda c: ALL if c is None else f"{c[0]}: {c[1]}",
+                help="The file's own columns with a few values each, e.g. a complaint reason.",
             )
         st.button("Clear filters", on_click=_clear_filters)
 

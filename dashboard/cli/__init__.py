@@ -1,6 +1,7 @@
 """The ``brandpulse`` command line: the root group and where each command lives.
 
-- :mod:`.data`: ``ingest``, ``sample``, ``demo``, ``dashboard``, ``config``
+- :mod:`.data`: ``ingest``, ``sample``, ``demo``, ``dashboard``, ``config``,
+  ``data preview | runs | undo | remap``
 - :mod:`.database`: ``db info | rejected | delete``
 - :mod:`.campaigns`: ``campaigns import | results``
 - :mod:`.sentiment`: ``analyze``, ``train``, ``models ...``, ``labels ...``, ``sentiment shares``
@@ -37,6 +38,7 @@ for _command in (
     data.demo,
     data.dashboard,
     data.show_config,
+    data.data_group,
     database.db_group,
     campaigns.campaigns,
     sentiment.analyze,

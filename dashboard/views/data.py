@@ -1,4 +1,5 @@
-"""Data: upload exports, check the column mapping, ingest, see what was rejected, analyze."""
+"""Data: upload exports, check the column mapping, ingest, see what was rejected, analyze;
+undo an ingest run or re-map it (the same file again with a corrected mapping)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,13 @@ import streamlit as st
 from analysis.insight.facets import analysis_state
 from analysis.jobs.analysis_pass import rules_after_ingest
 from dashboard import cache, ui, uploads
+from loaders.errors import BrandpulseError
 from loaders.ingest.files import ingest_file
 from loaders.ingest.mapping import FIELDS, REQUIRED_FIELDS
 from loaders.ingest.presets import KINDS
-from loaders.store.info import RUN_COLUMNS, rejected_rows
+from loaders.ingest.runs import remap_run, run_record
+from loaders.store.deletion import RUN_HISTORY_COLUMNS, run_history, undo_run
+from loaders.store.info import rejected_rows
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "xlsx"]
 NOT_MAPPED = "(not in this file)"
@@ -53,6 +57,17 @@ elif uploaded is not None:
         "measure it on your data."
     )
     options = [NOT_MAPPED, *preview.columns]
+    brand_key = f"map-{uploaded.file_id}-brand"
+    hint = preview.brand_hint
+    if hint is not None and st.session_state.get(brand_key, NOT_MAPPED) == NOT_MAPPED:
+        # Without a brand, the Overview names no brand and brand comparisons are empty.
+        st.warning(
+            ui.plain(hint.summary())
+            + " Pick the brand column below, or type the one brand of the whole file."
+        )
+        if hint.column and st.button(f"Use column '{ui.plain(hint.column)}' as brand"):
+            st.session_state[brand_key] = hint.column
+            st.rerun()  # the box shows it, and the warning goes
     mapping: dict[str, str] = {}
     grid = st.columns(4)
     for index, field in enumerate(FIELDS):
@@ -141,13 +156,13 @@ else:
     st.caption(f"All {state.documents:,} documents have sentiment and a topic.")
 
 st.subheader("Ingest history")
-info = cache.info()
-if info.runs:
-    history = pd.DataFrame(info.runs, columns=list(RUN_COLUMNS))
+runs = cache.data(run_history, 50)
+if runs:
+    history = pd.DataFrame(runs, columns=list(RUN_HISTORY_COLUMNS))
     st.dataframe(history, hide_index=True, width="stretch")
     ui.download(history, "ingest history")
     with st.expander("Rejected rows of an earlier run"):
-        run = st.selectbox("Run", [r[0] for r in info.runs if r[7]], key="history_run")
+        run = st.selectbox("Run", [r[0] for r in runs if r[6]], key="history_run")
         if run is not None:
             frame = pd.DataFrame(
                 cache.data(rejected_rows, run, 200), columns=["row", "reason", "raw"]
@@ -158,3 +173,79 @@ else:
     if st.button("Load the sample data instead"):
         ui.load_sample()
         st.rerun()
+
+
+def _remap_file(run: int) -> tuple[list[str], object | None]:
+    """The columns of run ``run``'s file, and an upload of it when its copy is gone."""
+    record = cache.data(run_record, run)
+    if record.file.is_file():
+        return cache.preview(record.file, record.sha256).columns, None
+    st.caption(
+        f"The file of run {run}, {ui.plain(record.file.name)}, is no longer at "
+        f"{ui.plain(record.file.parent)} (an upload's copy goes after its ingest). "
+        "Upload it again to re-map it."
+    )
+    again = st.file_uploader(
+        f"{record.file.name} again", type=UPLOAD_TYPES, key=f"remap-upload-{run}"
+    )
+    if again is None:
+        return [], None
+    return cache.preview(uploads.private_copy(again), again.file_id).columns, again
+
+
+def _undo_or_remap(runs: list[tuple]) -> None:
+    """Undo a run, or ingest its file again with one field mapped differently."""
+    active = [r for r in runs if not r[8]]
+    if not active:
+        return
+    names = {r[0]: f"run {r[0]}: {r[1]} ({r[7]:,} documents stored)" for r in active}
+    last = st.session_state.get("last_ingest")
+    default = [r[0] for r in active].index(last.run_id) if last and last.run_id in names else 0
+    run = st.selectbox(
+        "Run to undo or re-map", list(names), index=default, format_func=names.get, key="fix_run"
+    )
+    undo_column, remap_column = st.columns(2)
+    undo_column.caption(
+        "Undo removes its documents with their sentiment, topics and tags; the run stays "
+        "in the history as undone."
+    )
+    if undo_column.button("Undo this ingest run", key="undo_run"):
+        done = cache.write(undo_run, run)
+        st.session_state.pop("last_ingest", None)
+        st.session_state["data_flash"] = (
+            f"Run {run} undone: {done.deletion.documents:,} documents removed."
+        )
+        st.rerun()
+    columns, again = _remap_file(run)
+    if not columns:
+        return
+    field = remap_column.selectbox("Field", FIELDS, index=FIELDS.index("brand"), key="remap_field")
+    column = remap_column.selectbox("Column", [NOT_MAPPED, *columns], key="remap_column")
+    if remap_column.button("Re-map and re-ingest", key="remap_run"):
+        path = uploads.private_copy(again) if again is not None else None
+        try:
+            result = remap_run(
+                run,
+                {field: "" if column == NOT_MAPPED else column},
+                settings=settings,
+                path=path,
+            )
+        except BrandpulseError as error:
+            st.error(ui.plain(error))
+            return
+        finally:
+            if again is not None:
+                uploads.discard(again.file_id)
+        st.session_state["last_ingest"] = result
+        st.session_state["data_flash"] = (
+            f"Run {result.run_id} replaces run {run}: {result.inserted:,} documents ingested "
+            f"with {field} = {column}."
+        )
+        st.rerun()
+
+
+if runs:
+    st.subheader("Undo or re-map a run")
+    if st.session_state.get("data_flash"):
+        st.success(ui.plain(st.session_state.pop("data_flash")))
+    _undo_or_remap(runs)

@@ -21,6 +21,7 @@ import duckdb
 from loaders import store, tempdirs
 from loaders.config import Settings, load_settings
 from loaders.errors import ConfigError, InputFileError, explain
+from loaders.ingest.brand_hints import SAMPLE_ROWS, BrandHint, brand_hint
 from loaders.ingest.formats import (
     TEXT_FORMATS,
     Progress,
@@ -44,6 +45,7 @@ from loaders.ingest.sql import (
     NEXT_RUN_ID,
     STAGED_COUNTS,
 )
+from loaders.store.deletion import Undo, undo_in_transaction
 from loaders.store.facts import refresh_if_stale
 
 # Above this share of unusable ratings an auto-detected rating column is not one
@@ -72,6 +74,7 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     lines_read: int | None = None  # physical lines of a text file, header included
     labels_imported: int = 0  # human labels from a mapped label column
+    replaced: Undo | None = None  # the run this one replaced (a re-map), undone in the same write
 
 
 def _report(progress: Progress | None, stage: str, fraction: float) -> None:
@@ -195,8 +198,13 @@ def ingest_file(
     brand: str | None = None,
     file_format: str | None = None,
     progress: Progress | None = None,
+    replaces: int | None = None,
 ) -> IngestResult:
-    """Ingest one file; raise InputFileError or MappingError (database unchanged) when it cannot be read."""
+    """Ingest one file; raise InputFileError or MappingError (database unchanged) when it cannot be read.
+
+    ``replaces``: an earlier run of the same file, undone in the same transaction that writes
+    this one (a re-map: :func:`loaders.ingest.runs.remap_run`).
+    """
     settings = settings or load_settings()
     db_path = Path(db or settings.db)
     path = Path(path)
@@ -218,7 +226,9 @@ def ingest_file(
         staged = _stage_file(
             con, path, fmt, settings, limits, options, dict(columns or {}), progress
         )
-        run_id, inserted, labelled = _write_run(con, staged, started, db_path, settings, progress)
+        run_id, inserted, labelled, replaced = _write_run(
+            con, staged, started, db_path, settings, progress, replaces
+        )
     finally:
         con.close()
     mapping = staged.mapping
@@ -238,6 +248,7 @@ def ingest_file(
         warnings=staged.warnings,
         lines_read=staged.raw.lines,
         labels_imported=labelled,
+        replaced=replaced,
     )
 
 
@@ -332,6 +343,9 @@ def _map_and_check(
             date_window=window,
         )
 
+    hint = brand_hint(sample_rows(con, raw.columns), mapping.columns, brand=mapping.brand)
+    if hint is not None:  # first: the notes that follow name rows, this one the whole file
+        warnings.insert(0, f"{hint.summary()} Fix: {hint.fix()}")
     stage(mapping)
     misdetected = _misdetected_fields(con, mapping)
     if misdetected:
@@ -352,15 +366,23 @@ def _write_run(
     db_path: Path,
     settings: Settings,
     progress: Progress | None,
-) -> tuple[int, int, int]:
+    replaces: int | None = None,
+) -> tuple[int, int, int, Undo | None]:
     """Write the new documents, their imported labels, the quarantined rows and the run record
-    in one transaction; return the run id, how many documents and labels were inserted."""
+    in one transaction (first undoing the run ``replaces``); return the run id, how many
+    documents and labels were inserted, and the undo."""
     _report(progress, "writing", 0.0)
     store.attach_for_write(con, db_path, settings)
     try:
         # A failed statement (or COMMIT) leaves the database as it was: the file lands whole or not at all.
         with store.transaction(con):
             run_id = store.scalar(con, NEXT_RUN_ID)
+            # The replaced run's documents go first, so the same rows count as new, not duplicates.
+            replaced = (
+                undo_in_transaction(con, replaces, replaced_by=run_id, refresh=False)
+                if replaces is not None
+                else None
+            )
             inserted = store.scalar(con, INSERT_NEW_DOCUMENTS, [run_id])
             labelled = insert_labels(con, staged.labels, staged.path.name)
             con.execute(INSERT_STAGED_REJECTS, [run_id])
@@ -371,7 +393,7 @@ def _write_run(
         _report(progress, "done", 1.0)
     finally:
         store.detach(con)
-    return run_id, inserted, labelled
+    return run_id, inserted, labelled, replaced
 
 
 def _insert_run(
@@ -425,6 +447,14 @@ def _insert_parse_rejects(
         con.unregister("parse_rejects_arrow")
 
 
+def sample_rows(
+    con: duckdb.DuckDBPyConnection, columns: Sequence[str], limit: int = SAMPLE_ROWS
+) -> list[dict[str, Any]]:
+    """The first ``limit`` rows of ``raw_input`` as column -> cell."""
+    cursor = con.execute("SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [limit])
+    return [dict(zip(columns, values, strict=False)) for values in cursor.fetchall()]
+
+
 @dataclass
 class FilePreview:
     """The first rows of a file and the column mapping Brandpulse would use for it."""
@@ -436,6 +466,7 @@ class FilePreview:
     mapping: ColumnMapping | None  # the automatic suggestion; None when it is incomplete
     problem: str | None  # why no complete mapping was found, with the fix
     suggested: dict[str, str]  # field -> column: the suggestion, complete or not
+    brand_hint: BrandHint | None = None  # no brand column is suggested: where brands might be
 
 
 def preview_file(
@@ -462,10 +493,7 @@ def preview_file(
     con = _staging_connection(settings)
     try:
         raw = stage_raw(con, path, fmt, encoding, limits=reader_limits(settings))
-        cursor = con.execute(
-            "SELECT * EXCLUDE (__row) FROM raw_input ORDER BY __row LIMIT ?", [rows]
-        )
-        preview = [dict(zip(raw.columns, values, strict=False)) for values in cursor.fetchall()]
+        sample = sample_rows(con, raw.columns, max(rows, SAMPLE_ROWS))
     finally:
         con.close()
     try:
@@ -474,4 +502,13 @@ def preview_file(
     except MappingError as error:
         mapping, problem = None, str(error)
     suggested = mapping.columns if mapping else suggest_columns(raw.columns)
-    return FilePreview(fmt, encoding, list(raw.columns), preview, mapping, problem, dict(suggested))
+    return FilePreview(
+        fmt,
+        encoding,
+        list(raw.columns),
+        sample[:rows],
+        mapping,
+        problem,
+        dict(suggested),
+        brand_hint(sample, suggested),
+    )

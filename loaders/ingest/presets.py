@@ -107,7 +107,7 @@ GENERIC_CANDIDATES: dict[str, tuple[str, ...]] = {
         "app",
         "app_name",
     ),
-    "brand": ("brand", "brand_name", "company"),
+    "brand": ("brand", "brand_name", "company", "company_name"),
     "channel": ("channel", "subreddit", "community", "page", "store"),
     "campaign": ("campaign", "utm_campaign", "campaign_name"),
     "language": ("language", "lang", "review_language", "reviewer_language", "locale"),
@@ -186,6 +186,8 @@ PRESETS: dict[str, Preset] = {
                 "replies": ("reply_count", "public_metrics_reply_count"),
                 "language": ("lang",),
                 "url": ("tweet_url", "url"),
+                # The airline-tweets export names the airline each tweet is about.
+                "brand": ("brand", "brand_name", "airline", "company", "company_name"),
             },
             # Twitter's own "source" column names the client app ("Twitter for iPhone").
             frozenset({"source", "rating"}),

@@ -9,6 +9,10 @@ whole run also removes its quarantined rows. The ingest runs keep their counts (
 read then); ``deletions`` and ``deleted_documents`` record what was removed since, so a
 run's ``rows_inserted`` minus its deleted documents equals its documents still stored.
 
+Undoing an ingest run (:func:`undo_run`, ``brandpulse data undo``) is such a whole-run
+deletion that also records the run in ``undone_runs``: the history shows it undone (and,
+after a re-map, which run replaced it) instead of losing it.
+
 Not removed: the embeddings cache (vectors keyed by a hash of the cleaned text, reused
 for identical texts; no text), and example posts quoted in saved suggestions.
 """
@@ -129,7 +133,9 @@ def _count_plan(con: duckdb.DuckDBPyConnection, selection: Selection) -> Deletio
     )
 
 
-def _remove(con: duckdb.DuckDBPyConnection, selection: Selection, plan: Deletion) -> int:
+def _remove(
+    con: duckdb.DuckDBPyConnection, selection: Selection, plan: Deletion, *, refresh: bool = True
+) -> int:
     for table in DERIVED_TABLES:
         con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM doomed)")  # noqa: S608 - constant table names
     # Which labels a model learnt from: bookkeeping of the model, not a figure of the data.
@@ -158,7 +164,8 @@ def _remove(con: duckdb.DuckDBPyConnection, selection: Selection, plan: Deletion
             "INSERT INTO deleted_documents VALUES (?, ?, ?, ?)",
             [deletion_id, run_id, plan.by_run.get(run_id, 0), rejected_by_run.get(run_id, 0)],
         )
-    refresh_if_stale(con, own_transaction=False)  # the read model and campaign links
+    if refresh:  # an ingest that replaces the run refreshes once, after its own insert
+        refresh_if_stale(con, own_transaction=False)  # the read model and campaign links
     return deletion_id
 
 
@@ -183,6 +190,123 @@ def delete_documents(
             plan.dry_run = False
         con.execute("DROP TABLE doomed")
     return plan
+
+
+@dataclass
+class Undo:
+    """An ingest run undone (or, dry, what undoing it would remove)."""
+
+    run: int
+    deletion: Deletion
+    # Later runs that counted duplicates: rows they shared with this run were stored once,
+    # under this run, and go with it (re-ingest their files to get them back).
+    later_duplicates: list[int] = field(default_factory=list)
+
+
+def _check_undoable(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    found = con.execute(
+        "SELECT r.run_id, u.undone_at, u.replaced_by FROM ingest_runs r "
+        "LEFT JOIN undone_runs u USING (run_id) WHERE r.run_id = ?",
+        [run_id],
+    ).fetchall()
+    if not found:
+        last = con.execute("SELECT max(run_id) FROM ingest_runs").fetchall()[0][0]
+        raise BrandpulseError(
+            explain(
+                f"There is no ingest run {run_id}",
+                expected=f"a run from 1 to {last}" if last else "an ingest run",
+                found="no such run" if last else "no ingest runs in this database",
+                fix="`brandpulse db info` lists the runs.",
+            )
+        )
+    _, undone_at, replaced_by = found[0]
+    if undone_at is not None:
+        replaced = f" and replaced by run {replaced_by}" if replaced_by else ""
+        raise BrandpulseError(
+            explain(
+                f"Ingest run {run_id} is already undone",
+                found=f"undone at {undone_at:%Y-%m-%d %H:%M} UTC{replaced}",
+                fix="ingest its file again with `brandpulse ingest FILE` to bring it back.",
+            )
+        )
+
+
+def undo_in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    *,
+    dry_run: bool = False,
+    replaced_by: int | None = None,
+    refresh: bool = True,
+) -> Undo:
+    """Undo ``run_id`` inside the caller's transaction (an ingest that replaces the run
+    does this in its own write, so the swap lands whole or not at all)."""
+    _check_undoable(con, run_id)
+    selection = Selection(run=run_id)
+    condition, params = selection.where(utc_now())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE doomed AS SELECT doc_id, ingest_run_id FROM documents WHERE {condition}",  # noqa: S608 - fixed fragments, values are parameters
+        params,
+    )
+    plan = _count_plan(con, selection)
+    plan.criteria = f"undo run {run_id}" + (
+        f", re-mapped as run {replaced_by}" if replaced_by else ""
+    )
+    later = [
+        r
+        for (r,) in con.execute(
+            "SELECT run_id FROM ingest_runs WHERE run_id > ? AND rows_duplicate > 0 "
+            "AND run_id NOT IN (SELECT run_id FROM undone_runs) ORDER BY run_id",
+            [run_id],
+        ).fetchall()
+    ]
+    if not dry_run:
+        # Recorded even when the run inserted nothing (all duplicates): it is still undone.
+        plan.deletion_id = _remove(con, selection, plan, refresh=refresh)
+        plan.dry_run = False
+        con.execute(
+            "INSERT INTO undone_runs VALUES (?, ?, now(), ?)",
+            [run_id, plan.deletion_id, replaced_by],
+        )
+    con.execute("DROP TABLE doomed")
+    return Undo(run_id, plan, later)
+
+
+def undo_run(con: duckdb.DuckDBPyConnection, run_id: int, *, dry_run: bool = False) -> Undo:
+    """Undo one ingest run: remove its documents, what was derived from them and its
+    quarantined rows, and record the run as undone; one transaction."""
+    with transaction(con, commit=not dry_run):
+        return undo_in_transaction(con, run_id, dry_run=dry_run)
+
+
+RUN_HISTORY_COLUMNS = (
+    "run",
+    "file",
+    "preset",
+    "read",
+    "inserted",
+    "duplicates",
+    "rejected",
+    "stored",
+    "status",
+    "finished (UTC)",
+)
+RUN_HISTORY = """
+SELECT r.run_id, regexp_extract(r.file, '[^/\\\\]+$') AS file, r.preset, r.rows_read, r.rows_inserted,
+       r.rows_duplicate, r.rows_rejected,
+       (SELECT count(*) FROM documents d WHERE d.ingest_run_id = r.run_id) AS stored,
+       CASE WHEN u.replaced_by IS NOT NULL THEN 'undone, re-mapped as run ' || u.replaced_by
+            WHEN u.run_id IS NOT NULL THEN 'undone'
+            ELSE '' END AS status,
+       r.finished_at
+FROM ingest_runs r LEFT JOIN undone_runs u USING (run_id)
+ORDER BY r.run_id DESC LIMIT ?
+"""
+
+
+def run_history(con: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple[Any, ...]]:
+    """Recent ingest runs with what each still has stored and whether it was undone, newest first."""
+    return con.execute(RUN_HISTORY, [limit]).fetchall()
 
 
 RUN_BALANCE = """

@@ -66,9 +66,22 @@ def test_facet_values_on_the_sample(demo_run):
 
 
 def test_filter_params_follow_the_sql_order():
-    # Filters.params() doubles each field in field order; FILTER_SQL must list them alike.
+    # Filters.params() doubles each field in field order, then the category's column twice
+    # and its value; FILTER_SQL must list them alike.
     from analysis.filters import FILTER_SQL
 
-    params = Filters(brand="B", tag="t").params()
-    assert params[-2:] == ["t", "t"] and FILTER_SQL.count("?") == len(params)
-    assert FILTER_SQL.rstrip().endswith("t.tag = ?))")
+    params = Filters(brand="B", tag="t", category=("c", "v")).params()
+    assert params[-5:] == ["t", "t", "c", "c", "v"] and FILTER_SQL.count("?") == len(params)
+    assert "t.tag = ?))" in FILTER_SQL
+    assert FILTER_SQL.rstrip().endswith("'~1')) = ?))")
+
+
+def test_category_round_trip_splits_at_the_first_colon():
+    filters = Filters(category=("negativereason", "Late Flight: 2h"))
+    query = filters_to_query(filters)
+    assert query == {"cat": "negativereason:Late Flight: 2h"}
+    assert filters_from_query(query) == (filters, [])
+    broken, ignored = filters_from_query({"cat": "no-colon"})
+    assert broken == Filters() and ignored == ["cat=no-colon"]
+    empty_value, ignored = filters_from_query({"cat": "negativereason:"})
+    assert empty_value == Filters() and ignored == ["cat=negativereason:"]

@@ -173,7 +173,9 @@ def test_data_page_shows_header_and_file_names_as_text(monkeypatch, tmp_path):
     app.file_uploader[0].upload(name, f"body,{PIXEL}\nhello,x\n".encode(), "text/csv")
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    [warning] = [w.value for w in app.warning]
+    # The mapping's problem, and (issue #21) that no column names a brand.
+    [warning, brand] = [w.value for w in app.warning]
+    assert brand.startswith("No column is mapped to brand") and "<img" not in shown_html(brand)
     assert "Could not find the date column in" in warning
     assert "!\\[px\\](http\\://host/p.png)" in warning and PIXEL not in warning
     html = shown_html(warning)

@@ -95,6 +95,7 @@ def test_normalise_header():
                 "external_id": "tweet_id",
                 "author": "name",
                 "shares": "retweet_count",
+                "brand": "airline",
             },
         ),
         (

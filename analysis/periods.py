@@ -17,17 +17,19 @@ from loaders.errors import BrandpulseError, explain
 READABLE_DAY_SPAN = (
     f"SELECT min(day), max(day) FROM doc_facts e WHERE {READABLE_SQL} AND e.created_at <= ?"  # noqa: S608
 )
+# The same with documents dated after now (charts of all the data show them).
+ALL_READABLE_DAY_SPAN = f"SELECT min(day), max(day) FROM doc_facts e WHERE {READABLE_SQL}"  # noqa: S608
 # Days with any document from a first to a last day (inclusive). Coverage is the data's, not
 # a filter's: a brand without posts on a day is a quiet day, a day without any post is a gap.
 DAYS_WITH_DATA = (
     f"SELECT count(DISTINCT e.day) FROM doc_facts e WHERE {READABLE_SQL} "  # noqa: S608
     "AND e.day BETWEEN ?::DATE AND ?::DATE"
 )
-# Per day, week or month bucket (its first day): the days with any document, from a first to a
-# last day (NULL: open). Parameters: grain, first, first, last, last.
-DAYS_PER_BUCKET = (
+# Per day, week or month bucket (its first day): its first and last day with any document, from
+# a first to a last day (NULL: open). Parameters: grain, first, first, last, last.
+DAY_SPAN_PER_BUCKET = (
     "SELECT CASE ? WHEN 'day' THEN e.day WHEN 'week' THEN e.week ELSE e.month END AS bucket, "  # noqa: S608
-    "count(DISTINCT e.day) AS days "
+    "min(e.day) AS first_day, max(e.day) AS last_day "
     f"FROM doc_facts e WHERE {READABLE_SQL} "
     "AND (?::DATE IS NULL OR e.day >= ?::DATE) AND (?::DATE IS NULL OR e.day <= ?::DATE) "
     "GROUP BY ALL"
@@ -111,12 +113,29 @@ def bucket_length(bucket: date, grain: str) -> int:
 def bucket_coverage(
     con: duckdb.DuckDBPyConnection, grain: str, start: date | None, end: date | None
 ) -> dict[date, tuple[int, int]]:
-    """Per bucket of ``grain`` with data between ``start`` and ``end``: (days with data, days in
-    the bucket). Fewer days with data than the bucket holds (a week cut by the period, or an
-    export that starts mid-week) make a partial bucket whose volume is not comparable."""
-    found = con.execute(DAYS_PER_BUCKET, [grain, start, start, end, end]).fetchall()
-    days_of = {(b.date() if isinstance(b, datetime) else b): int(days) for b, days in found}
-    return {b: (days, bucket_length(b, grain)) for b, days in days_of.items()}
+    """Per bucket of ``grain`` with data between ``start`` and ``end``: (days covered, days in
+    the bucket). Covered are the bucket's days from ``start`` to ``end``, held within the
+    data's first and last day: only a first or last bucket, cut by the period or by an export
+    that starts or ends mid-week, covers fewer, and its volume is not comparable. A quiet week in the
+    middle of a sparse source is a quiet week, not a partial one."""
+    found = con.execute(DAY_SPAN_PER_BUCKET, [grain, start, start, end, end]).fetchall()
+    if not found:
+        return {}
+
+    def day(value: date) -> date:
+        return value.date() if isinstance(value, datetime) else value
+
+    # The span: the period's own dates where the data reaches them, else the data's ends.
+    first = min(day(f) for _, f, _ in found) if start is None else start
+    last = max(day(a) for _, _, a in found) if end is None else end
+    span = con.execute(ALL_READABLE_DAY_SPAN).fetchall()[0]
+    first, last = max(first, day(span[0])), min(last, day(span[1]))
+    coverage = {}
+    for bucket, _, _ in found:
+        b, length = day(bucket), bucket_length(day(bucket), grain)
+        covered = (min(b + timedelta(days=length - 1), last) - max(b, first)).days + 1
+        coverage[b] = (covered, length)
+    return coverage
 
 
 _ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)

@@ -29,9 +29,9 @@ def sentiment_trend(
     by: str | None = None,
 ) -> list[dict[str, Any]]:
     """Per day/week/month (and segment): documents, label counts and mean score, and the
-    bucket's coverage: ``days`` with any data (within the filter's dates) of its
-    ``bucket_days``, and ``partial`` when fewer (a week cut by the period or the export's
-    first or last days, whose volume would read as a drop)."""
+    bucket's coverage: its ``days`` inside the data's span (within the filter's dates) of its
+    ``bucket_days``, and ``partial`` when fewer (a first or last week cut by the period or by
+    the export's first or last day, whose volume would read as a drop)."""
     if grain not in GRAINS or by not in SENTIMENT_TREND:
         raise BrandpulseError(
             explain(
@@ -67,7 +67,7 @@ def brand_sparklines(
 ) -> list[dict[str, Any]]:
     """Per brand: documents, net sentiment, and both per full week (lists, oldest first).
 
-    A partial first or last week (fewer days with data than 7, or cut by the filter's dates)
+    A partial first or last week (cut by the filter's dates or the data's first or last day)
     is left out of the lists, as its lower volume would draw a steep drop that is not one;
     ``partial_weeks`` names them ('2025-W42 (3 of 7 days)'). ``documents`` counts every week.
     """

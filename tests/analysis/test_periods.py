@@ -66,3 +66,17 @@ def test_bucket_coverage(settings):
         29,
         28,
     ]
+
+
+def test_a_quiet_week_in_the_middle_is_not_partial(settings):
+    build(settings)
+    with store.session(settings=settings) as con:  # one post on Monday 27 October (W44)
+        later = datetime(2025, 10, 27, 9, tzinfo=UTC)
+        insert_documents(con, [("late", "social", "twitter", "A", later, "t")])
+    with store.session(settings=settings, read_only=True) as con:
+        weeks = bucket_coverage(con, "week", None, None)
+    # W42 (13 Oct) had posts on 3 days, then none until W44: a quiet week, not a cut one;
+    # W44 ends on the data's last day, Monday, so it is the partial one.
+    assert weeks[date(2025, 10, 13)] == (7, 7)
+    assert weeks[date(2025, 10, 27)] == (1, 7)
+    assert date(2025, 10, 20) not in weeks  # no post at all: no bucket

@@ -316,6 +316,8 @@ def insight_cards(
     """The period's notable facts, most important first (``filters``' own dates are ignored:
     ``period`` sets them, and the previous period of the same length is the comparison)."""
     undated = replace(filters, start=None, end=None)
+    # The baseline of the whole scope (a competitor card compares other brands than mine).
+    thin = baseline_is_thin(con, period, undated)
     if own_brand is not None:
         undated = replace(undated, brand=own_brand)
     names = topic_names(con)
@@ -326,7 +328,7 @@ def insight_cards(
         *_campaigns(con, period, undated),
         *_praised_theme(con, period, undated),
     ]
-    if not baseline_is_thin(con, period, undated):  # changes need something to change from
+    if not thin:  # changes need something to change from
         cards += [
             *_rising_negative_topics(con, period, undated, names, emerging),
             *_worst_segment(con, period, undated),

@@ -94,3 +94,14 @@ def test_a_thin_comparison_and_a_partial_week_are_flagged(monkeypatch, built):
     app = open_page(monkeypatch, built.db, query={"from": "2025-10-01", "to": "2025-10-08"})
     assert "Partial weeks are left out of the lines" in captions(app)
     assert "2025-W41 (3 of 7 days)" in captions(app)
+
+
+def test_clear_filters_returns_to_the_default_period(monkeypatch, built):
+    app = open_page(monkeypatch, built.db, query={"from": "2025-09-01", "brand": "A"})
+    assert metric(app, "Volume") != "140"
+    next(b for b in app.sidebar.button if b.label == "Clear filters").click()
+    check(app.run())
+    dates = next(d for d in app.sidebar.date_input if d.label == "Dates")
+    assert dates.value == (date(2025, 10, 6), date(2025, 10, 12))
+    assert dict(app.query_params) == {}
+    assert metric(app, "Volume") == "140"

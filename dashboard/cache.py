@@ -133,6 +133,23 @@ def write(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return function(con, *args, **kwargs)
 
 
+def my_brand() -> tuple[str | None, bool]:
+    """(my brand, whether the ``my_brand`` setting sets it) (loaders.workspace): the setting
+    wins; else the stored choice, read per database version like every query."""
+    from loaders.workspace import stored_brand
+
+    chosen = settings().my_brand.strip()
+    return (chosen, True) if chosen else (data(stored_brand), False)
+
+
+def save_my_brand(brand: str | None) -> None:
+    """Store the dashboard's choice of my brand. The write changes the database's version,
+    which keys every cached query: pages read the new choice on their next run."""
+    from loaders.workspace import save_my_brand as save
+
+    save(settings(), brand)
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _generator(choice: str, base_url: str, model: str, key: str, model_dir: str) -> Any:
     from analysis.suggestions.generators import make_generator

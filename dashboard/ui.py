@@ -41,6 +41,7 @@ FACETS = {
     "tag": "Tag",  # offered once a rule's tag action has tagged posts (no choices: no box)
 }
 _FILTERS_KEY = "filters"
+_DEFAULT_DATES_KEY = "f_default_dates"
 # Filters the models set (not columns of the export): sentiment, topic and theme; and the
 # category, a (column, value) pair of the export's own columns kept in documents.extra.
 _MODEL_FILTERS = ("sentiment", "theme", "topic", "category")
@@ -66,12 +67,29 @@ def facet_label(name: str, value: Any) -> str:
     return language_name(value) if name == "language" else str(value)
 
 
-def _seed_from_url(bounds: tuple[date, date], choices: dict[str, list[Any]]) -> None:
-    """First run of a session: widget state from the URL, so bookmarks and shared links open."""
+def _default_dates(bounds: tuple[date, date]) -> tuple[date, date]:
+    """The period the date input starts at without dates in the link: the last 7 days with
+    data (analysis.periods.default_period), inside the input's bounds."""
+    fallback = cache.data(default_period)
+    first, last = bounds
+    if fallback is None:
+        return bounds
+    start = min(max(fallback.start, first), last)
+    return start, max(min(fallback.end, last), start)
+
+
+def _seed_from_url(
+    bounds: tuple[date, date], choices: dict[str, list[Any]], default: tuple[date, date]
+) -> None:
+    """First run of a session: widget state from the URL, so bookmarks and shared links open.
+    A link without dates opens at the default period, the one the pages then use."""
     filters, ignored = filters_from_query(st.query_params.to_dict())
     first, last = bounds
-    start = min(max(filters.start or first, first), last)
-    end = max(min(filters.end or last, last), start)
+    if filters.start is None and filters.end is None:
+        start, end = default
+    else:
+        start = min(max(filters.start or first, first), last)
+        end = max(min(filters.end or last, last), start)
     st.session_state["f_dates"] = (start, end)
     for name in (*FACETS, *_MODEL_FILTERS):
         value = getattr(filters, name)
@@ -80,7 +98,8 @@ def _seed_from_url(bounds: tuple[date, date], choices: dict[str, list[Any]]) -> 
         if value in choices[name]:
             st.session_state[f"f_{name}"] = value
         else:
-            ignored.append(f"{name}={value} (not in the data)")
+            shown = ":".join(value) if isinstance(value, tuple) else value  # category pairs
+            ignored.append(f"{name}={shown} (not in the data)")
     st.session_state["f_ignored"] = ignored
 
 
@@ -88,7 +107,8 @@ def _clear_filters() -> None:
     for name in (*FACETS, *_MODEL_FILTERS):
         st.session_state[f"f_{name}"] = None
     st.session_state["f_ignored"] = []
-    st.session_state.pop("f_dates", None)
+    # Back to the default period (not a re-read of the link, which still holds the old filters).
+    st.session_state["f_dates"] = st.session_state.get(_DEFAULT_DATES_KEY) or ()
 
 
 def filter_bar() -> Filters:
@@ -109,14 +129,23 @@ def filter_bar() -> Filters:
     choices["theme"] = sorted(themes, key=lambda t: themes[t].lower())
     categories = cache.data(category_values)  # e.g. the complaint reason of airline tweets
     choices["category"] = [(c, v) for c, values in categories.items() for v, _ in values]
-    if "f_dates" not in st.session_state:
-        _seed_from_url(bounds, choices)
+    default = _default_dates(bounds)
+    st.session_state[_DEFAULT_DATES_KEY] = default
+    if not st.session_state.get("f_dates"):
+        _seed_from_url(bounds, choices, default)
 
     with st.sidebar:
         st.header("Filters")
         for note in st.session_state.get("f_ignored", []):
             st.caption(f"Ignored from the link: {plain(note)}")  # the link is anyone's
-        picked = st.date_input("Dates", key="f_dates", min_value=bounds[0], max_value=bounds[1])
+        picked = st.date_input(
+            "Dates",
+            key="f_dates",
+            min_value=bounds[0],
+            max_value=bounds[1],
+            help="The period every figure uses. Without dates in the link: the last 7 days "
+            "with data, compared with the 7 days before.",
+        )
         values: dict[str, Any] = {}
         for name, label in FACETS.items():
             if choices[name]:
@@ -155,13 +184,17 @@ def filter_bar() -> Filters:
                 help="The file's own columns with a few values each, e.g. a complaint reason.",
             )
         st.button("Clear filters", on_click=_clear_filters)
+        my_brand_box(choices["brand"])
 
     start, end = (list(picked) + [None, None])[:2] if isinstance(picked, tuple) else (picked, None)
-    # The whole range is no date filter: links stay short and new data is included.
-    start = None if start == bounds[0] else start
-    end = None if end == bounds[1] or end is None else end
+    # The pages use exactly the dates shown (one period, one place); while a range is being
+    # picked its end is open. The default period stays out of the link: links stay short and
+    # a link without dates follows new data.
+    start = start or default[0]
+    end = end or bounds[1]
     filters = Filters(start=start, end=end, **values)
-    wanted = filters_to_query(filters)
+    shown = filters if (start, end) != default else replace(filters, start=None, end=None)
+    wanted = filters_to_query(shown)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
     st.session_state[_FILTERS_KEY] = filters
@@ -174,7 +207,10 @@ def filters() -> Filters:
 
 
 def period(chosen: Filters) -> Period | None:
-    """The filtered date range, or the last 7 days with data when no dates are set."""
+    """The period of the sidebar's date input (the filter bar always sets both dates when
+    there is data); the last 7 days with data when no dates are set (no filter bar ran)."""
+    if chosen.start is not None and chosen.end is not None:
+        return Period(chosen.start, max(chosen.end, chosen.start))
     fallback = cache.data(default_period)
     span = cache.data(data_span)
     if fallback is None or span is None:
@@ -184,6 +220,33 @@ def period(chosen: Filters) -> Period | None:
     start = chosen.start or span.start
     # A start after the default end (a future-dated document picked) is a one-day period.
     return Period(start, chosen.end or max(fallback.end, start))
+
+
+def _save_my_brand() -> None:
+    cache.save_my_brand(st.session_state.get("my_brand_choice"))
+
+
+def my_brand_box(brands: list[str]) -> str | None:
+    """The sidebar's "My brand": the brand set by the ``my_brand`` setting (no change offered
+    here), or the stored choice with a box to change it (saved at once). Returns the brand."""
+    mine, from_setting = cache.my_brand()
+    if from_setting:
+        st.caption(f"My brand: {plain(mine)} (from the my_brand setting)")
+        return mine
+    if not brands:
+        return mine
+    st.caption(f"My brand: {plain(mine)}" if mine else "My brand: not chosen yet")
+    options = [None, *brands] if mine not in brands else list(brands)
+    st.session_state["my_brand_choice"] = mine if mine in brands else None
+    st.selectbox(
+        "Change my brand",
+        options,
+        key="my_brand_choice",
+        format_func=lambda b: "(none)" if b is None else str(b),
+        on_change=_save_my_brand,
+        help="Your own brand: listed first on the Overview; the others are competitors.",
+    )
+    return mine
 
 
 def corrected_shares(chosen: Filters) -> Any:

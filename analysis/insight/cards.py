@@ -18,6 +18,10 @@ Kinds:
 * ``praised_theme``: the topic with the highest positive share.
 
 A card that names a fine topic also names its theme (fact ``theme``) when that differs.
+
+A thin baseline (the previous period has under :data:`analysis.periods.MIN_BASELINE_DAYS` days
+with data, or under :data:`MIN_BASELINE_POSTS` posts in scope) makes no comparison card: no
+topic is "rising" and no segment or competitor "worse" against a near-empty week.
 """
 
 from __future__ import annotations
@@ -30,9 +34,9 @@ import duckdb
 
 from analysis.campaigns.results import campaign_posts, compare_campaigns
 from analysis.filters import NO_FILTERS, Filters
-from analysis.insight.kpis import top_movers
+from analysis.insight.kpis import period_kpis, top_movers
 from analysis.insight.posts import find_posts
-from analysis.periods import Period, iso_week
+from analysis.periods import Period, iso_week, thin_baseline
 from analysis.topics.edits import topic_names, topic_theme_names
 from analysis.topics.spikes import period_alerts
 from analysis.topics.trends import topic_sentiment
@@ -41,6 +45,8 @@ from analysis.topics.trends import topic_sentiment
 MIN_DOCUMENTS = 20
 MIN_SHARE_RISE = 0.10
 NEGATIVE_TOPIC_SHARE = 0.5
+# A previous period with fewer posts in scope than this is no baseline to call anything rising.
+MIN_BASELINE_POSTS = 50
 
 
 @dataclass(frozen=True)
@@ -290,6 +296,15 @@ def _praised_theme(con, period, filters) -> list[Card]:
     ]
 
 
+def baseline_is_thin(con: duckdb.DuckDBPyConnection, period: Period, filters: Filters) -> bool:
+    """Whether the period before ``period`` is too empty to compare against: too few days with
+    data (analysis.periods.thin_baseline) or under :data:`MIN_BASELINE_POSTS` posts in scope."""
+    if thin_baseline(con, period) is not None:
+        return True
+    before = period_kpis(con, period, filters)["documents"].previous or 0
+    return before < MIN_BASELINE_POSTS
+
+
 def insight_cards(
     con: duckdb.DuckDBPyConnection,
     period: Period,
@@ -301,18 +316,23 @@ def insight_cards(
     """The period's notable facts, most important first (``filters``' own dates are ignored:
     ``period`` sets them, and the previous period of the same length is the comparison)."""
     undated = replace(filters, start=None, end=None)
+    # The baseline of the whole scope (a competitor card compares other brands than mine).
+    thin = baseline_is_thin(con, period, undated)
     if own_brand is not None:
         undated = replace(undated, brand=own_brand)
     names = topic_names(con)
     alerts = period_alerts(con, period.start, period.end, undated)
     emerging = {topic.topic for topic in alerts.emerging}
     cards = [
-        *_rising_negative_topics(con, period, undated, names, emerging),
         *_spikes(con, period, undated, alerts),
         *_campaigns(con, period, undated),
-        *_worst_segment(con, period, undated),
-        *_competitor_bad_week(con, period, undated, own_brand),
         *_praised_theme(con, period, undated),
     ]
+    if not thin:  # changes need something to change from
+        cards += [
+            *_rising_negative_topics(con, period, undated, names, emerging),
+            *_worst_segment(con, period, undated),
+            *_competitor_bad_week(con, period, undated, own_brand),
+        ]
     cards.sort(key=lambda card: (-card.weight, card.kind, card.title))
     return cards[:limit]

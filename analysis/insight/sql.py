@@ -200,3 +200,58 @@ def _brand_sparklines() -> str:
 
 
 BRAND_SPARKLINES = _brand_sparklines()
+
+
+# --- overview: brand rows and weekly sparklines with their weeks (#21) -------------------------
+# One row per brand and period (current/previous): documents, labeled, negative, net sentiment,
+# and its share of voice (its part of the period's branded documents). Parameters: current
+# start, previous start, end, then the filters with their dates and brand left NULL.
+_BRAND_ROWS = """
+, per_brand AS (
+    SELECT e.brand,
+           CASE WHEN e.day >= ?::DATE THEN 'current' ELSE 'previous' END AS period,
+           count(*) AS documents,
+           count(e.label) AS labeled,
+           count(*) FILTER (WHERE e.label = 'negative') AS negative,
+           count(*) FILTER (WHERE e.label = 'negative') / nullif(count(e.label), 0)
+               AS share_negative,
+           {net_sentiment} AS net_sentiment
+    FROM effective e
+    WHERE e.brand IS NOT NULL AND e.day >= ?::DATE AND e.day <= ?::DATE AND {filters}
+    GROUP BY 1, 2
+)
+SELECT *, documents / sum(documents) OVER (PARTITION BY period) AS share_of_voice
+FROM per_brand
+ORDER BY brand, period
+"""
+
+
+def _brand_rows() -> str:
+    from analysis.filters import FILTER_SQL
+
+    return EFFECTIVE_SENTIMENT.rstrip() + _BRAND_ROWS.format(
+        filters=FILTER_SQL, net_sentiment=NET_SENTIMENT
+    )
+
+
+BRAND_ROWS = _brand_rows()
+
+
+# The brand sparklines of BRAND_SPARKLINES plus the weeks (Mondays) their lists follow, so a
+# partial week can be told apart from a steep drop.
+def _brand_weekly() -> str:
+    from analysis.filters import FILTER_SQL
+
+    with_weeks = _BRAND_SPARKLINES.replace(
+        "AS weekly_net_sentiment\n",
+        "AS weekly_net_sentiment,\n       list(g.week ORDER BY g.week) AS weeks\n",
+    )
+    return EFFECTIVE_SENTIMENT.rstrip() + with_weeks.format(
+        filters=FILTER_SQL,
+        positive_minus_negative=POSITIVE_MINUS_NEGATIVE,
+        net_sentiment=net_sentiment("sum(w.net)", "sum(w.labeled)"),
+        weekly_net_sentiment=net_sentiment("w.net", "w.labeled"),
+    )
+
+
+BRAND_WEEKLY = _brand_weekly()

@@ -6,11 +6,12 @@ from dataclasses import replace
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.insight.posts import find_posts
 from analysis.insight.sql import SENTIMENT_SEGMENTS
-from analysis.insight.trend import GRAINS, rating_distribution, sentiment_trend
+from analysis.insight.trend import GRAINS, partial_text, rating_distribution, sentiment_trend
 from dashboard import cache, ui
 
 st.title("Sentiment")
@@ -18,7 +19,12 @@ ui.require_analysis()
 filters = ui.filters()
 
 left, right = st.columns(2)
-grain = left.radio("Per", GRAINS, index=1, horizontal=True, key="sentiment_grain")
+period = ui.period(filters)
+# A week of data per week is one or two points: short periods start per day (once a session).
+st.session_state.setdefault(
+    "sentiment_grain", "day" if period is not None and period.days <= 31 else "week"
+)
+grain = left.radio("Per", GRAINS, horizontal=True, key="sentiment_grain")
 segment = right.selectbox(
     "Split by",
     [None, *SENTIMENT_SEGMENTS],
@@ -39,26 +45,53 @@ trend["net_sentiment"] = (trend["positive"] - trend["negative"]) / labeled
 for label in ui.SENTIMENT_ORDER:
     trend[f"share_{label}"] = trend[label] / labeled
 
+trend["coverage"] = [partial_text(row, grain) for row in rows]
+figure = px.line(
+    trend,
+    x="period",
+    y="net_sentiment",
+    color="shown" if segment else None,
+    markers=True,
+    custom_data=["segment"],
+    labels={
+        "period": grain,
+        "net_sentiment": "net sentiment (positive − negative share)",
+        "shown": segment or "",
+    },
+    title=f"Net sentiment per {grain}",
+)
+partial = trend[trend["partial"]]
+if grain != "day" and not partial.empty:
+    # A partial first or last week (or month) is drawn hollow and named, not read as a drop.
+    figure.add_trace(
+        go.Scatter(
+            x=partial["period"],
+            y=partial["net_sentiment"],
+            mode="markers",
+            marker={"symbol": "circle-open", "size": 14, "color": "#555", "line": {"width": 2}},
+            name=f"partial {grain} (cut by the period or the data)",
+            hovertext=partial["coverage"],
+            hoverinfo="text+x+y",
+            customdata=partial[["segment"]],
+        )
+    )
 event = ui.chart(
-    px.line(
-        trend,
-        x="period",
-        y="net_sentiment",
-        color="shown" if segment else None,
-        markers=True,
-        custom_data=["segment"],
-        labels={
-            "period": grain,
-            "net_sentiment": "net sentiment (positive − negative share)",
-            "shown": segment or "",
-        },
-        title=f"Net sentiment per {grain}",
-    ),
+    figure,
     trend,
     f"sentiment per {grain}",
     on_select="rerun",
     selection_mode="points",
 )
+if grain != "day" and not partial.empty:
+    marked = partial.drop_duplicates("period")
+    st.caption(
+        "Hollow rings mark partial periods, whose volume is no drop: "
+        + "; ".join(
+            f"{p:%d %b %Y}, {text}"
+            for p, text in zip(marked["period"], marked["coverage"], strict=True)
+        )
+        + "."
+    )
 
 if segment is None:
     shares = trend.melt(

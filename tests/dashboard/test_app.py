@@ -45,6 +45,12 @@ def writable_db(sample_db, tmp_path) -> Path:
     return copy
 
 
+def whole_range(db: Path) -> dict[str, str]:
+    """A link's dates for all the data: without dates, pages use the last 7 days with data."""
+    first, last = rows(db, "SELECT min(day), max(day) FROM doc_facts")[0]
+    return {"from": first.isoformat(), "to": last.isoformat()}
+
+
 def check(app: AppTest) -> AppTest:
     assert not app.exception, [e.value for e in app.exception]
     assert not app.error, [e.value for e in app.error]
@@ -103,15 +109,15 @@ def test_overview_on_sample_data(monkeypatch, sample_db):
     assert metric(app, "Volume") == f"{week:,}"
     brands = app.dataframe[-1].value
     assert sorted(brands["brand"]) == ["Glacio", "Pinecup", "Tidewell"]
-    assert brands["documents"].sum() == scalar(  # the 12 weeks up to the period's end
+    assert brands["documents"].sum() == scalar(  # the 12 ISO weeks up to the period's end
         sample_db,
         "SELECT count(*) FROM doc_facts WHERE brand IS NOT NULL "
-        "AND day > (SELECT max(day) FROM doc_facts) - 84",
+        "AND week >= (SELECT max(week) FROM doc_facts) - 77",
     )
 
 
 def test_sentiment_page_on_sample_data(monkeypatch, sample_db):
-    app = open_page(monkeypatch, sample_db, "sentiment")
+    app = open_page(monkeypatch, sample_db, "sentiment", query=whole_range(sample_db))
     assert len(app.get("plotly_chart")) == 3  # trend, shares, star ratings
     ratings = chart_data(app, 2)[0]
     assert sum(decoded(ratings.y)) == scalar(
@@ -122,7 +128,7 @@ def test_sentiment_page_on_sample_data(monkeypatch, sample_db):
 
 
 def test_topics_page_on_sample_data(monkeypatch, sample_db):
-    app = open_page(monkeypatch, sample_db, "topics")
+    app = open_page(monkeypatch, sample_db, "topics", query=whole_range(sample_db))
     themes = app.dataframe[0].value  # the page leads with the themes
     assigned = scalar(sample_db, "SELECT count(*) FROM doc_topics WHERE topic >= 0")
     assert themes["documents"].sum() == assigned
@@ -225,6 +231,7 @@ def test_a_filter_changes_the_overview_and_the_url(monkeypatch, sample_db):
 
 def test_filters_come_from_the_url(monkeypatch, sample_db):
     query = {"brand": "Pinecup", "kind": "review", "to": "yesterday", "product": "No Such Thing"}
+    query["from"] = whole_range(sample_db)["from"]  # with no end: up to the last day
     app = open_page(monkeypatch, sample_db, "explore", query=query)
     posts = app.dataframe[0].value
     expected = scalar(
@@ -237,7 +244,7 @@ def test_filters_come_from_the_url(monkeypatch, sample_db):
 
 
 def test_a_filter_changes_the_topic_table(monkeypatch, sample_db):
-    app = open_page(monkeypatch, sample_db, "topics")
+    app = open_page(monkeypatch, sample_db, "topics", query=whole_range(sample_db))
     everything = app.dataframe[0].value["documents"].sum()
     sidebar_select(app, "Kind", "review")
     reviews = scalar(
@@ -249,7 +256,7 @@ def test_a_filter_changes_the_topic_table(monkeypatch, sample_db):
 
 
 def test_sentiment_drill_down_shows_the_posts_of_a_period(monkeypatch, sample_db):
-    app = open_page(monkeypatch, sample_db, "sentiment")
+    app = open_page(monkeypatch, sample_db, "sentiment", query=whole_range(sample_db))
     week = date(2025, 10, 6)
     next(s for s in app.selectbox if s.label == "Period").set_value(week)
     check(app.run())
@@ -300,7 +307,7 @@ def test_explore_runs_a_query(monkeypatch, sample_db):
 
 
 def test_post_browser_searches_the_text(monkeypatch, sample_db):
-    app = open_page(monkeypatch, sample_db, "explore")
+    app = open_page(monkeypatch, sample_db, "explore", query=whole_range(sample_db))
     app.text_input[0].set_value("LID")
     check(app.run())
     posts = app.dataframe[0].value
@@ -419,7 +426,7 @@ def test_post_text_is_never_rendered(monkeypatch, writable_db):
 
 
 def test_a_filter_changes_the_sentiment_charts(monkeypatch, sample_db):
-    app = open_page(monkeypatch, sample_db, "sentiment")
+    app = open_page(monkeypatch, sample_db, "sentiment", query=whole_range(sample_db))
     sidebar_select(app, "Brand", "Pinecup")
     ratings = chart_data(app, 2)[0]
     assert sum(decoded(ratings.y)) == scalar(

@@ -14,7 +14,7 @@ from analysis.report.markdown import render_markdown
 from analysis.sentiment.shares import sentiment_shares, shares_summary
 from loaders import store
 from tests.conftest import SAMPLE
-from tests.dashboard.test_app import metric, open_page
+from tests.dashboard.test_app import metric, open_page, whole_range
 
 
 @pytest.fixture
@@ -54,7 +54,10 @@ def test_corrected_shares_on_the_pages_equal_the_function(monkeypatch, labelled_
     assert metric(overview, "Net sentiment, corrected") == f"{in_period.corrected_net[0]:+.2f}"
     assert shares_summary(in_period) in [c.value for c in overview.caption]
 
+    # One period, one place: the Sentiment page opens on the Overview's period.
     page = open_page(monkeypatch, labelled_db, "sentiment")
+    assert shares_summary(in_period) in [c.value for c in page.caption]
+    page = open_page(monkeypatch, labelled_db, "sentiment", whole_range(labelled_db))
     assert shares_summary(everything) in [c.value for c in page.caption]
 
 

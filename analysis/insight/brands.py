@@ -32,7 +32,8 @@ def brand_table(
     con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = NO_FILTERS
 ) -> list[dict[str, Any]]:
     """Per brand, largest first: ``posts``, ``share_of_voice`` (of every branded post in the
-    period), ``net_sentiment``, ``share_negative``, each with ``previous_<name>`` and
+    period), ``net_sentiment``, ``share_negative`` (of its ``labeled`` posts), each with
+    ``previous_<name>`` and
     ``<name>_change`` against the previous period of the same length, and ``days_with_data``
     / ``previous_days_with_data``. The filters' own dates and brand are ignored: ``period``
     sets the dates, and every brand is a row. A brand with posts only in the previous period

@@ -226,6 +226,8 @@ voiced AS (
 SELECT brand,
        coalesce(sum(documents) FILTER (WHERE period = 'current'), 0)::BIGINT AS posts,
        coalesce(sum(documents) FILTER (WHERE period = 'previous'), 0)::BIGINT AS previous_posts,
+       coalesce(sum(labeled) FILTER (WHERE period = 'current'), 0)::BIGINT AS labeled,
+       coalesce(sum(labeled) FILTER (WHERE period = 'previous'), 0)::BIGINT AS previous_labeled,
        coalesce(any_value(share_of_voice) FILTER (WHERE period = 'current'), 0.0)
            AS share_of_voice,
        coalesce(any_value(share_of_voice) FILTER (WHERE period = 'previous'), 0.0)

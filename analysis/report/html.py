@@ -23,9 +23,10 @@ li { margin: 4px 0; }
   main { max-width: none; padding: 0; font-size: 11pt; }
   h1 { margin-top: 0; }
   h2 { break-after: avoid; margin-top: 20px; }
-  /* No forced page breaks: a part moves to the next page only when it does not fit, and
-     a table or chart is never cut in two (a part taller than a page still breaks). */
-  section { break-inside: avoid; }
+  /* No forced page breaks, so no page is left half empty: a part without a chart moves to
+     the next page only when it does not fit; a part with a chart may break between its
+     chart and its table; a chart, table or bullet is never cut in two. */
+  section.keep { break-inside: avoid; }
   table, .chart, li, tr { break-inside: avoid; }
 }
 """
@@ -125,7 +126,8 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
     library_included = False
     for number, section in enumerate(sections(report)):
         tag = "h1" if number == 0 else "h2"
-        body.append(f"<section><{tag}>{html.escape(visible(section.title))}</{tag}>")
+        keep = "" if section.chart and section.rows else ' class="keep"'
+        body.append(f"<section{keep}><{tag}>{html.escape(visible(section.title))}</{tag}>")
         if section.bullets:
             body.append(
                 "<ul>"

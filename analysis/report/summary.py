@@ -8,12 +8,30 @@ the same figures always read the same way.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-# A negative share that moved less than this (2 points) is flat; so is a volume that moved
-# by less than this fraction (15%).
+# A negative share that moved less than this (2 points), or by less than chance moves it
+# (Z_95 standard errors of the difference, from its labeled posts), is flat; so is a volume
+# that moved by less than FLAT_VOLUME (15%).
 FLAT_SHARE = 0.02
+Z_95 = 1.96
 FLAT_VOLUME = 0.15
+
+
+def share_moved(row: dict[str, Any]) -> bool:
+    """Whether the brand's negative share moved beyond chance: at least FLAT_SHARE and
+    outside the 95% band of the difference of two proportions (when the labeled counts are
+    known; about a hundred posts a week move a share by ±13 points by chance)."""
+    now, before = row["share_negative"], row["previous_share_negative"]
+    change = abs(now - before)
+    if change < FLAT_SHARE:
+        return False
+    labeled, previous = row.get("labeled"), row.get("previous_labeled")
+    if not labeled or not previous:
+        return True
+    spread = math.sqrt(now * (1 - now) / labeled + before * (1 - before) / previous)
+    return change >= Z_95 * spread
 
 
 def _ratio_word(ratio: float) -> str | None:
@@ -66,7 +84,7 @@ def _brand_sentence(row: dict[str, Any], driver: str | None) -> str:
     brand, now, before = row["brand"], row["share_negative"], row["previous_share_negative"]
     posts, previous = row["posts"], row["previous_posts"]
     because = f", driven by {driver}" if driver else ""
-    if now is not None and before is not None and abs(now - before) >= FLAT_SHARE:
+    if now is not None and before is not None and share_moved(row):
         return (
             f"Negative posts about {brand} {share_move(now, before)}"
             + (because if now > before else "")
@@ -91,7 +109,7 @@ def _competitors_sentence(others: list[dict[str, Any]]) -> str:
         now, before = row["share_negative"], row["previous_share_negative"]
         if now is None or before is None:
             unknown.append(row["brand"])
-        elif abs(now - before) < FLAT_SHARE:
+        elif not share_moved(row):
             flat.append(row["brand"])
         else:
             moved.append(f"negative posts about {row['brand']} {share_move(now, before)}")

@@ -102,3 +102,24 @@ def test_cards_read_as_sentences_not_fact_lists():
     assert "uplift" not in text and "brand:" not in text and "(campaign:" not in text
     praised = Card("praised_theme", "'refills' is the most praised topic.", 1.0, {"topic": "x"})
     assert card_sentence(praised) == "'refills' is the most praised topic."
+
+
+def test_a_move_within_chance_is_flat():
+    """The sample's defect week with its true labels: a competitor's 5 points on about a
+    hundred labeled posts is chance (the 95% band is about ±13 points); Tidewell's 40 is not."""
+    rows = [
+        {**row("Tidewell", 0.641, 0.245, 602, 400), "labeled": 602, "previous_labeled": 400},
+        {**row("Glacio", 0.328, 0.379, 116, 103), "labeled": 116, "previous_labeled": 103},
+        {**row("Pinecup", 0.337, 0.287, 86, 94), "labeled": 86, "previous_labeled": 94},
+    ]
+    assert summary_sentences("Tidewell", rows, "lid leaks on the Trail Bottle") == [
+        "Negative posts about Tidewell more than doubled to 64%, driven by lid leaks on the "
+        "Trail Bottle.",
+        "Glacio and Pinecup were flat.",
+    ]
+    # The same 5 points on ten thousand labeled posts each is no longer chance.
+    many = [{**r, "labeled": 10_000, "previous_labeled": 10_000} for r in rows]
+    assert summary_sentences("Tidewell", many)[1] == (
+        "Negative posts about Glacio fell from 38% to 33%; negative posts about Pinecup rose "
+        "from 29% to 34%."
+    )

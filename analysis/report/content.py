@@ -128,7 +128,7 @@ def weekly_report(
             con, replace(scope, start=previous.start, end=previous.end)
         ).get(previous.start, 0),
         summary=summary_sentences(
-            brand, brands, _driver(con, period, brand, alerts.spikes, every_topic)
+            brand, brands, _driver(con, period, brand, alerts.spikes, every_topic), my_brand
         ),
     )
 

@@ -122,11 +122,19 @@ def _competitors_sentence(others: list[dict[str, Any]]) -> str:
 
 
 def summary_sentences(
-    brand: str | None, brands: list[dict[str, Any]], driver: str | None = None
+    brand: str | None,
+    brands: list[dict[str, Any]],
+    driver: str | None = None,
+    my_brand: str | None = None,
 ) -> list[str]:
     """Two sentences on ``brand`` and its competitors from the brand table's rows
     (:func:`analysis.insight.brands.brand_table`); ``driver``: what drove the brand's negative
     posts, in words. Without a brand, one line saying the report covers all brands."""
+    if brand is None and my_brand:
+        return [
+            f"This report covers all brands together; {my_brand}, your brand, is marked in "
+            "the brand table."
+        ]
     if brand is None:
         return [
             "No brand is set as yours, so this report covers all brands together: set "

@@ -69,6 +69,10 @@ def test_unlabeled_brands_and_no_brand():
     )
     [line] = summary_sentences(None, rows)
     assert line.startswith("No brand is set as yours, so this report covers all brands together")
+    assert summary_sentences(None, rows, my_brand="Tidewell") == [
+        "This report covers all brands together; Tidewell, your brand, is marked in the brand "
+        "table."
+    ]
 
 
 def test_move_words_follow_the_figures():

@@ -118,7 +118,7 @@ def _competitors(report: WeeklyReport) -> Section:
         title,
         ["In brackets: the change against the week before."]
         if report.brands
-        else ["No posts name a brand this week."],
+        else ["No posts name a brand this week or the week before."],
         ["brand", "share of voice", "posts", "net sentiment", "negative"],
         [
             [

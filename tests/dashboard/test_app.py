@@ -669,11 +669,15 @@ def test_report_page_leads_with_my_brand_beside_its_competitors(monkeypatch, sam
     assert table.index("| Tidewell (my brand) |") < table.index("| Glacio |")
     assert "| Pinecup |" in table
     # The brand box still overrides; my brand stays marked among the competitors.
-    brand.set_value("Glacio")
+    next(s for s in app.selectbox if s.label == "Brand").set_value("Glacio")
     check(app.run())
     assert app.markdown[0].value.startswith("# Weekly report for Glacio: 2025-W41")
     table = next(m.value for m in app.markdown if "| Glacio (this report) |" in m.value)
     assert table.index("| Glacio (this report) |") < table.index("| Tidewell (my brand) |")
+    next(s for s in app.selectbox if s.label == "Brand").select_index(0)  # All brands
+    check(app.run())
+    assert app.markdown[0].value.startswith("# Weekly report: 2025-W41")
+    assert any("| Tidewell (my brand) |" in m.value for m in app.markdown)
 
 
 def test_tagged_posts_get_a_tag_filter_and_a_tags_column(monkeypatch, writable_db):

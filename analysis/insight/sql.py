@@ -201,40 +201,76 @@ def _brand_sparklines() -> str:
 
 BRAND_SPARKLINES = _brand_sparklines()
 
-
-# --- overview: brand rows and weekly sparklines with their weeks (#21) -------------------------
-# One row per brand and period (current/previous): documents, labeled, negative, net sentiment,
-# and its share of voice (its part of the period's branded documents). Parameters: current
-# start, previous start, end, then the filters with their dates and brand left NULL.
-_BRAND_ROWS = """
-, per_brand AS (
+# --- report and overview: each brand against the previous period ------------------------------
+# Parameters: current start, previous start, end (dates, inclusive), then the filters with
+# their own dates and brand left NULL. Share of voice: a brand's posts over every branded post
+# of the same period.
+_BRAND_TABLE = """
+, per_period AS (
     SELECT e.brand,
            CASE WHEN e.day >= ?::DATE THEN 'current' ELSE 'previous' END AS period,
            count(*) AS documents,
            count(e.label) AS labeled,
-           count(*) FILTER (WHERE e.label = 'negative') AS negative,
            count(*) FILTER (WHERE e.label = 'negative') / nullif(count(e.label), 0)
                AS share_negative,
-           {net_sentiment} AS net_sentiment
+           {net_sentiment} AS net_sentiment,
+           count(DISTINCT e.day) AS days
     FROM effective e
-    WHERE e.brand IS NOT NULL AND e.day >= ?::DATE AND e.day <= ?::DATE AND {filters}
-    GROUP BY 1, 2
+    WHERE e.day >= ?::DATE AND e.day <= ?::DATE AND e.brand IS NOT NULL AND {filters}
+    GROUP BY ALL
+),
+voiced AS (
+    SELECT *, documents / sum(documents) OVER (PARTITION BY period) AS share_of_voice
+    FROM per_period
 )
-SELECT *, documents / sum(documents) OVER (PARTITION BY period) AS share_of_voice
-FROM per_brand
-ORDER BY brand, period
+SELECT brand,
+       coalesce(sum(documents) FILTER (WHERE period = 'current'), 0)::BIGINT AS posts,
+       coalesce(sum(documents) FILTER (WHERE period = 'previous'), 0)::BIGINT AS previous_posts,
+       coalesce(sum(labeled) FILTER (WHERE period = 'current'), 0)::BIGINT AS labeled,
+       coalesce(sum(labeled) FILTER (WHERE period = 'previous'), 0)::BIGINT AS previous_labeled,
+       coalesce(any_value(share_of_voice) FILTER (WHERE period = 'current'), 0.0)
+           AS share_of_voice,
+       coalesce(any_value(share_of_voice) FILTER (WHERE period = 'previous'), 0.0)
+           AS previous_share_of_voice,
+       any_value(net_sentiment) FILTER (WHERE period = 'current') AS net_sentiment,
+       any_value(net_sentiment) FILTER (WHERE period = 'previous') AS previous_net_sentiment,
+       any_value(share_negative) FILTER (WHERE period = 'current') AS share_negative,
+       any_value(share_negative) FILTER (WHERE period = 'previous') AS previous_share_negative,
+       coalesce(sum(days) FILTER (WHERE period = 'current'), 0)::BIGINT AS days_with_data,
+       coalesce(sum(days) FILTER (WHERE period = 'previous'), 0)::BIGINT
+           AS previous_days_with_data
+FROM voiced
+GROUP BY brand
+ORDER BY posts DESC, brand
 """
 
 
-def _brand_rows() -> str:
+def _brand_table() -> str:
     from analysis.filters import FILTER_SQL
 
-    return EFFECTIVE_SENTIMENT.rstrip() + _BRAND_ROWS.format(
+    return EFFECTIVE_SENTIMENT.rstrip() + _BRAND_TABLE.format(
         filters=FILTER_SQL, net_sentiment=NET_SENTIMENT
     )
 
 
-BRAND_ROWS = _brand_rows()
+BRAND_TABLE = _brand_table()
+
+# Days with data per ISO week (Monday), for the filters: a week with fewer than seven is partial.
+_DAYS_PER_WEEK = """
+SELECT e.week, count(DISTINCT e.day) AS days
+FROM effective e
+WHERE {filters}
+GROUP BY ALL ORDER BY e.week
+"""
+
+
+def _days_per_week() -> str:
+    from analysis.filters import FILTER_SQL
+
+    return EFFECTIVE_SENTIMENT + _DAYS_PER_WEEK.format(filters=FILTER_SQL)
+
+
+DAYS_PER_WEEK = _days_per_week()
 
 
 # The brand sparklines of BRAND_SPARKLINES plus the weeks (Mondays) their lists follow, so a

@@ -165,6 +165,7 @@ def run_weekly(
     from analysis.report.files import save_report
     from loaders import store
     from loaders.ingest.inbox import check_folder, new_inbox_files, scan_inbox
+    from loaders.workspace import my_brand
 
     unknown = sorted(set(formats) - set(REPORT_FORMATS))
     if unknown:
@@ -194,8 +195,14 @@ def run_weekly(
             weeks = report_weeks(con, now)  # full weeks with data, the last first
             if week is None and not weeks:
                 return run  # no full week of data yet: nothing to report
+            mine = my_brand(con, settings)  # the report leads with it unless asked otherwise
             report = weekly_report(
-                con, week or weeks[0], brand, now, settings.corrected_shares_min_labels
+                con,
+                week or weeks[0],
+                brand or mine,
+                now,
+                settings.corrected_shares_min_labels,
+                my_brand=mine,
             )
         run.week = report.week
         for fmt in formats:

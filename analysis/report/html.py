@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.report.content import WeeklyReport
+from analysis.report.content import FULL_WEEK_DAYS, WeeklyReport
 from analysis.report.sections import sections
 from loaders.safe_text import visible
 
@@ -23,8 +23,11 @@ li { margin: 4px 0; }
   main { max-width: none; padding: 0; font-size: 11pt; }
   h1 { margin-top: 0; }
   h2 { break-after: avoid; margin-top: 20px; }
-  h2.new-page { break-before: page; margin-top: 0; }
-  table, .chart, li { break-inside: avoid; }
+  /* No forced page breaks, so no page is left half empty: a part without a chart moves to
+     the next page only when it does not fit; a part with a chart may break between its
+     chart and its table; a chart, table or bullet is never cut in two. */
+  section.keep { break-inside: avoid; }
+  table, .chart, li, tr { break-inside: avoid; }
 }
 """
 
@@ -37,6 +40,15 @@ NEGATIVE_COLOR, POSITIVE_COLOR, VOLUME_COLOR = "#d62728", "#2ca02c", "#9ecae1"
 PRINT_CHART_WIDTH = 680
 
 
+def trend_labels(report: WeeklyReport) -> list[str]:
+    """The trend chart's week labels, short enough for twelve side by side: "W41", and
+    "W35*" for a partial week (as the table marks it)."""
+    return [
+        row["week"].split("-")[-1] + ("" if row["days"] >= FULL_WEEK_DAYS else "*")
+        for row in report.trend
+    ]
+
+
 def report_figure(report: WeeklyReport, chart: str) -> Any:
     """The Plotly figure of a section's chart: "trend" or "topics" (themes, when there are)."""
     import html
@@ -45,10 +57,15 @@ def report_figure(report: WeeklyReport, chart: str) -> Any:
     from plotly.subplots import make_subplots
 
     if chart == "trend":
-        weeks = [row["week"] for row in report.trend]
+        weeks = trend_labels(report)
         figure = make_subplots(specs=[[{"secondary_y": True}]])
         figure.add_bar(
-            x=weeks, y=[r["posts"] for r in report.trend], name="posts", marker_color=VOLUME_COLOR
+            x=weeks,
+            y=[r["posts"] for r in report.trend],
+            name="posts",
+            marker_color=VOLUME_COLOR,
+            # A partial week's bar is paler: fewer days, not fewer posts a day.
+            marker_opacity=[1.0 if r["days"] >= FULL_WEEK_DAYS else 0.4 for r in report.trend],
         )
         figure.add_scatter(
             x=weeks,
@@ -59,6 +76,8 @@ def report_figure(report: WeeklyReport, chart: str) -> Any:
             secondary_y=True,
         )
         figure.update_yaxes(title_text="posts", secondary_y=False)
+        # Short labels read as categories (not dates), level: none is cut or overlaps.
+        figure.update_xaxes(type="category", tickangle=0, automargin=True)
         # Its own round ticks, not ones lined up with the posts axis' grid.
         figure.update_yaxes(
             title_text="net sentiment",
@@ -107,8 +126,8 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
     library_included = False
     for number, section in enumerate(sections(report)):
         tag = "h1" if number == 0 else "h2"
-        page = ' class="new-page"' if section.new_page else ""
-        body.append(f"<{tag}{page}>{html.escape(visible(section.title))}</{tag}>")
+        keep = "" if section.chart and section.rows else ' class="keep"'
+        body.append(f"<section{keep}><{tag}>{html.escape(visible(section.title))}</{tag}>")
         if section.bullets:
             body.append(
                 "<ul>"
@@ -137,6 +156,7 @@ def render_html(report: WeeklyReport, *, for_print: bool = False) -> str:
                 for row in section.rows
             )
             body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        body.append("</section>")
     title = html.escape(visible(sections(report)[0].title))
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

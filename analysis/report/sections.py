@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.insight.cards import Card
 from analysis.insight.kpis import Kpi
-from analysis.report.content import TREND_WEEKS, WeeklyReport
+from analysis.report.content import FULL_WEEK_DAYS, TREND_WEEKS, WeeklyReport
 from analysis.sentiment.shares import shares_summary
 from analysis.suggestions.plays import FORMAT_NAMES
-from analysis.suggestions.prompts import fact_summary
 
 KPI_LABELS = {
     "documents": "Posts",
@@ -51,7 +51,6 @@ class Section:
     rows: list[list[str]] | None = None
     bullets: bool = False
     chart: str | None = None  # "trend" or "topics": the HTML report draws it
-    new_page: bool = False  # printed (PDF) from the top of a new page
 
 
 def _post(post: dict[str, Any]) -> str:
@@ -60,13 +59,32 @@ def _post(post: dict[str, Any]) -> str:
     return f"{text} ({post['source']}, {post['label'] or 'unlabeled'})"
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'s' * (count != 1)}"
+
+
+def comparison_note(report: WeeklyReport) -> str | None:
+    """A warning when the week before has too little data for a fair comparison."""
+    if report.previous_days >= FULL_WEEK_DAYS:
+        return None
+    if report.previous_days == 0:
+        return "The week before has no data: there is nothing to compare with."
+    return (
+        f"The week before has {_days(report.previous_days)} of data, so the changes against "
+        "it are unreliable."
+    )
+
+
 def _summary(report: WeeklyReport) -> Section:
     scope = f" for {report.brand}" if report.brand else ""
+    note = comparison_note(report)
     return Section(
         f"Weekly report{scope}: {report.week}",
         [
+            " ".join(report.summary),
             f"{report.period.start:%d %b %Y} to {report.period.end:%d %b %Y}, against the "
             "week before.",
+            *([note] if note else []),
             shares_summary(report.shares),
         ],
         ["", "this week", "week before", "change"],
@@ -82,14 +100,60 @@ def _summary(report: WeeklyReport) -> Section:
     )
 
 
+def _points(change: float | None) -> str:
+    return "" if change is None else f" ({change * 100:+.1f} pts)"
+
+
+def brand_label(report: WeeklyReport, brand: str) -> str:
+    """The brand's name, marked when it is my brand or the report's brand."""
+    if brand == report.my_brand:
+        return f"{brand} (my brand)"
+    return f"{brand} (this report)" if brand == report.brand else brand
+
+
+def _competitors(report: WeeklyReport) -> Section:
+    """Every brand side by side, the report's brand first, each figure with its change."""
+    title = f"{report.brand} and its competitors" if report.brand else "Brands"
+    return Section(
+        title,
+        ["In brackets: the change against the week before."]
+        if report.brands
+        else ["No posts name a brand this week or the week before."],
+        ["brand", "share of voice", "posts", "net sentiment", "negative"],
+        [
+            [
+                brand_label(report, str(row["brand"])),
+                f"{row['share_of_voice']:.0%}{_points(row['share_of_voice_change'])}",
+                f"{row['posts']:,} ({row['posts_change']:+,})",
+                _number("net_sentiment", row["net_sentiment"])
+                + (
+                    ""
+                    if row["net_sentiment_change"] is None
+                    else f" ({row['net_sentiment_change']:+.2f})"
+                ),
+                _number("share_negative", row["share_negative"])
+                + _points(row["share_negative_change"]),
+            ]
+            for row in report.brands
+        ],
+    )
+
+
 def _trend(report: WeeklyReport) -> Section:
+    partial = [row for row in report.trend if row["days"] < FULL_WEEK_DAYS]
     return Section(
         f"Sentiment, the last {TREND_WEEKS} weeks",
-        [],
+        [
+            "Weeks marked * have data on fewer than 7 days: their volume is not comparable "
+            "with full weeks."
+        ]
+        if partial
+        else [],
         ["week", "posts", "net sentiment", "negative"],
         [
             [
-                row["week"],
+                row["week"]
+                + ("" if row["days"] >= FULL_WEEK_DAYS else f" * ({_days(row['days'])})"),
                 f"{row['posts']:,}",
                 _number("net_sentiment", row["net sentiment"]),
                 _number("share_negative", row["negative"]),
@@ -118,7 +182,6 @@ def _top_topics(report: WeeklyReport) -> Section:
                 for t in report.top_topics
             ],
             chart="topics",
-            new_page=True,
         )
     return Section(
         "Top themes",
@@ -135,7 +198,6 @@ def _top_topics(report: WeeklyReport) -> Section:
             for t in report.top_themes
         ],
         chart="topics",
-        new_page=True,
     )
 
 
@@ -170,7 +232,7 @@ def _interval(value: float | None, low: float | None, high: float | None) -> str
 def _campaigns(report: WeeklyReport) -> Section:
     return Section(
         "Campaigns",
-        [] if report.campaigns else ["No campaigns in these weeks."],
+        [] if report.campaigns else ["No campaigns ran in or near this week."],
         [
             "campaign",
             "dates",
@@ -190,8 +252,15 @@ def _campaigns(report: WeeklyReport) -> Section:
             ]
             for c in report.campaigns
         ],
-        new_page=True,
     )
+
+
+def card_sentence(card: Card) -> str:
+    """A card as sentences: its title (a sentence with its key figures), plus when a campaign
+    ran, never a dump of its facts."""
+    if card.kind in ("campaign_lift", "campaign_backfire"):
+        return f"{card.title} It ran from {card.facts['start']} to {card.facts['end']}."
+    return card.title
 
 
 def _actions(report: WeeklyReport) -> Section:
@@ -207,8 +276,7 @@ def _actions(report: WeeklyReport) -> Section:
         )
     return Section(
         "What stands out",
-        [f"{card.title} ({fact_summary(card.facts)})" for card in report.cards]
-        or ["Nothing notable."],
+        [card_sentence(card) for card in report.cards] or ["Nothing notable."],
         bullets=bool(report.cards),
     )
 
@@ -221,6 +289,7 @@ def sections(report: WeeklyReport) -> list[Section]:
     """The report's parts in order, shared by the Markdown and HTML renderers."""
     return [
         _summary(report),
+        _competitors(report),
         _trend(report),
         _top_topics(report),
         _emerging(report),

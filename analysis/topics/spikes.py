@@ -63,15 +63,27 @@ class Spike:
             "in the weeks before"
         )
 
+    def driver_shares(self, driver: Driver) -> tuple[float, float]:
+        """The driver's share of the spike's posts this week and in the baseline weeks: of
+        every post (volume) or of the negative posts (negative share), so never above 100%.
+        (Its ``share_of_change`` can pass 100% when other topics shrank.)"""
+        now = driver.week_value / self.value if self.value else 0.0
+        before = driver.baseline_value / self.baseline if self.baseline else 0.0
+        return now, before
+
     def drivers_text(self, name: Callable[[str], str] = str) -> str:
-        """Up to three topics that pushed the metric up, named with their theme and their part
-        of the change, e.g. "lid leaks (Product quality) 82%, late delivery (Shipping) 9%";
-        ``name`` escapes topic names for the output."""
+        """Up to three topics that pushed the metric up, named with their theme and their share
+        of the week's posts (volume) or negative posts against the weeks before, e.g.
+        "lid leaks (Product quality) 45% of negative posts (3% before), late delivery
+        (Shipping) 9% (6% before)"; ``name`` escapes topic names for the output."""
         rising = [d for d in self.drivers if d.change > 0][:3]
-        return (
-            ", ".join(f"{name(d.display_name)} {d.share_of_change:.0%}" for d in rising)
-            or "no single topic"
-        )
+        what = "posts" if self.metric == "volume" else "negative posts"
+        parts = []
+        for number, driver in enumerate(rising):
+            now, before = self.driver_shares(driver)
+            of = f" of {what}" if number == 0 else ""
+            parts.append(f"{name(driver.display_name)} {now:.0%}{of} ({before:.0%} before)")
+        return ", ".join(parts) or "no single topic"
 
 
 METRICS = ("volume", "negative_share")

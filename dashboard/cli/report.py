@@ -23,19 +23,30 @@ from loaders.safe_text import visible
 
 @click.command()
 @click.option("--week", help="ISO week such as 2025-W41 (default: the last full week).")
-@click.option("--brand", help="Report on one brand only.")
+@click.option(
+    "--brand", help="The brand the report leads with (default: my brand, else all brands)."
+)
 @out_file_option("FILE.html (self-contained), FILE.pdf (printed by Chromium) or FILE.md.")
 @db_option()
 def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> None:
-    """The week's report: KPIs, trend, topics, spikes, campaigns, actions and posts."""
+    """The week's report: my brand's KPIs beside its competitors, trend, topics, spikes,
+    campaigns, actions and posts."""
     from analysis.report.content import weekly_report
     from analysis.report.files import REPORT_SUFFIXES, save_report
+    from loaders.workspace import my_brand
 
     if out.suffix.lower() not in REPORT_SUFFIXES:
         raise click.UsageError(f"--out must end in {', '.join(REPORT_SUFFIXES)}; found {out.name}.")
     settings = settings_for(db)
     with open_store(settings, read_only=True) as con:
-        content = weekly_report(con, week, brand, min_labels=settings.corrected_shares_min_labels)
+        mine = my_brand(con, settings)
+        content = weekly_report(
+            con,
+            week,
+            brand or mine,
+            min_labels=settings.corrected_shares_min_labels,
+            my_brand=mine,
+        )
     save_report(content, out, browser=settings.report_browser)
     click.echo(f"Report for {content.week} written to {out}")
 
@@ -54,7 +65,9 @@ def report(week: str | None, brand: str | None, out: Path, db: Path | None) -> N
     help="Folder the report is written to (brandpulse-<week>.<format>).",
 )
 @click.option("--week", help="ISO week such as 2025-W41 (default: the last full week).")
-@click.option("--brand", help="Report on one brand only.")
+@click.option(
+    "--brand", help="The brand the report leads with (default: my brand, else all brands)."
+)
 @click.option(
     "--format",
     "formats",

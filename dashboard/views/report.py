@@ -17,6 +17,7 @@ from analysis.report.markdown import section_markdown, table_markdown
 from analysis.report.pdf import find_browser
 from analysis.report.sections import sections
 from dashboard import cache, ui
+from loaders.workspace import my_brand
 
 st.title("Report")
 ui.require_analysis(need_topics=True)
@@ -27,16 +28,23 @@ if not weeks:
 left, right = st.columns(2)
 week = left.selectbox("Week", weeks, help="Monday to Sunday; the last full week comes first.")
 brands = [value for value, _ in cache.data(facet_values).get("brand", [])]
-chosen = ui.filters().brand  # the sidebar's brand, when one is picked, is the default
+mine = cache.data(my_brand, cache.settings())
+# The sidebar's brand, when one is picked, is the default; else my brand; else all brands.
+chosen = next((b for b in (ui.filters().brand, mine) if b in brands), None)
 brand = right.selectbox(
     "Brand",
     [None, *brands],
-    index=[None, *brands].index(chosen if chosen in brands else None),
-    format_func=lambda b: "All brands" if b is None else b,
-    help="The report covers one week and this brand; the sidebar's other filters do not apply.",
+    index=[None, *brands].index(chosen),
+    format_func=lambda b: "All brands" if b is None else f"{b} (my brand)" if b == mine else b,
+    help="The report leads with this brand beside its competitors; it covers one week, and "
+    "the sidebar's other filters do not apply.",
 )
 report = cache.data(
-    weekly_report, week, brand, min_labels=cache.settings().corrected_shares_min_labels
+    weekly_report,
+    week,
+    brand,
+    min_labels=cache.settings().corrected_shares_min_labels,
+    my_brand=mine,
 )
 browser = find_browser(cache.settings().report_browser)
 # The files are rendered when their button is clicked (a PDF takes seconds), not on every rerun.

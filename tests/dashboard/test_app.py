@@ -624,7 +624,8 @@ def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
     posts = scalar(sample_db, "SELECT count(*) FROM doc_facts WHERE week = DATE '2025-10-06'")
     assert f"| Posts | {posts:,} |" in preview[1]  # the headline's table
     headings = [m.split("\n", 1)[0] for m in preview if m.startswith("#")]
-    assert headings[1:6] == [
+    assert headings[1:7] == [
+        "## Brands",  # no brand of mine: every brand side by side, none marked
         "## Sentiment, the last 12 weeks",
         "## Top themes",
         "## Emerging topics",
@@ -659,6 +660,31 @@ def test_report_page_takes_the_sidebar_brand_as_its_default(monkeypatch, sample_
     app = open_page(monkeypatch, sample_db, "report", query={"brand": "Glacio"})
     assert next(s for s in app.selectbox if s.label == "Brand").value == "Glacio"
     assert app.markdown[0].value.startswith("# Weekly report for Glacio: ")
+
+
+def test_report_page_leads_with_my_brand_beside_its_competitors(monkeypatch, sample_db):
+    monkeypatch.setenv("BRANDPULSE_MY_BRAND", "Tidewell")
+    app = open_page(monkeypatch, sample_db, "report")
+    brand = next(s for s in app.selectbox if s.label == "Brand")
+    assert brand.value == "Tidewell"
+    next(s for s in app.selectbox if s.label == "Week").set_value("2025-W41")
+    check(app.run())
+    preview = [m.value for m in app.markdown]
+    assert preview[0].startswith("# Weekly report for Tidewell: 2025-W41")
+    competitors = preview.index(next(m for m in preview if m.startswith("## Tidewell and its")))
+    table = preview[competitors + 1]
+    assert table.index("| Tidewell (my brand) |") < table.index("| Glacio |")
+    assert "| Pinecup |" in table
+    # The brand box still overrides; my brand stays marked among the competitors.
+    next(s for s in app.selectbox if s.label == "Brand").set_value("Glacio")
+    check(app.run())
+    assert app.markdown[0].value.startswith("# Weekly report for Glacio: 2025-W41")
+    table = next(m.value for m in app.markdown if "| Glacio (this report) |" in m.value)
+    assert table.index("| Glacio (this report) |") < table.index("| Tidewell (my brand) |")
+    next(s for s in app.selectbox if s.label == "Brand").select_index(0)  # All brands
+    check(app.run())
+    assert app.markdown[0].value.startswith("# Weekly report: 2025-W41")
+    assert any("| Tidewell (my brand) |" in m.value for m in app.markdown)
 
 
 def test_tagged_posts_get_a_tag_filter_and_a_tags_column(monkeypatch, writable_db):

@@ -67,6 +67,41 @@ def test_report_figures_equal_sql(demo_run):
         assert heading in markdown
 
 
+BRAND_POSTS = """
+SELECT brand, count(*) FROM doc_facts WHERE day BETWEEN ? AND ? GROUP BY brand
+"""
+
+
+def test_defect_week_report_leads_with_tidewell_beside_its_competitors(demo_run):
+    db, _ = demo_run
+    with store.session(settings=load_settings({"db": db}), read_only=True) as con:
+        report = weekly_report(con, "2025-W41", "Tidewell", my_brand="Tidewell")
+        later = weekly_report(con, "2025-W43", "Tidewell", my_brand="Tidewell")
+    posts = dict(rows(db, BRAND_POSTS, [date(2025, 10, 6), date(2025, 10, 12)]))
+    before = dict(rows(db, BRAND_POSTS, [date(2025, 9, 29), date(2025, 10, 5)]))
+    assert [row["brand"] for row in report.brands] == ["Tidewell", "Glacio", "Pinecup"]
+    assert {row["brand"]: row["posts"] for row in report.brands} == posts
+    assert {row["brand"]: row["previous_posts"] for row in report.brands} == before
+    assert sum(row["share_of_voice"] for row in report.brands) == pytest.approx(1.0)
+    tidewell = report.brands[0]
+    assert tidewell["share_of_voice"] == pytest.approx(posts["Tidewell"] / sum(posts.values()))
+    assert posts["Tidewell"] > posts["Glacio"] + posts["Pinecup"]  # the defect week's surge
+    assert report.kpis["documents"].current == posts["Tidewell"]
+    assert report.previous_days == 7
+    first, second = report.summary
+    assert "Tidewell" in first and "Glacio" in second and "Pinecup" in second
+    markdown = render_markdown(report)
+    assert markdown.index("## Tidewell and its competitors") < markdown.index("## Sentiment")
+    change = tidewell["share_of_voice_change"] * 100
+    assert (
+        f"| Tidewell (my brand) | {tidewell['share_of_voice']:.0%} ({change:+.1f} pts) | "
+        f"{posts['Tidewell']:,} ({posts['Tidewell'] - before['Tidewell']:+,}) |"
+    ) in markdown
+    # Campaigns in or near the week only: Refill Rewards ended the day before 2025-W41;
+    # in 2025-W43 it ended 15 days before, and Grind Never Stops starts the day after.
+    assert [c["campaign"] for c in later.campaigns] == ["Grind Never Stops"]
+
+
 def test_the_default_week_is_the_last_full_week(demo_run):
     db, _ = demo_run
     last = scalar(db, "SELECT max(day) FROM doc_facts")
@@ -92,7 +127,28 @@ def test_report_command(demo_run, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert result.output.strip() == f"Report for 2025-W41 written to {out}"
-    assert out.read_text().startswith("# Weekly report: 2025-W41")
+    # No brand of mine: the report covers all brands together, and says so.
+    markdown = out.read_text()
+    assert markdown.startswith("# Weekly report: 2025-W41\n\nNo brand is set as yours, so ")
+    mine = CliRunner().invoke(
+        cli,
+        ["report", "--week", "2025-W41", "--out", str(out), "--db", str(db)],
+        env={"BRANDPULSE_MY_BRAND": "Tidewell"},
+    )
+    assert mine.exit_code == 0, mine.output
+    markdown = out.read_text()
+    assert markdown.startswith("# Weekly report for Tidewell: 2025-W41\n")
+    assert "\n| Tidewell (my brand) | " in markdown
+    other = CliRunner().invoke(
+        cli,
+        ["report", "--week", "2025-W41", "--brand", "Glacio", "--out", str(out), "--db", str(db)],
+        env={"BRANDPULSE_MY_BRAND": "Tidewell"},
+    )
+    assert other.exit_code == 0, other.output
+    markdown = out.read_text()
+    assert markdown.startswith("# Weekly report for Glacio: 2025-W41\n")
+    table = markdown.split("## Glacio and its competitors")[1]
+    assert table.index("| Glacio (this report) |") < table.index("| Tidewell (my brand) |")
     docx = CliRunner().invoke(cli, ["report", "--out", str(tmp_path / "x.docx"), "--db", str(db)])
     assert docx.exit_code == 2 and "--out must end in .html, .pdf, .md; found x.docx" in docx.output
     empty = CliRunner().invoke(

@@ -160,7 +160,7 @@ def test_defect_week_report_names_the_defect_among_emerging_topics_and_shows_the
 
 
 @needs_renderer
-def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(defect, tmp_path):
+def test_defect_week_pdf_shows_the_defect_and_its_spikes(defect, tmp_path):
     from analysis.report.content import weekly_report
     from analysis.report.files import save_report
 
@@ -169,13 +169,33 @@ def test_defect_week_pdf_shows_the_defect_and_its_spikes_on_the_topics_page(defe
         report = weekly_report(con, DEFECT_WEEK)
     name = names[lid]
     pdf = save_report(report, tmp_path / "defect-week.pdf")
-    assert len(pdf_page_images(pdf, tmp_path)) == 3
-    topics_page = " ".join(pdf_page_text(pdf, 2).split())
-    emerging = topics_page.split("Emerging topics")[1].split("Spikes")[0]
+    pages = len(pdf_page_images(pdf, tmp_path))
+    text = " ".join(" ".join(pdf_page_text(pdf, n).split()) for n in range(1, pages + 1))
+    emerging = text.split("Emerging topics")[1].split("Spikes")[0]
     # The only emerging topic (pdftotext drops the bullet marks).
     assert emerging.strip().startswith(f"{name}: ") and emerging.count(" posts, ") == 1
-    spikes = topics_page.split("Spikes")[1]
+    spikes = text.split("Spikes")[1].split("Campaigns")[0]
     assert spikes.count("driven by " + name) == 2
+
+
+def test_defect_week_report_leads_with_tidewell_in_plain_words(defect):
+    """With the sample's true labels: Tidewell's negative share went from 25% to 64% (the
+    lid leaks, mostly on the Trail Bottle); Glacio and Pinecup moved by chance (±5 points on
+    about a hundred posts)."""
+    from analysis.report.content import weekly_report
+
+    settings, lid, names = defect
+    with store.session(settings=settings, read_only=True) as con:
+        report = weekly_report(con, DEFECT_WEEK, "Tidewell", my_brand="Tidewell")
+    assert [row["brand"] for row in report.brands] == ["Tidewell", "Glacio", "Pinecup"]
+    assert report.summary == [
+        f"Negative posts about Tidewell more than doubled to 64%, driven by {names[lid]} on "
+        "the Tidewell Trail Bottle.",
+        "Glacio and Pinecup were flat.",
+    ]
+    # Every driver is a share of the spike's posts, never above 100%.
+    for spike in report.spikes:
+        assert all(0 <= share <= 1 for d in spike.drivers for share in spike.driver_shares(d))
 
 
 def test_names_are_phrases_without_brands_or_handles(fitted):

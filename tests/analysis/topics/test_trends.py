@@ -245,3 +245,26 @@ def test_other_share_counts_documents_in_no_topic(settings):
         assert found["share"] == pytest.approx(2 / 649)
         # "Other" documents belong to no theme: the themes hold the rest.
         assert sum(row["documents"] for row in theme_table(con)) == 647
+
+
+def test_spike_drivers_are_shares_of_the_spike_posts_never_above_100_percent():
+    """A driver's part of the change passes 100% when other topics shrank; the text gives its
+    share of the week's posts instead."""
+    from analysis.topics.spikes import Driver, Spike
+
+    drivers = [
+        Driver(0, "lid leaks", 150.0, 1.5, 160.0, 10.0, "product quality"),
+        Driver(1, "late delivery", 10.0, 0.1, 20.0, 10.0),
+        Driver(2, "everyday talk", -60.0, -0.6, 20.0, 80.0),
+    ]
+    volume = Spike(LAST_WEEK, "volume", 200.0, 100.0, 100.0, 5.0, drivers)
+    assert volume.driver_shares(drivers[0]) == (0.8, 0.1)
+    assert volume.drivers_text() == (
+        "lid leaks (product quality) 80% of posts (10% before), late delivery 10% (10% before)"
+    )
+    # Negative share: 40 of 100 labeled posts are negative lid leaks, of 50 negative posts.
+    lid = Driver(0, "lid leaks", 0.35, 1.2, 0.4, 0.05, "product quality")
+    negative = Spike(LAST_WEEK, "negative_share", 0.5, 0.2, 0.3, 4.0, [lid])
+    assert negative.drivers_text() == (
+        "lid leaks (product quality) 80% of negative posts (25% before)"
+    )

@@ -1,0 +1,60 @@
+"""Each brand against its competitors: share of voice, volume, net sentiment and negative share
+of a period, with their change against the previous period of the same length.
+
+Aggregated in DuckDB (:data:`analysis.insight.sql.BRAND_TABLE`) over the same effective
+sentiment and KPI definitions as :mod:`analysis.insight.kpis`; the report's competitor table
+and the Overview's per-brand row read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import duckdb
+
+from analysis.filters import NO_FILTERS, Filters
+from analysis.insight.sql import BRAND_TABLE, DAYS_PER_WEEK
+from analysis.periods import Period
+from loaders.errors import BrandpulseError, explain
+from loaders.store import records
+
+# The figures that get a change against the previous period (key -> previous_key).
+COMPARED = ("posts", "share_of_voice", "net_sentiment", "share_negative")
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else now - before
+
+
+def brand_table(
+    con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """Per brand, largest first: ``posts``, ``share_of_voice`` (of every branded post in the
+    period), ``net_sentiment``, ``share_negative`` (of its ``labeled`` posts), each with
+    ``previous_<name>`` and
+    ``<name>_change`` against the previous period of the same length, and ``days_with_data``
+    / ``previous_days_with_data``. The filters' own dates and brand are ignored: ``period``
+    sets the dates, and every brand is a row. A brand with posts only in the previous period
+    is a row with 0 posts."""
+    if period.end < period.start:
+        raise BrandpulseError(
+            explain(
+                "The period ends before it starts",
+                found=f"{period.start} to {period.end}",
+                fix="pick an end date on or after the start date.",
+            )
+        )
+    others = replace(filters, start=None, end=None, brand=None)
+    params = [period.start, period.previous().start, period.end, *others.params()]
+    rows = records(con, BRAND_TABLE, params)
+    for row in rows:
+        for name in COMPARED:
+            row[f"{name}_change"] = _change(row[name], row[f"previous_{name}"])
+    return rows
+
+
+def days_per_week(con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS) -> dict[date, int]:
+    """Days with data in each ISO week (by its Monday) that has any, for the filters."""
+    return {row["week"]: row["days"] for row in records(con, DAYS_PER_WEEK, filters.params())}

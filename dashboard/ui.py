@@ -315,7 +315,7 @@ def posts_table(rows: list[dict[str, Any]], name: str = "posts") -> None:
         with st.container(border=True):
             st.text(str(rows[picked[0]].get("text", "")))  # plain text, never rendered
     else:
-        st.caption("Click a row's left edge to read the whole post.")
+        st.caption("Tick a row (the box at its left) to read the whole post here.")
 
 
 # --- progress, empty states and the actions behind their buttons -------------------------------

@@ -515,3 +515,33 @@ def test_approve_reads_as_go_and_reject_as_the_danger_colour(server, browser):
     # Drafts listed by id as numbers: #10 after #9.
     ids = [int(n) for n in re.findall(r"#(\d+) · ", browser.find_element(By.TAG_NAME, "body").text)]
     assert 9 in ids and 10 in ids and ids == sorted(ids)
+
+
+def test_a_picked_post_shows_its_whole_text(server, browser):
+    """A table cell shows one line of a post; ticking its row shows the whole text below."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, db = server
+    open_page(browser, f"{url}/explore", "Explore")
+    body = browser.find_element(By.TAG_NAME, "body")
+    assert "Tick a row" in body.text
+    table = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')[0]
+    size = table.size
+    # The first row's tick box: the grid's leftmost column, below its 35 px header.
+    ActionChains(browser).move_to_element_with_offset(
+        table, -size["width"] // 2 + 18, -size["height"] // 2 + 35 + 17
+    ).click().perform()
+    WebDriverWait(browser, 30).until(
+        lambda d: "Tick a row" not in d.find_element(By.TAG_NAME, "body").text
+    )
+    shown = [
+        e.text
+        for e in browser.find_elements(
+            By.CSS_SELECTOR, '[data-testid="stMain"] [data-testid="stText"]'
+        )
+        if e.text.strip()
+    ]
+    assert shown, "no post text below the table"
+    assert scalar(db, "SELECT count(*) FROM documents WHERE starts_with(text, ?)", [shown[-1][:40]])

@@ -171,7 +171,7 @@ def test_suggestions_list_sorts_ids_as_numbers_and_shows_the_brand(db):
     ids = [r[0] for r in rows(db, "SELECT id FROM suggestions ORDER BY id")]
     assert 9 in ids and 10 in ids
     listed = invoke("suggestions", "list", "--db", str(db))
-    header, *lines = listed.output.splitlines()
+    header, _, *lines = listed.output.splitlines()  # the header, its rule, the rows
     assert header.split()[:4] == ["id", "status", "period", "brand"]
     assert [int(line.split()[0]) for line in lines] == ids
     assert all(line.split()[3] == "Tidewell" for line in lines)

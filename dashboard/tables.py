@@ -111,7 +111,8 @@ def _shown_column(values: pd.Series, header: str, kind: str) -> tuple[pd.Series,
         shown = values.map(lambda v: MISSING if pd.isna(v) else f"{v:%Y-%m-%d %H:%M}")
         return shown, st.column_config.TextColumn(header)
     if _is_list_column(values):
-        return values.map(lambda v: v if isinstance(v, list | tuple) else []), None
+        shown = values.map(lambda v: v if isinstance(v, list | tuple) else [])
+        return shown, st.column_config.ListColumn(header)
     if values.dtype == object or empty.any():
         shown = values.map(lambda v: MISSING if v is None or pd.isna(v) else v)
         return shown.astype(object), st.column_config.Column(header)

@@ -98,3 +98,16 @@ def test_a_pages_own_column_config_wins_and_its_text_still_reads_a_dash():
     assert shown["text"].tolist() == ["Lid leaks", MISSING]
     assert shown["tags"].tolist() == [["lid"], None]  # a list column draws no "None"
     assert table_view(pd.DataFrame({"a_b": [1.5]}))[1]["a_b"]["label"] == "a b"
+    shown, config = table_view(pd.DataFrame({"tags": [["lid"], None]}))
+    assert shown["tags"].tolist() == [["lid"], []] and config["tags"]["label"] == "tags"
+
+
+def test_a_percent_bar_reads_in_the_one_percent_format():
+    import pandas as pd
+
+    from dashboard.tables import percent_bar, table_view
+
+    frame = pd.DataFrame({"share_negative": [0.0177, None]})
+    shown, config = table_view(frame, {"share_negative": percent_bar("% negative")})
+    assert shown["share_negative"].tolist()[0] == 1.77  # on the bar's 0 to 100 scale
+    assert config["share_negative"]["type_config"]["format"] == "%.1f%%"

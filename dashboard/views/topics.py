@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -49,16 +50,17 @@ def sentiment_heatmap(heat: pd.DataFrame, title: str) -> go.Figure:
         layout={
             "title": title,
             "yaxis": {"autorange": "reversed"},
-            # One trace per column: a category axis keeps the three side by side.
-            "xaxis": {"type": "category", "categoryarray": ui.SENTIMENT_ORDER},
             "height": 200 + 22 * len(heat),
         }
     )
-    for sentiment in ui.SENTIMENT_ORDER:
+    shares = heat[[f"share_{s}" for s in ui.SENTIMENT_ORDER]].to_numpy(dtype=float)
+    for column, sentiment in enumerate(ui.SENTIMENT_ORDER):
+        own = np.full_like(shares, np.nan)  # empty cells are transparent: one column each
+        own[:, column] = shares[:, column]
         figure.add_trace(
             go.Heatmap(
-                z=heat[[f"share_{sentiment}"]].to_numpy(),
-                x=[sentiment],
+                z=own,
+                x=ui.SENTIMENT_ORDER,
                 y=heat["shown"],
                 colorscale=[[0, "#ffffff"], [1, ui.SENTIMENT_COLORS[sentiment]]],
                 zmin=0,
@@ -66,6 +68,7 @@ def sentiment_heatmap(heat: pd.DataFrame, title: str) -> go.Figure:
                 showscale=False,
                 texttemplate="%{z:.0%}",
                 hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>",
+                hoverongaps=False,
             )
         )
     return figure

@@ -101,6 +101,8 @@ def _shown_column(values: pd.Series, header: str, kind: str) -> tuple[pd.Series,
     if kind in _FORMATS and pd.api.types.is_numeric_dtype(values):
         numbers = values * 100 if kind == "percent" else values
         printf, text = _FORMATS[kind]
+        if kind == "signed" and pd.api.types.is_integer_dtype(values):
+            printf, text = "%+d", "{:+,.0f}"  # a change in posts: whole numbers
         if not empty.any():
             return numbers, st.column_config.NumberColumn(header, format=printf)
         shown = numbers.map(lambda v: MISSING if pd.isna(v) else text.format(v))

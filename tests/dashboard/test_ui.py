@@ -81,6 +81,8 @@ def test_tables_read_missing_values_as_a_dash_and_shares_as_percent():
     assert config["documents"]["label"] == "posts"
     assert shown["created_at"].tolist() == ["2025-10-06 09:30", MISSING]
     assert frame["share_negative"].tolist() == [0.0177, 0.25]  # the CSV keeps the data
+    moved = table_view(pd.DataFrame({"change": [-59, 4]}))[1]["change"]
+    assert moved["type_config"]["format"] == "%+d"  # a change in posts, not "-59.00"
 
 
 def test_a_pages_own_column_config_wins_and_its_text_still_reads_a_dash():

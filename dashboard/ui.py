@@ -24,6 +24,8 @@ from analysis.sentiment.language import language_name
 from analysis.topics.edits import theme_names, topic_names
 from dashboard import cache
 from dashboard.filter_state import filters_from_query, filters_to_query
+from dashboard.tables import MISSING as MISSING  # pages write ui.MISSING for a gap
+from dashboard.tables import table_view
 from loaders.safe_text import csv_text, markdown_literal
 
 SENTIMENT_COLORS = {"negative": "#d62728", "neutral": "#9e9e9e", "positive": "#2ca02c"}
@@ -307,36 +309,87 @@ def download(rows: Any, name: str) -> None:
     )
 
 
+# Plotly's toolbar shows on hover only, in the top strip of the figure; titles sit below that
+# strip (margin and title padding), so the toolbar never covers them at any width.
+CHART_CONFIG = {"displayModeBar": "hover", "displaylogo": False}
+CHART_TOP = 72  # px above the plot area: the toolbar's strip (~30 px) and the title
+
+
 def chart(figure: Any, rows: Any, name: str, **options: Any) -> Any:
     """Draw a Plotly figure and offer its data as CSV; returns the selection event, if any."""
-    figure.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10}, legend_title_text="")
-    event = st.plotly_chart(figure, width="stretch", key=f"chart-{_slug(name)}", **options)
+    figure.update_layout(
+        margin={"l": 10, "r": 10, "t": CHART_TOP, "b": 10},
+        legend_title_text="",
+        title={"x": 0, "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top"},
+        title_pad={"t": 34, "l": 4},
+    )
+    event = st.plotly_chart(
+        figure, width="stretch", key=f"chart-{_slug(name)}", config=CHART_CONFIG, **options
+    )
     download(rows, name)
     return event
 
 
-def data_table(rows: Any, name: str, column_config: dict[str, Any] | None = None) -> None:
-    """A full-width table without its index, and its data offered as CSV."""
+# --- tables (formats: dashboard.tables) ----------------------------------------------------------
+
+
+def data_table(
+    rows: Any,
+    name: str,
+    column_config: dict[str, Any] | None = None,
+    *,
+    order: list[str] | None = None,
+    select: bool = False,
+    height: int | str = "auto",
+    csv: bool = True,
+    key: str | None = None,
+    known: bool = True,
+) -> Any:
+    """A full-width table without its index, and its data offered as CSV (unless ``csv`` is
+    False). ``order``: the columns shown first (the rest follow, scrolling sideways on narrow
+    screens); ``select``: a row can be picked (returns the selection event); ``known``: False
+    keeps the headers as they are and formats by type only (a SQL result)."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config)
-    download(frame, name)
+    shown, config = table_view(frame, column_config, known)
+    columns = [c for c in order or [] if c in shown.columns]
+    columns += [c for c in shown.columns if c not in columns and config.get(c, True) is not None]
+    selection = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=config,
+        column_order=columns,
+        key=key or (f"table-{_slug(name)}" if select else None),
+        **selection,
+    )
+    if csv:
+        download(frame, name)
+    return event
+
+
+POST_COLUMNS = {
+    "doc_id": None,  # an internal id: in the CSV, not on screen
+    "text": st.column_config.TextColumn("text", width="large"),
+    "tags": st.column_config.ListColumn("tags"),
+}
 
 
 def posts_table(rows: list[dict[str, Any]], name: str = "posts") -> None:
-    """Posts as a table: text shown as plain text, never rendered."""
+    """Posts as a table, text shown as plain text, never rendered; a picked row's whole text
+    shows below it (a cell shows one line)."""
     if not rows:
         st.caption("No posts match.")
         return
-    data_table(
-        rows,
-        name,
-        {
-            "text": st.column_config.TextColumn("text", width="large"),
-            "score": st.column_config.NumberColumn("score", format="%.2f"),
-            "created_at": st.column_config.DatetimeColumn("created", format="YYYY-MM-DD HH:mm"),
-            "tags": st.column_config.ListColumn("tags"),
-        },
-    )
+    order = ["created_at", "brand", "text", "sentiment", "score"]
+    event = data_table(rows, name, POST_COLUMNS, order=order, select=True)
+    picked = event.selection.rows if event is not None else []
+    if picked and picked[0] < len(rows):
+        with st.container(border=True):
+            st.text(str(rows[picked[0]].get("text", "")))  # plain text, never rendered
+    else:
+        st.caption("Tick a row (the box at its left) to read the whole post here.")
 
 
 # --- progress, empty states and the actions behind their buttons -------------------------------

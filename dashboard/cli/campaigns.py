@@ -52,6 +52,7 @@ def campaigns_results(db: Path | None) -> None:
         rows.append(
             (
                 r.name,
+                r.brand or "",
                 f"{r.start} to {r.end}",
                 r.campaign_posts.documents,
                 signed(r.campaign_posts.net),
@@ -67,6 +68,7 @@ def campaigns_results(db: Path | None) -> None:
         format_table(
             (
                 "campaign",
+                "brand",
                 "dates",
                 "posts",
                 "posts net",

@@ -189,13 +189,14 @@ def suggestions_list(status: str | None, db: Path | None) -> None:
             s.id,
             s.status,
             f"{s.period_start}..{s.period_end}",
+            s.brand or "(any)",
             s.card_kind,
             s.format,
             s.final_text[:70],
         )
-        for s in found
+        for s in sorted(found, key=lambda s: s.id)  # ids as numbers: 10 after 9
     ]
-    click.echo(format_table(("id", "status", "period", "card", "format", "text"), rows))
+    click.echo(format_table(("id", "status", "period", "brand", "card", "format", "text"), rows))
 
 
 def _review(db: Path | None, ids: tuple[int, ...], **change: Any) -> None:

@@ -198,25 +198,29 @@ st.caption(
     "also counts everything else that happened in those weeks."
 )
 table = pd.DataFrame(rows)
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return ui.MISSING if low is None or pd.isna(low) else f"{low:+.2f} to {high:+.2f}"
+
+
+shown = table.drop(columns=["why"]).assign(
+    interval=[
+        interval(lo, hi) for lo, hi in zip(table["effect low"], table["effect high"], strict=True)
+    ]
+)
+# The verdict's columns first: they fit a 1024 px screen; the rest scroll sideways.
+KEY_COLUMNS = ["campaign", "brand", "effect", "interval", "verdict", "p value", "posts"]
 ui.data_table(
-    table.drop(columns=["why"]),
+    shown,
     "campaigns",
     {
-        **{
-            c: st.column_config.NumberColumn(format="%+.2f")
-            for c in table.columns
-            if c.startswith(
-                ("brand net", "effect", "raw uplift", "raw low", "raw high", "posts net")
-            )
-        },
-        **{
-            c: st.column_config.NumberColumn(format="percent")
-            for c in table.columns
-            if c.startswith("share of voice")
-        },
-        "p value": st.column_config.NumberColumn(format="%.3f"),
-        "budget": st.column_config.NumberColumn(format="%,.0f"),
+        "effect low": None,  # in the CSV; on screen as the interval
+        "effect high": None,
+        "campaign": st.column_config.TextColumn("campaign", pinned=True),
+        "interval": st.column_config.TextColumn("95% interval"),
     },
+    order=KEY_COLUMNS,
 )
 measured = table.dropna(subset=["effect"])
 if not measured.empty:
@@ -283,7 +287,7 @@ with right:
 st.markdown("**Topics of the campaign's posts**")
 topics = cache.data(campaign_topics, name)
 if topics:
-    st.dataframe(pd.DataFrame(topics), hide_index=True, width="stretch")
+    ui.data_table(topics, f"{name} topics")
 else:
     st.caption("No topics yet for this campaign's posts.")
 left, right = st.columns(2)

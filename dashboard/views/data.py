@@ -45,7 +45,8 @@ elif uploaded is not None:
         + (f", {preview.encoding}" if preview.encoding else "")
         + f", {len(preview.columns)} columns. The first rows:"
     )
-    st.dataframe(pd.DataFrame(preview.rows), hide_index=True, width="stretch")
+    # The file's own headers, as they are; an empty cell reads as a dash.
+    ui.data_table(pd.DataFrame(preview.rows), "preview", csv=False, known=False)
     if preview.problem:
         st.warning(ui.plain(preview.problem))  # it names the file's headers
 
@@ -135,8 +136,7 @@ if result is not None:
         rows = cache.data(rejected_rows, result.run_id, 200)
         st.markdown("**Rejected rows** (kept in the database with the reason; nothing is dropped)")
         frame = pd.DataFrame(rows, columns=["row", "reason", "raw"])
-        st.dataframe(frame, hide_index=True, width="stretch")
-        ui.download(frame, "rejected rows")
+        ui.data_table(frame, "rejected rows")
 
 state = cache.data(analysis_state)
 st.subheader("Analysis")
@@ -159,15 +159,14 @@ st.subheader("Ingest history")
 runs = cache.data(run_history, 50)
 if runs:
     history = pd.DataFrame(runs, columns=list(RUN_HISTORY_COLUMNS))
-    st.dataframe(history, hide_index=True, width="stretch")
-    ui.download(history, "ingest history")
+    ui.data_table(history, "ingest history")
     with st.expander("Rejected rows of an earlier run"):
         run = st.selectbox("Run", [r[0] for r in runs if r[6]], key="history_run")
         if run is not None:
             frame = pd.DataFrame(
                 cache.data(rejected_rows, run, 200), columns=["row", "reason", "raw"]
             )
-            st.dataframe(frame, hide_index=True, width="stretch")
+            ui.data_table(frame, "earlier rejected rows", csv=False)
 else:
     st.caption("No files ingested yet.")
     if st.button("Load the sample data instead"):

@@ -65,6 +65,5 @@ with sql_tab:
             busy.empty()
             note = f" (first {limits.explore_row_limit:,} rows)" if result.truncated else ""
             st.caption(f"{len(result.rows):,} rows{note} in {result.seconds:.2f} s")
-            frame = result.to_frame()
-            st.dataframe(frame, hide_index=True)
-            ui.download(frame, "query result")
+            # Its columns as the query named them; NULL reads as a dash, like every table.
+            ui.data_table(result.to_frame(), "query result", known=False)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from analysis.insight.cards import insight_cards
@@ -25,8 +24,22 @@ from loaders.errors import GeneratorError
 from loaders.safe_text import redact_secrets
 
 CARD_LIMIT = 6
+# Approve reads as "go" (the positive colour), Reject as the one red, destructive action;
+# Streamlit's theme would draw every primary button red. Fixed CSS, no data in it.
+BUTTON_STYLE = f"""<style>
+[class*="st-key-approve-"] button[kind="primary"] {{
+  background-color: {ui.SENTIMENT_COLORS["positive"]};
+  border-color: {ui.SENTIMENT_COLORS["positive"]};
+  color: #ffffff;
+}}
+[class*="st-key-reject-"] button {{
+  color: {ui.SENTIMENT_COLORS["negative"]};
+  border-color: {ui.SENTIMENT_COLORS["negative"]};
+}}
+</style>"""
 
 st.title("Suggestions")
+st.html(BUTTON_STYLE)
 ui.require_analysis(need_topics=True)
 chosen = ui.filters()
 period = ui.period(chosen)
@@ -127,6 +140,7 @@ def show_suggestion(suggestion) -> None:
     with st.container(border=True):
         st.caption(
             f"#{suggestion.id} · {FORMAT_NAMES[suggestion.format]} · **{suggestion.status}** · "
+            f"for {ui.plain(suggestion.brand or 'any brand')} · "
             + (
                 "fixed phrasing"
                 if suggestion.source == "template"
@@ -165,10 +179,10 @@ def show_suggestion(suggestion) -> None:
 
 
 def show_evidence(facts: dict, examples: list) -> None:
-    st.dataframe(
-        pd.DataFrame([{"fact": fact, "value": value} for fact, value in fact_pairs(facts)]),
-        hide_index=True,
-        width="stretch",
+    ui.data_table(
+        [{"fact": fact, "value": value} for fact, value in fact_pairs(facts)],
+        "evidence",
+        csv=False,  # the approved suggestions' export carries the evidence
     )
     for post in examples:
         st.text(" ".join(str(post.get("text", "")).split())[:300])  # plain text, never rendered
@@ -184,7 +198,9 @@ shown: set[int] = set()
 for number, card in enumerate(cards, 1):
     play = play_for(card)
     key = card_key(card)
-    own = [s for s in stored if s.card_key == key and s.brand == own_brand]
+    own = sorted(  # by id as a number: #10 after #9
+        (s for s in stored if s.card_key == key and s.brand == own_brand), key=lambda s: s.id
+    )
     shown.update(s.id for s in own)
     with st.container(border=True):
         st.markdown(f"**{number}. {ui.plain(card.title)}**")
@@ -202,7 +218,7 @@ for number, card in enumerate(cards, 1):
             for suggestion in own:
                 show_suggestion(suggestion)
 
-others = [s for s in stored if s.id not in shown]
+others = sorted((s for s in stored if s.id not in shown), key=lambda s: s.id)
 if others:
     st.subheader("Other suggestions for these dates")
     st.caption("Written for another brand choice or for cards no longer in the top list.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -20,18 +21,58 @@ from analysis.topics.trends import (
     topics_over_time,
 )
 from dashboard import cache, ui
+from dashboard.tables import percent_bar
 
-PERCENT = {"format": "percent"}
+VOLUME_COLOR = "#1f77b4"
 TOPIC_COLUMNS = {
+    "theme": st.column_config.NumberColumn("#", width="small"),
+    "topic": st.column_config.NumberColumn("#", width="small"),
     "label": st.column_config.TextColumn("topic name"),
-    "documents": st.column_config.NumberColumn("posts"),
-    "share_negative": st.column_config.ProgressColumn(
-        "% negative", format="percent", min_value=0.0, max_value=1.0
-    ),
-    "share_positive": st.column_config.NumberColumn("% positive", **PERCENT),
-    "weekly": st.column_config.LineChartColumn("posts per week"),
+    "share_negative": percent_bar("% negative"),
+    # From zero, in a neutral blue: the theme's default colour is the alarm red.
+    "weekly": st.column_config.LineChartColumn("posts per week", y_min=0, color=VOLUME_COLOR),
     "example": st.column_config.TextColumn("example post", width="large"),
 }
+
+THEME_SHOWN = ["theme", "name", "topics", "documents", "share_negative", "share_positive", "weekly"]
+MAP_LABELS = 10  # the map names its largest topics; the others on hover
+
+
+def hidden(table: pd.DataFrame, shown: list[str]) -> dict[str, None]:
+    """Column config hiding every column of ``table`` but ``shown``."""
+    return {c: None for c in table.columns if c not in shown}
+
+
+def sentiment_heatmap(heat: pd.DataFrame, title: str) -> go.Figure:
+    """Shares per sentiment as a heatmap, each column in its sentiment's colour (darker:
+    a larger share), so it reads like the other sentiment charts."""
+    figure = go.Figure(
+        layout={
+            "title": title,
+            "yaxis": {"autorange": "reversed"},
+            "height": 200 + 22 * len(heat),
+        }
+    )
+    shares = heat[[f"share_{s}" for s in ui.SENTIMENT_ORDER]].to_numpy(dtype=float)
+    for column, sentiment in enumerate(ui.SENTIMENT_ORDER):
+        own = np.full_like(shares, np.nan)  # empty cells are transparent: one column each
+        own[:, column] = shares[:, column]
+        figure.add_trace(
+            go.Heatmap(
+                z=own,
+                x=ui.SENTIMENT_ORDER,
+                y=heat["shown"],
+                colorscale=[[0, "#ffffff"], [1, ui.SENTIMENT_COLORS[sentiment]]],
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                texttemplate="%{z:.0%}",
+                hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>",
+                hoverongaps=False,
+            )
+        )
+    return figure
+
 
 st.title("Topics")
 ui.require_analysis(need_topics=True)
@@ -66,16 +107,17 @@ if themes:
     theme_frame = pd.DataFrame(themes)
     theme_frame["keywords"] = theme_frame["keywords"].map(lambda words: ", ".join(words[:6]))
     st.subheader("Themes")
-    st.dataframe(
-        theme_frame[
-            ["theme", "name", "topics", "documents", "share_negative", "share_positive", "weekly"]
-        ],
-        hide_index=True,
-        width="stretch",
+    ui.data_table(
+        theme_frame,
+        "themes",
+        {
+            **TOPIC_COLUMNS,
+            **hidden(theme_frame, THEME_SHOWN),
+            "name": st.column_config.TextColumn("theme"),
+        },
+        order=THEME_SHOWN,
         key="theme_table",
-        column_config={**TOPIC_COLUMNS, "name": st.column_config.TextColumn("theme")},
     )
-    ui.download(theme_frame, "themes")
     st.caption("Open a theme to see its topics.")
     for theme in themes:
         members = frame[frame["theme"] == theme["theme"]]
@@ -84,23 +126,27 @@ if themes:
         # Streamlit reads Markdown in an expander's label: the theme's name stays literal.
         label = f"{ui.plain(theme['name'])}: {theme['documents']:,} posts{negative}"
         with st.expander(label):
-            st.dataframe(
-                members[["topic", "label", "documents", "share_negative", "example"]],
-                hide_index=True,
-                width="stretch",
-                column_config=TOPIC_COLUMNS,
+            shown = ["topic", "label", "documents", "share_negative", "example"]
+            ui.data_table(
+                members,
+                f"theme {theme['theme']} topics",
+                {**TOPIC_COLUMNS, **hidden(members, shown)},
+                order=shown,
+                csv=False,  # the topics' CSV below holds them all
             )
 else:  # a model fitted before themes: its topics alone
     st.caption(
         "These topics were fitted before themes existed: `brandpulse analyze --refit-topics` "
         "groups them into themes."
     )
-    st.dataframe(
-        frame[["topic", "label", "documents", "share_negative", "share_positive", "weekly"]],
-        hide_index=True,
-        width="stretch",
+    shown = ["topic", "label", "documents", "share_negative", "share_positive", "weekly"]
+    ui.data_table(
+        frame,
+        "topic table",
+        {**TOPIC_COLUMNS, **hidden(frame, shown)},
+        order=shown,
+        csv=False,
         key="topic_table",
-        column_config=TOPIC_COLUMNS,
     )
 ui.download(frame.drop(columns="example"), "topics")
 frame["shown"] = frame["label"].map(ui.safe) + " (#" + frame["topic"].astype(str) + ")"
@@ -131,23 +177,7 @@ heat["share_neutral"] = 1 - heat["share_negative"].fillna(0) - heat["share_posit
 columns = ["share_negative", "share_neutral", "share_positive"]
 what = "theme" if themes else "topic (largest 25)"
 ui.chart(
-    go.Figure(
-        go.Heatmap(
-            z=heat[columns].to_numpy(),
-            x=ui.SENTIMENT_ORDER,
-            y=heat["shown"],
-            colorscale="Blues",
-            zmin=0,
-            zmax=1,
-            texttemplate="%{z:.0%}",
-            hovertemplate="%{y}<br>%{x}: %{z:.0%}<extra></extra>",
-        ),
-        layout={
-            "title": f"Sentiment within each {what}",
-            "yaxis": {"autorange": "reversed"},
-            "height": 200 + 22 * len(heat),
-        },
-    ),
+    sentiment_heatmap(heat, f"Sentiment within each {what}"),
     heat[["label", "documents", *columns]],
     "theme sentiment" if themes else "topic sentiment",
 )
@@ -157,24 +187,27 @@ if points:
     placed = pd.DataFrame(points).merge(
         frame[["topic", "share_negative", "shown"]], on="topic", how="left"
     )
-    ui.chart(
-        px.scatter(
-            placed,
-            x="x",
-            y="y",
-            size="size",
-            color="share_negative",
-            color_continuous_scale="RdYlGn_r",
-            range_color=(0, 1),
-            hover_name="shown",
-            labels={"share_negative": "% negative"},
-            title="Map of topics: close topics are about similar things",
-        )
-        .update_xaxes(visible=False)
-        .update_yaxes(visible=False),
-        placed.drop(columns="shown"),
-        "topic map",
+    largest = set(placed.nlargest(MAP_LABELS, "size")["topic"])
+    placed["name"] = [
+        ui.safe(label if len(str(label)) <= 28 else f"{str(label)[:27]}…") if t in largest else ""
+        for t, label in zip(placed["topic"], placed["label"].fillna(""), strict=True)
+    ]
+    figure = px.scatter(
+        placed,
+        x="x",
+        y="y",
+        size="size",
+        text="name",
+        color="share_negative",
+        color_continuous_scale="RdYlGn_r",
+        range_color=(0, 1),
+        hover_name="shown",
+        labels={"share_negative": "% negative"},
+        title=f"Map of topics: close topics are about similar things (the {MAP_LABELS} largest named)",
     )
+    figure.update_traces(textposition="top center", textfont_size=11)
+    figure.update_xaxes(visible=False).update_yaxes(visible=False)
+    ui.chart(figure, placed.drop(columns=["shown", "name"]), "topic map")
 
 st.subheader("Representative posts")
 options = list(topics)

@@ -8,6 +8,7 @@ demo fixture builds, visits each page and saves a screenshot per page into
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -48,6 +49,19 @@ def free_port() -> int:
 def server(demo_run, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "sample.duckdb"
     shutil.copy(demo_run[0], db)  # the Data page test writes to it
+    # Drafts to review on the Suggestions page: the lid-leak card of the sample's defect week,
+    # in fixed phrasings (no model to load).
+    from click.testing import CliRunner
+
+    from dashboard.cli import cli
+
+    for _ in range(3):  # 4 drafts a time: ids pass 9 (#10 must follow #9, not #1)
+        drafted = CliRunner().invoke(
+            cli,
+            ["suggest", "--generator", "template", "--week", DEFECT_WEEK, "--brand", "Tidewell"]
+            + ["--cards", "1", "--db", str(db)],
+        )
+        assert drafted.exit_code == 0, drafted.output
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "dashboard.cli", "dashboard", "--db", str(db), "--port", str(port)],
@@ -108,11 +122,16 @@ PAGES = {
     "topics": "Topics",
     "campaigns": "Campaigns",
     "suggestions": "Suggestions",
-    "explore": "Explore",
+    "report": "Report",
+    "rules": "Rules",
     "data": "Data",
     "labeling": "Labeling",
-    "report": "Report",
+    "explore": "Explore",
 }
+WIDTHS = (1400, 1024)
+DEFECT_WEEK = "2025-W41"
+# The Suggestions page opens on the defect week, where the server fixture wrote drafts.
+QUERIES = {"suggestions": "?from=2025-10-06&to=2025-10-12&brand=Tidewell"}
 
 
 def page_problems(driver) -> list[str]:
@@ -120,6 +139,89 @@ def page_problems(driver) -> list[str]:
 
     shown = driver.find_element(By.TAG_NAME, "body").text
     return [m for m in ("Traceback", "Something went wrong", "Error") if m in shown]
+
+
+# st.dataframe draws its cells on a canvas (glide data grid): there is no DOM text to read,
+# and an empty cell is painted as the word "None" (its accessible table leaves it blank).
+# So the page's canvases record every string they paint, checked after the page has run.
+RECORD_CANVAS_TEXT = """
+if (!window.__painted) {
+  window.__painted = new Set();
+  const paint = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.__painted.add(String(text));
+    return paint.call(this, text, ...rest);
+  };
+}
+"""
+
+# Elements whose right edge passes the viewport, unless an ancestor that scrolls or clips
+# (a dataframe's own scroll area, a tab bar, a code block) keeps them inside it.
+WIDER_THAN_VIEWPORT = """
+const limit = window.innerWidth + 1;
+function clipped(el) {
+  for (let p = el.parentElement; p; p = p.parentElement) {
+    const style = getComputedStyle(p);
+    if (style.overflowX !== "visible" && p.getBoundingClientRect().right <= limit) return true;
+  }
+  return false;
+}
+const wide = [];
+for (const el of document.querySelectorAll("body *")) {
+  const box = el.getBoundingClientRect();
+  if (box.width === 0 || box.height === 0 || box.right <= limit) continue;
+  if (el.closest('[data-testid="stDataFrame"]') || clipped(el)) continue;
+  const name = typeof el.className === "string" ? el.className : el.className.baseVal;
+  wide.push(`${el.tagName}.${name} right=${Math.round(box.right)}`);
+}
+return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide: wide};
+"""
+
+# Each Plotly chart's title box and toolbar (modebar) box, in page coordinates.
+CHART_BOXES = """
+const box = (el) => { const r = el.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
+return [...document.querySelectorAll(".js-plotly-plot")].map((plot) => {
+  const title = plot.querySelector(".gtitle"), modebar = plot.querySelector(".modebar");
+  return {title: title && title.textContent, titleBox: title && box(title),
+          modebar: modebar && box(modebar)};
+});
+"""
+
+
+# The page's full height: Streamlit scrolls its main area, not the document.
+PAGE_HEIGHT = """
+const main = document.querySelector('[data-testid="stMain"]');
+return Math.ceil((main ? main.scrollHeight : document.body.scrollHeight) + 40);
+"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    across = a["left"] < b["right"] and b["left"] < a["right"]
+    return across and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def open_page(driver, url: str, title: str) -> None:
+    """Open a page and wait until its script has run to the end and its charts are drawn."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(url)
+    assert title in wait_for_text(driver, "h1")
+
+    def finished(d) -> bool:
+        try:
+            app = d.find_element(By.CSS_SELECTOR, '[data-testid="stApp"]')
+            running = app.get_attribute("data-test-script-state") != "notRunning"
+            plots = d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot")
+            drawn = d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot .main-svg")
+        except StaleElementReferenceException:
+            return False
+        return not running and len(drawn) >= len(plots)
+
+    WebDriverWait(driver, 90).until(finished)
+    time.sleep(1.5)  # tables paint their canvases after the run; charts lay out their titles
 
 
 def test_overview_page_in_chromium(server, browser, screenshots):
@@ -138,26 +240,46 @@ def test_overview_page_in_chromium(server, browser, screenshots):
     assert shot.stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p])
-def test_every_page_in_chromium(server, browser, screenshots, path):
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_reads_well_in_chromium(server, browser, screenshots, path, width):
+    """Every page at a laptop's (1400 px) and a small (1024 px) width: no "None" cell, nothing
+    wider than the window, no chart title under its toolbar, no error box."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     url, _ = server
-    browser.get(f"{url}/{path}")
-    assert PAGES[path] in wait_for_text(browser, "h1")
-    # Wait until the page has finished running: its tables, charts or forms are drawn.
-    WebDriverWait(browser, 60).until(
-        lambda d: d.find_elements(
-            By.CSS_SELECTOR,
-            '[data-testid="stDataFrame"], [data-testid="stFileUploader"], .js-plotly-plot, '
-            '[data-testid="stText"], [data-testid="stDownloadButton"]',
-        )
-    )
-    assert not page_problems(browser)
-    shot = screenshots / f"{path}.png"
-    browser.save_screenshot(str(shot))
-    assert shot.stat().st_size > 10_000
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CANVAS_TEXT})
+    browser.set_window_size(width, 1000)
+    try:
+        open_page(browser, f"{url}/{path}{QUERIES.get(path, '')}", PAGES[path])
+        assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
+        assert not page_problems(browser)
+        painted = browser.execute_script("return [...(window.__painted || [])]")
+        # The grid's accessible table: the text of the cells in view.
+        cells = [c.text for c in browser.find_elements(By.CSS_SELECTOR, '[role="gridcell"]')]
+        assert "None" not in painted and "None" not in cells
+        if browser.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]'):
+            assert painted, "the tables painted nothing: the canvas recorder is not running"
+
+        layout = browser.execute_script(WIDER_THAN_VIEWPORT)
+        assert layout["scroll"] <= layout["inner"], layout
+        assert layout["wide"] == [], layout
+
+        plots = browser.execute_script(CHART_BOXES)
+        titled = [p for p in plots if p["title"]]
+        assert all(p["modebar"] for p in titled), "a chart has no toolbar to measure"
+        for plot in titled:
+            assert not overlaps(plot["titleBox"], plot["modebar"]), plot
+
+        # The whole page in one picture: the window as tall as the page (at most 3,600 px).
+        height = browser.execute_script(PAGE_HEIGHT)
+        browser.set_window_size(width, min(max(height, 1000), 3600))
+        time.sleep(1.5)
+        shot = screenshots / f"{path or 'overview'}-{width}.png"
+        browser.save_screenshot(str(shot))
+        assert shot.stat().st_size > 10_000
+    finally:
+        browser.set_window_size(1400, 1000)
 
 
 HOSTILE = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
@@ -373,3 +495,53 @@ def test_create_a_rule_through_the_rules_page(server, browser, screenshots):
     assert "Send a test notification" in browser.find_element(By.TAG_NAME, "body").text
     assert not page_problems(browser)
     browser.save_screenshot(str(screenshots / "rules.png"))
+
+
+def test_approve_reads_as_go_and_reject_as_the_danger_colour(server, browser):
+    """On the Suggestions page the primary "Approve" is drawn in the positive colour, not the
+    theme's red; only "Reject" is red."""
+    from selenium.webdriver.common.by import By
+
+    url, _ = server
+    open_page(browser, f"{url}/suggestions{QUERIES['suggestions']}", "Suggestions")
+
+    def colours(label: str, css: str) -> set[str]:
+        buttons = [b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == label]
+        assert buttons, f"no {label} button"
+        return {b.value_of_css_property(css) for b in buttons}
+
+    assert colours("Approve", "background-color") == {"rgba(44, 160, 44, 1)"}  # #2ca02c
+    assert colours("Reject", "color") == {"rgba(214, 39, 40, 1)"}  # #d62728
+    # Drafts listed by id as numbers: #10 after #9.
+    ids = [int(n) for n in re.findall(r"#(\d+) · ", browser.find_element(By.TAG_NAME, "body").text)]
+    assert 9 in ids and 10 in ids and ids == sorted(ids)
+
+
+def test_a_picked_post_shows_its_whole_text(server, browser):
+    """A table cell shows one line of a post; ticking its row shows the whole text below."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    url, db = server
+    open_page(browser, f"{url}/explore", "Explore")
+    body = browser.find_element(By.TAG_NAME, "body")
+    assert "Tick a row" in body.text
+    table = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stDataFrame"]')[0]
+    size = table.size
+    # The first row's tick box: the grid's leftmost column, below its 35 px header.
+    ActionChains(browser).move_to_element_with_offset(
+        table, -size["width"] // 2 + 18, -size["height"] // 2 + 35 + 17
+    ).click().perform()
+    WebDriverWait(browser, 30).until(
+        lambda d: "Tick a row" not in d.find_element(By.TAG_NAME, "body").text
+    )
+    shown = [
+        e.text
+        for e in browser.find_elements(
+            By.CSS_SELECTOR, '[data-testid="stMain"] [data-testid="stText"]'
+        )
+        if e.text.strip()
+    ]
+    assert shown, "no post text below the table"
+    assert scalar(db, "SELECT count(*) FROM documents WHERE starts_with(text, ?)", [shown[-1][:40]])

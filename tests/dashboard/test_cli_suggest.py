@@ -161,3 +161,17 @@ def test_suggest_without_a_usable_generator_still_drafts_from_the_cards(db):
     )
     assert "Writing with template" in result.output
     assert rows(db, "SELECT format, source FROM suggestions") == [("email_subject", "template")]
+
+
+def test_suggestions_list_sorts_ids_as_numbers_and_shows_the_brand(db):
+    env = {"BRANDPULSE_GENERATOR": "template"}
+    for _ in range(2):  # twice: ids pass 9, so a sort as text would put 10 before 9
+        result = suggest_defect_week(db, env, "--cards", "3", "--brand", "Tidewell")
+        assert result.exit_code == 0, result.output
+    ids = [r[0] for r in rows(db, "SELECT id FROM suggestions ORDER BY id")]
+    assert 9 in ids and 10 in ids
+    listed = invoke("suggestions", "list", "--db", str(db))
+    header, _, *lines = listed.output.splitlines()  # the header, its rule, the rows
+    assert header.split()[:4] == ["id", "status", "period", "brand"]
+    assert [int(line.split()[0]) for line in lines] == ids
+    assert all(line.split()[3] == "Tidewell" for line in lines)

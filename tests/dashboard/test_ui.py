@@ -53,3 +53,63 @@ def test_the_flash_says_which_rules_fired():
     assert rules_note(PassResult(None, rules_problem="database busy")) == (
         " Rules not checked: database busy"
     )
+
+
+def test_tables_read_missing_values_as_a_dash_and_shares_as_percent():
+    import pandas as pd
+
+    from dashboard.tables import MISSING, table_view
+
+    frame = pd.DataFrame(
+        {
+            "brand": ["Tidewell", None],
+            "share_negative": [0.0177, 0.25],
+            "net_sentiment": [0.1234, None],
+            "documents": [1200, 3],
+            "created_at": pd.to_datetime(["2025-10-06 09:30", None]),
+        }
+    )
+    shown, config = table_view(frame)
+    assert shown["brand"].tolist() == ["Tidewell", MISSING]
+    # A full column stays numbers (it sorts as numbers), shown as one percent format.
+    assert shown["share_negative"].tolist() == [1.77, 25.0]
+    assert config["share_negative"]["label"] == "% negative"
+    assert config["share_negative"]["type_config"]["format"] == "%.1f%%"
+    # A column with an empty cell becomes text in the same formats, a dash in the gap.
+    assert shown["net_sentiment"].tolist() == ["+0.12", MISSING]
+    assert config["net_sentiment"]["label"] == "net sentiment"
+    assert config["documents"]["label"] == "posts"
+    assert shown["created_at"].tolist() == ["2025-10-06 09:30", MISSING]
+    assert frame["share_negative"].tolist() == [0.0177, 0.25]  # the CSV keeps the data
+    moved = table_view(pd.DataFrame({"change": [-59, 4]}))[1]["change"]
+    assert moved["type_config"]["format"] == "%+d"  # a change in posts, not "-59.00"
+
+
+def test_a_pages_own_column_config_wins_and_its_text_still_reads_a_dash():
+    import pandas as pd
+    import streamlit as st
+
+    from dashboard.tables import MISSING, table_view
+    from dashboard.ui import POST_COLUMNS
+
+    frame = pd.DataFrame(
+        {"doc_id": ["a", "b"], "text": ["Lid leaks", None], "tags": [["lid"], None]}
+    )
+    shown, config = table_view(frame, {**POST_COLUMNS, "text": st.column_config.TextColumn()})
+    assert config["doc_id"] is None  # hidden on screen
+    assert shown["text"].tolist() == ["Lid leaks", MISSING]
+    assert shown["tags"].tolist() == [["lid"], None]  # a list column draws no "None"
+    assert table_view(pd.DataFrame({"a_b": [1.5]}))[1]["a_b"]["label"] == "a b"
+    shown, config = table_view(pd.DataFrame({"tags": [["lid"], None]}))
+    assert shown["tags"].tolist() == [["lid"], []] and config["tags"]["label"] == "tags"
+
+
+def test_a_percent_bar_reads_in_the_one_percent_format():
+    import pandas as pd
+
+    from dashboard.tables import percent_bar, table_view
+
+    frame = pd.DataFrame({"share_negative": [0.0177, None]})
+    shown, config = table_view(frame, {"share_negative": percent_bar("% negative")})
+    assert shown["share_negative"].tolist()[0] == 1.77  # on the bar's 0 to 100 scale
+    assert config["share_negative"]["type_config"]["format"] == "%.1f%%"

@@ -132,6 +132,9 @@ def streamlit_config(settings: Settings, port: int) -> dict[str, Any]:
         # Tables' own CSV download keeps formulas (=HYPERLINK...): ui.download is the safe one.
         "client.disableDataExport": True,
         "server.maxUploadSize": settings.upload_limit_mb,
+        # Streamlit's default primary colour is red: every primary button ("Run the
+        # analysis", "Approve") looked like a danger button. Red stays for deleting.
+        "theme.primaryColor": "#1f6feb",
     }
 
 

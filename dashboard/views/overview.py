@@ -171,9 +171,13 @@ if weekly:
         "brands per week",
         {
             "net_sentiment": st.column_config.NumberColumn("net sentiment", format="%+.2f"),
-            "weekly_documents": st.column_config.LineChartColumn("posts per week"),
+            # Posts from 0 (a dip is a real dip), net sentiment on its whole -1..+1 scale;
+            # blue, not the theme's colour, which reads as an alarm.
+            "weekly_documents": st.column_config.LineChartColumn(
+                "posts per week", y_min=0, color="#1f77b4"
+            ),
             "weekly_net_sentiment": st.column_config.LineChartColumn(
-                "net sentiment per week", y_min=-1, y_max=1
+                "net sentiment per week (-1 to +1)", y_min=-1, y_max=1, color="#1f77b4"
             ),
         },
     )

@@ -70,7 +70,13 @@ def _category(text: str) -> tuple[str, str]:
     column, colon, value = text.partition(":")
     if not (colon and column.strip() and value.strip()):
         raise ValueError(text)
-    return column, value
+    # The column's own ":" and "%" travel escaped (see _category_text); the value's need not.
+    return column.replace("%3A", ":").replace("%25", "%"), value
+
+
+def _category_text(category: tuple[str, str]) -> str:
+    column, value = category
+    return column.replace("%", "%25").replace(":", "%3A") + ":" + value
 
 
 def filters_to_query(filters: Filters) -> dict[str, str]:
@@ -83,7 +89,7 @@ def filters_to_query(filters: Filters) -> dict[str, str]:
         if isinstance(value, date):
             out[key] = value.isoformat()
         elif name == "category":
-            out[key] = f"{value[0]}:{value[1]}"
+            out[key] = _category_text(value)
         else:
             out[key] = str(value)
     return out

@@ -301,7 +301,7 @@ def download(rows: Any, name: str) -> None:
     """A CSV download of a chart's or table's data."""
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows)
     st.download_button(
-        f"Download CSV: {name}",
+        f"Download CSV: {plain(name)}",  # names carry campaign and file names
         csv_text(frame),  # formulas neutralised: the file opens in spreadsheets
         f"{_slug(name)}.csv",
         "text/csv",

@@ -9,13 +9,12 @@ and the Overview's per-brand row read it.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import duckdb
 
 from analysis.filters import NO_FILTERS, Filters
-from analysis.insight.sql import BRAND_TABLE, DAYS_PER_WEEK
+from analysis.insight.sql import BRAND_TABLE
 from analysis.periods import Period
 from loaders.errors import BrandpulseError, explain
 from loaders.store import records
@@ -53,8 +52,3 @@ def brand_table(
         for name in COMPARED:
             row[f"{name}_change"] = _change(row[name], row[f"previous_{name}"])
     return rows
-
-
-def days_per_week(con: duckdb.DuckDBPyConnection, filters: Filters = NO_FILTERS) -> dict[date, int]:
-    """Days with data in each ISO week (by its Monday) that has any, for the filters."""
-    return {row["week"]: row["days"] for row in records(con, DAYS_PER_WEEK, filters.params())}

@@ -255,23 +255,6 @@ def _brand_table() -> str:
 
 BRAND_TABLE = _brand_table()
 
-# Days with data per ISO week (Monday), for the filters: a week with fewer than seven is partial.
-_DAYS_PER_WEEK = """
-SELECT e.week, count(DISTINCT e.day) AS days
-FROM effective e
-WHERE {filters}
-GROUP BY ALL ORDER BY e.week
-"""
-
-
-def _days_per_week() -> str:
-    from analysis.filters import FILTER_SQL
-
-    return EFFECTIVE_SENTIMENT + _DAYS_PER_WEEK.format(filters=FILTER_SQL)
-
-
-DAYS_PER_WEEK = _days_per_week()
-
 
 # The brand sparklines of BRAND_SPARKLINES plus the weeks (Mondays) their lists follow, so a
 # partial week can be told apart from a steep drop.

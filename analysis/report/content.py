@@ -17,12 +17,19 @@ import duckdb
 
 from analysis.campaigns.results import campaign_table
 from analysis.filters import Filters
-from analysis.insight.brands import brand_table, days_per_week
+from analysis.insight.brands import brand_table
 from analysis.insight.cards import Card, insight_cards
 from analysis.insight.kpis import Kpi, period_kpis, top_movers
 from analysis.insight.posts import find_posts
 from analysis.insight.trend import sentiment_trend
-from analysis.periods import Period, iso_week, last_full_week, parse_week
+from analysis.periods import (
+    MIN_BASELINE_DAYS,
+    Period,
+    days_with_data,
+    iso_week,
+    last_full_week,
+    parse_week,
+)
 from analysis.report.summary import summary_sentences
 from analysis.sentiment.shares import SentimentShares, sentiment_shares
 from analysis.suggestions.review import Suggestion, list_suggestions
@@ -100,7 +107,8 @@ def weekly_report(
         key=lambda t: (-t["documents"], t["topic"]),
     )
     alerts = period_alerts(con, period.start, period.end, scope, max_weeks=1)
-    previous = period.previous()
+    # Coverage is the data's, not the brand's: a brand without posts on a day had a quiet day.
+    previous_days = days_with_data(con, period.previous())
     brands = _brands_first(brand_table(con, period), brand, my_brand)
     return WeeklyReport(
         week=iso_week(monday),
@@ -124,18 +132,20 @@ def weekly_report(
         positive_posts=find_posts(con, in_week, order="most positive", limit=3),
         my_brand=my_brand,
         brands=brands,
-        previous_days=days_per_week(
-            con, replace(scope, start=previous.start, end=previous.end)
-        ).get(previous.start, 0),
+        previous_days=previous_days,
         summary=summary_sentences(
-            brand, brands, _driver(con, period, brand, alerts.spikes, every_topic), my_brand
+            brand,
+            brands,
+            _driver(con, period, brand, alerts.spikes, every_topic),
+            my_brand,
+            thin_baseline=previous_days < MIN_BASELINE_DAYS,
         ),
     )
 
 
 def _trend(con: duckdb.DuckDBPyConnection, scope: Filters) -> list[dict[str, Any]]:
-    """The weekly trend with each week's days with data (a partial week has fewer than 7)."""
-    days = days_per_week(con, scope)
+    """The weekly trend; ``partial`` marks a first or last week cut by the data's first or
+    last day (its ``days`` with data of ``bucket_days``), not a drop in posts."""
     return [
         {
             "week": iso_week(row["period"]),
@@ -144,7 +154,8 @@ def _trend(con: duckdb.DuckDBPyConnection, scope: Filters) -> list[dict[str, Any
             if row["labeled"]
             else None,
             "negative": row["negative"] / row["labeled"] if row["labeled"] else None,
-            "days": days.get(row["period"], 0),
+            "days": row["days"],
+            "partial": row["partial"],
         }
         for row in sentiment_trend(con, scope)
     ]
@@ -196,7 +207,8 @@ def _driver(
         topic, name = largest["topic"], str(largest["label"])
     negatives = Filters(brand=brand, topic=topic, sentiment="negative")
     products = [m for m in top_movers(con, "product", period, negatives, limit=1000) if m.documents]
-    total = sum(m.documents for m in products)
+    # Out of all the topic's negative posts, those naming no product included.
+    total = period_kpis(con, period, negatives)["documents"].current or 0
     top = max(products, key=lambda m: (m.documents, str(m.key)), default=None)
     if top is not None and top.documents * 2 > total:
         return f"{name} on the {top.key}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from analysis.report.content import FULL_WEEK_DAYS, WeeklyReport
+from analysis.report.content import WeeklyReport
 from analysis.report.sections import sections
 from loaders.safe_text import visible
 
@@ -43,10 +43,7 @@ PRINT_CHART_WIDTH = 680
 def trend_labels(report: WeeklyReport) -> list[str]:
     """The trend chart's week labels, short enough for twelve side by side: "W41", and
     "W35*" for a partial week (as the table marks it)."""
-    return [
-        row["week"].split("-")[-1] + ("" if row["days"] >= FULL_WEEK_DAYS else "*")
-        for row in report.trend
-    ]
+    return [row["week"].split("-")[-1] + ("*" if row["partial"] else "") for row in report.trend]
 
 
 def report_figure(report: WeeklyReport, chart: str) -> Any:
@@ -65,7 +62,7 @@ def report_figure(report: WeeklyReport, chart: str) -> Any:
             name="posts",
             marker_color=VOLUME_COLOR,
             # A partial week's bar is paler: fewer days, not fewer posts a day.
-            marker_opacity=[1.0 if r["days"] >= FULL_WEEK_DAYS else 0.4 for r in report.trend],
+            marker_opacity=[0.4 if r["partial"] else 1.0 for r in report.trend],
         )
         figure.add_scatter(
             x=weeks,

@@ -7,6 +7,7 @@ from typing import Any
 
 from analysis.insight.cards import Card
 from analysis.insight.kpis import Kpi
+from analysis.periods import MIN_BASELINE_DAYS
 from analysis.report.content import FULL_WEEK_DAYS, TREND_WEEKS, WeeklyReport
 from analysis.sentiment.shares import shares_summary
 from analysis.suggestions.plays import FORMAT_NAMES
@@ -64,15 +65,18 @@ def _days(count: int) -> str:
 
 
 def comparison_note(report: WeeklyReport) -> str | None:
-    """A warning when the week before has too little data for a fair comparison."""
-    if report.previous_days >= FULL_WEEK_DAYS:
+    """A note when the week before has data on fewer than seven days (in the whole data: a
+    brand without posts on a day had a quiet day); a warning when too few to compare with."""
+    days = report.previous_days
+    if days >= FULL_WEEK_DAYS:
         return None
-    if report.previous_days == 0:
+    if days == 0:
         return "The week before has no data: there is nothing to compare with."
-    return (
-        f"The week before has {_days(report.previous_days)} of data, so the changes against "
-        "it are unreliable."
-    )
+    if days < MIN_BASELINE_DAYS:
+        return (
+            f"The week before has {_days(days)} of data, so the changes against it are unreliable."
+        )
+    return f"The week before has data on {days} of 7 days."
 
 
 def _summary(report: WeeklyReport) -> Section:
@@ -140,20 +144,19 @@ def _competitors(report: WeeklyReport) -> Section:
 
 
 def _trend(report: WeeklyReport) -> Section:
-    partial = [row for row in report.trend if row["days"] < FULL_WEEK_DAYS]
+    partial = [row for row in report.trend if row["partial"]]
     return Section(
         f"Sentiment, the last {TREND_WEEKS} weeks",
         [
-            "Weeks marked * have data on fewer than 7 days: their volume is not comparable "
-            "with full weeks."
+            "Weeks marked * are cut by the start or end of the data (the days in brackets): "
+            "their volume is not comparable with full weeks."
         ]
         if partial
         else [],
         ["week", "posts", "net sentiment", "negative"],
         [
             [
-                row["week"]
-                + ("" if row["days"] >= FULL_WEEK_DAYS else f" * ({_days(row['days'])})"),
+                row["week"] + (f" * ({_days(row['days'])})" if row["partial"] else ""),
                 f"{row['posts']:,}",
                 _number("net_sentiment", row["net sentiment"]),
                 _number("share_negative", row["negative"]),

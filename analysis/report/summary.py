@@ -78,9 +78,15 @@ def _sentence(parts: list[str]) -> str:
     return text[:1].upper() + text[1:] + "."
 
 
-def _brand_sentence(row: dict[str, Any], driver: str | None) -> str:
+def volume_moved(row: dict[str, Any]) -> bool:
+    """Whether the brand's posts moved by FLAT_VOLUME or more (from some posts to any)."""
+    posts, previous = row["posts"], row["previous_posts"]
+    return previous == 0 or abs(posts / previous - 1) >= FLAT_VOLUME
+
+
+def _brand_sentence(row: dict[str, Any], driver: str | None, thin: bool) -> str:
     """The report's brand: its negative share when that moved, else its volume when that
-    moved, else both held steady."""
+    moved (not against a week before with too few days of data), else both held steady."""
     brand, now, before = row["brand"], row["share_negative"], row["previous_share_negative"]
     posts, previous = row["posts"], row["previous_posts"]
     because = f", driven by {driver}" if driver else ""
@@ -90,7 +96,13 @@ def _brand_sentence(row: dict[str, Any], driver: str | None) -> str:
             + (because if now > before else "")
             + "."
         )
-    if previous == 0 or abs(posts / previous - 1) >= FLAT_VOLUME:
+    if thin:  # a week before with a day or two of data makes any volume look like a surge
+        negative = f", {now:.0%} of them negative" if now is not None else ""
+        return (
+            f"{brand} had {posts:,} posts{negative}; the week before has too few days of "
+            "data to compare the volume with."
+        )
+    if volume_moved(row):
         negative = f", {now:.0%} of them negative" if now is not None else ""
         return (
             f"Posts about {brand} {count_move(posts, previous)}{negative}"
@@ -101,18 +113,24 @@ def _brand_sentence(row: dict[str, Any], driver: str | None) -> str:
     return f"{brand} held steady at {posts:,} posts{negative}."
 
 
-def _competitors_sentence(others: list[dict[str, Any]]) -> str:
+def _competitors_sentence(others: list[dict[str, Any]], thin: bool) -> str:
+    """Each competitor whose negative share moved, else whose volume moved (unless the week
+    before is thin), named with the move; the rest were flat."""
     if not others:
         return "There are no competitors in the data to compare with."
     moved, flat, unknown = [], [], []
     for row in others:
         now, before = row["share_negative"], row["previous_share_negative"]
-        if now is None or before is None:
-            unknown.append(row["brand"])
-        elif not share_moved(row):
-            flat.append(row["brand"])
-        else:
+        if now is not None and before is not None and share_moved(row):
             moved.append(f"negative posts about {row['brand']} {share_move(now, before)}")
+        elif not thin and row["previous_posts"] and volume_moved(row):
+            moved.append(
+                f"posts about {row['brand']} {count_move(row['posts'], row['previous_posts'])}"
+            )
+        elif now is None or before is None:
+            unknown.append(row["brand"])
+        else:
+            flat.append(row["brand"])
     parts = moved
     if flat:
         parts.append(f"{_names(flat)} {'was' if len(flat) == 1 else 'were'} flat")
@@ -126,10 +144,12 @@ def summary_sentences(
     brands: list[dict[str, Any]],
     driver: str | None = None,
     my_brand: str | None = None,
+    thin_baseline: bool = False,
 ) -> list[str]:
     """Two sentences on ``brand`` and its competitors from the brand table's rows
     (:func:`analysis.insight.brands.brand_table`); ``driver``: what drove the brand's negative
-    posts, in words. Without a brand, one line saying the report covers all brands."""
+    posts, in words; ``thin_baseline``: the week before has too few days of data for its
+    volume to be compared. Without a brand, one line saying the report covers all brands."""
     if brand is None and my_brand:
         return [
             f"This report covers all brands together; {my_brand}, your brand, is marked in "
@@ -145,8 +165,8 @@ def summary_sentences(
         row for row in brands if row["brand"] != brand and (row["posts"] or row["previous_posts"])
     ]
     first = (
-        _brand_sentence(mine, driver)
+        _brand_sentence(mine, driver, thin_baseline)
         if mine is not None and (mine["posts"] or mine["previous_posts"])
         else f"There are no posts about {brand} this week or the week before."
     )
-    return [first, _competitors_sentence(others)]
+    return [first, _competitors_sentence(others, thin_baseline)]

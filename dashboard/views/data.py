@@ -185,7 +185,7 @@ def _remap_file(run: int) -> tuple[list[str], object | None]:
         "Upload it again to re-map it."
     )
     again = st.file_uploader(
-        f"{record.file.name} again", type=UPLOAD_TYPES, key=f"remap-upload-{run}"
+        f"{ui.plain(record.file.name)} again", type=UPLOAD_TYPES, key=f"remap-upload-{run}"
     )
     if again is None:
         return [], None

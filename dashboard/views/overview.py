@@ -68,6 +68,8 @@ ui.corrected_shares(replace(ui.undated(filters), start=period.start, end=period.
 
 st.subheader("Brands")
 rows = cache.data(brand_rows, period, ui.undated(filters), mine=mine)
+POINTS = ("share_of_voice_change", "share_negative_change")  # a share's change reads in points
+rows = [{**r, **{k: None if r[k] is None else r[k] * 100 for k in POINTS}} for r in rows]
 if rows:
     st.caption(
         "Share of voice: a brand's part of the period's posts that name a brand. Changes "
@@ -83,7 +85,7 @@ if rows:
             "previous_documents": st.column_config.NumberColumn("posts before"),
             "share_of_voice": st.column_config.NumberColumn("share of voice", format="percent"),
             "share_of_voice_change": st.column_config.NumberColumn(
-                "Δ share of voice", format="percent"
+                "Δ share of voice", format="%+.1f pts"
             ),
             "net_sentiment": st.column_config.NumberColumn("net sentiment", format="%+.2f"),
             "net_sentiment_change": st.column_config.NumberColumn(
@@ -91,7 +93,7 @@ if rows:
             ),
             "share_negative": st.column_config.NumberColumn("% negative", format="percent"),
             "share_negative_change": st.column_config.NumberColumn(
-                "Δ % negative", format="percent"
+                "Δ % negative", format="%+.1f pts"
             ),
         },
     )

@@ -85,3 +85,9 @@ def test_category_round_trip_splits_at_the_first_colon():
     assert broken == Filters() and ignored == ["cat=no-colon"]
     empty_value, ignored = filters_from_query({"cat": "negativereason:"})
     assert empty_value == Filters() and ignored == ["cat=negativereason:"]
+
+
+def test_a_category_column_with_a_colon_survives_the_link():
+    chosen = Filters(category=("reason:primary", "Late: 2h"))
+    query = filters_to_query(chosen)
+    assert filters_from_query(query) == (chosen, [])

@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 
 from analysis.filters import Filters
-from analysis.insight.brands import brand_table, days_per_week
+from analysis.insight.brands import brand_table
 from analysis.periods import Period
 from loaders import store
 from loaders.errors import BrandpulseError
-from tests.analysis.topics.test_trends import FIRST_MONDAY, LAST_WEEK, WEEKS, build
+from tests.analysis.topics.test_trends import FIRST_MONDAY, LAST_WEEK, build
 
 WEEK = Period(LAST_WEEK, LAST_WEEK + timedelta(days=6))
 
@@ -49,10 +49,3 @@ def test_brand_table_ignores_the_filters_brand_and_dates_but_keeps_the_rest(con)
     assert all(r["previous_posts"] == 0 for r in brand_table(con, first))
     with pytest.raises(BrandpulseError, match="ends before it starts"):
         brand_table(con, Period(WEEK.end, WEEK.start))
-
-
-def test_days_per_week(con):
-    days = days_per_week(con, Filters(brand="A"))
-    assert len(days) == WEEKS and set(days.values()) == {7}
-    one_day = days_per_week(con, Filters(start=LAST_WEEK, end=LAST_WEEK))
-    assert one_day == {LAST_WEEK: 1}

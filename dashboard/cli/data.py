@@ -210,9 +210,16 @@ def _later_duplicates_note(undo: Any) -> None:
     if undo.later_duplicates:
         runs = ", ".join(str(r) for r in undo.later_duplicates)
         click.echo(
-            f"note: later runs {runs} counted duplicates; posts they shared with run {undo.run} "
-            "were stored once, under it, and are gone too (ingest those files again to restore them)."
+            f"note: later runs {runs} counted duplicates and may have shared posts with run "
+            f"{undo.run}; such posts were stored once, under run {undo.run}, and went with it "
+            "(ingest those files again to restore them)."
         )
+
+
+def _kept_note(undo: Any) -> None:
+    kept = ", ".join(f"{table} {count:,}" for table, count in undo.kept.items() if count)
+    if kept:
+        click.echo(f"Kept for the posts that came back: {kept}.")
 
 
 @data_group.command("undo")
@@ -221,8 +228,9 @@ def _later_duplicates_note(undo: Any) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @db_option()
 def data_undo(run_id: int, dry_run: bool, yes: bool, db: Path | None) -> None:
-    """Undo an ingest run: remove its documents with their scores, labels, topics, tags and
-    quarantined rows, in one transaction. The run stays listed as undone (`data runs`)."""
+    """Undo an ingest run: remove its documents with their scores, human labels (your
+    corrections too), topics, tags and quarantined rows, in one transaction. The run stays
+    listed as undone (`data runs`)."""
     from loaders.store.deletion import undo_run
 
     settings = settings_for(db)
@@ -266,7 +274,9 @@ def data_remap(
     db: Path | None,
 ) -> None:
     """Ingest a run's file again with a changed mapping, e.g. `--map brand=airline`; the run is
-    undone in the same write (nothing changes when the file is gone or the mapping does not fit)."""
+    undone in the same write (nothing changes when the file is gone or the mapping does not fit).
+    Posts that come back keep their human labels and tags, and their scores and topics where
+    the text is the same."""
     from loaders.ingest.mapping import load_mapping_file, parse_map_options
     from loaders.ingest.runs import remap_run
 
@@ -298,4 +308,5 @@ def data_remap(
     click.echo(
         f"Run {result.run_id} replaces run {run_id}: removed {_undo_summary(result.replaced)}."
     )
+    _kept_note(result.replaced)
     _later_duplicates_note(result.replaced)

@@ -205,10 +205,16 @@ def _undo_or_remap(runs: list[tuple]) -> None:
     )
     undo_column, remap_column = st.columns(2)
     undo_column.caption(
-        "Undo removes its documents with their sentiment, topics and tags; the run stays "
-        "in the history as undone."
+        "Undo removes its documents with their sentiment, topics, tags and human labels, "
+        "your corrections of those posts included; the run stays in the history as undone. "
+        "Re-map instead keeps labels and tags of the posts that come back."
     )
-    if undo_column.button("Undo this ingest run", key="undo_run"):
+    # Like the CLI's confirmation (--yes): corrections cannot be brought back.
+    understood = undo_column.checkbox(
+        "I understand that undo also deletes my corrections of these posts",
+        key=f"undo_confirm_{run}",
+    )
+    if undo_column.button("Undo this ingest run", key="undo_run", disabled=not understood):
         done = cache.write(undo_run, run)
         st.session_state.pop("last_ingest", None)
         st.session_state["data_flash"] = (
@@ -236,9 +242,11 @@ def _undo_or_remap(runs: list[tuple]) -> None:
             if again is not None:
                 uploads.discard(again.file_id)
         st.session_state["last_ingest"] = result
+        kept = result.replaced.kept if result.replaced else {}
         st.session_state["data_flash"] = (
             f"Run {result.run_id} replaces run {run}: {result.inserted:,} documents ingested "
-            f"with {field} = {column}."
+            f"with {field} = {column}; kept {kept.get('labels', 0):,} human labels and "
+            f"{kept.get('doc_tags', 0):,} tags of the posts that came back."
         )
         st.rerun()
 

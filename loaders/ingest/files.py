@@ -45,6 +45,7 @@ from loaders.ingest.sql import (
     NEXT_RUN_ID,
     STAGED_COUNTS,
 )
+from loaders.store import carry_over
 from loaders.store.deletion import Undo, undo_in_transaction
 from loaders.store.facts import refresh_if_stale
 
@@ -377,23 +378,40 @@ def _write_run(
         # A failed statement (or COMMIT) leaves the database as it was: the file lands whole or not at all.
         with store.transaction(con):
             run_id = store.scalar(con, NEXT_RUN_ID)
-            # The replaced run's documents go first, so the same rows count as new, not duplicates.
-            replaced = (
-                undo_in_transaction(con, replaces, replaced_by=run_id, refresh=False)
-                if replaces is not None
-                else None
-            )
+            # The replaced run's documents go first, so the same rows count as new, not
+            # duplicates; the user's work on them is saved first and put back below.
+            replaced = _undo_replaced(con, replaces, run_id)
             inserted = store.scalar(con, INSERT_NEW_DOCUMENTS, [run_id])
+            if replaced is not None:
+                _put_back(con, replaced)  # before the imports, so corrections stay newest
             labelled = insert_labels(con, staged.labels, staged.path.name)
             con.execute(INSERT_STAGED_REJECTS, [run_id])
             if staged.raw.parse_rejects:
                 _insert_parse_rejects(con, run_id, staged.raw.parse_rejects)
             _insert_run(con, staged, run_id, started, inserted)
-            refresh_if_stale(con, own_transaction=False)  # new documents and facts land together
+            # New documents and facts land together. A re-map rebuilds them whatever the
+            # fingerprint says: it counts rows, and the same posts back with another brand
+            # count the same.
+            refresh_if_stale(con, own_transaction=False, force=replaced is not None)
         _report(progress, "done", 1.0)
     finally:
         store.detach(con)
     return run_id, inserted, labelled, replaced
+
+
+def _undo_replaced(
+    con: duckdb.DuckDBPyConnection, replaces: int | None, run_id: int
+) -> Undo | None:
+    if replaces is None:
+        return None
+    carry_over.save(con, replaces)
+    return undo_in_transaction(con, replaces, replaced_by=run_id, refresh=False)
+
+
+def _put_back(con: duckdb.DuckDBPyConnection, replaced: Undo) -> None:
+    replaced.kept, not_back = carry_over.restore(con)
+    if not not_back:  # every post is back, so are the ones later runs shared with it
+        replaced.later_duplicates = []
 
 
 def _insert_run(

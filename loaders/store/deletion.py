@@ -11,7 +11,8 @@ run's ``rows_inserted`` minus its deleted documents equals its documents still s
 
 Undoing an ingest run (:func:`undo_run`, ``brandpulse data undo``) is such a whole-run
 deletion that also records the run in ``undone_runs``: the history shows it undone (and,
-after a re-map, which run replaced it) instead of losing it.
+after a re-map, which run replaced it) instead of losing it. Undo removes human labels
+too; a re-map keeps them, and more, for the posts that come back (:mod:`.carry_over`).
 
 Not removed: the embeddings cache (vectors keyed by a hash of the cleaned text, reused
 for identical texts; no text), and example posts quoted in saved suggestions.
@@ -198,9 +199,12 @@ class Undo:
 
     run: int
     deletion: Deletion
-    # Later runs that counted duplicates: rows they shared with this run were stored once,
-    # under this run, and go with it (re-ingest their files to get them back).
+    # Later runs that counted duplicates: they may have shared posts with this run, which
+    # were stored once, under this run, and go with it (ingest records no overlap per run).
+    # Empty after a re-map that brought every one of the run's posts back.
     later_duplicates: list[int] = field(default_factory=list)
+    # A re-map: rows of the user's work put back per table (loaders.store.carry_over).
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 def _check_undoable(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
@@ -231,6 +235,22 @@ def _check_undoable(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
         )
 
 
+# Runs that counted duplicates after this run's rows were first stored: after the run it
+# re-mapped (and the one that one re-mapped...), whose posts it holds now. Ingest records no
+# per-run overlap, so these may have shared posts with it; not that they did.
+LATER_DUPLICATES = """
+WITH RECURSIVE chain(run_id) AS (
+    SELECT ?::INTEGER
+    UNION ALL
+    SELECT u.run_id FROM undone_runs u JOIN chain c ON u.replaced_by = c.run_id
+)
+SELECT run_id FROM ingest_runs
+WHERE run_id > (SELECT min(run_id) FROM chain) AND run_id <> ? AND rows_duplicate > 0
+  AND run_id NOT IN (SELECT run_id FROM undone_runs)
+ORDER BY run_id
+"""
+
+
 def undo_in_transaction(
     con: duckdb.DuckDBPyConnection,
     run_id: int,
@@ -252,14 +272,7 @@ def undo_in_transaction(
     plan.criteria = f"undo run {run_id}" + (
         f", re-mapped as run {replaced_by}" if replaced_by else ""
     )
-    later = [
-        r
-        for (r,) in con.execute(
-            "SELECT run_id FROM ingest_runs WHERE run_id > ? AND rows_duplicate > 0 "
-            "AND run_id NOT IN (SELECT run_id FROM undone_runs) ORDER BY run_id",
-            [run_id],
-        ).fetchall()
-    ]
+    later = [r for (r,) in con.execute(LATER_DUPLICATES, [run_id, run_id]).fetchall()]
     if not dry_run:
         # Recorded even when the run inserted nothing (all duplicates): it is still undone.
         plan.deletion_id = _remove(con, selection, plan, refresh=refresh)

@@ -148,13 +148,17 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO facts_state VALUES (?, now())", [fingerprint(con)])
 
 
-def refresh_if_stale(con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True) -> bool:
+def refresh_if_stale(
+    con: duckdb.DuckDBPyConnection, *, own_transaction: bool = True, force: bool = False
+) -> bool:
     """Rebuild when the source tables changed since the last build; True when it did.
 
     ``own_transaction=False`` when the caller's open transaction should include the rebuild
-    (an ingest: readers then see the new documents and their facts together).
+    (an ingest: readers then see the new documents and their facts together). ``force``:
+    rebuild both whatever the fingerprints say (a re-map changes documents in place).
     """
-    stale_facts, stale_attribution = not is_current(con), not attribution_current(con)
+    stale_facts = force or not is_current(con)
+    stale_attribution = force or not attribution_current(con)
     if not stale_facts and not stale_attribution:
         return False
 

@@ -54,7 +54,15 @@ def test_unmapped_brand_warns_and_the_suggested_column_can_be_picked(monkeypatch
     check(app.run())
     assert rows(db, "SELECT count(DISTINCT brand), count(*) FROM documents") == [(5, 12)]
 
-    # Undo it: the documents go, the run stays in the history as undone.
+    # Undo it, once the user confirms that corrections go too: the documents go, the run
+    # stays in the history as undone.
+    assert any(
+        "human labels, your corrections of those posts included" in c.value for c in app.caption
+    )
+    assert button(app, "Undo this ingest run").disabled
+    app.checkbox(key="undo_confirm_1").check()
+    check(app.run())
+    assert not button(app, "Undo this ingest run").disabled
     button(app, "Undo this ingest run").click()
     check(app.run())
     assert scalar(db, "SELECT count(*) FROM documents") == 0
@@ -78,6 +86,10 @@ def test_remap_a_run_whose_file_is_still_there(monkeypatch, tmp_path):
     ]
     history = app.dataframe[0].value
     assert list(history["status"]) == ["", "undone, re-mapped as run 2"]
+    assert [s.value for s in app.success][-1:] == [
+        "Run 2 replaces run 1: 12 documents ingested with brand = airline; kept 0 human labels "
+        "and 0 tags of the posts that came back."
+    ]
 
 
 def test_remap_a_run_whose_upload_is_gone_takes_the_file_again(monkeypatch, tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from dashboard.cli import cli
+from loaders import store
 from tests.conftest import rows, scalar
 from tests.loaders.ingest.airline_fixture import airline_rows, write_airline_csv
 
@@ -96,3 +97,32 @@ def test_remap_of_a_gone_file_says_where_it_was(tmp_path: Path, db: Path):
         "Fix: put the file back there"
     )
     assert scalar(db, "SELECT count(*) FROM documents") == 12
+
+
+def test_undo_notes_later_runs_that_may_have_shared_posts_and_remap_keeps_corrections(
+    tmp_path: Path, db: Path
+):
+    path = write_airline_csv(tmp_path / "Tweets.csv")
+    assert run("ingest", str(path), "--map", "brand=", "--db", str(db)).exit_code == 0
+    again = tmp_path / "again.csv"
+    again.write_text(path.read_text())  # every row a duplicate of run 1
+    assert run("ingest", str(again), "--db", str(db)).exit_code == 0
+    with store.session(db) as con:
+        con.execute(
+            "INSERT INTO labels SELECT doc_id, 'positive', now(), 'by hand', 'correction' "
+            "FROM documents ORDER BY doc_id LIMIT 2"
+        )
+
+    done = run("data", "remap", "1", "--map", "brand=airline", "--db", str(db))
+    assert done.exit_code == 0, done.output
+    assert "Kept for the posts that came back: labels 2.\n" in done.output
+    assert "note:" not in done.output  # every post is back, the ones run 2 shared too
+    assert rows(db, "SELECT origin, count(*) FROM labels GROUP BY 1") == [("correction", 2)]
+
+    undone = run("data", "undo", "3", "--yes", "--db", str(db))
+    assert undone.exit_code == 0, undone.output
+    assert undone.output.splitlines()[-1] == (
+        "note: later runs 2 counted duplicates and may have shared posts with run 3; such posts "
+        "were stored once, under run 3, and went with it (ingest those files again to restore them)."
+    )
+    assert scalar(db, "SELECT count(*) FROM labels") == 0

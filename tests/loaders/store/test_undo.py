@@ -65,16 +65,20 @@ def two_runs(settings: Settings, tmp_path: Path) -> tuple[int, int]:
     return first.run_id, second.run_id
 
 
-def _derived_of_run(db: Path, run: int) -> dict[str, int]:
+def _of_run_and_all(db: Path, run: int) -> dict[str, tuple[int, int]]:
+    """Per derived table: (rows of the run's documents, all rows)."""
     return {
-        table: scalar(
-            db,
-            f"SELECT count(*) FROM {table} WHERE doc_id IN "  # noqa: S608 - constant names
-            "(SELECT doc_id FROM documents WHERE ingest_run_id = ?)",
-            [run],
+        table: (
+            scalar(
+                db,
+                f"SELECT count(*) FROM {table} WHERE doc_id IN "  # noqa: S608 - constant names
+                "(SELECT doc_id FROM documents WHERE ingest_run_id = ?)",
+                [run],
+            ),
+            scalar(db, f"SELECT count(*) FROM {table}"),  # noqa: S608
         )
         for table in DERIVED
-    } | {t: scalar(db, f"SELECT count(*) FROM {t}") for t in DERIVED}  # noqa: S608
+    }
 
 
 def _accounting_holds(db: Path) -> None:
@@ -105,7 +109,7 @@ def test_undo_removes_the_run_and_what_was_derived_and_keeps_it_in_the_history(
         history = run_history(con)
     assert done.deletion.documents == 12 and not done.deletion.dry_run
     assert done.deletion.derived["sentiment"] == 12 and done.deletion.derived["doc_facts"] == 12
-    # Run 2 counted the tweet it shared with run 1 as a duplicate: that row is gone too.
+    # Run 2 counted a duplicate (the tweet it shared with run 1): it may have shared posts.
     assert done.later_duplicates == [second]
     assert {t: scalar(settings.db, f"SELECT count(*) FROM {t}") for t in DERIVED} == dict.fromkeys(  # noqa: S608
         DERIVED, 2
@@ -167,9 +171,14 @@ def test_remap_replaces_the_run_in_one_write(settings: Settings, two_runs: tuple
         second: "",
         first: f"undone, re-mapped as run {result.run_id}",
     }
-    # The new documents wait for the analysis; the old ones' derived rows are gone.
-    assert scalar(settings.db, "SELECT count(*) FROM sentiment") == 2
+    # The same posts with the same texts came back: their scores, topics and tags stay, and
+    # the read model shows them with their brands (rebuilt, though every count is the same).
+    assert _of_run_and_all(settings.db, result.run_id) == dict.fromkeys(DERIVED, (12, 14))
+    assert rows(
+        settings.db, "SELECT count(DISTINCT brand), count(*) FROM doc_facts WHERE brand IS NOT NULL"
+    ) == [(5, 14)]
     assert scalar(settings.db, "SELECT count(*) FROM documents") == 14
+    assert result.replaced.later_duplicates == []  # the post run 2 shared is back
     _accounting_holds(settings.db)
 
 
@@ -205,4 +214,124 @@ def test_remap_takes_the_same_file_from_elsewhere_but_not_another(
         remap_run(first, {"brand": "airline"}, settings=settings, path=other)
     result = remap_run(first, {"brand": "airline"}, settings=settings, path=moved)
     assert (result.inserted, result.replaced.run) == (12, first)
+    _accounting_holds(settings.db)
+
+
+def _correct(db: Path, run: int, n: int = 3) -> list[str]:
+    """Human corrections of the run's first ``n`` posts, one of them trained on."""
+    with store.session(db) as con:
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT doc_id FROM documents WHERE ingest_run_id = ? ORDER BY created_at LIMIT ?",
+                [run, n],
+            ).fetchall()
+        ]
+        for doc_id in ids:
+            con.execute(
+                "INSERT INTO labels VALUES (?, 'positive', now(), 'by hand', 'correction')",
+                [doc_id],
+            )
+        con.execute("INSERT INTO model_training_docs VALUES ('m', ?)", [ids[0]])
+        con.execute(
+            "INSERT INTO topics (run_id, topic, label, keywords, size, centroid, "
+            "representative_docs) VALUES (1, 0, 'delays', ['delay'], 14, [1.0], ?)",
+            [ids[:2]],
+        )
+        refresh_if_stale(con)
+    return ids
+
+
+def test_remap_keeps_the_corrections_and_tags_of_the_posts_that_come_back(
+    settings: Settings, two_runs: tuple[int, int]
+):
+    # The review's repro: three corrections, a re-map of the brand, all twelve posts back.
+    first, _ = two_runs
+    corrected = _correct(settings.db, first)
+    result = remap_run(first, {"brand": "airline"}, settings=settings)
+    assert result.replaced.kept == {
+        "labels": 3,
+        "doc_tags": 12,
+        "model_training_docs": 1,
+        "sentiment": 12,
+        "doc_topics": 12,
+    }
+    assert rows(settings.db, "SELECT doc_id, label, origin FROM labels ORDER BY doc_id") == sorted(
+        (doc_id, "positive", "correction") for doc_id in corrected
+    )
+    assert rows(settings.db, "SELECT doc_id FROM model_training_docs") == [(corrected[0],)]
+    # The read model has the corrections on the re-mapped posts, and topic sizes add up.
+    assert rows(
+        settings.db,
+        "SELECT count(*) FILTER (WHERE corrected), count(*) FILTER (WHERE brand IS NULL) "
+        "FROM doc_facts",
+    ) == [(3, 0)]
+    assert rows(settings.db, "SELECT size, representative_docs FROM topics") == [
+        (14, corrected[:2])
+    ]
+    assert scalar(settings.db, "SELECT count(*) FROM doc_tags") == 14
+    _accounting_holds(settings.db)
+
+
+def test_remap_to_another_text_keeps_labels_and_tags_but_not_scores_or_topics(
+    settings: Settings, two_runs: tuple[int, int]
+):
+    first, _ = two_runs
+    _correct(settings.db, first)
+    # The tweet ids stay, so the doc_ids do; the texts become the user names.
+    result = remap_run(first, {"text": "name"}, settings=settings)
+    assert result.inserted == 12
+    assert result.replaced.kept == {
+        "labels": 3,
+        "doc_tags": 12,
+        "model_training_docs": 1,
+        "sentiment": 0,
+        "doc_topics": 0,
+    }
+    assert _of_run_and_all(settings.db, result.run_id) == {
+        "sentiment": (0, 2),
+        "doc_topics": (0, 2),
+        "doc_tags": (12, 14),
+        "doc_facts": (12, 14),
+    }
+    _accounting_holds(settings.db)
+
+
+def test_remap_imports_its_own_file_labels_again_and_corrections_stay_newest(
+    settings: Settings, tmp_path: Path
+):
+    path = write_airline_csv(tmp_path / "Tweets.csv")
+    first = ingest_file(
+        path, settings=settings, columns={"brand": "", "label": "airline_sentiment"}
+    )
+    assert first.labels_imported == 12
+    corrected = _correct(settings.db, first.run_id)
+    remap_run(first.run_id, {"brand": "airline"}, settings=settings)
+    # The file's 12 imports once (not twice), the 3 corrections kept and still winning.
+    assert rows(settings.db, "SELECT origin, count(*) FROM labels GROUP BY 1 ORDER BY 1") == [
+        ("correction", 3),
+        ("import", 12),
+    ]
+    assert rows(
+        settings.db,
+        "SELECT count(*) FROM doc_facts WHERE label = 'positive' AND corrected "
+        "AND doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        [corrected],
+    ) == [(3,)]
+    # Unmapping the label column drops the file's imports; the corrections stay.
+    remap_run(first.run_id + 1, {"label": ""}, settings=settings)
+    assert rows(settings.db, "SELECT origin, count(*) FROM labels GROUP BY 1") == [
+        ("correction", 3)
+    ]
+    _accounting_holds(settings.db)
+
+
+def test_plain_undo_still_removes_the_corrections(settings: Settings, two_runs: tuple[int, int]):
+    first, _ = two_runs
+    _correct(settings.db, first)
+    with store.session(settings=settings) as con:
+        done = undo_run(con, first)
+    assert (done.deletion.derived["labels"], done.kept) == (3, {})
+    assert scalar(settings.db, "SELECT count(*) FROM labels") == 0
+    assert scalar(settings.db, "SELECT count(*) FROM model_training_docs") == 0
     _accounting_holds(settings.db)

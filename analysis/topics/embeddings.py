@@ -37,6 +37,9 @@ def load_embedder(source: str) -> Any:
     """A sentence-transformers model from a folder or hub id (loaded once per process)."""
     from sentence_transformers import SentenceTransformer
 
+    from analysis.sentiment.model import quiet_model_libraries
+
+    quiet_model_libraries()
     try:
         model = SentenceTransformer(source, device="cpu")
     except (OSError, ValueError) as error:
@@ -73,7 +76,7 @@ def encode(model: Any, texts: Sequence[str], progress: Progress | None = None) -
             ).astype(np.float32)
         )
         if progress:
-            progress("embedding", min(start + step, len(texts)), len(texts))
+            progress("embedding texts for topics", min(start + step, len(texts)), len(texts))
     dim = model.get_embedding_dimension()
     return np.concatenate(out) if out else np.zeros((0, dim), np.float32)
 

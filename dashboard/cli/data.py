@@ -12,8 +12,7 @@ import click
 
 from dashboard.cli.common import db_option, echo_error, mapping_option, settings_for
 from dashboard.cli.progress import (
-    FileBars,
-    StageBars,
+    Reporter,
     ingest_paths,
     print_analysis,
     print_ingest_results,
@@ -120,20 +119,17 @@ def demo(db: Path | None, no_serve: bool, port: int | None) -> None:
     from analysis.jobs.demo import DemoLoad, load_demo
 
     settings = settings_for(db)
-    file_bars, stage_bars = FileBars(), StageBars()
+    reporter = Reporter()
 
     def show_loaded(load: DemoLoad) -> None:  # before the analysis, which can take minutes
-        file_bars.close()
+        reporter.close()
         print_ingest_results(load.ingested)
         click.echo(f"{load.campaigns} campaigns stored")
 
-    try:
+    with reporter:
         load = load_demo(
-            settings, file_progress=file_bars, loaded=show_loaded, analysis_progress=stage_bars
+            settings, file_progress=reporter.file, loaded=show_loaded, analysis_progress=reporter
         )
-    finally:
-        file_bars.close()
-        stage_bars.close()
     if load.errors:
         raise click.ClickException("; ".join(load.errors))
     print_analysis(load.analysis)

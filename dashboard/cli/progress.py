@@ -11,15 +11,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from dashboard.cli.common import format_table
-from dashboard.cli.progress_lines import StageLines
 from loaders.config import Settings
 from loaders.errors import BrandpulseError
 from loaders.safe_text import visible
+
+if TYPE_CHECKING:
+    from dashboard.cli.progress_lines import StageLines
 
 # Where each ingest stage starts and ends on a file's 0-100 bar.
 STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
@@ -170,6 +172,8 @@ class Reporter:
     """
 
     def __init__(self, *, tty: bool | None = None, lines: StageLines | None = None) -> None:
+        from dashboard.cli.progress_lines import StageLines  # `--help` stays light
+
         self.tty = sys.stderr.isatty() if tty is None else tty
         self.bars = StageBars()
         self.files = FileBars()

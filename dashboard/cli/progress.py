@@ -23,6 +23,8 @@ from loaders.safe_text import visible
 if TYPE_CHECKING:
     from dashboard.cli.progress_lines import StageLines
 
+# A file's progress lines start once it has loaded this long (most load in a second or less).
+FILE_GRACE_S = 2.0
 # Where each ingest stage starts and ends on a file's 0-100 bar.
 STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
 
@@ -82,6 +84,7 @@ def ingest_paths(
                     ingest_file(path, settings=settings, progress=reporter.file(path), **options)
                 )
             except BrandpulseError as error:
+                reporter.drop()  # the error line tells how this file ended
                 message = str(error)
                 errors.append(message if path.name in message else f"{path}: {message}")
     return results, errors
@@ -195,7 +198,8 @@ class Reporter:
 
         def progress(stage: str, fraction: float) -> None:
             low, high = STAGE_SPAN.get(stage, (0, 100))
-            self.lines.update(name, int(low + (high - low) * fraction), 100, counts=False)
+            done = int(low + (high - low) * fraction)
+            self.lines.update(name, done, 100, counts=False, grace=FILE_GRACE_S)
 
         return progress
 
@@ -204,11 +208,19 @@ class Reporter:
         self.files.close()
         self.lines.close()
 
+    def drop(self) -> None:
+        """Close without an end line for the current stage: it failed, and its error follows."""
+        self.lines.drop()
+        self.close()
+
     def __enter__(self) -> Reporter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.drop()
 
 
 def run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool = True) -> None:

@@ -50,7 +50,9 @@ class _Stage:
     started: float
     printed: float
     first: int  # done at the first report: the rate counts what was done since
+    grace: float = 0.0  # seconds before the first line; a stage over sooner shows no line
     done: int = 0
+    shown: bool = False
     finished: bool = False
 
 
@@ -78,23 +80,31 @@ class StageLines:
     def __call__(self, stage: str, done: int, total: int) -> None:
         self.update(stage, done, total)
 
-    def update(self, stage: str, done: int, total: int, *, counts: bool = True) -> None:
+    def update(
+        self, stage: str, done: int, total: int, *, counts: bool = True, grace: float = 0.0
+    ) -> None:
+        """Report ``stage`` at ``done`` of ``total``; ``counts=False`` shows only the percentage
+        and ``grace`` holds the first line back that long (a file loaded in a second needs none:
+        the summary lists it)."""
         now = self.clock()
         current = self.stage
         if current is None or current.name != stage or done < current.done:
             self.close()
             current = self.stage = _Stage(
-                stage, total, counts, started=now, printed=now, first=done
+                stage, total, counts, started=now, printed=now, first=done, grace=grace
             )
-            current.done = done
-            if done < total:  # a stage reported only once it is over gets just its end line
-                self._write(self._progress(current, now))
         current.done, current.total = done, total
-        if total and done >= total:
+        if total and done >= total:  # a stage first reported when it is over: just its end
             self._finish(current, now)
+        elif not current.shown:
+            if now - current.started >= current.grace:
+                self._show(current, now)
         elif now - current.printed >= self.interval:
-            current.printed = now
-            self._write(self._progress(current, now))
+            self._show(current, now)
+
+    def drop(self) -> None:
+        """Forget the current stage without an end line (it failed: its error says the rest)."""
+        self.stage = None
 
     def close(self) -> None:
         """End the current stage: the next stage (or the summary) means it is over."""
@@ -102,10 +112,16 @@ class StageLines:
             self._finish(self.stage, self.clock())
         self.stage = None
 
+    def _show(self, stage: _Stage, now: float) -> None:
+        stage.shown, stage.printed = True, now
+        self._write(self._progress(stage, now))
+
     def _finish(self, stage: _Stage, now: float) -> None:
         if stage.finished:
             return
         stage.finished = True
+        if stage.grace and not stage.shown:  # over within its grace: no line at all
+            return
         took = duration(now - stage.started)
         if stage.total <= 1:
             self._write(f"{stage.name}: done in {took}")

@@ -52,10 +52,7 @@ def test_train_adapt_errors_are_one_line(settings, tiny_model, tmp_path):
     *progress, error = few.stderr.strip().splitlines()
     assert error.startswith("Error: Too few labelled posts to adapt the model.")
     assert "Fix: label at least 30 posts first" in error
-    assert [line[9:] for line in progress] == [
-        "gathering examples: started",
-        "gathering examples: done in 0 s",
-    ]
+    assert [line[9:] for line in progress] == ["gathering examples: started"]
     data = tmp_path / "some.csv"
     data.write_text("text,label\nfine,positive\n")
     both = invoke("train", "--adapt", "--data", data, "--db", settings.db)

@@ -99,21 +99,31 @@ def test_durations_read_like_a_person_writes_them():
     ]
 
 
-def test_file_progress_is_one_stage_in_percent():
+def test_a_file_shows_in_percent_once_it_takes_more_than_a_moment():
     clock = Clock()
     out = io.StringIO()
     lines = StageLines(out, clock=clock, stamp=lambda: "t")
     reporter = Reporter(tty=False, lines=lines)
-    progress = reporter.file(Path("reviews.csv"))
-    progress("reading", 0.5)
-    clock.now += 20
-    progress("checking", 0.5)
-    progress("done", 1.0)
-    reporter.close()
+    quick = reporter.file(Path("small.csv"))
+    for stage in ("reading", "checking", "writing", "done"):
+        clock.now += 0.2
+        quick(stage, 1.0)  # under a second: the summary table says it all
+    slow = reporter.file(Path("reviews.csv"))
+    slow("reading", 0.5)  # 20%: too early for a line
+    clock.now += 1
+    slow("reading", 0.75)
+    clock.now += 19
+    slow("checking", 0.5)  # 55%, 35 points in 20 s since the first report
+    slow("done", 1.0)
+    failing = reporter.file(Path("bad.json"))
+    failing("reading", 0.1)
+    clock.now += 3
+    failing("reading", 0.5)
+    reporter.drop()  # no end line: its error line follows instead
     assert out.getvalue().splitlines() == [
-        "t loading reviews.csv: 20%",
-        "t loading reviews.csv: 55%, about 26 s left",  # 35 points in 20 s, 45 to go,
+        "t loading reviews.csv: 55%, about 26 s left",
         "t loading reviews.csv: done in 20 s",
+        "t loading bad.json: 20%",
     ]
 
 

@@ -38,6 +38,12 @@ def duration(seconds: float) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def estimate(seconds: float) -> str:
+    """A time left, no more precise than an estimate is: to 5 s, 10 s, then minutes."""
+    step = 5 if seconds < 60 else 10
+    return duration(round(seconds / step) * step)
+
+
 def wall_clock() -> str:
     return datetime.now().strftime("%H:%M:%S")
 
@@ -137,7 +143,7 @@ class StageLines:
         elapsed, done_since = now - stage.started, stage.done - stage.first
         if done_since > 0 and elapsed >= ETA_AFTER_S:
             left = elapsed * (stage.total - stage.done) / done_since
-            line += f", about {duration(left)} left"
+            line += f", about {estimate(left)} left"
         return line
 
     @staticmethod

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from dashboard.cli import cli
 from dashboard.cli.progress import Reporter
-from dashboard.cli.progress_lines import StageLines, duration
+from dashboard.cli.progress_lines import StageLines, duration, estimate
 
 
 class Clock:
@@ -86,6 +86,18 @@ def test_no_estimate_in_the_first_seconds_and_a_restarted_stage_starts_again():
     ]
 
 
+def test_estimates_are_rounded_like_estimates():
+    assert [estimate(s) for s in (3, 26, 58.4, 61, 596, 599, 3_900)] == [
+        "5 s",
+        "25 s",
+        "1 min",
+        "1 min",
+        "10 min",
+        "10 min",
+        "1 h 5 min",
+    ]
+
+
 def test_durations_read_like_a_person_writes_them():
     assert [duration(s) for s in (0.4, 59, 60, 150, 599.6, 630, 3_599, 3_900)] == [
         "0 s",
@@ -121,7 +133,7 @@ def test_a_file_shows_in_percent_once_it_takes_more_than_a_moment():
     failing("reading", 0.5)
     reporter.drop()  # no end line: its error line follows instead
     assert out.getvalue().splitlines() == [
-        "t loading reviews.csv: 55%, about 26 s left",
+        "t loading reviews.csv: 55%, about 25 s left",
         "t loading reviews.csv: done in 20 s",
         "t loading bad.json: 20%",
     ]

@@ -277,7 +277,7 @@ class StageProgress:
     def __call__(self, stage: str, done: int, total: int) -> None:
         fraction = min(1.0, done / total) if total else 0.0
         if total > 1:
-            detail = f", {fraction:.0%} ({done:,} of {total:,})"
+            detail = f", {int(100 * fraction)}% ({done:,} of {total:,})"  # 99.6% is not done
         else:  # one step without parts (loading a model, clustering): it runs or it is done
             detail = ", done" if done >= total else " ..."
         self.bar.progress(fraction, text=f"{self.title}: {plain(stage)}{detail}")
@@ -285,7 +285,7 @@ class StageProgress:
     def fraction(self, stage: str, fraction: float) -> None:
         """For the ingest's ``(stage, fraction)`` callbacks."""
         fraction = min(1.0, max(0.0, fraction))
-        self.bar.progress(fraction, text=f"{self.title}: {plain(stage)}, {fraction:.0%}")
+        self.bar.progress(fraction, text=f"{self.title}: {plain(stage)}, {int(100 * fraction)}%")
 
 
 def run_analysis() -> None:

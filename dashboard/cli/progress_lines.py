@@ -143,7 +143,8 @@ class StageLines:
         elapsed, done_since = now - stage.started, stage.done - stage.first
         if done_since > 0 and elapsed >= ETA_AFTER_S:
             left = elapsed * (stage.total - stage.done) / done_since
-            line += f", about {estimate(left)} left"
+            if left >= 2.5:  # "about 0 s left" says nothing
+                line += f", about {estimate(left)} left"
         return line
 
     @staticmethod
@@ -152,7 +153,8 @@ class StageLines:
         return f" ({stage.done:,}/{stage.total:,})" if stage.counts else ""
 
     def _share(self, stage: _Stage) -> str:
-        return f"{stage.name}: {stage.done / stage.total:.0%}{self._counts(stage)}"
+        # Rounded down: 8,832 of 8,871 is 99%, not a 100% that is not done.
+        return f"{stage.name}: {100 * stage.done // stage.total}%{self._counts(stage)}"
 
     def _write(self, text: str) -> None:
         # Looked up at each line: click's test runner and redirections replace sys.stderr.

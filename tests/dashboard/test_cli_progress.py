@@ -38,12 +38,14 @@ def test_lines_start_end_and_at_most_one_per_interval():
     clock.now += 10.0  # 4,000 in 30 s, so 6,000 more take 45 s
     lines("scoring sentiment", 4_000, 10_000)
     clock.now += 45.0
+    lines("scoring sentiment", 9_999, 10_000)  # not yet done: 99%, not a rounded-up 100%
     lines("scoring sentiment", 10_000, 10_000)
     lines("scoring sentiment", 10_000, 10_000)  # a repeated end says nothing more
     assert out.getvalue().splitlines() == [
         "12:00:00 scoring sentiment: 0% (0/10,000)",
         "12:00:00 scoring sentiment: 30% (3,000/10,000), about 35 s left",
         "12:00:00 scoring sentiment: 40% (4,000/10,000), about 45 s left",
+        "12:00:00 scoring sentiment: 99% (9,999/10,000)",
         "12:00:00 scoring sentiment: done (10,000/10,000) in 1 min 15 s",
     ]
 

@@ -394,25 +394,33 @@ def posts_table(rows: list[dict[str, Any]], name: str = "posts") -> None:
 
 # --- progress, empty states and the actions behind their buttons -------------------------------
 class StageProgress:
-    """An ``st.progress`` bar for ``(stage, done, total)`` callbacks."""
+    """An ``st.progress`` bar for ``(stage, done, total)`` callbacks whose text names the work,
+    the stage and how far it is, e.g. "Analysis: scoring sentiment, 40% (4,000 of 10,000)"."""
 
     def __init__(self, text: str) -> None:
+        self.title = text
         self.bar = st.progress(0.0, text=text)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         fraction = min(1.0, done / total) if total else 0.0
-        self.bar.progress(fraction, text=f"{stage}: {done:,} of {total:,}")
+        if total > 1:
+            detail = f", {int(100 * fraction)}% ({done:,} of {total:,})"  # 99.6% is not done
+        else:  # one step without parts (loading a model, clustering): it runs or it is done
+            detail = ", done" if done >= total else " ..."
+        self.bar.progress(fraction, text=f"{self.title}: {plain(stage)}{detail}")
 
     def fraction(self, stage: str, fraction: float) -> None:
         """For the ingest's ``(stage, fraction)`` callbacks."""
-        self.bar.progress(min(1.0, max(0.0, fraction)), text=stage)
+        fraction = min(1.0, max(0.0, fraction))
+        self.bar.progress(fraction, text=f"{self.title}: {plain(stage)}, {int(100 * fraction)}%")
 
 
 def run_analysis() -> None:
     """Score sentiment and fit or update topics, with a progress bar."""
     from analysis.jobs.analysis_pass import analyze_all
 
-    bar = StageProgress("Starting the analysis")
+    # The first analysis builds the sentiment model: minutes, so each stage shows how far it is.
+    bar = StageProgress("Analysis")
     result = analyze_all(cache.settings(), progress=bar)
     bar.bar.empty()
     done = [f"scored {result.sentiment.scored:,} documents"]
@@ -462,7 +470,7 @@ def load_sample() -> None:
     bar = StageProgress("Loading the sample data")
 
     def file_progress(path: Any) -> Any:
-        return lambda stage, f: bar.fraction(f"{path.name}: {stage}", f)
+        return lambda stage, f: bar.fraction(f"{path.name} ({stage})", f)
 
     # The analysis runs through run_analysis: its own bar, and the flash that reports it.
     load = load_demo(cache.settings(), file_progress=file_progress, analyze=False)

@@ -85,6 +85,10 @@ def inputs_hash(examples: Sequence[Example], base: str, config: TrainingConfig) 
     return digest.hexdigest()[:12]
 
 
+def _named(progress: Progress, prefix: str) -> Progress:
+    return lambda stage, done, total: progress(f"{prefix}: {stage}", done, total)
+
+
 def ensure_default_model(
     model_dir: Path,
     progress: Progress | None = None,
@@ -99,6 +103,9 @@ def ensure_default_model(
     if (target / META_FILE).is_file():
         return version, target, False
     train, held = split_holdout(examples, HOLDOUT_FRACTION, config.seed)
+    if progress:  # a first run spends most of its time here: name it so in the stages
+        progress = _named(progress, "building the sentiment model (once)")
+        progress("training", 0, 1)
     net, tokenizer, log = fine_tune(train, base, config, progress)
     building = target.with_name(f"{version}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)

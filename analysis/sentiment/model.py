@@ -15,6 +15,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,7 +90,27 @@ class LoadedModel:
         return self.net(**encoded).logits
 
 
+@functools.cache
+def quiet_model_libraries() -> None:
+    """Switch off the progress bars and notices of transformers, huggingface_hub and
+    sentence-transformers ("Loading weights", "Writing model shards", "Batches").
+
+    Brandpulse reports its own stages (bars on a terminal, lines in a log); theirs would
+    interleave with ours and, piped to a log, show as endless carriage-return lines. Called
+    where models load, so importing Brandpulse still imports none of these libraries.
+    """
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from huggingface_hub.utils import disable_progress_bars
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    transformers_logging.set_verbosity_error()
+    disable_progress_bars()
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+
+
 def _from_pretrained(loader: Any, source: str, **kwargs: Any) -> Any:
+    quiet_model_libraries()
     try:
         return loader.from_pretrained(source, **kwargs)
     except OSError as error:
@@ -115,6 +137,7 @@ def save_classifier(net: Any, tokenizer: Any, out_dir: Path, meta: Mapping[str, 
     """Write a Brandpulse model directory; the meta file goes last and marks it complete."""
     from safetensors.torch import save_file
 
+    quiet_model_libraries()
     out_dir.mkdir(parents=True, exist_ok=True)
     net.encoder.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)

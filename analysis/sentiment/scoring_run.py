@@ -184,7 +184,7 @@ def _score_pending(
     from analysis.sentiment.model import load_model
 
     if progress:
-        progress("loading model", 0, 1)
+        progress("loading the sentiment model", 0, 1)
     model = load_model(
         record.source, label_map=record.label_map, quantize=settings.sentiment_quantize
     )
@@ -202,7 +202,7 @@ def _score_pending(
             done: int, total: int, start: int = start, size: int = len(chunk)
         ) -> None:
             if progress:
-                progress("scoring", start + int(size * done / max(1, total)), len(texts))
+                progress("scoring sentiment", start + int(size * done / max(1, total)), len(texts))
 
         rows = _score_chunk(
             model, chunk, docs_by_text, languages, settings.sentiment_batch_size, chunk_progress
@@ -210,7 +210,7 @@ def _score_pending(
         _write_rows(settings, record.version, rows)
         result.scored += len(rows)
     if progress:
-        progress("scoring", len(texts), len(texts))
+        progress("scoring sentiment", len(texts), len(texts))
     result.languages = dict(languages.most_common())
 
 

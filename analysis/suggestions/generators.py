@@ -262,6 +262,9 @@ def _load_gguf(gguf: Path, cache: Path) -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from analysis.sentiment.model import quiet_model_libraries
+
+    quiet_model_libraries()  # no "Loading weights" / "Writing model shards" bars in our output
     if (cache / _CACHE_MARKER).is_file():
         return (
             AutoTokenizer.from_pretrained(cache),
@@ -303,6 +306,9 @@ def _load_pretrained(source: str) -> tuple[Any, Any]:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    from analysis.sentiment.model import quiet_model_libraries
+
+    quiet_model_libraries()
     try:
         tokenizer = AutoTokenizer.from_pretrained(source)
         model = AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32)

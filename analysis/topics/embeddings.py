@@ -19,6 +19,7 @@ WRITE_EVERY = 4096  # texts embedded between two cache writes (the lock is held 
 BATCH_SIZE = 64
 
 Progress = Callable[[str, int, int], None]
+EMBEDDING = "embedding texts for topics"  # the progress stage
 
 
 def embedding_model_name(settings: Settings) -> str:
@@ -37,6 +38,9 @@ def load_embedder(source: str) -> Any:
     """A sentence-transformers model from a folder or hub id (loaded once per process)."""
     from sentence_transformers import SentenceTransformer
 
+    from analysis.sentiment.model import quiet_model_libraries
+
+    quiet_model_libraries()
     try:
         model = SentenceTransformer(source, device="cpu")
     except (OSError, ValueError) as error:
@@ -73,7 +77,7 @@ def encode(model: Any, texts: Sequence[str], progress: Progress | None = None) -
             ).astype(np.float32)
         )
         if progress:
-            progress("embedding", min(start + step, len(texts)), len(texts))
+            progress(EMBEDDING, min(start + step, len(texts)), len(texts))
     dim = model.get_embedding_dimension()
     return np.concatenate(out) if out else np.zeros((0, dim), np.float32)
 
@@ -134,6 +138,8 @@ def embed(
     found = cached_embeddings(settings, hashes)
     missing = [h for h in hashes if h not in found]
     if missing:
+        if progress:  # loading the model takes a while on a first run: the stage starts here
+            progress(EMBEDDING, 0, len(missing))
         model = load_embedder(_model_source(settings))
         for start in range(0, len(missing), WRITE_EVERY):
             chunk = missing[start : start + WRITE_EVERY]

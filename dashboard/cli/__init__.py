@@ -10,7 +10,8 @@
 - :mod:`.report`: ``report``, ``weekly``
 - :mod:`.rules`: ``rules list | add | enable | disable | delete | check | log | export | import``
 - :mod:`.common`: the ``--db`` option, settings and session, periods, tables and errors;
-  :mod:`.progress`: progress bars and the ingest and analysis summaries.
+  :mod:`.progress`: the progress of long commands (bars on a terminal, the timed lines of
+  :mod:`.progress_lines` in a log) and the ingest and analysis summaries.
 
 ``brandpulse --help`` imports only these modules and the settings: the command modules import
 the store and the analysis modules inside the commands (``tests/dashboard/test_cli_imports.py``).

@@ -20,8 +20,7 @@ from dashboard.cli.common import (
     settings_for,
 )
 from dashboard.cli.progress import (
-    FileBars,
-    StageBars,
+    Reporter,
     ingest_paths,
     print_analysis,
     print_ingest_results,
@@ -128,20 +127,17 @@ def demo(db: Path | None, no_serve: bool, port: int | None) -> None:
     from analysis.jobs.demo import DemoLoad, load_demo
 
     settings = settings_for(db)
-    file_bars, stage_bars = FileBars(), StageBars()
+    reporter = Reporter()
 
     def show_loaded(load: DemoLoad) -> None:  # before the analysis, which can take minutes
-        file_bars.close()
+        reporter.close()
         print_ingest_results(load.ingested)
         click.echo(f"{load.campaigns} campaigns stored")
 
-    try:
+    with reporter:
         load = load_demo(
-            settings, file_progress=file_bars, loaded=show_loaded, analysis_progress=stage_bars
+            settings, file_progress=reporter.file, loaded=show_loaded, analysis_progress=reporter
         )
-    finally:
-        file_bars.close()
-        stage_bars.close()
     if load.errors:
         raise click.ClickException("; ".join(load.errors))
     print_analysis(load.analysis)
@@ -291,8 +287,7 @@ def data_remap(
         raise click.UsageError(
             "Nothing to change: give --map FIELD=COLUMN (or --mapping, --kind, --brand, --source)."
         )
-    bars = FileBars()
-    try:
+    with Reporter() as reporter:
         result = remap_run(
             run_id,
             changes,
@@ -300,10 +295,8 @@ def data_remap(
             kind=kind,
             brand=brand,
             source=source,
-            progress=bars(Path(f"run {run_id}")),
+            progress=reporter.file(Path(f"run {run_id}")),
         )
-    finally:
-        bars.close()
     print_ingest_results([result])
     click.echo(
         f"Run {result.run_id} replaces run {run_id}: removed {_undo_summary(result.replaced)}."

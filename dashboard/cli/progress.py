@@ -1,8 +1,9 @@
-"""Long-running work in the terminal: tqdm progress bars for ingest and analysis callbacks, the
+"""Long-running work on the command line: one :class:`Reporter` for the progress callbacks of
+every long command (tqdm bars on a terminal, plain timed lines in a log or a pipe), the
 ingest of files and folders, and the summaries several commands print of what an ingest or an
 analysis pass did (``ingest``, ``demo``, ``analyze``, ``weekly``).
 
-Bars go to stderr and switch themselves off when it is not a terminal, so stdout stays the same.
+Progress goes to stderr, so stdout stays the same whether or not it is a terminal.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +20,11 @@ from loaders.config import Settings
 from loaders.errors import BrandpulseError
 from loaders.safe_text import visible
 
+if TYPE_CHECKING:
+    from dashboard.cli.progress_lines import StageLines
+
+# A file's progress lines start once it has loaded this long (most load in a second or less).
+FILE_GRACE_S = 2.0
 # Where each ingest stage starts and ends on a file's 0-100 bar.
 STAGE_SPAN = {"reading": (0, 40), "checking": (40, 70), "writing": (70, 100), "done": (100, 100)}
 
@@ -71,16 +77,16 @@ def ingest_paths(
     from loaders.ingest.files import ingest_file
 
     results, errors = [], []
-    bars = FileBars()
-    try:
+    with Reporter() as reporter:
         for path in _expand(paths):
             try:
-                results.append(ingest_file(path, settings=settings, progress=bars(path), **options))
+                results.append(
+                    ingest_file(path, settings=settings, progress=reporter.file(path), **options)
+                )
             except BrandpulseError as error:
+                reporter.drop()  # the error line tells how this file ended
                 message = str(error)
                 errors.append(message if path.name in message else f"{path}: {message}")
-    finally:
-        bars.close()
     return results, errors
 
 
@@ -159,14 +165,69 @@ class StageBars:
         self.bar, self.stage = None, None
 
 
+class Reporter:
+    """The progress of a long command: tqdm bars on a terminal, plain lines otherwise.
+
+    Call it as a ``(stage, done, total)`` callback (analysis, training, suggestions) and pass
+    :meth:`file` as an ingest's per-file callback. Without a terminal (``| tee log``, cron) a
+    bar would show as nothing or one endless line, so :class:`StageLines` writes a line per
+    stage start and end, and one every few seconds between, with the share done and time left.
+    """
+
+    def __init__(self, *, tty: bool | None = None, lines: StageLines | None = None) -> None:
+        from dashboard.cli.progress_lines import StageLines  # `--help` stays light
+
+        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.bars = StageBars()
+        self.files = FileBars()
+        self.lines = lines or StageLines()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.tty:
+            self.files.close()
+            self.bars(stage, done, total)
+        else:
+            self.lines(stage, done, total)
+
+    def file(self, path: Path) -> Any:
+        """An ingest progress callback ``(stage, fraction)`` for ``path``."""
+        if self.tty:
+            self.bars.close()
+            return self.files(path)
+        name = f"loading {path.name[:40]}"
+
+        def progress(stage: str, fraction: float) -> None:
+            low, high = STAGE_SPAN.get(stage, (0, 100))
+            done = int(low + (high - low) * fraction)
+            self.lines.update(name, done, 100, counts=False, grace=FILE_GRACE_S)
+
+        return progress
+
+    def close(self) -> None:
+        self.bars.close()
+        self.files.close()
+        self.lines.close()
+
+    def drop(self) -> None:
+        """Close without an end line for the current stage: it failed, and its error follows."""
+        self.lines.drop()
+        self.close()
+
+    def __enter__(self) -> Reporter:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.drop()
+
+
 def run_analysis(settings: Settings, *, refit_topics: bool = False, topics: bool = True) -> None:
     from analysis.jobs.analysis_pass import analyze_all
 
-    bars = StageBars()
-    try:
-        result = analyze_all(settings, refit_topics=refit_topics, topics=topics, progress=bars)
-    finally:
-        bars.close()
+    with Reporter() as reporter:
+        result = analyze_all(settings, refit_topics=refit_topics, topics=topics, progress=reporter)
     print_analysis(result)
     _print_user_figures(settings, result.sentiment.model_version)
 

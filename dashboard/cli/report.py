@@ -17,7 +17,7 @@ from dashboard.cli.common import (
     out_file_option,
     settings_for,
 )
-from dashboard.cli.progress import FileBars, StageBars, print_analysis, print_ingest_results
+from dashboard.cli.progress import Reporter, print_analysis, print_ingest_results
 from loaders.safe_text import visible
 
 
@@ -97,8 +97,7 @@ def weekly(
     from loaders.ingest.mapping import load_mapping_file
 
     options: dict[str, Any] = load_mapping_file(mapping_file) if mapping_file else {}
-    file_bars, stage_bars = FileBars(), StageBars()
-    try:
+    with Reporter() as reporter:
         run = run_weekly(
             settings_for(db),
             inbox,
@@ -107,12 +106,9 @@ def weekly(
             brand=brand,
             formats=formats,
             ingest_options=options,
-            file_progress=file_bars,
-            analysis_progress=stage_bars,
+            file_progress=reporter.file,
+            analysis_progress=reporter,
         )
-    finally:
-        file_bars.close()
-        stage_bars.close()
     new = len(run.ingested) + len(run.campaigns) + len(run.failed)
     click.echo(
         f"Inbox {inbox}: {new} new file{'s' * (new != 1)}, {run.already_loaded} already loaded"

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from dashboard.cli.common import db_option, format_table, open_store, settings_for
-from dashboard.cli.progress import StageBars, run_analysis
+from dashboard.cli.progress import Reporter, run_analysis
 
 
 @click.command()
@@ -143,8 +143,7 @@ def train(
     config = TrainingConfig(
         epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_steps=max_steps
     )
-    bars = StageBars()
-    try:
+    with Reporter() as bars:
         trained = train_and_register(
             settings,
             data,
@@ -156,8 +155,6 @@ def train(
             version=version_name,
             progress=bars,
         )
-    finally:
-        bars.close()
     click.echo(
         f"Model {trained.version} written to {trained.path} ({trained.log['steps']} steps, {trained.log['seconds']:.0f}s)"
     )
@@ -185,13 +182,10 @@ def _adapt(ctx: click.Context, settings: Any, activate: bool | None) -> None:
         for name in ("epochs", "batch_size", "learning_rate", "max_steps")
         if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
     }
-    bars = StageBars()
-    try:
+    with Reporter() as bars:
         adapted = adapt_model(
             settings, activate=activate, config=replace(ADAPT_CONFIG, **overrides), progress=bars
         )
-    finally:
-        bars.close()
     new, old = adapted.new, adapted.baseline
     counts = ", ".join(f"{n:,} {name}" for name, n in adapted.counts.items())
     click.echo(

@@ -17,7 +17,7 @@ from dashboard.cli.common import (
     settings_for,
     suggest_options,
 )
-from dashboard.cli.progress import StageBars
+from dashboard.cli.progress import Reporter
 from loaders.safe_text import visible
 
 if TYPE_CHECKING:
@@ -120,11 +120,8 @@ def suggest(
         return
     writer = _writer(settings)
     click.echo(f"Writing with {generator_name(writer)} ...", err=True)
-    bars = StageBars()
-    try:
+    with Reporter() as bars:
         results = suggest_for_cards(cards, writer, options, names, brand=own_brand, progress=bars)
-    finally:
-        bars.close()
     _print_suggestions(results, options)
     if save:
         with open_store(settings) as con:

@@ -108,12 +108,21 @@ cards = cache.data(
     own_brand=own_brand,
     limit=CARD_LIMIT,
 )
-stored = cache.data(list_suggestions, start=period.start, end=period.end)
 
 
-def write(selected: list) -> None:
+def stored_now() -> list:
+    """The period's stored suggestions (read again after a write: the data version changed)."""
+    return cache.data(list_suggestions, start=period.start, end=period.end)
+
+
+stored = stored_now()
+
+
+def write(selected: list) -> str:
+    """Write and store drafts for ``selected`` cards; returns the one-line outcome."""
     names = cache.data(known_names)
-    bar = ui.StageProgress("Writing copy (a local model loads on first use)")
+    # The first use loads a local model (a minute or more): the bar names each stage as it goes.
+    bar = ui.StageProgress("Writing suggestions (the local model loads on first use)")
     results = suggest_for_cards(selected, writer, options, names, brand=own_brand, progress=bar)
     bar.bar.empty()
     ids = cache.write(
@@ -125,7 +134,7 @@ def write(selected: list) -> None:
         message += " The generator was unavailable, so fixed phrasings were used: " + "; ".join(
             notes
         )
-    st.session_state["flash"] = message
+    return message
 
 
 def review(suggestion_id: int, **change) -> None:
@@ -188,20 +197,18 @@ def show_evidence(facts: dict, examples: list) -> None:
         st.text(" ".join(str(post.get("text", "")).split())[:300])  # plain text, never rendered
 
 
+# The outcome shows where the button was, and the drafts in their cards, in this same run:
+# no rerun, so the page keeps its place and the sidebar's settings stay as they are.
 if not cards:
     st.info("Nothing notable in this period, so nothing to suggest. Try other dates.")
 elif st.button(f"Write suggestions for all {len(cards)} cards", type="primary"):
-    write(cards)
-    st.rerun()
+    st.success(ui.plain(write(cards)))
+    stored = stored_now()
 
 shown: set[int] = set()
 for number, card in enumerate(cards, 1):
     play = play_for(card)
     key = card_key(card)
-    own = sorted(  # by id as a number: #10 after #9
-        (s for s in stored if s.card_key == key and s.brand == own_brand), key=lambda s: s.id
-    )
-    shown.update(s.id for s in own)
     with st.container(border=True):
         st.markdown(f"**{number}. {ui.plain(card.title)}**")
         st.markdown(f"Play: **{play.name}**")
@@ -210,8 +217,12 @@ for number, card in enumerate(cards, 1):
             st.caption("Evidence: the card's facts (all the copy may use) and example posts")
             show_evidence(card.facts, card.examples)
             if st.button("Write suggestions", key=f"write-{key}"):
-                write([card])
-                st.rerun()
+                st.success(ui.plain(write([card])))
+                stored = stored_now()
+        own = sorted(  # by id as a number: #10 after #9
+            (s for s in stored if s.card_key == key and s.brand == own_brand), key=lambda s: s.id
+        )
+        shown.update(s.id for s in own)
         with right:
             if not own:
                 st.caption("No suggestions yet for this card.")

@@ -583,7 +583,15 @@ def test_suggestions_page_writes_and_reviews_copy(monkeypatch, writable_db):
     check(app.run())
     button(app, "Write suggestions").click()  # the first card
     check(app.run())
-    assert app.success[0].value == "2 drafts written for 1 card(s)."
+    # The outcome shows in the card, beside its button (the first card's left column), in the
+    # same run: no rerun to the top of the page, no message left over for the next page.
+    assert [s.value for s in app.columns[0].success] == ["2 drafts written for 1 card(s)."]
+    assert [s.value for s in app.success] == ["2 drafts written for 1 card(s)."]
+    assert "flash" not in app.session_state
+    assert next(m for m in app.sidebar.multiselect if m.label == "Formats").value == [
+        "social_post",
+        "ad_headline",
+    ]
     stored = rows(
         writable_db, "SELECT id, format, text, status, source FROM suggestions ORDER BY id"
     )

@@ -20,7 +20,7 @@ def test_ingest_prints_summary_and_reconciles(tmp_path, db):
     )
     result = invoke("ingest", str(path), "--db", str(db), "--brand", "Tidewell")
     assert result.exit_code == 0, result.output
-    summary = result.output.splitlines()[2].split()
+    summary = result.stdout.splitlines()[2].split()  # stderr has the progress lines
     assert summary[:1] == ["posts.csv"] and summary[3:7] == ["3", "1", "1", "1"]
     assert "1 rows quarantined" in result.output
     rejected = invoke("db", "rejected", "1", "--db", str(db))

@@ -86,6 +86,21 @@ def _trend(segment: str | None) -> str:
 SENTIMENT_TREND = {segment: _trend(segment) for segment in (None, *SENTIMENT_SEGMENTS)}
 
 
+def _trend_by_category() -> str:
+    from analysis.filters import FILTER_SQL
+
+    # The export's own column (a parameter, made a JSON Pointer as the category filter does).
+    column = (
+        "(SELECT json_extract_string(x.extra, '/' || replace(replace(?::VARCHAR, '~', '~0'), "
+        "'/', '~1')) FROM documents x WHERE x.doc_id = e.doc_id)"
+    )
+    return EFFECTIVE_SENTIMENT + _TREND.format(segment=column, filters=FILTER_SQL)
+
+
+# Parameters: grain, the export column, then the filters.
+SENTIMENT_TREND_BY_CATEGORY = _trend_by_category()
+
+
 _RATINGS = """
 SELECT round(e.rating)::INTEGER AS rating, count(*) AS documents
 FROM effective e

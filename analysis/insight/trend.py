@@ -12,6 +12,7 @@ from analysis.insight.sql import (
     RATING_DISTRIBUTION,
     SENTIMENT_SEGMENTS,
     SENTIMENT_TREND,
+    SENTIMENT_TREND_BY_CATEGORY,
 )
 from analysis.periods import bucket_coverage, iso_week
 from loaders.errors import BrandpulseError, explain
@@ -27,8 +28,10 @@ def sentiment_trend(
     *,
     grain: str = "week",
     by: str | None = None,
+    category: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Per day/week/month (and segment): documents, label counts and mean score, and the
+    """Per day/week/month (and segment, or ``category``: one of the export's own columns,
+    see :func:`analysis.filters.category_values`): documents, label counts and mean score, and the
     bucket's coverage: its ``days`` inside the data's span (within the filter's dates) of its
     ``bucket_days``, and ``partial`` when fewer (a first or last week cut by the period or by
     the export's first or last day, whose volume would read as a drop)."""
@@ -40,7 +43,10 @@ def sentiment_trend(
                 + ", ".join(SENTIMENT_SEGMENTS),
             )
         )
-    rows = records(con, SENTIMENT_TREND[by], [grain, *filters.params()])
+    if category is not None:  # split by one of the export's own columns instead
+        rows = records(con, SENTIMENT_TREND_BY_CATEGORY, [grain, category, *filters.params()])
+    else:
+        rows = records(con, SENTIMENT_TREND[by], [grain, *filters.params()])
     coverage = bucket_coverage(con, grain, filters.start, filters.end)
     for row in rows:
         days, length = coverage.get(row["period"], (0, 1))

@@ -9,6 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis.filters import category_values
 from analysis.insight.posts import find_posts
 from analysis.insight.sql import SENTIMENT_SEGMENTS
 from analysis.insight.trend import GRAINS, partial_text, rating_distribution, sentiment_trend
@@ -25,14 +26,21 @@ st.session_state.setdefault(
     "sentiment_grain", "day" if period is not None and period.days <= 31 else "week"
 )
 grain = left.radio("Per", GRAINS, horizontal=True, key="sentiment_grain")
-segment = right.selectbox(
+# The export's own category columns (a complaint reason...) split the chart too.
+CATEGORY = "category:"
+categories = [CATEGORY + column for column in cache.data(category_values)]
+choice = right.selectbox(
     "Split by",
-    [None, *SENTIMENT_SEGMENTS],
-    format_func=lambda s: "nothing" if s is None else s,
+    [None, *SENTIMENT_SEGMENTS, *categories],
+    format_func=lambda s: "nothing" if s is None else s.removeprefix(CATEGORY),
     key="sentiment_segment",
 )
+column = choice.removeprefix(CATEGORY) if choice and choice.startswith(CATEGORY) else None
+segment = column or choice  # its name in titles and the posts' box
 
-rows = cache.data(sentiment_trend, filters, grain=grain, by=segment)
+rows = cache.data(
+    sentiment_trend, filters, grain=grain, by=None if column else choice, category=column
+)
 if not rows:
     st.info("No posts match these filters.")
     st.stop()
@@ -167,7 +175,8 @@ narrow = filters
 if picked_period is not None:
     narrow = replace(narrow, start=picked_period, end=ui.grain_end(picked_period, grain))
 if segment and picked_segment not in (None, "(none)"):
-    narrow = replace(narrow, **{segment: picked_segment})
+    picked = {"category": (column, picked_segment)} if column else {segment: picked_segment}
+    narrow = replace(narrow, **picked)
 order = st.selectbox(
     "Sort", ["most negative", "most positive", "newest", "oldest"], key="sentiment_order"
 )

@@ -117,3 +117,25 @@ def test_ids_dates_and_numbers_are_not_categories(settings: Settings, tmp_path: 
     ingest_file(path, settings=settings)
     with store.session(settings=settings, read_only=True) as con:
         assert category_values(con) == {"reviews.doRecommend": [("TRUE", 4), ("FALSE", 2)]}
+
+
+def test_the_sentiment_trend_splits_by_an_export_column(airline_db: Settings):
+    from analysis.insight.trend import sentiment_trend
+
+    with store.session(settings=airline_db, read_only=True) as con:
+        rows = sentiment_trend(con, Filters(), grain="month", category="negativereason")
+        by_reason = {}
+        for row in rows:
+            by_reason[row["segment"]] = by_reason.get(row["segment"], 0) + row["documents"]
+        planted = dict(
+            con.execute(
+                "SELECT json_extract_string(extra, '$.negativereason'), count(*) "
+                "FROM documents GROUP BY ALL"
+            ).fetchall()
+        )
+        # A hostile column name is a key that no post has: one segment of nothing, no error.
+        hostile = sentiment_trend(con, Filters(), grain="month", category="x') OR 1=1 --")
+    assert by_reason == planted
+    assert by_reason["Late Flight"] == len(LATE_FLIGHT_IDS)
+    assert {row["segment"] for row in hostile} == {None}
+    assert sum(row["documents"] for row in hostile) == 12

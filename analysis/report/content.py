@@ -194,7 +194,7 @@ def _driver(
 ) -> str | None:
     """What drove the week's negative posts, in words: the top topic of its negative (else
     volume) spike, else its largest negative topic; "on the <product>" when one product has
-    most of that topic's negative posts."""
+    most of that topic's negative posts that name a product, and a quarter of all of them."""
     ranked = sorted(spikes, key=lambda s: s.metric != "negative_share")
     rising = [d for s in ranked for d in s.drivers if d.change > 0 and d.topic >= 0]
     if rising:
@@ -207,10 +207,12 @@ def _driver(
         topic, name = largest["topic"], str(largest["label"])
     negatives = Filters(brand=brand, topic=topic, sentiment="negative")
     products = [m for m in top_movers(con, "product", period, negatives, limit=1000) if m.documents]
-    # Out of all the topic's negative posts, those naming no product included.
-    total = period_kpis(con, period, negatives)["documents"].current or 0
+    named = sum(m.documents for m in products)
+    everything = period_kpis(con, period, negatives)["documents"].current or 0
     top = max(products, key=lambda m: (m.documents, str(m.key)), default=None)
-    if top is not None and top.documents * 2 > total:
+    # Most of the posts that name a product, and a real part of all of them: social posts
+    # often name none, but a product named by a handful of a topic's posts did not drive it.
+    if top is not None and top.documents * 2 > named and top.documents * 4 >= everything:
         return f"{name} on the {top.key}"
     return name
 

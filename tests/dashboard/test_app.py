@@ -707,7 +707,12 @@ def test_tagged_posts_get_a_tag_filter_and_a_tags_column(monkeypatch, writable_d
             "INSERT INTO doc_tags VALUES (?, 'lid-leak-week', NULL, NULL, now())",
             [[d] for d in picked],
         )
-    app = open_page(monkeypatch, writable_db, "explore", query={"tag": "lid-leak-week"})
+    app = open_page(
+        monkeypatch,
+        writable_db,
+        "explore",
+        query={"tag": "lid-leak-week", **whole_range(writable_db)},
+    )
     tag_box = next(s for s in app.sidebar.selectbox if s.label == "Tag")
     assert tag_box.value == "lid-leak-week"
     posts = app.dataframe[0].value

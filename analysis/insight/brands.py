@@ -14,10 +14,9 @@ from typing import Any
 import duckdb
 
 from analysis.filters import NO_FILTERS, Filters
+from analysis.insight.kpis import period_rows
 from analysis.insight.sql import BRAND_TABLE
 from analysis.periods import Period
-from loaders.errors import BrandpulseError, explain
-from loaders.store import records
 
 # The figures that get a change against the previous period (key -> previous_key).
 COMPARED = ("posts", "share_of_voice", "net_sentiment", "share_negative")
@@ -37,17 +36,7 @@ def brand_table(
     / ``previous_days_with_data``. The filters' own dates and brand are ignored: ``period``
     sets the dates, and every brand is a row. A brand with posts only in the previous period
     is a row with 0 posts."""
-    if period.end < period.start:
-        raise BrandpulseError(
-            explain(
-                "The period ends before it starts",
-                found=f"{period.start} to {period.end}",
-                fix="pick an end date on or after the start date.",
-            )
-        )
-    others = replace(filters, start=None, end=None, brand=None)
-    params = [period.start, period.previous().start, period.end, *others.params()]
-    rows = records(con, BRAND_TABLE, params)
+    rows = period_rows(con, BRAND_TABLE, period, replace(filters, brand=None))
     for row in rows:
         for name in COMPARED:
             row[f"{name}_change"] = _change(row[name], row[f"previous_{name}"])

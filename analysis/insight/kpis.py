@@ -33,9 +33,11 @@ class Kpi:
         return self.current - self.previous
 
 
-def _period_rows(
+def period_rows(
     con: duckdb.DuckDBPyConnection, sql: str, period: Period, filters: Filters
 ) -> list[dict[str, Any]]:
+    """Rows of a query over ``period`` and the one before it (parameters: current start,
+    previous start, end, then the filters without their dates)."""
     if period.end < period.start:
         raise BrandpulseError(
             explain(
@@ -53,7 +55,7 @@ def period_kpis(
     con: duckdb.DuckDBPyConnection, period: Period, filters: Filters = NO_FILTERS
 ) -> dict[str, Kpi]:
     """Volume, net sentiment, share negative and average rating, now and the period before."""
-    rows = {r["period"]: r for r in _period_rows(con, PERIOD_KPIS, period, filters)}
+    rows = {r["period"]: r for r in period_rows(con, PERIOD_KPIS, period, filters)}
     empty = dict.fromkeys(KPI_FIELDS)
     now, before = rows.get("current", empty), rows.get("previous", empty)
     return {
@@ -92,7 +94,7 @@ def top_movers(
             explain(f"Cannot rank movers by '{by}'", expected=", ".join(PERIOD_BY))
         )
     merged: dict[Any, dict[str, Any]] = {}
-    for row in _period_rows(con, PERIOD_BY[by], period, filters):
+    for row in period_rows(con, PERIOD_BY[by], period, filters):
         if row["key"] is None or (by == "topic" and row["key"] < 0):
             continue
         merged.setdefault(row["key"], {})[row["period"]] = row

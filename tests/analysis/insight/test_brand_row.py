@@ -18,13 +18,6 @@ from tests.analysis.topics.test_trends import FIRST_MONDAY, LAST_WEEK, build
 WEEK = Period(LAST_WEEK, LAST_WEEK + timedelta(days=6))
 
 
-@pytest.fixture
-def con(settings):
-    build(settings)
-    with store.session(settings=settings, read_only=True) as connection:
-        yield connection
-
-
 def test_brand_rows_put_my_brand_first_with_shares_and_changes(con):
     rows = brand_rows(con, WEEK, mine="B")
     assert [(r["brand"], r["mine"]) for r in rows] == [("B", True), ("A", False)]

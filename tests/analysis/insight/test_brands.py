@@ -10,18 +10,10 @@ import pytest
 from analysis.filters import Filters
 from analysis.insight.brands import brand_table
 from analysis.periods import Period
-from loaders import store
 from loaders.errors import BrandpulseError
-from tests.analysis.topics.test_trends import FIRST_MONDAY, LAST_WEEK, build
+from tests.analysis.topics.test_trends import FIRST_MONDAY, LAST_WEEK
 
 WEEK = Period(LAST_WEEK, LAST_WEEK + timedelta(days=6))
-
-
-@pytest.fixture
-def con(settings):
-    build(settings)
-    with store.session(settings=settings, read_only=True) as connection:
-        yield connection
 
 
 def test_brand_table_against_the_week_before(con):

@@ -11,16 +11,9 @@ from analysis.insight.kpis import period_kpis, top_movers
 from analysis.periods import Period, default_period
 from loaders import store
 from loaders.errors import BrandpulseError
-from tests.analysis.topics.test_trends import LAST_WEEK, build
+from tests.analysis.topics.test_trends import LAST_WEEK
 
 WEEK = Period(LAST_WEEK, LAST_WEEK + timedelta(days=6))
-
-
-@pytest.fixture
-def con(settings):
-    build(settings)
-    with store.session(settings=settings, read_only=True) as connection:
-        yield connection
 
 
 def test_kpis_against_the_previous_period(con):

@@ -129,6 +129,9 @@ def worked_example(kind: str) -> WorkedExample:
     return PRAISE_EXAMPLE if kind in POSITIVE_KINDS else SORRY_EXAMPLE
 
 
+STRATEGIES = ("plan", "free")
+
+
 @dataclass(frozen=True)
 class SuggestOptions:
     """What to write and how: the controls of `brandpulse suggest` and the Suggestions page."""
@@ -143,7 +146,11 @@ class SuggestOptions:
     top_k: int = 40
     top_p: float = 0.9
     seed: int | None = None
-    rounds: int = 2  # generation rounds per format before the template is used
+    rounds: int = 2  # free strategy: generation rounds per format before the template is used
+    candidates: int = 8  # plan strategy: candidates drawn per format, of which `variants` shown
+    # "plan": the model fills short slots of code-written frames, a ranker picks (default,
+    # for small models); "free": the model writes the whole text (for larger models).
+    strategy: str = "plan"
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.formats if f not in FORMATS]
@@ -156,6 +163,16 @@ class SuggestOptions:
             )
         if not 1 <= self.variants <= 10:
             raise BrandpulseError(f"variants must be 1 to 10; found {self.variants}.")
+        if not 1 <= self.candidates <= 32:
+            raise BrandpulseError(f"candidates must be 1 to 32; found {self.candidates}.")
+        if self.strategy not in STRATEGIES:
+            raise BrandpulseError(
+                explain(
+                    f"Unknown copy strategy '{self.strategy}'",
+                    expected=" or ".join(STRATEGIES),
+                    fix="plan for the offline model; free lets a larger model write whole texts",
+                )
+            )
         if self.temperature < 0 or not 0 < self.top_p <= 1 or self.top_k < 0:
             raise BrandpulseError(
                 explain(

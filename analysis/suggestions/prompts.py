@@ -14,6 +14,7 @@ from analysis.suggestions.grounding import (
     check_variant,
 )
 from analysis.suggestions.plays import FORMAT_NAMES, SuggestOptions, play_for, worked_example
+from analysis.suggestions.quality import quality_problems
 
 
 def _fill(template: str, card: Card) -> str:
@@ -75,8 +76,9 @@ def check_copy(
     banned: Sequence[str],
     brand: str | None,
 ) -> GroundingCheck:
-    """The grounding check of one text against its card, for the brand it speaks for."""
-    return check_variant(
+    """The grounding check of one text against its card, for the brand it speaks for, and
+    the quality checks (invented offers, blame, condolences, repetition, non-words...)."""
+    result = check_variant(
         text,
         card.facts,
         fmt=fmt,
@@ -85,6 +87,9 @@ def check_copy(
         banned=_banned_for(card, tuple(banned), brand),
         context=[card.title, *([brand] if brand else [])],
     )
+    grounded = [card.title, fact_summary(card.facts), *required, *([brand] if brand else [])]
+    problems = [*result.problems, *quality_problems(text, fmt, grounded, brand)]
+    return GroundingCheck(not problems, problems)
 
 
 def _prompt_lines(facts: dict[str, Any], brief: str, fmt: str, tone: str) -> list[str]:

@@ -54,6 +54,8 @@ class Suggestion:
     generator: str
     problems: list[str]
     options: dict[str, Any]
+    score: float | None = None  # the ranker's score; None for an unranked template
+    needs_edit: bool = False  # the ranker doubts it: edit before approving
 
     @property
     def final_text(self) -> str:
@@ -107,6 +109,8 @@ def save_suggestions(
                             generator_name if variant.source == "model" else TEMPLATE,
                             variant.problems,
                             settings_json,
+                            variant.score,
+                            variant.needs_edit,
                         ],
                     )
                 )
@@ -173,7 +177,7 @@ def review_suggestion(
     else:
         edited_text = current.edited_text
     problems = _recheck(con, current, edited_text if edited_text is not None else current.text)
-    con.execute(sql.REVIEW, [status, edited_text, problems, status, suggestion_id])
+    con.execute(sql.REVIEW, [status, edited_text, problems, edited_text, status, suggestion_id])
     return get_suggestion(con, suggestion_id)
 
 
@@ -201,6 +205,8 @@ def regenerate_suggestion(
             generator_name if chosen.source == "model" else TEMPLATE,
             chosen.problems,
             json.dumps(asdict(options)),
+            chosen.score,
+            chosen.needs_edit,
             suggestion_id,
         ],
     )

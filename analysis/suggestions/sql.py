@@ -14,8 +14,9 @@ ORDER BY name
 INSERT = """
 INSERT INTO suggestions (
     created_at, updated_at, period_start, period_end, brand, card_key, card_kind, card_title,
-    facts, examples, play, action, format, text, source, generator, problems, options
-) VALUES (now(), now(), ?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?::JSON)
+    facts, examples, play, action, format, text, source, generator, problems, options, score,
+    needs_edit
+) VALUES (now(), now(), ?, ?, ?, ?, ?, ?, ?::JSON, ?::JSON, ?, ?, ?, ?, ?, ?, ?, ?::JSON, ?, ?)
 RETURNING id
 """
 
@@ -29,7 +30,7 @@ WHERE card_key = ? AND status = 'draft' AND period_start = ? AND period_end = ?
 _COLUMNS = """
 SELECT id, created_at, updated_at, period_start, period_end, brand, card_key, card_kind,
        card_title, facts, examples, play, action, format, text, edited_text, status,
-       reviewed_at, source, generator, problems, options
+       reviewed_at, source, generator, problems, options, score, needs_edit
 FROM suggestions
 """
 
@@ -49,6 +50,7 @@ ORDER BY period_end DESC, card_title,
 REVIEW = """
 UPDATE suggestions
 SET status = ?, edited_text = ?, problems = ?, updated_at = now(),
+    needs_edit = CASE WHEN ? IS NOT NULL THEN false ELSE needs_edit END,  -- a person edited it
     reviewed_at = CASE WHEN ? <> 'draft' THEN now() ELSE reviewed_at END
 WHERE id = ?
 """
@@ -56,6 +58,6 @@ WHERE id = ?
 REPLACE_TEXT = """
 UPDATE suggestions
 SET text = ?, edited_text = NULL, source = ?, generator = ?, problems = ?, options = ?::JSON,
-    status = 'draft', reviewed_at = NULL, updated_at = now()
+    score = ?, needs_edit = ?, status = 'draft', reviewed_at = NULL, updated_at = now()
 WHERE id = ?
 """

@@ -21,10 +21,8 @@ import duckdb
 from analysis.insight.cards import Card
 from analysis.suggestions import sql
 from analysis.suggestions.generators import Generator, offset_seed
-from analysis.suggestions.grounding import (
-    GroundingCheck,
-    fallback_copy,
-)
+from analysis.suggestions.grounding import GroundingCheck, fallback_copy
+from analysis.suggestions.planned import write_planned
 from analysis.suggestions.plays import Play, SuggestOptions, play_for
 from analysis.suggestions.prompts import (
     _fill,
@@ -34,6 +32,7 @@ from analysis.suggestions.prompts import (
     clean_output,
     copied_example,
 )
+from analysis.suggestions.ranker import Embedder
 from loaders.errors import GeneratorError
 
 TEMPLATE = "template"
@@ -47,6 +46,8 @@ class Variant:
     text: str
     source: str  # "model" or "template"
     problems: list[str]  # grounding problems ([] when it passed)
+    score: float | None = None  # the ranker's score (0..1), None when not ranked
+    needs_edit: bool = False  # the ranker doubts it: shown for editing, not as ready
 
 
 @dataclass(frozen=True)
@@ -87,20 +88,9 @@ def known_names(con: duckdb.DuckDBPyConnection) -> list[str]:
 ROUND_SEED_STRIDE = 1000
 
 
-def write_variants(
-    card: Card,
-    fmt: str,
-    generator: Generator | None,
-    options: SuggestOptions,
-    names: Sequence[str],
-    brand: str | None,
-) -> tuple[list[Variant], list[RawOutput], str | None]:
-    """Variants of one format that pass the grounding check, the raw outputs, and a note.
-
-    Failing outputs are regenerated for up to ``options.rounds`` rounds, then dropped; with
-    no passing output (or no generator) the card's template phrasing is the one variant.
-    """
-
+def _checker(
+    card: Card, fmt: str, options: SuggestOptions, names: Sequence[str], brand: str | None
+) -> Callable[[str], GroundingCheck]:
     def check(text: str) -> GroundingCheck:
         result = check_copy(text, card, fmt, names, options.required, options.banned, brand)
         copied = copied_example(text, card)
@@ -109,6 +99,64 @@ def write_variants(
             return GroundingCheck(False, [*result.problems, problem])
         return result
 
+    return check
+
+
+def write_variants(
+    card: Card,
+    fmt: str,
+    generator: Generator | None,
+    options: SuggestOptions,
+    names: Sequence[str],
+    brand: str | None,
+    embed: Embedder | None = None,
+) -> tuple[list[Variant], list[RawOutput], str | None]:
+    """The shown variants of one format, every candidate with its check, and the generator's
+    error if it failed.
+
+    With the plan strategy (default) the model fills slots of code-written frames, failing
+    candidates are dropped and the ranker picks ``options.variants`` of the rest; with no
+    passing candidate the card's template phrasing is the one variant.
+    """
+    if options.strategy == "free":
+        return _write_free(card, fmt, generator, options, names, brand)
+    check = _checker(card, fmt, options, names, brand)
+    ranked, checked, note = write_planned(card, fmt, generator, options, brand, check, embed)
+    raw = [RawOutput(fmt, c.text, c.text, c.check) for c in checked]
+    kept = [Variant(fmt, r.text, r.source, [], r.score, r.needs_edit) for r in ranked]
+    if not kept:
+        kept = [_fallback(card, fmt, options, check)]
+    return kept, raw, note
+
+
+def _fallback(
+    card: Card, fmt: str, options: SuggestOptions, check: Callable[[str], GroundingCheck]
+) -> Variant:
+    """The card phrased from a template, marked for editing: the last resort."""
+    text = fallback_copy(card.kind, card.facts, fmt)
+    missing = [w for w in options.required if w.lower() not in text.lower()]
+    if missing:  # the user's keywords are theirs to place; append them rather than fail
+        text = f"{text} {' '.join(missing)}"
+    problems = check(text).problems
+    return Variant(fmt, text, TEMPLATE, problems, None, bool(problems))
+
+
+def _write_free(
+    card: Card,
+    fmt: str,
+    generator: Generator | None,
+    options: SuggestOptions,
+    names: Sequence[str],
+    brand: str | None,
+) -> tuple[list[Variant], list[RawOutput], str | None]:
+    """The free strategy: the model writes whole texts. Variants of one format that pass
+    the checks, the raw outputs, and a note.
+
+    Failing outputs are regenerated for up to ``options.rounds`` rounds, then dropped; with
+    no passing output (or no generator) the card's template phrasing is the one variant.
+    """
+
+    check = _checker(card, fmt, options, names, brand)
     kept: list[Variant] = []
     raw: list[RawOutput] = []
     note = None
@@ -139,11 +187,7 @@ def write_variants(
                 if result.ok and not duplicate and len(kept) < options.variants:
                     kept.append(Variant(fmt, cleaned, "model", []))
     if not kept:
-        text = fallback_copy(card.kind, card.facts, fmt)
-        missing = [w for w in options.required if w.lower() not in text.lower()]
-        if missing:  # the user's keywords are theirs to place; append them rather than fail
-            text = f"{text} {' '.join(missing)}"
-        kept.append(Variant(fmt, text, TEMPLATE, check(text).problems))
+        kept.append(_fallback(card, fmt, options, check))
     return kept, raw, note
 
 

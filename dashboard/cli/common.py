@@ -108,7 +108,20 @@ _SUGGEST_FLAGS = (  # in the order `suggest --help` lists them
         type=click.Choice(FORMAT_CHOICES),
         help="Copy formats (repeatable; default: all four).",
     ),
-    click.option("--variants", default=3, show_default=True, help="Variants per format."),
+    click.option(
+        "--variants",
+        default=3,
+        show_default=True,
+        help="Drafts shown per format (the best of --candidates checked ones).",
+    ),
+    click.option(
+        "--candidates", default=8, show_default=True, help="Candidates written per format."
+    ),
+    click.option(
+        "--free",
+        is_flag=True,
+        help="Let the model write whole texts (for a larger model); default: it fills a plan.",
+    ),
     click.option("--tone", default="friendly", show_default=True),
     click.option(
         "--require", multiple=True, help="A keyword every variant must contain (repeatable)."
@@ -141,6 +154,8 @@ def suggest_options(command: Callable[..., Any]) -> Callable[..., Any]:
         top_k: int,
         top_p: float,
         seed: int | None,
+        candidates: int,
+        free: bool,
         **kwargs: Any,
     ) -> Any:
         from analysis.suggestions.plays import SuggestOptions
@@ -156,6 +171,8 @@ def suggest_options(command: Callable[..., Any]) -> Callable[..., Any]:
             top_k=top_k,
             top_p=top_p,
             seed=seed,
+            candidates=candidates,
+            strategy="free" if free else "plan",
         )
         return command(*args, options=options, **kwargs)
 

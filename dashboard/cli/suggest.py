@@ -159,6 +159,10 @@ def _print_suggestions(results: Any, options: SuggestOptions) -> None:
             click.echo(f"   {FORMAT_NAMES[fmt].capitalize()}:")
             for variant in (v for v in result.variants if v.format == fmt):
                 marker = "" if variant.source == "model" else " (template)"
+                if variant.needs_edit:
+                    marker += " (needs edit)"
+                if variant.score is not None:
+                    marker += f" [score {variant.score:.2f}]"
                 click.echo(f"     * {visible(variant.text)}{marker}")
                 for problem in variant.problems:
                     click.echo(f"       ! {problem}")

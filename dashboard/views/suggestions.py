@@ -62,7 +62,19 @@ with st.sidebar.expander("Copy settings", expanded=False):
     formats = st.multiselect(
         "Formats", list(FORMATS), default=list(FORMATS), format_func=FORMAT_NAMES.get
     )
-    variants = st.slider("Variants per format", 1, 5, 3)
+    variants = st.slider(
+        "Drafts shown per format",
+        1,
+        3,
+        3,
+        help="Eight candidates are written and checked per format; the ranker shows the best.",
+    )
+    free = st.checkbox(
+        "Let the model write whole texts",
+        False,
+        help="For a larger model (an Ollama or API endpoint). The offline 135M model does "
+        "better filling short parts of a plan whose facts the code writes.",
+    )
     tone = st.text_input("Tone", "friendly")
     required = st.text_input("Must include (comma-separated)", "")
     banned = st.text_input("Must not use (comma-separated)", "")
@@ -88,6 +100,7 @@ options = SuggestOptions(
     temperature=float(temperature),
     top_k=int(top_k),
     top_p=float(top_p),
+    strategy="free" if free else "plan",
 )
 source = (
     f"Copy is written by {ui.plain(generator_name(writer))}"
@@ -96,9 +109,10 @@ source = (
 )
 st.caption(
     f"{period.start} to {period.end}, against the {period.days} days before (set the dates "
-    f"in the sidebar). {source}; every variant is checked against its card's facts, and "
-    "failing ones are rewritten or replaced by a fixed phrasing. Nothing is published: you "
-    "approve what to use."
+    f"in the sidebar). {source}; the code writes the facts and names, the model short parts "
+    "around them. Every candidate is checked against its card's facts (and for invented "
+    "offers, blame, repetition and non-words); the best passing ones are shown, and a doubtful "
+    "one is marked 'needs edit'. Nothing is published: you approve what to use."
 )
 
 cards = cache.data(
@@ -149,7 +163,8 @@ def show_suggestion(suggestion) -> None:
     with st.container(border=True):
         st.caption(
             f"#{suggestion.id} · {FORMAT_NAMES[suggestion.format]} · **{suggestion.status}** · "
-            f"for {ui.plain(suggestion.brand or 'any brand')} · "
+            + ("" if suggestion.score is None else f"score {suggestion.score:.2f} · ")
+            + f"for {ui.plain(suggestion.brand or 'any brand')} · "
             + (
                 "fixed phrasing"
                 if suggestion.source == "template"
@@ -165,6 +180,13 @@ def show_suggestion(suggestion) -> None:
         )
         for problem in suggestion.problems:
             st.warning(f"Check: {ui.plain(problem)}", icon="⚠️")
+        doubtful = suggestion.needs_edit and suggestion.status == "draft"
+        if doubtful:
+            st.warning(
+                "Needs edit: the ranker doubts this draft (off topic or clumsy). Edit it; "
+                "Approve unlocks once the text is changed.",
+                icon="✏️",
+            )
         columns = st.columns(4)
         # Inline (not on_click) so an edit made just before the click is the text stored.
         if columns[0].button("Save edit", key=f"save-{suggestion.id}", width="stretch"):
@@ -173,8 +195,9 @@ def show_suggestion(suggestion) -> None:
         if columns[1].button(
             "Approve",
             key=f"approve-{suggestion.id}",
-            type="primary" if suggestion.status != "approved" else "secondary",
+            type="primary" if suggestion.status != "approved" and not doubtful else "secondary",
             width="stretch",
+            disabled=doubtful and text == suggestion.final_text,
         ):
             review(suggestion.id, status="approved", edited_text=text)
             st.rerun()

@@ -580,6 +580,7 @@ def test_suggestions_page_writes_and_reviews_copy(monkeypatch, writable_db):
     assert any("Copy comes from fixed phrasings" in c.value for c in app.caption)
     formats = next(m for m in app.sidebar.multiselect if m.label == "Formats")
     formats.set_value(["social_post", "ad_headline"])
+    next(s for s in app.sidebar.slider if s.label == "Drafts shown per format").set_value(1)
     check(app.run())
     button(app, "Write suggestions").click()  # the first card
     check(app.run())

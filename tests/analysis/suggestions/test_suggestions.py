@@ -4,6 +4,7 @@ fallback copy, and the review cycle (store, edit, approve, regenerate, export)."
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from datetime import date
 
@@ -51,6 +52,8 @@ COMPETITOR_CARD = Card(
     {"brand": "Glacio", "posts": 120, "share_negative": 0.58, "share_negative_before": 0.2},
     [],
 )
+# These tests cover the free strategy (the model writes whole texts); plans: test_plans.py.
+FreeOptions = functools.partial(SuggestOptions, strategy="free")
 NAMES = ["Tidewell", "Glacio", "Pinecup", "Tidewell Trail Bottle", "Refill Rewards"]
 
 
@@ -81,7 +84,7 @@ def social_posts(card, generator, options, brand="Tidewell"):
 
 def test_the_prompt_carries_the_cards_facts_and_not_its_posts():
     system, prompt = build_prompt(
-        LID_CARD, "social_post", SuggestOptions(tone="warm", required=("#fixed",)), "Tidewell"
+        LID_CARD, "social_post", FreeOptions(tone="warm", required=("#fixed",)), "Tidewell"
     )
     assert "Tidewell" in system
     assert "- topic: lid leaks, seal" in prompt
@@ -145,7 +148,7 @@ def test_failing_variants_are_regenerated_then_dropped():
             "Pinecup lids leak too, but ours are fixed.",  # names a brand the card does not
         ],
     )
-    variants, raw, note = social_posts(LID_CARD, generator, SuggestOptions(seed=7))
+    variants, raw, note = social_posts(LID_CARD, generator, FreeOptions(seed=7))
     assert [v.text for v in variants] == ["Sorry about the lid leaks. A better seal is on its way."]
     assert variants[0].source == "model" and variants[0].problems == []
     assert [c[3] for c in generator.calls] == [3, 2]  # the second round asks for the missing two
@@ -164,7 +167,7 @@ def test_failing_variants_are_regenerated_then_dropped():
 def test_when_nothing_passes_the_cards_template_is_used_with_the_required_keywords():
     generator = ScriptedGenerator(["Up 500% this week!"], ["Up 500% this week!"])
     variants, raw, _ = social_posts(
-        LID_CARD, generator, SuggestOptions(variants=1, required=("#LidFix",))
+        LID_CARD, generator, FreeOptions(variants=1, required=("#LidFix",))
     )
     assert len(raw) == 2
     assert [(v.source, v.problems) for v in variants] == [("template", [])]
@@ -174,7 +177,7 @@ def test_when_nothing_passes_the_cards_template_is_used_with_the_required_keywor
 def test_a_failing_generator_falls_back_for_every_format_and_says_why():
     generator = ScriptedGenerator()  # raises GeneratorError at once
     results = suggest_for_cards(
-        [LID_CARD], generator, SuggestOptions(formats=("social_post", "ad_headline")), NAMES
+        [LID_CARD], generator, FreeOptions(formats=("social_post", "ad_headline")), NAMES
     )
     assert len(generator.calls) == 1  # not asked again for the second format
     assert results[0].notes == ["the script ran out"]
@@ -190,9 +193,7 @@ def test_copy_for_a_competitors_bad_week_never_names_the_competitor():
     generator = ScriptedGenerator(
         ["Glacio let you down? We will not.", "Looking for a bottle you can rely on? Try us."]
     )
-    variants, raw, _ = social_posts(
-        COMPETITOR_CARD, generator, SuggestOptions(variants=2, rounds=1)
-    )
+    variants, raw, _ = social_posts(COMPETITOR_CARD, generator, FreeOptions(variants=2, rounds=1))
     assert [v.text for v in variants] == ["Looking for a bottle you can rely on? Try us."]
     assert raw[0].check.problems == ["the banned word 'Glacio' is used"]
     assert "It must not use: Glacio." in generator.calls[0][1]
@@ -205,7 +206,7 @@ def test_a_worked_example_is_shown_and_copying_it_is_rejected():
             "We're sorry about the lid leaks. A better seal is on its way.",
         ]
     )
-    variants, raw, _ = social_posts(LID_CARD, generator, SuggestOptions(variants=2, rounds=1))
+    variants, raw, _ = social_posts(LID_CARD, generator, FreeOptions(variants=2, rounds=1))
     [(example_prompt, example_answer)] = generator.examples
     assert "- topic: late deliveries" in example_prompt and "couriers" in example_answer
     assert "lid leaks" not in example_prompt
@@ -224,7 +225,7 @@ def test_an_example_marker_in_the_cards_own_facts_is_not_copying():
     )
     generator = ScriptedGenerator(["Our handle has a grip you will love."])
     variants, _, _ = social_posts(
-        handle_card, generator, SuggestOptions(variants=1, rounds=1), brand=None
+        handle_card, generator, FreeOptions(variants=1, rounds=1), brand=None
     )
     assert [(v.text, v.source) for v in variants] == [
         ("Our handle has a grip you will love.", "model")
@@ -257,7 +258,7 @@ def stored(settings):
         ["Sorry about the lid leaks. A better seal is coming.", "We hear you on the lids."],
         ["Sealed for good"],
     )
-    options = SuggestOptions(formats=("social_post", "ad_headline"), variants=2, rounds=1)
+    options = FreeOptions(formats=("social_post", "ad_headline"), variants=2, rounds=1)
     results = suggest_for_cards([LID_CARD], generator, options, NAMES, brand="Tidewell")
     with store.session(settings=settings) as con:
         ids = save_suggestions(

@@ -1,0 +1,161 @@
+"""Rank copy candidates that passed every check, and pick the few to show.
+
+Each candidate gets a score in 0..1 from parts measured on the text itself:
+
+* **on topic**: cosine similarity of its embedding (MiniLM) to the subject (the card's title
+  and subject, or the customer's post), scaled between :data:`ON_TOPIC_FLOOR` and
+  :data:`ON_TOPIC_FULL`;
+* **fluency**: the generator's own mean log-likelihood per token of the text, scaled between
+  :data:`FLUENCY_FLOOR` and :data:`FLUENCY_FULL` (absent for endpoints that give none);
+* **length fit**: 1 inside the format's comfortable range, falling off outside it;
+* **repetition**: a repeated three-word sequence costs a third of the score.
+
+The shown ones are chosen greedily by score minus :data:`DIVERSITY_WEIGHT` times their
+similarity to those already chosen (maximal marginal relevance), so three shown drafts do
+not say the same thing. A shown draft under :data:`NEEDS_EDIT_SCORE`, or off topic, is
+marked "needs edit". The thresholds are calibrated on the team's copy evaluation set
+(``benchmarks/eval_copy.py``; figures in ``benchmarks/results/eval_copy.json``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+Embedder = Callable[[list[str]], "list[list[float]]"]  # unit vectors, one per text
+Likelihood = Callable[[list[str]], list[float]]  # mean log-probability per token
+
+# Cosine to the subject: references of the evaluation set sit at 0.25-0.7; below
+# ON_TOPIC_THRESHOLD (their 5th percentile) a draft is called off topic.
+ON_TOPIC_FLOOR = 0.05
+ON_TOPIC_FULL = 0.55
+ON_TOPIC_THRESHOLD = 0.15
+# Mean log-probability per token under SmolLM2-135M: fluent copy sits near -2.5 to -3.5,
+# broken text below -5.
+FLUENCY_FLOOR = -5.5
+FLUENCY_FULL = -2.5
+DIVERSITY_WEIGHT = 0.35
+NEAR_DUPLICATE = 0.96  # cosine above which two drafts count as the same
+NEEDS_EDIT_SCORE = 0.45
+
+# Comfortable lengths in characters (inside the hard limits of the grounding check).
+COMFORT = {
+    "social_post": (60, 240),
+    "email_subject": (18, 60),
+    "ad_headline": (10, 30),
+    "review_reply": (60, 450),
+}
+WEIGHTS = {"on_topic": 0.45, "fluency": 0.35, "length": 0.20}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    source: str  # "model" or "template"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    text: str
+    source: str
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)  # on_topic, fluency, length, ...
+    needs_edit: bool = False
+
+
+def _scale(value: float, floor: float, full: float) -> float:
+    return min(1.0, max(0.0, (value - floor) / (full - floor)))
+
+
+def length_fit(text: str, fmt: str) -> float:
+    low, high = COMFORT.get(fmt, (1, 10_000))
+    size = len(text)
+    if low <= size <= high:
+        return 1.0
+    gap = low - size if size < low else size - high
+    return max(0.0, 1.0 - gap / max(low, 1))
+
+
+def repeats(text: str) -> bool:
+    """A three-word sequence that occurs twice."""
+    words = re.findall(r"[a-z']+", text.lower())
+    seen: set[tuple[str, ...]] = set()
+    for i in range(len(words) - 2):
+        gram = tuple(words[i : i + 3])
+        if gram in seen:
+            return True
+        seen.add(gram)
+    return False
+
+
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))
+
+
+def score_candidates(
+    candidates: Sequence[Candidate],
+    subject: str,
+    fmt: str,
+    embed: Embedder,
+    likelihood: Likelihood | None = None,
+) -> tuple[list[Ranked], list[list[float]]]:
+    """Every candidate scored (in the given order), with its embedding."""
+    if not candidates:
+        return [], []
+    vectors = [list(v) for v in embed([subject, *(c.text for c in candidates)])]
+    subject_vector, vectors = vectors[0], vectors[1:]
+    fluency = likelihood([c.text for c in candidates]) if likelihood else None
+    ranked = []
+    for index, candidate in enumerate(candidates):
+        cosine = _dot(vectors[index], subject_vector)
+        parts = {
+            "on_topic": round(cosine, 4),
+            "length": length_fit(candidate.text, fmt),
+        }
+        weighted = {
+            "on_topic": _scale(cosine, ON_TOPIC_FLOOR, ON_TOPIC_FULL),
+            "length": parts["length"],
+        }
+        if fluency is not None:
+            parts["fluency"] = round(fluency[index], 4)
+            weighted["fluency"] = _scale(fluency[index], FLUENCY_FLOOR, FLUENCY_FULL)
+        total = sum(WEIGHTS[k] for k in weighted)
+        score = sum(WEIGHTS[k] * v for k, v in weighted.items()) / total
+        if repeats(candidate.text):
+            parts["repeats"] = 1.0
+            score *= 2 / 3
+        needs_edit = score < NEEDS_EDIT_SCORE or cosine < ON_TOPIC_THRESHOLD
+        ranked.append(Ranked(candidate.text, candidate.source, round(score, 4), parts, needs_edit))
+    return ranked, vectors
+
+
+def pick(ranked: Sequence[Ranked], vectors: Sequence[Sequence[float]], shown: int) -> list[Ranked]:
+    """Up to ``shown`` candidates by maximal marginal relevance, near-duplicates skipped."""
+    chosen: list[int] = []
+    remaining = list(range(len(ranked)))
+    while remaining and len(chosen) < shown:
+
+        def value(i: int) -> float:
+            closest = max((_dot(vectors[i], vectors[j]) for j in chosen), default=0.0)
+            return ranked[i].score - DIVERSITY_WEIGHT * max(closest, 0.0)
+
+        best = max(remaining, key=lambda i: (value(i), -i))
+        remaining.remove(best)
+        if any(_dot(vectors[best], vectors[j]) > NEAR_DUPLICATE for j in chosen):
+            continue
+        chosen.append(best)
+    return [ranked[i] for i in chosen]
+
+
+def rank(
+    candidates: Sequence[Candidate],
+    subject: str,
+    fmt: str,
+    embed: Embedder,
+    likelihood: Likelihood | None = None,
+    shown: int = 3,
+) -> list[Ranked]:
+    """The ``shown`` best candidates, best first, diverse among themselves."""
+    ranked, vectors = score_candidates(candidates, subject, fmt, embed, likelihood)
+    return pick(ranked, vectors, shown)

@@ -247,6 +247,16 @@ _UNUSABLE = re.compile(r"\d|\b(?:I|I'm|I'd|I'll|I've|me|my|mine)\b|\b(?:situatio
 # otherwise writes "We're sorry your account has been terminated" to a post about logins.
 GENERIC_WORDS = frozenset(
     [
+        "send",
+        "sends",
+        "dm",
+        "dms",
+        "call",
+        "chat",
+        "contact",
+        "email",
+        "inbox",
+        "online",
         "able",
         "about",
         "absolutely",

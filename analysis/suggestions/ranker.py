@@ -140,7 +140,8 @@ def pick(ranked: Sequence[Ranked], vectors: Sequence[Sequence[float]], shown: in
             closest = max((_dot(vectors[i], vectors[j]) for j in chosen), default=0.0)
             return ranked[i].score - DIVERSITY_WEIGHT * max(closest, 0.0)
 
-        best = max(remaining, key=lambda i: (value(i), -i))
+        # Drafts the ranker trusts come before any it doubts, however diverse those are.
+        best = max(remaining, key=lambda i: (not ranked[i].needs_edit, value(i), -i))
         remaining.remove(best)
         if any(_dot(vectors[best], vectors[j]) > NEAR_DUPLICATE for j in chosen):
             continue

@@ -32,14 +32,16 @@ POST_CHARS = 400  # of the post shown to the model: enough for the complaint, no
 OPENING = Slot(
     "opening",
     "open a reply to this customer: say sorry about their problem in your own words, warmly",
-    (
-        "We're sorry your order arrived late and damaged.",
-        "That's not the experience we want for you, and we're sorry.",
+    (  # generic: the template openings of any post
         "Thank you for telling us, and we're sorry about this.",
+        "That's not the experience we want for you, and we're sorry.",
+        "We're sorry to hear this.",
     ),
     max_words=16,
 )
+# The worked example the model sees: an opening that names the post's own problem.
 EXAMPLE_POST = "ordered a desk lamp, it came late and the box was crushed. not happy"
+EXAMPLE_OPENING = "We're sorry your lamp arrived late and the box was crushed."
 
 # With an entry, its answer is the reply's substance; the closing offers more help.
 WITH_ENTRY = (
@@ -151,7 +153,7 @@ def draft_replies(
     openings: list[str] = []
     note = None
     if generator is not None:
-        example = (slot_prompt(OPENING, {}, _situation(EXAMPLE_POST))[1], OPENING.answers[0])
+        example = (slot_prompt(OPENING, {}, _situation(EXAMPLE_POST))[1], EXAMPLE_OPENING)
         written, _, note = write_slots(
             generator, [OPENING], {}, _situation(post_text), options, [example]
         )

@@ -8,6 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from analysis.suggestions.plans import subject_of
 from dashboard.cli import cli
 from tests.conftest import QuietHandler, local_server, rows
 
@@ -73,6 +74,7 @@ def test_suggest_with_an_openai_compatible_endpoint_keeps_only_grounded_copy(db,
         "3",
         "--tone",
         "calm",
+        "--free",  # the model writes whole texts: what a larger model behind an endpoint does
     )
     assert result.exit_code == 0, result.output
     assert "Writing with tiny at http://127.0.0.1" in result.output
@@ -105,7 +107,9 @@ def test_suggest_falls_back_when_the_endpoint_is_down(db):
         "BRANDPULSE_GENERATOR_BASE_URL": "http://127.0.0.1:9/v1",
         "BRANDPULSE_GENERATOR_MODEL": "tiny",
     }
-    result = suggest_defect_week(db, env, "--cards", "1", "--format", "ad_headline")
+    result = suggest_defect_week(
+        db, env, "--cards", "1", "--format", "ad_headline", "--variants", "1"
+    )
     assert result.exit_code == 0, result.output
     assert (
         "Generator unavailable, fixed phrasings used: Cannot reach http://127.0.0.1:9"
@@ -153,7 +157,15 @@ def test_review_cycle_from_the_command_line(db, tmp_path):
 def test_suggest_without_a_usable_generator_still_drafts_from_the_cards(db):
     env = {"BRANDPULSE_GENERATOR": "openai", "BRANDPULSE_GENERATOR_MODEL": ""}
     result = suggest_defect_week(
-        db, env, "--cards", "1", "--format", "email_subject", catch_exceptions=True
+        db,
+        env,
+        "--cards",
+        "1",
+        "--format",
+        "email_subject",
+        "--variants",
+        "1",
+        catch_exceptions=True,
     )
     assert result.exit_code == 0, result.output
     assert "Generator unavailable, fixed phrasings used: generator='openai' needs a model name" in (
@@ -166,7 +178,9 @@ def test_suggest_without_a_usable_generator_still_drafts_from_the_cards(db):
 def test_suggestions_list_sorts_ids_as_numbers_and_shows_the_brand(db):
     env = {"BRANDPULSE_GENERATOR": "template"}
     for _ in range(2):  # twice: ids pass 9, so a sort as text would put 10 before 9
-        result = suggest_defect_week(db, env, "--cards", "3", "--brand", "Tidewell")
+        result = suggest_defect_week(
+            db, env, "--cards", "3", "--brand", "Tidewell", "--variants", "1"
+        )
         assert result.exit_code == 0, result.output
     ids = [r[0] for r in rows(db, "SELECT id FROM suggestions ORDER BY id")]
     assert 9 in ids and 10 in ids
@@ -175,3 +189,28 @@ def test_suggestions_list_sorts_ids_as_numbers_and_shows_the_brand(db):
     assert header.split()[:4] == ["id", "status", "period", "brand"]
     assert [int(line.split()[0]) for line in lines] == ids
     assert all(line.split()[3] == "Tidewell" for line in lines)
+
+
+def test_suggest_fills_a_plan_through_an_endpoint_and_marks_scores(db, endpoint):
+    """The default plan strategy over an OpenAI-compatible endpoint: the model's slot answers
+    that carry a figure or a competitor are dropped, the facts come from the card."""
+    env = {
+        "BRANDPULSE_GENERATOR": "openai",
+        "BRANDPULSE_GENERATOR_BASE_URL": endpoint,
+        "BRANDPULSE_GENERATOR_MODEL": "tiny",
+    }
+    result = suggest_defect_week(
+        db, env, "--brand", "Tidewell", "--cards", "1", "--format", "social_post", "--seed", "1"
+    )
+    assert result.exit_code == 0, result.output
+    asked = [p["messages"][-1]["content"] for p in ChatHandler.prompts]
+    assert asked and all(a.startswith("Situation: ") for a in asked)
+    assert all("%" not in a for a in asked)  # the slots never see the card's figures
+    stored = rows(db, "SELECT text, source, score, needs_edit FROM suggestions ORDER BY id")
+    assert 1 <= len(stored) <= 3
+    texts = " ".join(r[0] for r in stored)
+    assert "73%" not in texts and "Pinecup" not in texts
+    subject = subject_of(json.loads(rows(db, "SELECT facts FROM suggestions")[0][0]))
+    assert all(subject in r[0] for r in stored)
+    assert all(r[2] is not None and 0 <= r[2] <= 1 for r in stored)
+    assert "[score " in result.output

@@ -68,6 +68,7 @@ class SlotScript:
 def test_a_keyword_list_never_reaches_the_copy():
     assert readable_subject("lid leaks, seal") == "lid leaks"
     assert readable_subject("lid leaks (seal)") == "lid leaks"
+    assert readable_subject("seal anymore") == "seal"
     assert subject_of({"drivers": ["late refunds, support"], "week": "2025-W41"}) == "late refunds"
     assert subject_of({"product": "Trail Bottle"}) == "Trail Bottle"
     variants, _, _ = write_variants(

@@ -36,6 +36,38 @@ _NUMBER = re.compile(
 )
 
 
+_TRAILING = frozenset(
+    [
+        "anymore",
+        "again",
+        "already",
+        "still",
+        "ever",
+        "now",
+        "today",
+        "lol",
+        "tho",
+        "though",
+        "too",
+        "either",
+        "yet",
+    ]
+)
+
+
+def readable_subject(name: Any) -> str:
+    """A name fit to stand in a sentence: a keyword list ("lid leaks, seal") keeps its first
+    phrase and a bracketed extra ("lid leaks (seal)") is dropped."""
+    text = str(name or "").strip()
+    text = re.split(r"\s*[,;/|(]\s*", text, maxsplit=1)[0].strip(" .-:")
+    words = text.split()
+    # Topic phrases cut from posts can end in an adverb ("seal anymore" from "doesn't seal
+    # anymore"), which reads wrong as a subject: "the seal anymore reports".
+    while len(words) > 1 and words[-1].lower() in _TRAILING:
+        words.pop()
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class GroundingCheck:
     ok: bool
@@ -204,7 +236,7 @@ def fallback_copy(kind: str, facts: Mapping[str, Any], fmt: str) -> str:
         raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(LENGTH_LIMITS)}")
     subject = facts.get("product") or facts.get("channel") or "your order"
     text = template.format(
-        topic=facts.get("topic", "this"),
+        topic=readable_subject(facts.get("topic")) or "this",
         campaign=facts.get("campaign", "our campaign"),
         subject=subject,
         brand=facts.get("brand") or "us",

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analysis.insight.cards import Card
+from analysis.suggestions.grounding import readable_subject
 
 # What the copy does, by the card's kind: say sorry, celebrate, or win switchers.
 MOODS = {
@@ -155,38 +156,6 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
 
 SHORT_FORMATS = ("email_subject", "ad_headline")
 _SLOT = re.compile(r"\{(opening|benefit|cta)\}")
-
-
-_TRAILING = frozenset(
-    [
-        "anymore",
-        "again",
-        "already",
-        "still",
-        "ever",
-        "now",
-        "today",
-        "lol",
-        "tho",
-        "though",
-        "too",
-        "either",
-        "yet",
-    ]
-)
-
-
-def readable_subject(name: Any) -> str:
-    """A name fit to stand in a sentence: a keyword list ("lid leaks, seal") keeps its first
-    phrase and a bracketed extra ("lid leaks (seal)") is dropped."""
-    text = str(name or "").strip()
-    text = re.split(r"\s*[,;/|(]\s*", text, maxsplit=1)[0].strip(" .-:")
-    words = text.split()
-    # Topic phrases cut from posts can end in an adverb ("seal anymore" from "doesn't seal
-    # anymore"), which reads wrong as a subject: "the seal anymore reports".
-    while len(words) > 1 and words[-1].lower() in _TRAILING:
-        words.pop()
-    return " ".join(words)
 
 
 def subject_of(facts: Mapping[str, Any]) -> str:

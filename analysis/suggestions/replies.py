@@ -97,7 +97,8 @@ def check_reply(
 def _link_text(entry: KnowledgeEntry) -> str:
     """The entry's first link, unless its answer already holds it."""
     link = next(iter(entry.links), None)
-    if not link or link.lower().rstrip("/") in entry.answer.lower():
+    bare = re.sub(r"^(?:https?://)?(?:www\.)?", "", (link or "").lower()).rstrip("/")
+    if not link or bare in entry.answer.lower():
         return ""
     return f" More at {link}"
 

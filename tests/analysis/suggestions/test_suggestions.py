@@ -156,9 +156,10 @@ def test_failing_variants_are_regenerated_then_dropped():
     assert len(raw) == 5 and sum(r.check.ok for r in raw) == 2
     assert note is None
     problems = {r.cleaned: r.check.problems for r in raw if not r.check.ok}
-    assert problems["We fixed 40% of the leaks already!"] == [
+    assert (
         "the number '40%' is not in the card's facts"
-    ]
+        in (problems["We fixed 40% of the leaks already!"])
+    )
     assert (
         "'Pinecup' is named, but the card is not about it"
         in (problems["Pinecup lids leak too, but ours are fixed."])

@@ -15,7 +15,7 @@ import io
 import json
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,11 @@ def active_entries(con: duckdb.DuckDBPyConnection, on: date) -> list[KnowledgeEn
 
 
 def _date(value: Any, name: str) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    # Editors send NaN or NaT for an empty cell: neither equals itself.
+    if value is None or value != value or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     try:
@@ -127,8 +130,12 @@ def _date(value: Any, name: str) -> date | None:
         ) from None
 
 
+def _text(value: Any) -> str:
+    return "" if value is None or value != value else str(value).strip()
+
+
 def _links(value: Any) -> tuple[str, ...]:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):
         return ()
     # In a CSV cell links are separated by spaces or semicolons.
     items = value.replace(";", " ").split() if isinstance(value, str) else list(value)
@@ -152,7 +159,7 @@ def check_entry(raw: dict[str, Any], entry_id: int | None = None) -> KnowledgeEn
         raise ValueError(
             explain("Unknown field", expected=", ".join(COLUMNS), found=", ".join(unknown))
         )
-    text = {k: str(raw.get(k) or "").strip() for k in ("issue", "answer", "brand")}
+    text = {k: _text(raw.get(k)) for k in ("issue", "answer", "brand")}
     for name in ("issue", "answer"):
         if not text[name]:
             raise ValueError(
@@ -352,3 +359,47 @@ def export_file(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     items = entries(con)
     path.write_text(dumps(items, kind), encoding="utf-8")
     return len(items)
+
+
+def sync_entries(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]]) -> ImportResult:
+    """Make the table what an editor shows: rows with an ``id`` update that entry, rows without
+    one are added, and entries whose id is missing from ``rows`` are removed. A bad row is
+    rejected with its reason (and its entry left as it was)."""
+    result = ImportResult(read=len(rows))
+    kept = {int(r["id"]) for r in rows if r.get("id") not in (None, "")}
+    with store.transaction(con):
+        for (stored,) in con.execute("SELECT id FROM knowledge_entries").fetchall():
+            if stored not in kept:
+                con.execute(DELETE_ENTRY, [stored])
+        for number, raw in enumerate(rows, start=1):
+            entry_id = raw.get("id")
+            fields = {k: v for k, v in raw.items() if k != "id"}
+            try:
+                entry = check_entry(fields)
+            except ValueError as error:
+                result.rejected.append((number, str(error)))
+                continue
+            if entry_id in (None, ""):
+                con.execute(INSERT_ENTRY, _values(entry)).fetchall()
+                result.inserted += 1
+            else:
+                con.execute(UPDATE_ENTRY, [*_values(entry), int(entry_id)])
+                result.updated += 1
+    return result
+
+
+def editor_rows(items: list[KnowledgeEntry]) -> list[dict[str, Any]]:
+    """Entries as an editor's rows (links as one space-separated cell); read back by
+    :func:`sync_entries`."""
+    return [
+        {
+            "id": e.id,
+            "issue": e.issue,
+            "answer": e.answer,
+            "links": " ".join(e.links),
+            "valid_from": e.valid_from,
+            "valid_until": e.valid_until,
+            "brand": e.brand or "",
+        }
+        for e in items
+    ]

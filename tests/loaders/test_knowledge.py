@@ -103,3 +103,22 @@ def test_unreadable_file_is_one_error(settings, tmp_path):
         knowledge.import_file(con, path)
     with pytest.raises(knowledge.InputFileError, match="Unknown knowledge"):
         knowledge.file_format(tmp_path / "kb.xlsx")
+
+
+def test_sync_entries_updates_adds_and_removes(settings):
+    with store.session(settings=settings) as con:
+        keep = knowledge.add_entry(con, LID)
+        gone = knowledge.add_entry(con, KnowledgeEntry(None, "Old issue", "Old answer."))
+        rows = knowledge.editor_rows(knowledge.entries(con))
+        assert {r["id"] for r in rows} == {keep, gone}
+        rows = [r for r in rows if r["id"] == keep]
+        rows[0]["answer"] = "A new seal, free."
+        rows.append({"id": None, "issue": "New", "answer": "Yes.", "links": "", "brand": ""})
+        rows.append({"id": None, "issue": "", "answer": "No issue.", "links": "", "brand": ""})
+        result = knowledge.sync_entries(con, rows)
+        assert (result.read, result.inserted, result.updated) == (3, 1, 1)
+        assert result.rejected[0][0] == 3
+        assert sorted((e.issue, e.answer, e.brand) for e in knowledge.entries(con)) == [
+            ("New", "Yes.", None),
+            ("Trail Bottle lid leaks", "A new seal, free.", "Tidewell"),
+        ]

@@ -13,7 +13,7 @@ from dashboard.cli import cli
 from loaders import store
 from tests.analysis.suggestions.test_plans import bag_of_words
 from tests.conftest import insert_documents, insert_labels, rows
-from tests.dashboard.test_app_replies import LABELS, POSTS  # noqa: F401 - shared posts
+from tests.dashboard.test_app_replies import LABELS, POSTS
 
 KB = """
 [[entry]]

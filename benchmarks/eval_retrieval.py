@@ -131,7 +131,7 @@ def main() -> None:
             vectors = embed([text, *(entry_text(e) for e in allowed)])
             return [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
 
-        def word_overlap(text: str, allowed: list[KnowledgeEntry]) -> list[float]:
+        def word_overlap(text: str, allowed: list[KnowledgeEntry], tfidf=tfidf) -> list[float]:
             if not allowed:
                 return []
             matrix = tfidf.transform([text, *(entry_text(e) for e in allowed)])

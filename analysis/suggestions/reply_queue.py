@@ -210,6 +210,33 @@ def draft_queue(
     return results
 
 
+def draft_for(
+    settings: Settings,
+    filters: Filters,
+    generator: Generator | None,
+    progress: Progress | None = None,
+    *,
+    embed: Embedder | None = None,
+    limit: int = QUEUE_LIMIT,
+) -> list[PostDrafts]:
+    """:func:`draft_queue` as a command: read the queue, let go of the database while the
+    model writes (that can take minutes), then store the drafts in a short session."""
+    if embed is None:
+        from analysis.suggestions.planned import copy_embedder
+
+        embed = copy_embedder()
+    with store.session(settings=settings, read_only=True) as con:
+        filters = queue_filters(con, settings, filters)
+        posts = queue_posts(con, filters, limit)
+        entries = knowledge.active_entries(con, filters.end or date.today())
+        names = known_names(con)
+    results = write_drafts(posts, entries, generator, names, embed, progress)
+    if results:
+        with store.session(settings=settings) as con:
+            save_drafts(con, results, (filters.start, filters.end), generator_name(generator))
+    return results
+
+
 # --- review and export --------------------------------------------------------------------------
 
 

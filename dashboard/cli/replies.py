@@ -38,45 +38,29 @@ def replies_draft(
 ) -> None:
     """Up to three reply drafts for each negative post of the period (and rule-queued posts)."""
     from dataclasses import replace
-    from datetime import date
 
     from analysis.filters import Filters
-    from analysis.suggestions.planned import copy_embedder
-    from analysis.suggestions.reply_queue import (
-        queue_filters,
-        queue_posts,
-        save_drafts,
-        write_drafts,
-    )
-    from analysis.suggestions.writer import generator_name, known_names
+    from analysis.suggestions.reply_queue import draft_for
+    from analysis.suggestions.writer import generator_name
     from dashboard.cli.suggest import _writer
-    from loaders.knowledge import active_entries
 
     settings = settings_for(db, generator=generator)
-    # Read, then let go of the database while the model writes (that can take minutes).
     with open_store(settings, read_only=True) as con:
         period = period_of(con, week, start, end)
-        filters = Filters(brand=brand)
-        if period is not None:
-            filters = replace(filters, start=period.start, end=period.end)
-        filters = queue_filters(con, settings, filters)
-        posts = queue_posts(con, filters, limit)
-        entries = active_entries(con, filters.end or date.today())
-        names = known_names(con)
-    if not posts:
+    filters = Filters(brand=brand)
+    if period is not None:
+        filters = replace(filters, start=period.start, end=period.end)
+    writer = _writer(settings)
+    click.echo(f"Drafting replies with {generator_name(writer)} ...", err=True)
+    with Reporter() as bars:
+        results = draft_for(settings, filters, writer, bars, limit=limit)
+    if not results:
         click.echo("No negative posts to reply to in this period.")
         return
-    writer = _writer(settings)
-    click.echo(
-        f"Drafting replies to {len(posts)} posts with {generator_name(writer)} ...", err=True
-    )
-    with Reporter() as bars:
-        results = write_drafts(posts, entries, writer, names, copy_embedder(), bars)
-    with open_store(settings) as con:
-        ids = save_drafts(con, results, (filters.start, filters.end), generator_name(writer))
+    drafts = sum(len(r.drafts) for r in results)
     matched = sum(r.match is not None for r in results)
     click.echo(
-        f"{len(ids)} drafts for {len(results)} posts ({matched} with a knowledge entry). "
+        f"{drafts} drafts for {len(results)} posts ({matched} with a knowledge entry). "
         "Review them with `brandpulse replies list` or on the dashboard's Replies page."
     )
 

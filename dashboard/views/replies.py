@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis.suggestions.reply_queue import (
-    draft_queue,
+    draft_for,
     export_replies,
     list_replies,
     queue_posts,
@@ -48,7 +48,7 @@ st.caption(
 posts = cache.data(queue_posts, scope)
 if st.button(f"Draft replies for {len(posts)} posts", type="primary", disabled=not posts):
     bar = ui.StageProgress("Drafting replies (the local model loads on first use)")
-    results = cache.write(draft_queue, cache.settings(), scope, writer, bar)
+    results = draft_for(cache.settings(), scope, writer, bar)
     bar.bar.empty()
     count = sum(len(r.drafts) for r in results)
     st.success(f"{count} drafts written for {len(results)} posts with {generator_name(writer)}.")

@@ -62,10 +62,11 @@ def test_kb_and_replies_commands(tmp_path, monkeypatch, settings):
         "--db",
         db,
     )
-    assert "for 2 posts (1 with a knowledge entry)" in out
+    assert "for 2 posts (2 with a knowledge entry)" in out
     drafts = rows(settings.db, "SELECT id, doc_id, entry_id FROM reply_drafts ORDER BY id")
     assert {d[1] for d in drafts} == {"leak", "late"}
     assert {d[2] for d in drafts if d[1] == "leak"} == {1}
+    assert {d[2] for d in drafts if d[1] == "late"} == {2}  # the entry added by `kb add`
     first = drafts[0][0]
     assert "approved" in run("replies", "review", str(first), "--approve", "--db", db)
     listing = run("replies", "list", "--status", "approved", "--db", db)

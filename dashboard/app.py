@@ -37,6 +37,7 @@ page = st.navigation(
         ],
         "Act": [
             st.Page("views/suggestions.py", title="Suggestions", icon="💡"),
+            st.Page("views/replies.py", title="Replies", icon="💬"),
             st.Page("views/report.py", title="Report", icon="📄"),
             st.Page("views/rules.py", title="Rules", icon="🚨"),
         ],

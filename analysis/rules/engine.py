@@ -6,7 +6,8 @@ cooldown is read from the stored firings, so it holds across processes. A delive
 fails is recorded with its error and retried on later checks with exponential backoff; a
 failing channel never stops the check or the other actions.
 
-Two actions are not channels. A tag marks the matched posts in the firing's own transaction
+Three actions are not channels. A reply action puts the matched posts on the replies queue,
+like a tag, in the firing's transaction. A tag marks the matched posts in the firing's own transaction
 (a database write, done or not with the firing). A draft becomes a suggestion for review:
 its card is built while the database is closed and stored with the delivery results.
 """
@@ -105,8 +106,12 @@ def _record(
                 ],
             )
             for index, action in enumerate(rule.actions):
-                if action.kind == "tag":
-                    detail = _tag(con, rule, candidate, action, firing_id, now)
+                if action.kind in ("tag", "reply"):
+                    detail = (
+                        _tag(con, rule, candidate, action, firing_id, now)
+                        if action.kind == "tag"
+                        else _queue_replies(con, rule, candidate)
+                    )
                     con.execute(
                         sql.INSERT_DONE_DELIVERY,
                         [firing_id, index, json.dumps(action.as_json()), detail, now],
@@ -119,6 +124,15 @@ def _record(
     except duckdb.ConstraintException:
         return "already", None  # another process recorded this window first
     return "fired", replace(firing, firing_id=firing_id)
+
+
+def _queue_replies(con: duckdb.DuckDBPyConnection, rule: Rule, candidate: Candidate) -> str:
+    """Put the candidate's matched posts on the replies queue (in the firing's transaction)."""
+    from analysis.suggestions.reply_queue import add_to_queue
+
+    added = add_to_queue(con, candidate.doc_ids, f"rule:{rule.rule_id}")
+    kept = len(set(candidate.doc_ids)) - added
+    return f"{added} posts queued for replies" + (f" ({kept} were queued already)" if kept else "")
 
 
 def _tag(
@@ -296,7 +310,7 @@ def any_enabled(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 # Database actions: a test must not tag posts nor leave a draft to review.
-_NOT_IN_TESTS = ("tag", "draft")
+_NOT_IN_TESTS = ("tag", "draft", "reply")
 
 
 def trial_firing(rule: Rule, settings: Any, now: datetime | None = None) -> Firing:

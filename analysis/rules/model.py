@@ -32,8 +32,9 @@ CONDITIONS = (
 # and ``style`` is json, slack or teams; file: writes JSON and Markdown to the outbox folder;
 # tag: ``target`` is a tag put on the posts the condition matched (in the firing's own
 # transaction, filterable in the post browser); draft: a suggestion left for review on the
-# Suggestions page (template copy, never published).
-ACTIONS = ("email", "webhook", "file", "tag", "draft")
+# Suggestions page (template copy, never published); reply: the matched posts join the
+# replies queue (the Replies page drafts answers; never published).
+ACTIONS = ("email", "webhook", "file", "tag", "draft", "reply")
 # What the engine uses for a parameter a rule leaves out: the one place the conditions, the
 # backtest and the Rules page's form (editing a saved rule) read them from.
 DEFAULTS: dict[str, dict[str, Any]] = {

@@ -156,7 +156,7 @@ def _check_action(action: Action) -> Action:
             f"Unknown action '{action.kind}'",
             ", ".join(ACTIONS),
             action.kind,
-            "use email:ADDRESS, webhook:NAME[:slack|teams|json], file, tag:NAME or draft.",
+            "use email:ADDRESS, webhook:NAME[:slack|teams|json], file, tag:NAME, draft or reply.",
         )
     if action.kind == "tag" and not _TAG.fullmatch(action.target or ""):
         raise _fail(

@@ -8,6 +8,7 @@
 - :mod:`.topics`: ``topics list | rename | merge | emerging | spikes``
 - :mod:`.suggest`: ``insights``, ``suggest``, ``suggestions ...``
 - :mod:`.report`: ``report``, ``weekly``
+- :mod:`.replies`: ``replies draft | list | review | export`` and ``kb list | add | import | export | remove``
 - :mod:`.rules`: ``rules list | add | enable | disable | delete | check | log | export | import``
 - :mod:`.common`: the ``--db`` option, settings and session, periods, tables and errors;
   :mod:`.progress`: the progress of long commands (bars on a terminal, the timed lines of
@@ -21,7 +22,17 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli import campaigns, data, database, report, rules, sentiment, suggest, topics
+from dashboard.cli import (
+    campaigns,
+    data,
+    database,
+    replies,
+    report,
+    rules,
+    sentiment,
+    suggest,
+    topics,
+)
 from dashboard.cli.common import BrandpulseGroup, format_table
 
 __all__ = ["cli", "format_table", "main"]
@@ -51,6 +62,8 @@ for _command in (
     suggest.insights,
     suggest.suggest,
     suggest.suggestions,
+    replies.replies_group,
+    replies.kb_group,
     report.report,
     report.weekly,
     rules.rules_group,

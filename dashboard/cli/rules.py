@@ -84,7 +84,8 @@ def rules_list(db: Path | None) -> None:
     "actions",
     multiple=True,
     help="email:ADDRESS | webhook:NAME[:slack|teams|json] | file | tag:NAME (tags the matched "
-    "posts) | draft (a suggestion for review); repeatable",
+    "posts) | draft (a suggestion for review) | reply (the matched posts join the replies "
+    "queue); repeatable",
 )
 @click.option("--cooldown-hours", type=float, default=24.0, show_default=True)
 @db_option()

@@ -181,7 +181,13 @@ def threshold_inputs(template: str, condition: str, defaults: dict[str, Any]) ->
 
 
 def form_actions(
-    email: str, webhook: list[str], style: str, file: bool, tag: str, draft: bool
+    email: str,
+    webhook: list[str],
+    style: str,
+    file: bool,
+    tag: str,
+    draft: bool,
+    reply: bool = False,
 ) -> tuple[Action, ...]:
     """The actions the form's values stand for (what :func:`action_inputs` returns); the
     arguments are named after the widgets' keys (rule-email ...)."""
@@ -189,7 +195,8 @@ def form_actions(
     actions += [Action("webhook", hook, style) for hook in webhook]
     actions += [Action("file")] if file else []
     actions += [Action("tag", tag.strip())] if tag.strip() else []
-    return tuple(actions + ([Action("draft")] if draft else []))
+    actions += [Action("draft")] if draft else []
+    return tuple(actions + ([Action("reply")] if reply else []))
 
 
 def action_inputs(settings: Any) -> tuple[Action, ...]:
@@ -214,7 +221,8 @@ def action_inputs(settings: Any) -> tuple[Action, ...]:
     draft = right.checkbox(
         "Leave a draft post on the Suggestions page for review", key="rule-draft"
     )
-    return form_actions(emails, hooks, style, file, tag, draft)
+    reply = right.checkbox("Put the matching posts on the Replies queue", key="rule-reply")
+    return form_actions(emails, hooks, style, file, tag, draft, reply)
 
 
 def template_of(rule: Rule) -> str:
@@ -257,6 +265,7 @@ def _action_values(actions: tuple[Action, ...]) -> dict[str, Any]:
         "file": any(a.kind == "file" for a in actions),
         "tag": next((a.target or "" for a in actions if a.kind == "tag"), ""),
         "draft": any(a.kind == "draft" for a in actions),
+        "reply": any(a.kind == "reply" for a in actions),
     }
 
 
@@ -391,7 +400,7 @@ def send_test(rule: Rule, settings: Any) -> None:
         hits = []
     firing = sample_firing(rule, hits, datetime.now(UTC))
     for action in rule.actions:
-        if action.kind in ("tag", "draft"):  # they change the database: never in a test
+        if action.kind in ("tag", "draft", "reply"):  # they change the database: not in a test
             st.info(f"{action.kind}: not run in a test (it changes the data)")
             continue
         outcome = deliver(firing, action, settings)

@@ -20,6 +20,7 @@ PAGES = {
     "topics": ("views/topics.py", "Topics"),
     "campaigns": ("views/campaigns.py", "Campaigns"),
     "suggestions": ("views/suggestions.py", "Suggestions"),
+    "replies": ("views/replies.py", "Replies"),
     "report": ("views/report.py", "Report"),
     "explore": ("views/explore.py", "Explore"),
     "data": ("views/data.py", "Data"),

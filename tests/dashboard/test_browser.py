@@ -122,6 +122,7 @@ PAGES = {
     "topics": "Topics",
     "campaigns": "Campaigns",
     "suggestions": "Suggestions",
+    "replies": "Replies",
     "report": "Report",
     "rules": "Rules",
     "data": "Data",

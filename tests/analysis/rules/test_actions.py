@@ -196,3 +196,23 @@ def test_a_keywords_drafts_names_the_day_not_the_run():
     week_text = fallback_copy("rule", draft_card(week, "Tidewell").facts, "social_post")
     assert "wrote to Tidewell between 6 and 12 October 2025: thank you" in week_text
     assert "W41" not in week_text
+
+
+def test_reply_action_puts_the_matched_posts_on_the_replies_queue(sample_settings):
+    from analysis.suggestions.reply_queue import queue_posts
+
+    assert parse_action("reply") == Action("reply")
+    rule = add(sample_settings, replace(SURGE, actions=(Action("reply"),)))
+    [firing] = check_rules(sample_settings, now=NOW, deliver=never).fired
+    expected = {r[0] for r in rows(sample_settings.db, W41_NEGATIVE, [NOW])}
+    queued = rows(sample_settings.db, "SELECT doc_id, added_by FROM reply_queue")
+    assert {d for d, _ in queued} == expected and len(queued) == firing.figures["negative"]
+    assert {a for _, a in queued} == {f"rule:{rule.rule_id}"}
+    [(ok, detail)] = rows(sample_settings.db, "SELECT ok, detail FROM rule_deliveries")
+    assert (ok, detail) == (True, f"{len(expected)} posts queued for replies")
+    # The week's queue lists them first, marked as queued by the rule.
+    with store.session(settings=sample_settings) as con:
+        week = queue_posts(con, Filters(start=date(2025, 10, 6), end=date(2025, 10, 12)), 5000)
+    first = week[: len(expected)]
+    assert {p.doc_id for p in first} == expected
+    assert {p.queued_by for p in first} == {f"rule:{rule.rule_id}"}

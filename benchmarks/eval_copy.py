@@ -288,7 +288,7 @@ def main() -> None:
     cards = cards[: args.cards or None]
     posts = posts[: args.posts or None]
     names = sorted({c["brand"] for c in cards} | {p["brand"] for p in posts})
-    generator = make_generator(Settings(generator_adapter="off"))
+    generator = make_generator(Settings())  # no brand-voice adapter is trained here
     generator.load()
     embed = copy_embedder()
     card_rows = {s: run_cards(cards, generator, embed, names, s) for s in ("plan", "free")}

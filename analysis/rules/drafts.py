@@ -95,6 +95,8 @@ def save_draft(con: duckdb.DuckDBPyConnection, firing: Firing, card: Card, names
                 TEMPLATE,
                 problems,
                 json.dumps(options),
+                None,  # no ranker score: the template phrasing
+                bool(problems),  # needs edit when its own check found something
             ],
         ).fetchall()[0][0]
     )

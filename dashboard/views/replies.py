@@ -98,11 +98,23 @@ def show_reply(reply) -> None:
             )
             for problem in reply.problems:
                 st.warning(f"Check: {ui.plain(problem)}", icon="⚠️")
+            doubtful = reply.needs_edit and reply.status == "draft"
+            if doubtful:
+                st.warning(
+                    "Needs edit: the ranker doubts this draft. Edit it; Approve unlocks once "
+                    "the text is changed.",
+                    icon="✏️",
+                )
             columns = st.columns(3)
             # Inline (not on_click) so an edit made just before the click is the text stored.
             if columns[0].button("Save edit", key=f"edit-{reply.id}", width="stretch"):
                 review(reply.id, reply.status, text)
-            if columns[1].button("Approve", key=f"approve-{reply.id}", width="stretch"):
+            if columns[1].button(
+                "Approve",
+                key=f"approve-{reply.id}",
+                width="stretch",
+                disabled=doubtful and text == reply.final_text,
+            ):
                 review(reply.id, "approved", text if text != reply.final_text else None)
             if columns[2].button("Reject", key=f"reject-{reply.id}", width="stretch"):
                 review(reply.id, "rejected")

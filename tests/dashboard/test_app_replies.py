@@ -56,7 +56,8 @@ def test_replies_page_drafts_reviews_and_exports(monkeypatch, replies_db):
     button(app, "Draft replies for 2 posts").click()
     check(app.run())
     stored = rows(
-        replies_db, "SELECT id, doc_id, text, entry_id FROM reply_drafts ORDER BY doc_id, rank"
+        replies_db,
+        "SELECT id, doc_id, text, entry_id, needs_edit FROM reply_drafts ORDER BY doc_id, rank",
     )
     assert [s.value for s in app.success] == [
         f"{len(stored)} drafts written for 2 posts with template."
@@ -70,11 +71,21 @@ def test_replies_page_drafts_reviews_and_exports(monkeypatch, replies_db):
     assert any("No matching knowledge entry" in c.value for c in app.caption)
     assert [c.value for c in app.code] == [r[2] for r in stored]  # the Copy boxes
 
-    next(b for b in app.button if b.key == f"approve-{leak[0][0]}").click()
+    approve = next(b for b in app.button if b.key == f"approve-{leak[0][0]}")
+    # A draft the ranker doubts is not offered as ready: Approve waits for an edit.
+    assert approve.disabled == leak[0][4]
+    if leak[0][4]:
+        area = next(t for t in app.text_area if t.key.startswith(f"reply-{leak[0][0]}-"))
+        area.set_value(leak[0][2] + " Thank you.")
+        check(app.run())
+        approve = next(b for b in app.button if b.key == f"approve-{leak[0][0]}")
+        assert not approve.disabled
+    approve.click()
     check(app.run())
     late = [r for r in stored if r[1] == "late"][0]
     area = next(t for t in app.text_area if t.key.startswith(f"reply-{late[0]}-"))
     area.set_value("Sorry about the wait. Use code FREE20 for 20% off.")
+    check(app.run())  # an edited draft is ready to approve, whatever the ranker thought
     next(b for b in app.button if b.key == f"approve-{late[0]}").click()
     check(app.run())
     assert rows(

@@ -279,14 +279,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=0, help="Only the first N cards (0: all).")
     parser.add_argument("--posts", type=int, default=0, help="Only the first N posts (0: all).")
+    parser.add_argument(
+        "--every", type=int, default=1, help="Every Nth card and post (a spread subset)."
+    )
     args = parser.parse_args()
     from analysis.suggestions.generators import make_generator
     from analysis.suggestions.planned import copy_embedder
     from loaders.config import Settings
 
     cards, posts, kb = load_set()
-    cards = cards[: args.cards or None]
-    posts = posts[: args.posts or None]
+    cards = cards[:: args.every][: args.cards or None]
+    posts = posts[:: args.every][: args.posts or None]
     names = sorted({c["brand"] for c in cards} | {p["brand"] for p in posts})
     generator = make_generator(Settings())  # no brand-voice adapter is trained here
     generator.load()
@@ -298,6 +301,7 @@ def main() -> None:
     result = {
         "machine": f"{platform.machine()}, {__import__('os').cpu_count()} CPU cores",
         "model": generator.name,
+        "every": args.every,
         "set": {
             "cards": len(cards),
             "posts": len(posts),

@@ -288,9 +288,11 @@ def tune_adapter(
     force_activate: bool = False,
     brand: str | None = None,
     names: Sequence[str] = (),
+    eval_cards: Sequence[Card] | None = None,
 ) -> TuneResult:
     """Train (or reuse) a brand-voice adapter on ``texts`` and activate it when it passes
-    the automatic checks at least as often as the current generator."""
+    the automatic checks at least as often as the current generator. ``eval_cards`` given,
+    every text trains and those cards evaluate (the benchmark's held-out set)."""
     tune = tune or TuneOptions()
     if len(texts) < MIN_TEXTS:
         raise BrandpulseError(
@@ -300,7 +302,10 @@ def tune_adapter(
                 fix="approve (or edit and approve) more suggestions first.",
             )
         )
-    train, cards = split_texts(texts, tune.seed)
+    if eval_cards is None:
+        train, cards = split_texts(texts, tune.seed)
+    else:
+        train, cards = list(texts), list(eval_cards)
     if evaluate is None:
         evaluate = pass_rate_evaluator(cards, names, brand)
     key = inputs_hash(base, train, tune)
@@ -421,7 +426,6 @@ def _update_metadata(folder: Path, result: TuneResult) -> None:
 
 
 def tune_brand_voice(
-    con: duckdb.DuckDBPyConnection,
     settings: Settings,
     progress: ProgressCallback | None = None,
     *,
@@ -429,9 +433,12 @@ def tune_brand_voice(
     force_activate: bool = False,
 ) -> TuneResult:
     """The CLI's and the Suggestions page's one call: the approved texts of the database,
-    the configured local generator (its bare model), a tuned adapter and the decision."""
+    the configured local generator (its bare model), a tuned adapter and the decision.
+
+    The database is read first and closed: training takes minutes and must not hold it."""
     from analysis.suggestions.generators import make_generator
     from analysis.suggestions.writer import known_names
+    from loaders import store
     from loaders.workspace import my_brand
 
     bare = make_generator(replace(settings, generator_adapter="off"))
@@ -443,7 +450,10 @@ def tune_brand_voice(
                 fix="set BRANDPULSE_GENERATOR=smollm2 (or a local model) to tune.",
             )
         )
-    texts = training_texts(con)
+    with store.session(settings=settings, read_only=True) as con:
+        texts = training_texts(con)
+        brand = my_brand(con, settings)
+        names = known_names(con)
     return tune_adapter(
         settings,
         texts,
@@ -451,6 +461,6 @@ def tune_brand_voice(
         progress,
         tune=TuneOptions(epochs=epochs),
         force_activate=force_activate,
-        brand=my_brand(con, settings),
-        names=known_names(con),
+        brand=brand,
+        names=names,
     )

@@ -7,6 +7,7 @@
 - :mod:`.sentiment`: ``analyze``, ``train``, ``models ...``, ``labels ...``, ``sentiment shares``
 - :mod:`.topics`: ``topics list | rename | merge | emerging | spikes``
 - :mod:`.suggest`: ``insights``, ``suggest``, ``suggestions ...``
+- :mod:`.copy`: ``copy tune`` (the brand-voice adapter)
 - :mod:`.report`: ``report``, ``weekly``
 - :mod:`.rules`: ``rules list | add | enable | disable | delete | check | log | export | import``
 - :mod:`.common`: the ``--db`` option, settings and session, periods, tables and errors;
@@ -21,7 +22,17 @@ from __future__ import annotations
 
 import click
 
-from dashboard.cli import campaigns, data, database, report, rules, sentiment, suggest, topics
+from dashboard.cli import (
+    campaigns,
+    copy,
+    data,
+    database,
+    report,
+    rules,
+    sentiment,
+    suggest,
+    topics,
+)
 from dashboard.cli.common import BrandpulseGroup, format_table
 
 __all__ = ["cli", "format_table", "main"]
@@ -51,6 +62,7 @@ for _command in (
     suggest.insights,
     suggest.suggest,
     suggest.suggestions,
+    copy.copy_group,
     report.report,
     report.weekly,
     rules.rules_group,

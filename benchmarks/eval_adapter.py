@@ -15,7 +15,7 @@ the real offline model (SmolLM2-135M-Instruct, ``make_generator(Settings())``):
   strategy, eight candidates a card) on the held-out cards, base vs tuned: the same
   evaluation ``tune_adapter`` uses to decide activation.
 
-    .venv/bin/python benchmarks/eval_adapter.py [--epochs N] [--cards N]
+    .venv/bin/python benchmarks/eval_adapter.py [--epochs N] [--cards N] [--check-cards N]
 
 Writes benchmarks/results/eval_adapter.json (10 outputs of each generator verbatim).
 """
@@ -97,6 +97,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--cards", type=int, default=15, help="held-out cards evaluated")
+    parser.add_argument(
+        "--check-cards", type=int, default=15, help="of those, the ones the checks run on"
+    )
     args = parser.parse_args()
 
     from analysis.insight.cards import Card
@@ -134,11 +137,11 @@ def main() -> None:
         voice[which]["seconds"] = round(time.perf_counter() - started, 1)
         verbatim[which] = [o["text"] for o in outputs if o["seed"] == 0][:10]
         log(f"voice {which}: {voice[which]}")
-        log(f"checks: {which} on {len(cards)} cards")
+        log(f"checks: {which} on {len(cards[: args.check_cards])} cards")
         started = time.perf_counter()
         passed = total = 0
         shown = []
-        for card in cards:
+        for card in cards[: args.check_cards]:
             variants, raw, _note = write_variants(
                 card, "social_post", generator, options, names, BRAND, embed
             )
@@ -188,6 +191,7 @@ def main() -> None:
             "final_loss": result.final_loss,
         },
         "heldout_cards": len(cards),
+        "check_cards": len(cards[: args.check_cards]),
         "voice": voice,
         "cosine_ratio_tuned_to_base": round(
             voice["tuned"]["mean_cosine_to_approved"] / voice["base"]["mean_cosine_to_approved"],

@@ -151,7 +151,9 @@ def save_my_brand(brand: str | None) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _generator(choice: str, base_url: str, model: str, key: str, model_dir: str) -> Any:
+def _generator(
+    choice: str, base_url: str, model: str, key: str, model_dir: str, adapter: str
+) -> Any:
     from analysis.suggestions.generators import make_generator
 
     return make_generator(settings())
@@ -167,4 +169,10 @@ def generator() -> Any:
         chosen.generator_model,
         chosen.generator_api_key,
         str(chosen.model_dir),
+        chosen.generator_adapter,
     )
+
+
+def reset_generator() -> None:
+    """Forget the shared generator: the next use loads it again (with a new active adapter)."""
+    _generator.clear()

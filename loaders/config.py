@@ -306,6 +306,14 @@ class Settings:
             "copy with nearly the same text. false keeps every layer in float32."
         ),
     )
+    generator_adapter: str = field(
+        default="auto",
+        metadata=_doc(
+            "Brand-voice LoRA adapter of a local generator: 'auto' uses the one `brandpulse "
+            "copy tune` activated for that model, if any; 'off' runs the bare model; or an "
+            "adapter folder."
+        ),
+    )
     generator_base_url: str = field(
         default="http://localhost:11434/v1",
         metadata=_doc(

@@ -338,12 +338,16 @@ class LocalCausalLMGenerator:
     model_dir: Path = Path("~/.cache/brandpulse/models")
     label: str = ""
     quantize_output_layer: bool = True
+    adapter: Path | None = None  # a brand-voice LoRA adapter folder, merged in on load
     _loaded: tuple[Any, Any] | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     @property
     def name(self) -> str:
-        return self.label or Path(self.source).name
+        base = self.label or Path(self.source).name
+        if self.adapter is None:
+            return base
+        return f"{base} + brand voice adapter {Path(self.adapter).name[:8]}"
 
     def load(self) -> tuple[Any, Any]:
         with self._lock:  # the dashboard shares one generator between sessions
@@ -356,6 +360,9 @@ class LocalCausalLMGenerator:
                 else:
                     loaded = _load_pretrained(self.source)
                 tokenizer, model = loaded
+                if self.adapter is not None:
+                    model = _merge_adapter(model, Path(self.adapter))
+                    loaded = (tokenizer, model)
                 model.eval()
                 if self.quantize_output_layer:
                     model = _quantize_output_layer(model)
@@ -455,6 +462,68 @@ class LocalCausalLMGenerator:
         return [start, *tokenizer(LIKELIHOOD_REQUEST + "\n", add_special_tokens=False)["input_ids"]]
 
 
+def _merge_adapter(model: Any, adapter: Path) -> Any:
+    """The model with a LoRA adapter's weights merged in: it then runs (and quantizes) as
+    fast as the bare model. peft loads here only, so importing analysis stays torch-free."""
+    try:
+        from peft import PeftModel
+
+        return PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+    except (OSError, ValueError, ImportError, KeyError) as error:
+        raise GeneratorError(
+            explain(
+                f"Cannot load the brand voice adapter {adapter}",
+                found=str(error).splitlines()[0][:200] if str(error) else type(error).__name__,
+                fix="run `brandpulse copy tune` again, or set BRANDPULSE_GENERATOR_ADAPTER=off.",
+            )
+        ) from None
+
+
+def base_key(source: str) -> str:
+    """Identifies a base model for its adapters: a GGUF file by its content, else its name."""
+    path = Path(source).expanduser()
+    if path.suffix == ".gguf" and path.is_file():
+        return f"{path.stem.lower()}-{_file_key(path)}"
+    digest = hashlib.sha256(source.encode()).hexdigest()[:8]
+    return f"{Path(source).name.lower() or 'model'}-{digest}"
+
+
+def adapters_dir(model_dir: Path) -> Path:
+    return Path(model_dir).expanduser() / "adapters"
+
+
+def active_adapter(model_dir: Path, source: str) -> Path | None:
+    """The adapter marked active for the base model ``source`` (``adapters/active.json``
+    holds one pointer per base model), or None; a pointer to a removed folder is ignored."""
+    pointer = adapters_dir(model_dir) / ACTIVE_FILE
+    try:
+        active = json.loads(pointer.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = active.get(base_key(source)) if isinstance(active, dict) else None
+    folder = adapters_dir(model_dir) / str(name) if name else None
+    return folder if folder is not None and (folder / "adapter_config.json").is_file() else None
+
+
+def _adapter_for(settings: Settings, source: str) -> Path | None:
+    """The adapter the setting ``generator_adapter`` picks: auto, off, or a folder."""
+    choice = settings.generator_adapter.strip()
+    if choice.lower() == "off":
+        return None
+    if choice.lower() in ("", "auto"):
+        return active_adapter(settings.model_dir, source)
+    folder = Path(choice).expanduser()
+    if not (folder / "adapter_config.json").is_file():
+        raise GeneratorError(
+            explain(
+                f"generator_adapter '{choice}' is not an adapter folder",
+                expected="auto, off, or a folder holding adapter_config.json",
+                fix="run `brandpulse copy tune`, or set BRANDPULSE_GENERATOR_ADAPTER=auto.",
+            )
+        )
+    return folder
+
+
 def _quantize_output_layer(model: Any) -> Any:
     """int8 weights for the output layer only (vocabulary x hidden, the largest matrix of a
     small model): about 1.5x faster sampling on CPU. The other layers stay float32: with
@@ -478,6 +547,7 @@ def smollm2_source() -> str:
     return str(smollm2_gguf())
 
 
+ACTIVE_FILE = "active.json"
 LIKELIHOOD_REQUEST = "Write a short friendly message from a brand to its customers."
 ERROR_DETAIL_CHARS = 200  # of an endpoint's error body in a message
 
@@ -513,12 +583,17 @@ def make_generator(settings: Settings) -> Generator | None:
             settings.generator_timeout_s,
         )
     if choice.lower() in ("", "smollm2"):
+        source = smollm2_source()
         return LocalCausalLMGenerator(
-            smollm2_source(),
+            source,
             settings.model_dir,
             label="SmolLM2-135M-Instruct (offline)",
             quantize_output_layer=settings.generator_quantize,
+            adapter=_adapter_for(settings, source),
         )
     return LocalCausalLMGenerator(
-        choice, settings.model_dir, quantize_output_layer=settings.generator_quantize
+        choice,
+        settings.model_dir,
+        quantize_output_layer=settings.generator_quantize,
+        adapter=_adapter_for(settings, choice),
     )

@@ -61,3 +61,31 @@ SET text = ?, edited_text = NULL, source = ?, generator = ?, problems = ?, optio
     score = ?, needs_edit = ?, status = 'draft', reviewed_at = NULL, updated_at = now()
 WHERE id = ?
 """
+
+# --- brand-voice adapter training (analysis/suggestions/adapter.py) --------------------------
+# Approved copy, the marketer's edit winning, with the card it was approved for.
+APPROVED_SUGGESTIONS = """
+SELECT id, format, card_kind, card_title, facts, coalesce(edited_text, text) AS final_text
+FROM suggestions
+WHERE status = 'approved' AND trim(coalesce(edited_text, text)) <> ''
+ORDER BY id
+"""
+
+# Whether a table exists: the replies queue and knowledge base (migration 0018) may be absent.
+TABLE_EXISTS = """
+SELECT count(*) > 0 FROM information_schema.tables
+WHERE table_schema = current_schema() AND table_name = ?
+"""
+
+APPROVED_REPLIES = """
+SELECT id, coalesce(edited_text, text) AS final_text
+FROM reply_drafts
+WHERE status = 'approved' AND trim(coalesce(edited_text, text)) <> ''
+ORDER BY id
+"""
+
+KNOWLEDGE_ENTRIES = """
+SELECT id, issue, answer FROM knowledge_entries
+WHERE trim(coalesce(answer, '')) <> '' AND trim(coalesce(issue, '')) <> ''
+ORDER BY id
+"""

@@ -7,6 +7,7 @@
 - :mod:`.sentiment`: ``analyze``, ``train``, ``models ...``, ``labels ...``, ``sentiment shares``
 - :mod:`.topics`: ``topics list | rename | merge | emerging | spikes``
 - :mod:`.suggest`: ``insights``, ``suggest``, ``suggestions ...``
+- :mod:`.copy`: ``copy tune`` (the brand-voice adapter)
 - :mod:`.report`: ``report``, ``weekly``
 - :mod:`.replies`: ``replies draft | list | review | export`` and ``kb list | add | import | export | remove``
 - :mod:`.rules`: ``rules list | add | enable | disable | delete | check | log | export | import``
@@ -24,6 +25,7 @@ import click
 
 from dashboard.cli import (
     campaigns,
+    copy,
     data,
     database,
     replies,
@@ -64,6 +66,7 @@ for _command in (
     suggest.suggestions,
     replies.replies_group,
     replies.kb_group,
+    copy.copy_group,
     report.report,
     report.weekly,
     rules.rules_group,

@@ -9,6 +9,7 @@ import streamlit as st
 
 from analysis.insight.cards import insight_cards
 from analysis.insight.facets import facet_values
+from analysis.suggestions.adapter import tune_brand_voice
 from analysis.suggestions.plays import FORMAT_NAMES, FORMATS, SuggestOptions, play_for
 from analysis.suggestions.prompts import fact_pairs
 from analysis.suggestions.review import (
@@ -20,7 +21,7 @@ from analysis.suggestions.review import (
 )
 from analysis.suggestions.writer import card_key, generator_name, known_names, suggest_for_cards
 from dashboard import cache, ui
-from loaders.errors import GeneratorError
+from loaders.errors import BrandpulseError, GeneratorError
 from loaders.safe_text import redact_secrets
 
 CARD_LIMIT = 6
@@ -114,6 +115,30 @@ st.caption(
     "offers, blame, repetition and non-words); the best passing ones are shown, and a doubtful "
     "one is marked 'needs edit'. Nothing is published: you approve what to use."
 )
+
+with st.expander("Brand voice", expanded=False):
+    st.caption(
+        "Teach the local model your brand's voice from the approved (and edited) copy, "
+        "replies and knowledge-base entries: a small adapter trained on the CPU (minutes). "
+        "It replaces the current model only if its copy passes the checks at least as often."
+    )
+    if st.button("Tune brand voice", key="tune-brand-voice"):
+        tuning = ui.StageProgress("Tuning the brand voice")
+        try:
+            tuned = tune_brand_voice(cache.settings(), tuning)
+        except BrandpulseError as error:
+            st.warning(ui.plain(error))
+        else:
+            if tuned.activated:
+                cache.reset_generator()  # the next copy is written with the new adapter
+            state = "In use" if tuned.activated else "Not used"
+            st.success(
+                ui.plain(
+                    f"{state}: {tuned.reason} ({tuned.texts} texts, "
+                    f"{'trained' if tuned.trained else 'reused'} adapter {tuned.key[:8]})."
+                )
+            )
+        tuning.bar.empty()
 
 cards = cache.data(
     insight_cards,

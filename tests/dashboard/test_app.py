@@ -623,6 +623,19 @@ def test_suggestions_page_writes_and_reviews_copy(monkeypatch, writable_db):
     assert not app.exception
 
 
+def test_suggestions_page_tunes_the_brand_voice_or_says_why_not(monkeypatch, writable_db):
+    # The template generator has no model to tune: one line says so, nothing is written.
+    monkeypatch.setenv("BRANDPULSE_GENERATOR", "template")
+    app = open_page(
+        monkeypatch, writable_db, "suggestions", {"from": "2025-10-06", "to": "2025-10-12"}
+    )
+    button(app, "Tune brand voice").click()
+    check(app.run())
+    warnings = [w.value for w in app.warning if "brand voice" in w.value]
+    assert len(warnings) == 1 and warnings[0].startswith("Only a local generator can learn")
+    assert "\n" not in warnings[0] and not app.success
+
+
 def test_report_page_previews_the_chosen_week(monkeypatch, sample_db):
     app = open_page(monkeypatch, sample_db, "report")
     weeks = next(s for s in app.selectbox if s.label == "Week")

@@ -94,23 +94,17 @@ class TuneResult:
     final_loss: float | None = None
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute(sql.TABLE_EXISTS, [name]).fetchone()[0])
-
-
 def training_texts(con: duckdb.DuckDBPyConnection) -> list[TrainingText]:
     """Approved suggestions (the edit wins) with their card, then approved replies and
-    knowledge-base entries where those tables exist (migration 0018)."""
+    knowledge-base entries."""
     texts = []
     for _id, fmt, kind, title, facts, final in con.execute(sql.APPROVED_SUGGESTIONS).fetchall():
         parsed = json.loads(facts) if isinstance(facts, str) else dict(facts or {})
         texts.append(TrainingText("suggestion", final.strip(), fmt, kind, title, parsed))
-    if _has_table(con, "reply_drafts"):
-        for _id, final in con.execute(sql.APPROVED_REPLIES).fetchall():
-            texts.append(TrainingText("reply", final.strip(), "review_reply"))
-    if _has_table(con, "knowledge_entries"):
-        for _id, issue, answer in con.execute(sql.KNOWLEDGE_ENTRIES).fetchall():
-            texts.append(TrainingText("knowledge", answer.strip(), question=issue.strip()))
+    for _id, final in con.execute(sql.APPROVED_REPLIES).fetchall():
+        texts.append(TrainingText("reply", final.strip(), "review_reply"))
+    for _id, issue, answer in con.execute(sql.KNOWLEDGE_ENTRIES).fetchall():
+        texts.append(TrainingText("knowledge", answer.strip(), question=issue.strip()))
     return texts
 
 

@@ -72,11 +72,6 @@ ORDER BY id
 """
 
 # Whether a table exists: the replies queue and knowledge base (migration 0018) may be absent.
-TABLE_EXISTS = """
-SELECT count(*) > 0 FROM information_schema.tables
-WHERE table_schema = current_schema() AND table_name = ?
-"""
-
 APPROVED_REPLIES = """
 SELECT id, coalesce(edited_text, text) AS final_text
 FROM reply_drafts

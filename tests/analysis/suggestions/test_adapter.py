@@ -197,17 +197,16 @@ def test_training_texts_are_the_approved_ones_with_the_edit_winning(tmp_path):
         ]
         assert texts[0].facts == {"week": "2025-W41"} and texts[0].card_kind == "spike"
 
-        # The replies queue and knowledge base (migration 0018) join when their tables exist.
+        # Approved replies and the knowledge base join them.
         con.execute(
-            "CREATE TABLE reply_drafts (id INTEGER, status VARCHAR, text VARCHAR, "
-            "edited_text VARCHAR)"
+            "INSERT INTO reply_drafts (doc_id, rank, text, edited_text, status, source, "
+            "queued_by) VALUES ('d1', 1, 'Sorry, crew.', NULL, 'approved', 'model', 'period'), "
+            "('d2', 1, 'Raw.', 'Edited reply.', 'approved', 'model', 'period'), "
+            "('d3', 1, 'No.', NULL, 'rejected', 'model', 'period')"
         )
         con.execute(
-            "INSERT INTO reply_drafts VALUES (1, 'approved', 'Sorry, crew.', NULL), "
-            "(2, 'approved', 'Raw.', 'Edited reply.'), (3, 'rejected', 'No.', NULL)"
+            "INSERT INTO knowledge_entries (issue, answer) VALUES ('Lid leaks?', 'Free new seal.')"
         )
-        con.execute("CREATE TABLE knowledge_entries (id INTEGER, issue VARCHAR, answer VARCHAR)")
-        con.execute("INSERT INTO knowledge_entries VALUES (1, 'Lid leaks?', 'Free new seal.')")
         texts = training_texts(con)
     assert [(t.kind, t.text) for t in texts[2:]] == [
         ("reply", "Sorry, crew."),

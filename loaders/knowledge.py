@@ -23,6 +23,7 @@ import duckdb
 
 from loaders import store
 from loaders.errors import InputFileError, explain
+from loaders.safe_text import FORMULA_PREFIXES, csv_text
 
 FORMATS = ("toml", "csv", "json")
 COLUMNS = ("issue", "answer", "links", "valid_from", "valid_until", "brand")
@@ -292,7 +293,10 @@ def parse(text: str, kind: str) -> list[dict[str, Any]]:
             loaded = json.loads(text)
             rows = loaded.get("entries", []) if isinstance(loaded, dict) else loaded
         else:
-            rows = list(csv.DictReader(io.StringIO(text)))
+            rows = [
+                {key: _unquoted(value) for key, value in row.items()}
+                for row in csv.DictReader(io.StringIO(text))
+            ]
     except (tomllib.TOMLDecodeError, json.JSONDecodeError, csv.Error) as error:
         raise InputFileError(
             explain(f"The {kind.upper()} file cannot be read", found=str(error)[:200])
@@ -305,6 +309,13 @@ def parse(text: str, kind: str) -> list[dict[str, Any]]:
             )
         )
     return rows
+
+
+def _unquoted(cell: Any) -> Any:
+    """A CSV cell without the quote :func:`csv_cell` put before a formula-like text."""
+    if isinstance(cell, str) and cell.startswith("'") and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: Path) -> ImportResult:
@@ -345,12 +356,10 @@ def dumps(items: list[KnowledgeEntry], kind: str) -> str:
             for row in rows
         ]
         return "\n".join(blocks)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "links": " ".join(row.get("links", []))})
-    return out.getvalue()
+    # Through the one CSV writer, so a cell a spreadsheet would evaluate gets its quote;
+    # parse() takes that quote off again, so the file reads back as it was.
+    flat = [{**row, "links": " ".join(row.get("links", []))} for row in rows]
+    return csv_text([[row.get(c, "") for c in COLUMNS] for row in flat], header=list(COLUMNS))
 
 
 def export_file(con: duckdb.DuckDBPyConnection, path: Path) -> int:

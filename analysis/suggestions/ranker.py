@@ -106,6 +106,26 @@ def _dot(a: Sequence[float], b: Sequence[float]) -> float:
     return float(sum(x * y for x, y in zip(a, b, strict=True)))
 
 
+def combine(parts: dict[str, float], fmt: str, weights: dict[str, float] | None = None) -> float:
+    """The 0..1 score of a candidate from its measured ``parts`` (``on_topic`` cosine,
+    ``length`` fit, ``fluency`` log-likelihood where known, ``repeats``)."""
+    weights = WEIGHTS if weights is None else weights
+    weighted = {
+        "on_topic": _scale(parts["on_topic"], ON_TOPIC_FLOOR, ON_TOPIC_FULL),
+        "length": parts["length"],
+    }
+    if "fluency" in parts:
+        weighted["fluency"] = _scale(parts["fluency"], *FLUENCY_SCALE.get(fmt, (-5.5, -3.5)))
+    total = sum(weights[k] for k in weighted) or 1.0
+    score = sum(weights[k] * v for k, v in weighted.items()) / total
+    return score * 2 / 3 if parts.get("repeats") else score
+
+
+def doubted(score: float, cosine: float, fmt: str) -> bool:
+    """Whether a draft is marked "needs edit": a low score, or off topic."""
+    return score < NEEDS_EDIT_SCORE or cosine < ON_TOPIC_THRESHOLD.get(fmt, 0.1)
+
+
 def score_candidates(
     candidates: Sequence[Candidate],
     subject: str,
@@ -122,24 +142,21 @@ def score_candidates(
     ranked = []
     for index, candidate in enumerate(candidates):
         cosine = _dot(vectors[index], subject_vector)
-        parts = {
-            "on_topic": round(cosine, 4),
-            "length": length_fit(candidate.text, fmt),
-        }
-        weighted = {
-            "on_topic": _scale(cosine, ON_TOPIC_FLOOR, ON_TOPIC_FULL),
-            "length": parts["length"],
-        }
+        parts = {"on_topic": round(cosine, 4), "length": length_fit(candidate.text, fmt)}
         if fluency is not None:
             parts["fluency"] = round(fluency[index], 4)
-            weighted["fluency"] = _scale(fluency[index], *FLUENCY_SCALE.get(fmt, (-5.5, -3.5)))
-        total = sum(WEIGHTS[k] for k in weighted)
-        score = sum(WEIGHTS[k] * v for k, v in weighted.items()) / total
         if repeats(candidate.text):
             parts["repeats"] = 1.0
-            score *= 2 / 3
-        needs_edit = score < NEEDS_EDIT_SCORE or cosine < ON_TOPIC_THRESHOLD.get(fmt, 0.1)
-        ranked.append(Ranked(candidate.text, candidate.source, round(score, 4), parts, needs_edit))
+        score = combine(parts, fmt)
+        ranked.append(
+            Ranked(
+                candidate.text,
+                candidate.source,
+                round(score, 4),
+                parts,
+                doubted(score, cosine, fmt),
+            )
+        )
     return ranked, vectors
 
 

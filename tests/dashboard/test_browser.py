@@ -506,13 +506,21 @@ def test_approve_reads_as_go_and_reject_as_the_danger_colour(server, browser):
     url, _ = server
     open_page(browser, f"{url}/suggestions{QUERIES['suggestions']}", "Suggestions")
 
-    def colours(label: str, css: str) -> set[str]:
-        buttons = [b for b in browser.find_elements(By.TAG_NAME, "button") if b.text == label]
-        assert buttons, f"no {label} button"
+    def colours(label: str, css: str, enabled: bool | None = None) -> set[str]:
+        buttons = [
+            b
+            for b in browser.find_elements(By.TAG_NAME, "button")
+            if b.text == label and (enabled is None or b.is_enabled() == enabled)
+        ]
+        assert buttons or enabled is False, f"no {label} button"
         return {b.value_of_css_property(css) for b in buttons}
 
-    assert colours("Approve", "background-color") == {"rgba(44, 160, 44, 1)"}  # #2ca02c
+    assert colours("Approve", "background-color", enabled=True) == {"rgba(44, 160, 44, 1)"}
     assert colours("Reject", "color") == {"rgba(214, 39, 40, 1)"}  # #d62728
+    # A draft the ranker doubts (if the model wrote one) has its Approve locked until edited:
+    # never green, never red.
+    locked = colours("Approve", "background-color", enabled=False)
+    assert not locked & {"rgba(44, 160, 44, 1)", "rgba(214, 39, 40, 1)"}
     # Drafts listed by id as numbers: #10 after #9.
     ids = [int(n) for n in re.findall(r"#(\d+) · ", browser.find_element(By.TAG_NAME, "body").text)]
     assert 9 in ids and 10 in ids and ids == sorted(ids)

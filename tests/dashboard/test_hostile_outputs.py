@@ -148,7 +148,11 @@ def test_every_csv_export_goes_through_the_one_writer():
         for path in sorted((REPO / "dashboard").rglob("*.py"))
         if "text/csv" in path.read_text(encoding="utf-8")
     ]
-    assert downloads == ["dashboard/ui.py", "dashboard/views/suggestions.py"]
+    assert downloads == [
+        "dashboard/ui.py",
+        "dashboard/views/replies.py",
+        "dashboard/views/suggestions.py",
+    ]
     assert "csv_text(frame)" in (REPO / "dashboard" / "ui.py").read_text(encoding="utf-8")
 
 

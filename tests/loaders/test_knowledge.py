@@ -93,6 +93,20 @@ def test_export_reads_back(settings, tmp_path, kind):
     ]
 
 
+def test_a_csv_export_is_safe_in_a_spreadsheet_and_reads_back(settings, tmp_path):
+    """A formula-like answer gets the one CSV writer's quote (a spreadsheet shows it as text)
+    and the import takes the quote off again."""
+    formula = KnowledgeEntry(None, "=HYPERLINK(x)", "-see the lid page", (), None, None, None)
+    with store.session(settings=settings) as con:
+        knowledge.add_entry(con, formula)
+        path = tmp_path / "kb.csv"
+        knowledge.export_file(con, path)
+    text = path.read_text(encoding="utf-8")
+    assert "'=HYPERLINK(x)" in text and "'-see the lid page" in text
+    [row] = knowledge.parse(text, "csv")
+    assert knowledge.check_entry(row) == formula
+
+
 def test_unreadable_file_is_one_error(settings, tmp_path):
     path = tmp_path / "kb.toml"
     path.write_text("[[entry]\nissue=")

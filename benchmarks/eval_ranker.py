@@ -10,7 +10,7 @@ Cards with an even position calibrate, odd ones are held out. For a grid of weig
 script computes, per card-format, the chance that the first pick (the ranker's rule: trusted
 drafts first, then the highest score) is closer to the references than a random passing
 candidate (ties half), averaged. It prints, on the held-out half, that figure for the
-shipped weights (``analysis.suggestions.ranker.WEIGHTS``), for the weights best on the
+shipped weights (``analysis.suggestions.ranker.CARD_WEIGHTS``), for the weights best on the
 calibration half, for each part alone, and for a random pick (0.5 by construction).
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/eval_ranker.py [--every 2]
@@ -69,6 +69,10 @@ def measure(cards: list[dict]) -> list[dict]:
                 [Candidate(t, "") for t in passing], subject, fmt, embed, generator.likelihood
             )
             similarity = [max(r) for r in cosine_matrix(embed, passing, references)]
+            as_candidates = [Candidate(t, "") for t in references]
+            scored_references, _ = score_candidates(
+                as_candidates, subject, fmt, embed, generator.likelihood
+            )
             rows.append(
                 {
                     "card": raw["id"],
@@ -78,6 +82,7 @@ def measure(cards: list[dict]) -> list[dict]:
                         {"text": r.text, "parts": r.parts, "to_references": round(s, 4)}
                         for r, s in zip(ranked, similarity, strict=True)
                     ],
+                    "references": [r.parts for r in scored_references],
                 }
             )
         print(f"  card {number + 1}/{len(cards)}", flush=True)
@@ -107,6 +112,32 @@ def win_rate(rows: list[dict], weights: dict[str, float]) -> float:
     return round(statistics.fmean(first_pick_win(r, weights) for r in rows), 3)
 
 
+def needs_edit_figures(rows: list[dict]) -> dict[str, dict[str, float]]:
+    """Per format: the 10th percentile of the references' own score (the needs-edit line:
+    nine in ten texts a marketer approved clear it) and the shares marked needs edit."""
+    from analysis.suggestions.ranker import NEEDS_EDIT_SCORE, combine, doubted
+
+    out = {}
+    for fmt in CARD_FORMATS:
+        mine = [r for r in rows if r["format"] == fmt]
+        references = sorted(combine(p, fmt) for r in mine for p in r.get("references", []))
+        candidates = [c["parts"] for r in mine for c in r["candidates"]]
+        if not references:
+            continue
+
+        def doubted_share(parts: list[dict], fmt: str = fmt) -> float:
+            marked = [doubted(combine(p, fmt), p["on_topic"], fmt) for p in parts]
+            return round(sum(marked) / len(marked), 3) if marked else 0.0
+
+        out[fmt] = {
+            "references_p10_score": round(references[len(references) // 10], 3),
+            "needs_edit_score": NEEDS_EDIT_SCORE.get(fmt, 0.45),
+            "references_marked": doubted_share([p for r in mine for p in r["references"]]),
+            "candidates_marked": doubted_share(candidates),
+        }
+    return out
+
+
 def weight_grid(step: float = 0.05) -> list[dict[str, float]]:
     ticks = [round(i * step, 2) for i in range(int(round(1 / step)) + 1)]
     return [
@@ -122,23 +153,38 @@ def main() -> None:
     parser.add_argument("--features", type=Path, default=Path("/tmp/ranker_features.json"))
     parser.add_argument("--remeasure", action="store_true", help="Ignore saved features.")
     args = parser.parse_args()
-    from analysis.suggestions.ranker import WEIGHTS
+    from analysis.suggestions.ranker import CARD_WEIGHTS as WEIGHTS
 
     started = time.perf_counter()
     if args.features.exists() and not args.remeasure:
-        rows = json.loads(args.features.read_text(encoding="utf-8"))
+        saved = json.loads(args.features.read_text(encoding="utf-8"))
+        rows, measure_seconds = saved["rows"], saved["seconds"]
     else:
         cards, _, _ = load_set()
         rows = measure(cards[:: args.every])
-        args.features.write_text(json.dumps(rows), encoding="utf-8")
+        measure_seconds = round(time.perf_counter() - started, 1)
+        saved = {"rows": rows, "seconds": measure_seconds}
+        args.features.write_text(json.dumps(saved), encoding="utf-8")
     calibration = [r for r in rows if r["position"] % 2 == 0]
     held_out = [r for r in rows if r["position"] % 2 == 1]
     grid = weight_grid()
-    best = max(grid, key=lambda w: (win_rate(calibration, w), w["on_topic"]))
+
+    def best_on(half: list[dict]) -> dict[str, float]:
+        return max(grid, key=lambda w: (win_rate(half, w), w["on_topic"]))
+
+    best = best_on(calibration)
+    swapped = best_on(held_out)  # the other fold: calibrate on the odd half, test on the even
     alone = {
         part: {k: float(k == part) for k in ("on_topic", "fluency", "length")}
         for part in ("on_topic", "fluency", "length")
     }
+
+    def halves(weights: dict[str, float]) -> dict[str, float]:
+        return {
+            "calibration": win_rate(calibration, weights),
+            "held_out": win_rate(held_out, weights),
+        }
+
     result: dict[str, Any] = {
         "card_formats": {"calibration": len(calibration), "held_out": len(held_out)},
         "candidates_per_card_format": round(
@@ -147,21 +193,15 @@ def main() -> None:
         "random_pick": 0.5,
         "shipped_weights": dict(WEIGHTS),
         "best_on_calibration": best,
+        "best_on_held_out_half": swapped,
         "first_pick_beats_random": {
-            "shipped": {
-                "calibration": win_rate(calibration, WEIGHTS),
-                "held_out": win_rate(held_out, WEIGHTS),
-            },
-            "best_on_calibration": {
-                "calibration": win_rate(calibration, best),
-                "held_out": win_rate(held_out, best),
-            },
-            **{
-                f"{part}_alone": {
-                    "calibration": win_rate(calibration, w),
-                    "held_out": win_rate(held_out, w),
-                }
-                for part, w in alone.items()
+            "shipped": halves(WEIGHTS),
+            "best_on_calibration": halves(best),
+            **{f"{part}_alone": halves(w) for part, w in alone.items()},
+            "two_fold": {
+                "even_to_odd": win_rate(held_out, best),
+                "odd_to_even": win_rate(calibration, swapped),
+                "mean": round((win_rate(held_out, best) + win_rate(calibration, swapped)) / 2, 3),
             },
         },
         "by_format_held_out_shipped": {
@@ -169,8 +209,9 @@ def main() -> None:
             for fmt in CARD_FORMATS
             if any(r["format"] == fmt for r in held_out)
         },
+        "needs_edit": needs_edit_figures(rows),
         "target": 0.65,
-        "seconds": round(time.perf_counter() - started, 1),
+        "measure_seconds": measure_seconds,
     }
     RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))

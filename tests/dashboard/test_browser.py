@@ -55,11 +55,13 @@ def server(demo_run, tmp_path_factory):
 
     from dashboard.cli import cli
 
-    for _ in range(3):  # 4 drafts a time: ids pass 9 (#10 must follow #9, not #1)
+    # Each run replaces the card's unreviewed drafts with 4 new ones (one per format), so the
+    # third run's ids, 9 to 12, pass 9 (#10 must follow #9, not #1).
+    for _ in range(3):
         drafted = CliRunner().invoke(
             cli,
             ["suggest", "--generator", "template", "--week", DEFECT_WEEK, "--brand", "Tidewell"]
-            + ["--cards", "1", "--db", str(db)],
+            + ["--cards", "1", "--variants", "1", "--db", str(db)],
         )
         assert drafted.exit_code == 0, drafted.output
     port = free_port()

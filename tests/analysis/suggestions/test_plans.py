@@ -19,7 +19,7 @@ from analysis.suggestions.plans import (
     ungrounded_words,
 )
 from analysis.suggestions.plays import SuggestOptions
-from analysis.suggestions.ranker import Candidate, length_fit, rank, repeats
+from analysis.suggestions.ranker import Candidate, combine, doubted, length_fit, rank, repeats
 from analysis.suggestions.replies import check_reply, draft_replies
 from analysis.suggestions.writer import write_variants
 from loaders.errors import GeneratorError
@@ -154,6 +154,17 @@ def test_ranking_order_on_scripted_candidates():
     assert [r.text for r in ranked][1:] == [candidates[3].text, candidates[0].text]
     assert ranked[2].needs_edit and not ranked[0].needs_edit
     assert ranked[0].score > ranked[1].score > ranked[2].score
+
+
+def test_the_needs_edit_line_is_per_format():
+    """A few-word headline shares less with the subject than a post does (the references'
+    median cosine: 0.27 against 0.50), so the same cosine doubts a post, not a headline."""
+    parts = {"on_topic": 0.12, "length": 1.0, "fluency": -6.5}
+    headline, post = combine(parts, "ad_headline"), combine(parts, "social_post")
+    assert round(headline, 3) == 0.292 and round(post, 3) == 0.192
+    assert not doubted(headline, 0.12, "ad_headline")
+    assert doubted(post, 0.12, "social_post")
+    assert doubted(combine({**parts, "on_topic": 0.02}, "ad_headline"), 0.02, "ad_headline")
 
 
 def test_repetition_and_length_are_measured():

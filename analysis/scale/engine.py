@@ -64,12 +64,14 @@ def analyze_ray(
 ) -> AnalysisResult:
     """The Ray engine's counterpart of ``scoring_run.analyze`` (and of the topic stage's
     embedding); ``result.ray`` holds the :class:`RayRun`."""
-    from analysis.scale.cluster import connected, import_ray
+    from analysis.scale.cluster import check_reachable, connected, import_ray
     from analysis.sentiment.scoring_run import resolve_model
     from loaders.store.sql import ANY_DOCUMENT
 
     started = time.monotonic()
-    import_ray()  # a missing Ray fails before any model is built
+    ray = import_ray()  # a missing Ray or an unreachable cluster fails before any model is built
+    if settings.ray_address and not ray.is_initialized():
+        check_reachable(settings.ray_address)
     with store.session(settings=settings, read_only=True) as con:
         if not store.scalar(con, ANY_DOCUMENT):
             return AnalysisResult(model_version="", seconds=time.monotonic() - started)
@@ -240,14 +242,17 @@ def _compute(
     context.enable_progress_bars = False
     context.verbose_progress = False
     gpus = {"num_gpus": settings.ray_gpus_per_worker} if settings.ray_gpus_per_worker else {}
-    # A block per shard: small shards would otherwise be read as one block for one actor.
     files = [str(p) for p in plan.shards]
-    dataset = ray.data.read_parquet(files, include_paths=True, override_num_blocks=len(files))
+    rows = min(RAY_BATCH, settings.ray_shard_texts)
+    dataset = ray.data.read_parquet(files, include_paths=True)
+    # Small files are read as one block, and one block goes to one actor: cut it up
+    # (streaming, no shuffle) so that every actor gets work.
+    dataset = dataset.repartition(target_num_rows_per_block=rows)
     dataset = dataset.map_batches(
         task.worker,
         fn_constructor_kwargs=task.worker_args,
         compute=ray.data.ActorPoolStrategy(size=settings.ray_workers),
-        batch_size=min(RAY_BATCH, settings.ray_shard_texts),
+        batch_size=rows,
         batch_format="pyarrow",
         num_cpus=1,
         **gpus,

@@ -284,6 +284,14 @@ class Settings:
             "finished shard is never scored again when an interrupted run is repeated."
         ),
     )
+    topic_fit_sample: int = field(
+        default=200_000,
+        metadata=_doc(
+            "Most distinct texts a topic fit clusters: past it, topics are found on a sample "
+            "that keeps each source, brand and week's share, and the other texts join their "
+            "nearest topic (as new documents do), so a fit's cost stops growing with the corpus."
+        ),
+    )
     topic_seed: int = field(
         default=42,
         metadata=_doc("Random seed of the UMAP projection: same documents and seed, same topics."),
@@ -507,6 +515,7 @@ _CHECKED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "explore_memory_limit": (_is_memory_size, "a memory size such as 512MB or 1GiB, more than 0"),
     "engine": (lambda engine: engine in ("local", "ray"), "'local' or 'ray'"),
     "ray_workers": _whole("workers"),
+    "topic_fit_sample": (lambda size: size >= 100, "a whole number of texts, 100 or more"),
     "ray_shard_texts": _whole("texts"),
     "ray_gpus_per_worker": (
         lambda gpus: math.isfinite(gpus) and gpus >= 0,

@@ -12,7 +12,8 @@ Run by hand (not in CI), e.g. ``nice -n 10 python benchmarks/bench_scale.py --te
 
 The sentiment model is a randomly initialised 2-layer, 32-wide BERT with MiniLM's tokenizer
 (the tests' tiny model, built here in seconds; ``--model`` takes a real one): the figures
-measure the engines' own costs far more than a model's. Writes benchmarks/results/bench_scale.json.
+measure the engines' own costs far more than a model's. Writes (merges into)
+benchmarks/results/bench_scale.json: timing per --texts, driver memory per size.
 """
 
 from __future__ import annotations
@@ -206,6 +207,11 @@ def main() -> None:
                 ["memory", str(db), str(work), str(args.workers)]
             )
             db.unlink()
+    # Runs at several sizes share the file: each size's timing and memory figures are kept.
+    saved = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    memory = {**saved.get("driver_memory", {}), **report.pop("driver_memory")}
+    timing = {**saved.get("timing", {}), str(args.texts): report}
+    report = {"timing": timing, "driver_memory": memory}
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, indent=2))
 

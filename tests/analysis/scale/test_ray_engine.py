@@ -182,6 +182,7 @@ def test_the_analysis_pass_and_the_cli_use_the_ray_engine(
         cli, ["analyze", "--db", str(other.db), "--engine", "ray", "--no-topics"], env=env
     )
     assert ran.exit_code == 0, ran.output
+    assert "Ray: 37 texts (0 of them embedded) in 1 shards on 1 node(s)" in ran.output
     assert_same_sentiment(sentiment_rows(other), local_reference[0])
 
 

@@ -137,7 +137,7 @@ def phase_memory(db: Path, workdir: Path, workers: int) -> dict:
     started = time.monotonic()
     with connected(settings) as ray:
         task = sentiment_task(settings, record, stub=True)
-        _score(ray, settings, record, result, run, None, task=task)
+        _score(lambda: ray, settings, record, result, run, None, task=task)
     return {"seconds": time.monotonic() - started, "texts": run.texts, "scored": result.scored}
 
 

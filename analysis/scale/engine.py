@@ -14,6 +14,8 @@ follows (``update_topics``) finds every vector in the embedding cache.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -83,10 +85,12 @@ def analyze_ray(
         build_seconds=time.monotonic() - resolving if built else 0.0,
     )
     run = RayRun()
-    with connected(settings) as ray:
-        _score(ray, settings, record, result, run, progress)
+    with contextlib.ExitStack() as stack:
+        # Connected on first use: a pass with nothing pending starts (or reaches) no Ray.
+        cluster = functools.cache(lambda: stack.enter_context(connected(settings)))
+        _score(cluster, settings, record, result, run, progress)
         if topics:
-            _embed(ray, settings, run, progress)
+            _embed(cluster, settings, run, progress)
     result.ray = run
     result.seconds = time.monotonic() - started
     return result
@@ -108,7 +112,7 @@ def sentiment_task(settings: Settings, record: Any, *, stub: bool = False) -> _T
 
 
 def _score(
-    ray: Any,
+    cluster: Callable[[], Any],
     settings: Settings,
     record: Any,
     result: AnalysisResult,
@@ -133,7 +137,7 @@ def _score(
             yield from relation.to_arrow_reader(READ_ROWS)
 
     before = run.texts
-    _run_task(ray, settings, task, pending, run, progress, "scoring sentiment on Ray")
+    _run_task(cluster, settings, task, pending, run, progress, "scoring sentiment on Ray")
     result.unique_texts = run.texts - before
     with store.session(settings=settings, read_only=True) as con:
         languages = con.execute(sql.SCORED_LANGUAGES, [record.version, since]).fetchall()
@@ -141,7 +145,9 @@ def _score(
     result.scored = sum(result.languages.values())
 
 
-def _embed(ray: Any, settings: Settings, run: RayRun, progress: StageProgress | None) -> None:
+def _embed(
+    cluster: Callable[[], Any], settings: Settings, run: RayRun, progress: StageProgress | None
+) -> None:
     from analysis.scale.workers import EmbeddingWorker
     from analysis.topics.embeddings import embedding_model_name, model_source
 
@@ -150,7 +156,7 @@ def _embed(ray: Any, settings: Settings, run: RayRun, progress: StageProgress | 
     task = _Task("embeddings", name, sql.LOAD_EMBEDDING_SHARDS, EmbeddingWorker, args)
     before = run.texts
     _run_task(
-        ray,
+        cluster,
         settings,
         task,
         lambda: _uncached_texts(settings, name),
@@ -196,7 +202,7 @@ def _uncached_texts(settings: Settings, model_name: str) -> Iterator[Any]:
 
 
 def _run_task(
-    ray: Any,
+    cluster: Callable[[], Any],
     settings: Settings,
     task: _Task,
     pending: Callable[[], Iterator[Any]],
@@ -217,7 +223,7 @@ def _run_task(
     if progress:
         progress(f"exporting texts for {task.name}", 1, 1)
     if plan.shards:
-        _compute(ray, settings, task, plan, run, progress, stage)
+        _compute(cluster(), settings, task, plan, run, progress, stage)
     if folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
 

@@ -45,8 +45,9 @@ def ray_address() -> Iterator[str]:
 
 
 def test_ray_engine_equals_the_local_engine_and_a_second_run_does_nothing(
-    ray_address, tmp_path, tiny_model, tiny_base, local_reference
+    ray_address, tmp_path, tiny_model, tiny_base, local_reference, monkeypatch
 ):
+    from analysis.scale import cluster
     from analysis.scale.engine import analyze_ray
     from analysis.topics import embeddings
     from analysis.topics.fit import _corpus
@@ -65,6 +66,10 @@ def test_ray_engine_equals_the_local_engine_and_a_second_run_does_nothing(
     texts = _corpus([(row[0], row[5]) for row in corpus()]).texts_by_hash
     assert embeddings.embed(settings, texts)[1] == 0
 
+    def no_cluster(_settings):
+        raise AssertionError("a pass with nothing pending must not start or reach Ray")
+
+    monkeypatch.setattr(cluster, "connected", no_cluster)
     again = analyze_ray(settings)
     assert again.ray.texts == 0 and again.ray.shards == 0 and again.scored == 0
     assert_same_sentiment(sentiment_rows(settings), want_sentiment)

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,10 +91,11 @@ def analyze_ray(
         # Connected on first use: a pass with nothing pending starts (or reaches) no Ray.
         cluster = functools.cache(lambda: stack.enter_context(connected(settings)))
         _score(cluster, settings, record, result, run, progress)
+        # As the local engine's: the sentiment stage (a model build included), not embedding.
+        result.seconds = time.monotonic() - started
         if topics:
             _embed(cluster, settings, run, progress)
     result.ray = run
-    result.seconds = time.monotonic() - started
     return result
 
 
@@ -247,6 +250,9 @@ def _compute(
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.verbose_progress = False
+    # The CLI's own progress lines report the stage; Ray Data's per-dataset INFO lines would
+    # interleave with them (set after ray.data is loaded: loading it configures its loggers).
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     gpus = {"num_gpus": settings.ray_gpus_per_worker} if settings.ray_gpus_per_worker else {}
     files = [str(p) for p in plan.shards]
     rows = min(RAY_BATCH, settings.ray_shard_texts)
@@ -269,7 +275,7 @@ def _compute(
     done = 0
     if progress:
         progress(stage, 0, plan.texts)
-    for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
+    for batch in _quiet(dataset.iter_batches(batch_size=None, batch_format="pyarrow")):
         for source in pc.unique(batch.column(SOURCE_COLUMN)).to_pylist():
             name = Path(source).name
             part = batch.filter(pc.equal(batch.column(SOURCE_COLUMN), source))
@@ -296,6 +302,14 @@ def _compute(
     if ready:
         run.ray_seconds -= _load(settings, task, ready, run)
     run.ray_seconds += time.monotonic() - started
+
+
+def _quiet(batches: Iterator[Any]) -> Iterator[Any]:
+    """``batches`` without Ray Data's warning that a small backlog has fewer blocks than
+    actors: expected, not a misconfiguration."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The minimum number of concurrent actors")
+        yield from batches
 
 
 def _load(settings: Settings, task: _Task, outs: list[Path], run: RayRun) -> float:

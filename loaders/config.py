@@ -248,6 +248,50 @@ class Settings:
             "it with the corpus: about 1/200 of the distinct texts, 10 to 200."
         ),
     )
+    engine: str = field(
+        default="local",
+        metadata=_doc(
+            "Where `analyze` (and `weekly`, and the Data page's Run analysis) scores sentiment "
+            "and embeds texts: 'local' (this process) or 'ray' (a Ray cluster, see ray_address; "
+            "needs `pip install brandpulse[ray]`)."
+        ),
+    )
+    ray_address: str = field(
+        default="",
+        metadata=_doc(
+            "Address of the Ray cluster's head for engine='ray', e.g. '10.0.0.5:6379' (CLI "
+            "--address); empty starts a Ray instance on this machine for the run."
+        ),
+    )
+    ray_workers: int = field(
+        default=2,
+        metadata=_doc(
+            "Ray actors that score and embed for engine='ray' (CLI --workers); each loads the "
+            "model once and takes one CPU."
+        ),
+    )
+    ray_gpus_per_worker: float = field(
+        default=0.0,
+        metadata=_doc(
+            "GPUs each Ray actor asks for (CLI --gpus-per-worker); 0 runs on CPUs. A fraction "
+            "such as 0.5 shares one GPU between two actors."
+        ),
+    )
+    ray_shard_texts: int = field(
+        default=4096,
+        metadata=_doc(
+            "Distinct texts per Parquet shard that engine='ray' exports and reads back; a "
+            "finished shard is never scored again when an interrupted run is repeated."
+        ),
+    )
+    topic_fit_sample: int = field(
+        default=200_000,
+        metadata=_doc(
+            "Most distinct texts a topic fit clusters: past it, topics are found on a sample "
+            "that keeps each source, brand and week's share, and the other texts join their "
+            "nearest topic (as new documents do), so a fit's cost stops growing with the corpus."
+        ),
+    )
     topic_seed: int = field(
         default=42,
         metadata=_doc("Random seed of the UMAP projection: same documents and seed, same topics."),
@@ -469,6 +513,14 @@ _CHECKED: dict[str, tuple[Callable[[Any], bool], str]] = {
     "explore_result_mb": _whole("megabytes"),
     "explore_threads": _whole("threads"),
     "explore_memory_limit": (_is_memory_size, "a memory size such as 512MB or 1GiB, more than 0"),
+    "engine": (lambda engine: engine in ("local", "ray"), "'local' or 'ray'"),
+    "ray_workers": _whole("workers"),
+    "topic_fit_sample": (lambda size: size >= 100, "a whole number of texts, 100 or more"),
+    "ray_shard_texts": _whole("texts"),
+    "ray_gpus_per_worker": (
+        lambda gpus: math.isfinite(gpus) and gpus >= 0,
+        "a finite number of GPUs, 0 or more",
+    ),
     "date_min": (_is_date, "a date YYYY-MM-DD, e.g. 2000-01-01"),
     "smtp_port": (lambda port: 1 <= port <= 65535, "a port number from 1 to 65535"),
     "delivery_timeout_s": (

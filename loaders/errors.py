@@ -67,3 +67,7 @@ class GeneratorError(BrandpulseError):
 
 class ReportError(BrandpulseError):
     """A report cannot be written (e.g. no browser to print the PDF with)."""
+
+
+class ClusterError(BrandpulseError):
+    """engine='ray' cannot run: Ray is not installed, or its cluster is unreachable or failed."""

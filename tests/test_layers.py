@@ -38,6 +38,7 @@ def test_loaders_and_analysis_do_not_import_streamlit_or_torch():
     loaded = imported_after(modules("loaders") + modules("analysis"))
     assert "streamlit" not in loaded
     assert "torch" not in loaded
+    assert "ray" not in loaded  # engine='ray' imports it when it runs
 
 
 def test_dashboard_cli_does_not_load_torch():

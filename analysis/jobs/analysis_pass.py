@@ -1,6 +1,7 @@
 """One analysis pass, shared by `brandpulse analyze` and the dashboard's Run analysis button.
 
-Sentiment first (documents the active model has not scored), then topics: the first pass
+Sentiment first (documents the active model has not scored; with ``engine='ray'`` scored, and
+the topic texts embedded, on a Ray cluster by :mod:`analysis.scale`), then topics: the first pass
 fits the topic model; later passes give new documents the nearest current topic unless
 a refit is asked for (or the new documents fit the topics too badly). After a fit, with
 ``topic_generated_names``, the configured generator names the topics.
@@ -78,7 +79,12 @@ def _analyze(
     from analysis.topics.assign import update_topics
     from analysis.topics.fit import FitResult
 
-    result = PassResult(analyze(settings, progress=progress))
+    if settings.engine == "ray":  # Ray is imported only on this path
+        from analysis.scale.engine import analyze_ray
+
+        result = PassResult(analyze_ray(settings, topics=topics, progress=progress))
+    else:
+        result = PassResult(analyze(settings, progress=progress))
     if not topics or not result.sentiment.model_version:
         return result
     try:

@@ -38,6 +38,7 @@ class AnalysisResult:
     model_built: bool = False
     build_seconds: float = 0.0  # of ``seconds``, building the default model (0 when none was built)
     languages: dict[str, int] = field(default_factory=dict)
+    ray: Any = None  # analysis.scale.engine.RayRun when engine='ray' ran the pass
 
 
 def _register_configured(

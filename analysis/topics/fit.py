@@ -84,6 +84,7 @@ class FitResult:
     n_themes: int = 0
     repeats: int = 0  # distinct texts counted once with a near-identical one
     refit_because: str | None = None  # set when `analyze` refitted by itself, and why
+    sampled: int = 0  # distinct texts clustered when a sample was (0: every one)
 
 
 # --- the corpus ----------------------------------------------------------------------------------
@@ -272,20 +273,45 @@ def _find_topics(
     params: TopicParams,
     words: tuple[frozenset[str], frozenset[str]],
     progress: Progress | None,
+    sample: Any = None,
 ) -> _Topics:
     """Cluster one text per group of near-identical texts (``fit_set``, see :func:`_fit_set`),
-    then give every text the topic of the text standing for it."""
+    or the ``sample`` (positions in it) of those, then give every text the topic of the text
+    standing for it; texts outside the sample join their nearest topic, as new ones do."""
     fitted, stands_for = fit_set
-    found = clustering.cluster(vectors[fitted], params.clustering(), progress)
+    clustered = fitted if sample is None else [fitted[j] for j in sample]
+    found = clustering.cluster(vectors[clustered], params.clustering(), progress)
     if progress:
         progress("naming topics", 0, 1)
-    fit_texts = [texts[i] for i in fitted]
+    fit_texts = [texts[i] for i in clustered]
     labels, topics, thresholds, theme_of, theme_level = _settle_topics(
-        vectors[fitted], fit_texts, found, params, words
+        vectors[clustered], fit_texts, found, params, words
     )
+    if sample is not None:
+        joined, _ = clustering.nearest_topic(vectors[fitted], topics.centroids, thresholds)
+        joined[sample] = labels
+        labels = joined
     if progress:
         progress("naming topics", 1, 1)
     return _Topics(labels[stands_for], topics, thresholds, theme_of, theme_level)
+
+
+def _fit_sample(settings: Settings, corpus: _Corpus, fitted: list[int]) -> Any:
+    """Positions in ``fitted`` of the stratified sample to cluster, or None when the corpus
+    is within ``topic_fit_sample`` (then every text is clustered, as always)."""
+    from analysis.topics.sample import document_strata, stratified_sample
+
+    if len(fitted) <= settings.topic_fit_sample:
+        return None
+    with store.session(settings=settings, read_only=True) as con:
+        stratum_of_doc = document_strata(con)
+    stratum_of_text: dict[str, str] = {}
+    for doc_id, key in zip(corpus.doc_ids, corpus.doc_hashes, strict=True):
+        if key is not None:
+            stratum_of_text.setdefault(key, stratum_of_doc[doc_id])
+    hashes = list(corpus.texts_by_hash)
+    strata = [stratum_of_text[hashes[i]] for i in fitted]
+    return stratified_sample(strata, settings.topic_fit_sample, settings.topic_seed)
 
 
 # --- what is stored ----------------------------------------------------------------------------
@@ -501,17 +527,20 @@ def _new_run(
 
 
 def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResult:
-    """Fit new topics and themes on every document and make them current (a new run)."""
+    """Fit new topics and themes on every document and make them current (a new run).
+    Past ``topic_fit_sample`` distinct texts they are found on a stratified sample and the
+    other texts join their nearest topic."""
     started, started_at = time.monotonic(), datetime.now(UTC)
     corpus, brand_words, previous = _read_inputs(settings)
     hashes = list(corpus.texts_by_hash)
     texts = [corpus.texts_by_hash[h] for h in hashes]
     fitted, stands_for = _fit_set(texts)
     _require_enough_texts(len(fitted))
-    params = TopicParams.for_corpus(len(fitted), settings)
+    sample = _fit_sample(settings, corpus, fitted)
+    params = TopicParams.for_corpus(len(fitted if sample is None else sample), settings)
     vectors, embedded = embeddings.embed(settings, corpus.texts_by_hash, progress)
     words = (stop_words(brand_words), brand_words)
-    topics = _find_topics(vectors, texts, (fitted, stands_for), params, words, progress)
+    topics = _find_topics(vectors, texts, (fitted, stands_for), params, words, progress, sample)
     run, user_labels, merges = _new_run(corpus, vectors, topics, previous, params, started_at)
     if progress:
         progress("saving topics", 0, 1)
@@ -531,6 +560,7 @@ def fit_topics(settings: Settings, progress: Progress | None = None) -> FitResul
         params=asdict(params),
         n_themes=topics.themes.count,
         repeats=len(texts) - len(fitted),
+        sampled=0 if sample is None else len(sample),
     )
 
 

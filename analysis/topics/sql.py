@@ -27,6 +27,11 @@ WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash =
 
 # --- fitting and assignment ------------------------------------------------------------------
 ALL_DOCUMENTS = "SELECT doc_id, text FROM documents ORDER BY doc_id"
+# The stratum of each document for a sampled fit (analysis.topics.sample).
+DOCUMENT_STRATA = """
+SELECT doc_id, source || '|' || coalesce(brand, '') || '|' || strftime(created_at, '%G-W%V')
+FROM documents
+"""
 UNASSIGNED_DOCUMENTS = """
 SELECT d.doc_id, d.text FROM documents d
 WHERE NOT EXISTS (SELECT 1 FROM doc_topics t WHERE t.doc_id = d.doc_id AND t.run_id = ?)

@@ -298,6 +298,20 @@ def _print_topics(result: Any) -> None:
         click.echo("Topics: every document already has a topic")
 
 
+def _print_ray(run: Any) -> None:
+    """What engine='ray' computed (and what it only loaded from an interrupted run)."""
+    resumed = (
+        f"; loaded {run.resumed_shards:,} finished shards of an earlier run"
+        if run.resumed_shards
+        else ""
+    )
+    click.echo(
+        f"Ray: {run.texts:,} texts ({run.embedded:,} of them embedded) in {run.shards:,} shards "
+        f"on {len(run.nodes)} node(s), {len(run.pids)} actor(s); export {run.export_seconds:.1f}s, "
+        f"load {run.load_seconds:.1f}s{resumed}"
+    )
+
+
 def _print_sentiment(result: Any) -> None:
     from analysis.sentiment.language import language_name
 
@@ -309,6 +323,8 @@ def _print_sentiment(result: Any) -> None:
             f"Built the offline default sentiment model {result.model_version} "
             f"in {result.build_seconds:.0f}s"
         )
+    if getattr(result, "ray", None) is not None:
+        _print_ray(result.ray)
     skipped = sum(result.skipped.values())
     if not result.scored and not skipped:
         click.echo(f"Sentiment: every document is already scored by {result.model_version}")

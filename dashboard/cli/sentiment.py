@@ -22,19 +22,39 @@ from dashboard.cli.progress import Reporter, run_analysis
     "--refit-topics", is_flag=True, help="Fit a new topic model instead of assigning new documents."
 )
 @click.option("--no-topics", is_flag=True, help="Only score sentiment.")
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    help="Score and embed here (local) or on a Ray cluster (ray); default: the engine setting.",
+)
+@click.option("--address", help="Ray head address for --engine ray (default: a local Ray).")
+@click.option("--workers", type=int, help="Ray actors for --engine ray (default 2).")
+@click.option("--gpus-per-worker", type=float, help="GPUs per Ray actor (default 0).")
 def analyze(
     db: Path | None,
     quantize: bool | None,
     batch_size: int | None,
     refit_topics: bool,
     no_topics: bool,
+    engine: str | None,
+    address: str | None,
+    workers: int | None,
+    gpus_per_worker: float | None,
 ) -> None:
     """Score sentiment and assign topics for documents not analyzed yet.
 
     The first run fits the topic model; later runs give new documents the nearest
     current topic without refitting, until --refit-topics.
     """
-    settings = settings_for(db, sentiment_quantize=quantize, sentiment_batch_size=batch_size)
+    settings = settings_for(
+        db,
+        sentiment_quantize=quantize,
+        sentiment_batch_size=batch_size,
+        engine=engine,
+        ray_address=address,
+        ray_workers=workers,
+        ray_gpus_per_worker=gpus_per_worker,
+    )
     run_analysis(settings, refit_topics=refit_topics, topics=not no_topics)
 
 

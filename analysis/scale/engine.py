@@ -34,6 +34,7 @@ from loaders.config import Settings
 LOAD_EVERY = 8  # result shards inserted per transaction
 READ_ROWS = 50_000  # rows per record batch read from DuckDB while exporting
 RAY_BATCH = 1024  # texts per map_batches call
+ACTOR_START_S = 600  # the longest wait for the pool's actors to load their models
 # Test hook: the driver stops (sleeps) after writing this many result shards, before loading
 # them, so a test can kill it half-way. Never set in normal use.
 PAUSE_ENV = "BRANDPULSE_RAY_PAUSE_AFTER_SHARDS"
@@ -250,6 +251,9 @@ def _compute(
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.verbose_progress = False
+    # Start the whole actor pool (each loads its model) before the first block is handed
+    # out; otherwise the first actor up can take every shard while the others still load.
+    context.wait_for_min_actors_s = ACTOR_START_S
     # The CLI's own progress lines report the stage; Ray Data's per-dataset INFO lines would
     # interleave with them (set after ray.data is loaded: loading it configures its loggers).
     logging.getLogger("ray.data").setLevel(logging.WARNING)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +100,21 @@ def local_reference(
     return sentiment_rows(settings), embedding_rows(settings)
 
 
-def ray_env() -> None:
-    """Ray's worker processes import this checkout (the environment they inherit)."""
+@contextlib.contextmanager
+def ray_env() -> Iterator[None]:
+    """Ray's worker processes import this checkout (the environment they inherit); the
+    environment is put back afterwards, so later tests' subprocesses (the wheel test's
+    fresh venv) do not import the checkout."""
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "RAY_USAGE_STATS_ENABLED")}
     os.environ["PYTHONPATH"] = os.pathsep.join(
         [str(REPO), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     )
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

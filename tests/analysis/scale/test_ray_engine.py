@@ -33,15 +33,12 @@ pytestmark = pytest.mark.slow
 def ray_address() -> Iterator[str]:
     """A one-node Ray cluster for this module; its GCS address."""
     ray = pytest.importorskip("ray")
-    with pytest.MonkeyPatch.context() as patch:
-        saved = os.environ.get("PYTHONPATH")
-        ray_env()
+    with ray_env():
         context = ray.init(num_cpus=3, include_dashboard=False, object_store_memory=150 * 2**20)
         try:
             yield context.address_info["gcs_address"]
         finally:
             ray.shutdown()
-            patch.setenv("PYTHONPATH", saved or "")
 
 
 def test_ray_engine_equals_the_local_engine_and_a_second_run_does_nothing(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -22,22 +21,24 @@ def two_nodes() -> Iterator[str]:
     ray = pytest.importorskip("ray")
     from ray.cluster_utils import Cluster
 
-    saved = os.environ.get("PYTHONPATH")
-    ray_env()
     memory = 100 * 2**20
-    cluster = Cluster(
-        initialize_head=True,
-        head_node_args={"num_cpus": 2, "object_store_memory": memory, "include_dashboard": False},
-    )
-    try:
-        cluster.add_node(num_cpus=2, object_store_memory=memory)
-        cluster.wait_for_nodes()
-        ray.init(address=cluster.address)
-        yield cluster.address
-    finally:
-        ray.shutdown()
-        cluster.shutdown()
-        os.environ["PYTHONPATH"] = saved or ""
+    with ray_env():
+        cluster = Cluster(
+            initialize_head=True,
+            head_node_args={
+                "num_cpus": 2,
+                "object_store_memory": memory,
+                "include_dashboard": False,
+            },
+        )
+        try:
+            cluster.add_node(num_cpus=2, object_store_memory=memory)
+            cluster.wait_for_nodes()
+            ray.init(address=cluster.address)
+            yield cluster.address
+        finally:
+            ray.shutdown()
+            cluster.shutdown()
 
 
 def test_shards_are_processed_on_both_nodes(
